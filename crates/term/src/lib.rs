@@ -1,0 +1,25 @@
+//! Term values of the playground's Elixir/Erlang subset.
+//!
+//! A [`Term`] is 16 bytes: immediates inline, everything else behind an `Rc`.
+//! Terms are immutable and shared freely inside one node; between nodes they
+//! only travel encoded (DESIGN.md invariant 3), so `Rc` (not `Arc`) is right.
+//!
+//! Atoms are interned per node in an [`AtomTable`] (no global registry:
+//! DESIGN.md invariant 1) but each [`Atom`] carries its own name, so comparing
+//! and printing never needs the table.
+
+mod atom;
+mod binary;
+mod int;
+mod list;
+mod order;
+mod term;
+
+pub use atom::{Atom, AtomLimitError, AtomTable};
+pub use binary::Bitstring;
+pub use int::{int_from_bigint, Int};
+pub use list::{ListIter, ListView};
+pub use order::{compare, exact_eq, int_to_f64};
+pub use term::{Closure, Cons, Fun, MapTerm, PidData, RefData, Term};
+
+pub use num_bigint::BigInt;

@@ -1,0 +1,282 @@
+use std::any::Any;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::rc::Rc;
+
+use num_bigint::BigInt;
+
+use crate::atom::Atom;
+use crate::binary::Bitstring;
+
+/// A value. 16 bytes; cloning never copies more than a pointer.
+#[derive(Clone)]
+pub enum Term {
+    /// Small integer. Results that leave `i64` become [`Term::BigInt`].
+    Int(i64),
+    /// Integer outside `i64`, never one that fits (see [`crate::int_from_bigint`]).
+    BigInt(Rc<BigInt>),
+    Float(f64),
+    Atom(Atom),
+    /// The empty list `[]`.
+    Nil,
+    Cons(Rc<Cons>),
+    Tuple(Rc<Vec<Term>>),
+    Map(Rc<MapTerm>),
+    Binary(Rc<Bitstring>),
+    Pid(Rc<PidData>),
+    Ref(Rc<RefData>),
+    Fun(Rc<Fun>),
+}
+
+/// A list cell. Dropping a long list is iterative, never recursive.
+pub struct Cons {
+    pub head: Term,
+    pub tail: Term,
+}
+
+impl Drop for Cons {
+    fn drop(&mut self) {
+        let mut next = std::mem::replace(&mut self.tail, Term::Nil);
+        while let Term::Cons(rc) = next {
+            match Rc::try_unwrap(rc) {
+                Ok(mut cell) => next = std::mem::replace(&mut cell.tail, Term::Nil),
+                Err(_) => break,
+            }
+        }
+    }
+}
+
+/// A map: keys kept in map-key order (term order, integers before equal
+/// floats), which is also the order iex prints maps of up to 32 keys in.
+#[derive(Clone, Default)]
+pub struct MapTerm {
+    pub entries: BTreeMap<Term, Term>,
+}
+
+/// A process identifier: node, creation (incarnation of the node), and the
+/// two numbers iex shows (`#PID<N.id.serial>`, N depending on the viewer).
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub struct PidData {
+    pub node: Atom,
+    pub creation: u32,
+    pub id: u32,
+    pub serial: u32,
+}
+
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub struct RefData {
+    pub node: Atom,
+    pub creation: u32,
+    pub ids: [u32; 3],
+}
+
+pub enum Fun {
+    /// `&Mod.fun/arity`: resolved at call time on the calling node.
+    Export {
+        module: Atom,
+        function: Atom,
+        arity: u32,
+    },
+    Closure(Closure),
+}
+
+/// A closure: the code it runs and the values it captured. The code is the
+/// VM's (opaque here); closures travel between nodes as data.
+pub struct Closure {
+    pub arity: u32,
+    /// Module whose code defines it (`:erl_eval` for console closures).
+    pub module: Atom,
+    /// The two numbers of `#Function<index.uniq/arity in ...>`.
+    pub index: u32,
+    pub uniq: u32,
+    /// What follows `in` when inspected: `:erl_eval.expr/6`, `Mod.fun/1`.
+    pub origin: Rc<str>,
+    pub env: Vec<Term>,
+    pub code: Rc<dyn Any>,
+}
+
+impl Term {
+    pub fn atom(a: &Atom) -> Term {
+        Term::Atom(a.clone())
+    }
+
+    pub fn tuple(items: Vec<Term>) -> Term {
+        Term::Tuple(Rc::new(items))
+    }
+
+    pub fn cons(head: Term, tail: Term) -> Term {
+        Term::Cons(Rc::new(Cons { head, tail }))
+    }
+
+    /// A proper list of `items`, in order.
+    pub fn list(items: impl IntoIterator<Item = Term, IntoIter: DoubleEndedIterator>) -> Term {
+        Term::list_with_tail(items, Term::Nil)
+    }
+
+    pub fn list_with_tail(
+        items: impl IntoIterator<Item = Term, IntoIter: DoubleEndedIterator>,
+        tail: Term,
+    ) -> Term {
+        items
+            .into_iter()
+            .rev()
+            .fold(tail, |acc, item| Term::cons(item, acc))
+    }
+
+    pub fn binary(bytes: &[u8]) -> Term {
+        Term::Binary(Rc::new(Bitstring::from_bytes(bytes)))
+    }
+
+    pub fn string(s: &str) -> Term {
+        Term::binary(s.as_bytes())
+    }
+
+    pub fn map(entries: BTreeMap<Term, Term>) -> Term {
+        Term::Map(Rc::new(MapTerm { entries }))
+    }
+
+    pub fn is_atom(&self, name: &str) -> bool {
+        matches!(self, Term::Atom(a) if a.as_str() == name)
+    }
+
+    pub fn as_atom(&self) -> Option<&Atom> {
+        match self {
+            Term::Atom(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    pub fn as_tuple(&self) -> Option<&[Term]> {
+        match self {
+            Term::Tuple(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The bytes of a byte-aligned binary.
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        match self {
+            Term::Binary(b) => b.as_bytes(),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        self.as_bytes().and_then(|b| std::str::from_utf8(b).ok())
+    }
+
+    pub fn is_number(&self) -> bool {
+        matches!(self, Term::Int(_) | Term::BigInt(_) | Term::Float(_))
+    }
+
+    pub fn is_integer(&self) -> bool {
+        matches!(self, Term::Int(_) | Term::BigInt(_))
+    }
+
+    pub fn is_list(&self) -> bool {
+        matches!(self, Term::Nil | Term::Cons(_))
+    }
+
+    /// Truthiness: everything but `nil` and `false`.
+    pub fn is_truthy(&self) -> bool {
+        !matches!(self, Term::Atom(a) if a.as_str() == "nil" || a.as_str() == "false")
+    }
+
+    /// The name of the type as Elixir's protocol errors word it
+    /// (`of type Tuple`).
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Term::Int(_) | Term::BigInt(_) => "Integer",
+            Term::Float(_) => "Float",
+            Term::Atom(_) => "Atom",
+            Term::Nil | Term::Cons(_) => "List",
+            Term::Tuple(_) => "Tuple",
+            Term::Map(_) => "Map",
+            Term::Binary(b) if b.is_binary() => "BitString",
+            Term::Binary(_) => "BitString",
+            Term::Pid(_) => "PID",
+            Term::Ref(_) => "Reference",
+            Term::Fun(_) => "Function",
+        }
+    }
+}
+
+impl PartialEq for Term {
+    /// Exact equality (`===`, and pattern matching): `1 != 1.0`.
+    fn eq(&self, other: &Self) -> bool {
+        crate::order::exact_eq(self, other)
+    }
+}
+impl Eq for Term {}
+
+impl PartialOrd for Term {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Term {
+    /// Map-key order: term order, but an integer sorts before an equal float
+    /// so that `1` and `1.0` are distinct keys.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        crate::order::key_cmp(self, other)
+    }
+}
+
+impl fmt::Debug for Term {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Term::Int(i) => write!(f, "{i}"),
+            Term::BigInt(b) => write!(f, "{b}"),
+            Term::Float(x) => write!(f, "{x:?}"),
+            Term::Atom(a) => write!(f, "{a:?}"),
+            Term::Nil => write!(f, "[]"),
+            Term::Cons(_) => {
+                let view = crate::list::ListView::of(self);
+                write!(f, "{:?}", view.items)?;
+                if !matches!(view.tail, Term::Nil) {
+                    write!(f, " | {:?}", view.tail)?;
+                }
+                Ok(())
+            }
+            Term::Tuple(t) => {
+                write!(f, "{{")?;
+                for (i, x) in t.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, ", ")?;
+                    }
+                    write!(f, "{x:?}")?;
+                }
+                write!(f, "}}")
+            }
+            Term::Map(m) => f.debug_map().entries(m.entries.iter()).finish(),
+            Term::Binary(b) => write!(f, "{b:?}"),
+            Term::Pid(p) => write!(f, "#PID<{}.{}.{}>", p.node.as_str(), p.id, p.serial),
+            Term::Ref(r) => write!(f, "#Reference<{}.{:?}>", r.node.as_str(), r.ids),
+            Term::Fun(fun) => match &**fun {
+                Fun::Export {
+                    module,
+                    function,
+                    arity,
+                } => write!(f, "&{module:?}.{function:?}/{arity}"),
+                Fun::Closure(c) => write!(f, "#Function<{}.{}/{} in {}>", c.index, c.uniq, c.arity, c.origin),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn term_is_two_words() {
+        assert_eq!(std::mem::size_of::<Term>(), 16);
+    }
+
+    #[test]
+    fn dropping_a_long_list_does_not_recurse() {
+        let l = Term::list((0..1_000_000).map(Term::Int));
+        drop(l);
+    }
+}
