@@ -1,1 +1,75 @@
-fn main() {}
+//! `beamplay`: the playground's engine on the command line.
+//!
+//!     beamplay run FILE.exs              run a script, like `elixir FILE.exs`
+//!     beamplay run SCENARIO.txt          run a console scenario, print its transcript
+//!     beamplay run --realtime FILE       ... against the real clock
+//!     beamplay repl [--nodes a,b,c]      iex-like consoles (default: node1)
+//!     beamplay bench [--workloads FILE]  side-by-side benchmarks with real Elixir
+mod bench;
+mod drive;
+mod repl;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage:
+  beamplay run [--realtime] [--seed N] FILE.exs|SCENARIO.txt
+  beamplay repl [--nodes node1,node2,...]
+  beamplay bench [--workloads FILE.exs] [--no-elixir]";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(&args[1..]),
+        Some("repl") => repl::main(&args[1..]),
+        Some("bench") => bench::main(&args[1..]),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(USAGE.to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The value that follows `flag` in `args`, if any.
+pub fn flag_value<'a>(args: &'a [String], flag: &str) -> Option<&'a str> {
+    args.iter()
+        .position(|a| a == flag)
+        .and_then(|i| args.get(i + 1))
+        .map(String::as_str)
+}
+
+fn run(args: &[String]) -> Result<(), String> {
+    let realtime = args.iter().any(|a| a == "--realtime");
+    let seed: u64 = match flag_value(args, "--seed") {
+        Some(s) => s.parse().map_err(|_| format!("--seed wants a number, got {s}"))?,
+        None => 1,
+    };
+    let file = args
+        .iter()
+        .enumerate()
+        .filter(|(i, a)| !a.starts_with("--") && (*i == 0 || args[i - 1] != "--seed"))
+        .map(|(_, a)| a)
+        .next_back()
+        .ok_or_else(|| USAGE.to_string())?;
+    let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+    if file.ends_with(".exs") || file.ends_with(".ex") {
+        return drive::run_script(&text, seed);
+    }
+    let run = if realtime {
+        beamplay_cluster::scenario::run(&text, seed, &mut drive::RealClock::new())
+    } else {
+        beamplay_cluster::scenario::run(&text, seed, &mut beamplay_cluster::scenario::Virtual)
+    };
+    print!("{}", run.transcript);
+    if !run.log.is_empty() {
+        eprintln!("{}", run.log);
+    }
+    Ok(())
+}

@@ -1,1 +1,234 @@
-//! The World.
+//! The World: nodes, the network between them, a virtual clock and a
+//! seeded RNG. Everything is driven by `step`/`advance`, so tests and
+//! scenarios run in virtual time, deterministically for a seed.
+pub mod scenario;
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use beamplay_term::AtomTable;
+use beamplay_vm::code::Module;
+use beamplay_vm::compile::CompileEnv;
+use beamplay_vm::console::EvalError;
+use beamplay_vm::native::NativeTable;
+use beamplay_vm::node::{ConsoleEvent, Node};
+
+pub use beamplay_vm::node::ConsoleEvent as Event;
+
+/// Atoms a World may hold (OTP's default is 1,048,576).
+pub const ATOM_LIMIT: usize = 1_048_576;
+
+/// Index of a node in its World.
+pub type NodeId = usize;
+
+/// How virtual time moves while processes compute: each reduction costs
+/// this many nanoseconds (BEAM does roughly 10-50 ns of work per one).
+const NS_PER_REDUCTION: u64 = 50;
+
+pub struct World {
+    nodes: Vec<Option<Node>>,
+    atoms: Rc<RefCell<AtomTable>>,
+    natives: Rc<NativeTable>,
+    prelude: Vec<Rc<Module>>,
+    clock: Rc<Cell<u64>>,
+    seed: u64,
+    next: usize,
+    /// Sub-microsecond remainder of the computation cost.
+    cost_ns: u64,
+    /// Real-time mode: the host sets the clock (`sync_clock`); computing
+    /// costs no virtual time.
+    realtime: bool,
+}
+
+impl World {
+    /// A World with no nodes. Fails only if the prelude does not compile
+    /// (a bug in the playground, reported with its file).
+    pub fn new(seed: u64) -> Result<World, String> {
+        let atoms = Rc::new(RefCell::new(AtomTable::new(ATOM_LIMIT)));
+        let mut natives = NativeTable::default();
+        beamplay_vm::natives::register(&mut natives);
+        let prelude = {
+            let mut t = atoms.borrow_mut();
+            let modules = std::collections::HashMap::new();
+            let mut env = CompileEnv {
+                atoms: &mut t,
+                natives: &natives,
+                modules: &modules,
+                file: "prelude",
+            };
+            beamplay_vm::prelude::compile(&mut env).map_err(|e| format!("{}: {}", e.file, e.message))?
+        };
+        Ok(World {
+            nodes: Vec::new(),
+            atoms,
+            natives: Rc::new(natives),
+            prelude,
+            clock: Rc::new(Cell::new(0)),
+            seed,
+            next: 0,
+            cost_ns: 0,
+            realtime: false,
+        })
+    }
+
+    /// Adds a node named `name@localhost` (or `name` if it has a host).
+    pub fn add_node(&mut self, name: &str) -> NodeId {
+        let full = if name.contains('@') {
+            name.to_string()
+        } else {
+            format!("{name}@localhost")
+        };
+        let id = self.nodes.len();
+        let mut node = Node::new(
+            &full,
+            1,
+            self.atoms.clone(),
+            self.natives.clone(),
+            self.clock.clone(),
+            self.seed.wrapping_add(id as u64 * 0x9E37_79B9),
+        );
+        for m in &self.prelude {
+            node.modules.insert(m.name.clone(), m.clone());
+        }
+        self.nodes.push(Some(node));
+        id
+    }
+
+    pub fn node(&self, id: NodeId) -> Option<&Node> {
+        self.nodes.get(id).and_then(|n| n.as_ref())
+    }
+
+    pub fn node_mut(&mut self, id: NodeId) -> Option<&mut Node> {
+        self.nodes.get_mut(id).and_then(|n| n.as_mut())
+    }
+
+    /// The node called `name` (short or full).
+    pub fn find(&self, name: &str) -> Option<NodeId> {
+        self.nodes.iter().position(|n| {
+            n.as_ref().is_some_and(|n| {
+                let full = n.name.as_str();
+                full == name || full.split('@').next() == Some(name)
+            })
+        })
+    }
+
+    /// Kills a node: every process on it ends at once.
+    pub fn kill(&mut self, id: NodeId) {
+        if let Some(slot) = self.nodes.get_mut(id) {
+            *slot = None;
+        }
+    }
+
+    pub fn eval(&mut self, id: NodeId, line: &str) -> Result<(), EvalError> {
+        match self.node_mut(id) {
+            Some(n) => n.eval(line),
+            None => Ok(()),
+        }
+    }
+
+    /// Virtual time in microseconds.
+    pub fn now_us(&self) -> u64 {
+        self.clock.get()
+    }
+
+    /// Runs one slice on the next node with work; false when none has any.
+    pub fn step(&mut self) -> bool {
+        let count = self.nodes.len();
+        for i in 0..count {
+            let idx = (self.next + i) % count;
+            let Some(node) = self.nodes[idx].as_mut() else { continue };
+            if let Some(reds) = node.step() {
+                self.next = (idx + 1) % count;
+                if self.realtime {
+                    return true;
+                }
+                self.cost_ns += u64::from(reds) * NS_PER_REDUCTION;
+                let us = self.cost_ns / 1000;
+                if us > 0 {
+                    self.cost_ns %= 1000;
+                    self.clock.set(self.clock.get() + us);
+                    self.fire_timers();
+                }
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Real-time mode: the host moves the clock with `sync_clock`.
+    pub fn set_realtime(&mut self, on: bool) {
+        self.realtime = on;
+    }
+
+    /// Moves the clock forward to `now_us` (never back) and fires what is due.
+    pub fn sync_clock(&mut self, now_us: u64) {
+        if now_us > self.clock.get() {
+            self.clock.set(now_us);
+        }
+        self.fire_timers();
+    }
+
+    /// When the next timer is due, if any timer is armed.
+    pub fn next_timer_due(&self) -> Option<u64> {
+        self.next_timer()
+    }
+
+    fn fire_timers(&mut self) {
+        for n in self.nodes.iter_mut().flatten() {
+            n.fire_timers();
+        }
+    }
+
+    fn next_timer(&self) -> Option<u64> {
+        self.nodes.iter().flatten().filter_map(|n| n.next_timer_due()).min()
+    }
+
+    /// Lets `ms` milliseconds of virtual time pass, running everything
+    /// that becomes due; `on_step` sees the World after every slice.
+    pub fn advance_with(&mut self, ms: u64, mut on_step: impl FnMut(&mut World) -> bool) {
+        let target = self.now_us().saturating_add(ms.saturating_mul(1000));
+        loop {
+            if self.now_us() >= target {
+                break;
+            }
+            if self.step() {
+                if on_step(self) {
+                    return;
+                }
+                continue;
+            }
+            match self.next_timer() {
+                Some(due) if due <= target => {
+                    self.clock.set(due.max(self.now_us()));
+                    self.fire_timers();
+                }
+                _ => {
+                    self.clock.set(target);
+                    break;
+                }
+            }
+            if on_step(self) {
+                return;
+            }
+        }
+    }
+
+    pub fn advance(&mut self, ms: u64) {
+        self.advance_with(ms, |_| false);
+    }
+
+    /// Console events of every node, in node order.
+    pub fn take_events(&mut self) -> Vec<(NodeId, ConsoleEvent)> {
+        let mut out = Vec::new();
+        for (i, n) in self.nodes.iter_mut().enumerate() {
+            if let Some(n) = n {
+                out.extend(n.console.take_events().into_iter().map(|e| (i, e)));
+            }
+        }
+        out
+    }
+
+    pub fn node_ids(&self) -> Vec<NodeId> {
+        (0..self.nodes.len()).filter(|i| self.nodes[*i].is_some()).collect()
+    }
+}

@@ -1,1 +1,15 @@
-//! One node.
+//! One node: bytecode compiler, processes, scheduler, natives, iex shell.
+pub mod binary;
+pub mod code;
+pub mod compile;
+pub mod console;
+pub mod error;
+pub mod interp;
+pub mod native;
+pub mod natives;
+pub mod node;
+pub mod ops;
+pub mod prelude;
+pub mod inspect_opts;
+pub mod procnatives;
+pub mod process;

@@ -1,0 +1,111 @@
+//! `beamplay bench`: the shared workloads on real Elixir (when `elixir` is
+//! on the PATH) and in the playground, side by side.
+use std::time::{Duration, Instant};
+
+use beamplay_vm::node::ConsoleEvent;
+
+use crate::drive::RealTime;
+
+const DEFAULT_WORKLOADS: &str = "../shared/bench/workloads.exs";
+
+/// `name microseconds` lines of a workload run.
+fn parse_times(out: &str) -> Vec<(String, u64)> {
+    out.lines()
+        .filter_map(|l| {
+            let (name, us) = l.trim().rsplit_once(' ')?;
+            Some((name.to_string(), us.parse().ok()?))
+        })
+        .collect()
+}
+
+/// Runs `src` as a script in the playground and returns its output.
+fn playground(src: &str) -> Result<String, String> {
+    let mut rt = RealTime::new(1)?;
+    let node = rt.world.add_node("nonode@nohost");
+    rt.world.eval(node, src).map_err(|_| "busy".to_string())?;
+    let mut out = String::new();
+    let mut error = None;
+    rt.run_until(Duration::from_secs(600), |w| {
+        let mut done = false;
+        for (_, e) in w.take_events() {
+            match e {
+                ConsoleEvent::Output(t) => out.push_str(&t),
+                ConsoleEvent::Value(v) => {
+                    if v.starts_with("** (") {
+                        error = Some(v);
+                    }
+                    done = true;
+                }
+                ConsoleEvent::ShellExit(t) => {
+                    error = Some(t);
+                    done = true;
+                }
+                ConsoleEvent::Log(_) => {}
+            }
+        }
+        done
+    });
+    match error {
+        Some(e) => Err(format!("the workloads failed in the playground: {e}\n{out}")),
+        None => Ok(out),
+    }
+}
+
+fn real_elixir(path: &str) -> Option<String> {
+    let out = std::process::Command::new("elixir").arg(path).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Resident memory of this process in bytes (Linux), for per-process cost.
+fn rss_bytes() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096)
+}
+
+fn idle_process_bytes(count: u64) -> Result<Option<f64>, String> {
+    let mut rt = RealTime::new(1)?;
+    let node = rt.world.add_node("nonode@nohost");
+    if let Some(n) = rt.world.node_mut(node) {
+        n.limits.max_processes = count as usize + 100;
+    }
+    let before = rss_bytes();
+    let line = format!("for _ <- 1..{count}, do: spawn(fn -> receive do :never -> :ok end end); :ok");
+    rt.world.eval(node, &line).map_err(|_| "busy".to_string())?;
+    rt.run_until(Duration::from_secs(600), |w| {
+        w.take_events().iter().any(|(_, e)| matches!(e, ConsoleEvent::Value(_)))
+    });
+    rt.run_until(Duration::from_millis(50), |_| false);
+    let after = rss_bytes();
+    Ok(before.zip(after).map(|(b, a)| a.saturating_sub(b) as f64 / count as f64))
+}
+
+pub fn main(args: &[String]) -> Result<(), String> {
+    let path = crate::flag_value(args, "--workloads").unwrap_or(DEFAULT_WORKLOADS);
+    let src = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let ours = parse_times(&playground(&src)?);
+    let theirs = if args.iter().any(|a| a == "--no-elixir") {
+        None
+    } else {
+        real_elixir(path).map(|o| parse_times(&o))
+    };
+    println!("{:<16} {:>14} {:>14} {:>8}", "workload", "elixir (us)", "beamplay (us)", "ratio");
+    for (name, us) in &ours {
+        let real = theirs.as_ref().and_then(|t| t.iter().find(|(n, _)| n == name)).map(|(_, u)| *u);
+        match real {
+            Some(r) if r > 0 => println!("{name:<16} {r:>14} {us:>14} {:>7.2}x", *us as f64 / r as f64),
+            _ => println!("{name:<16} {:>14} {us:>14} {:>8}", "-", "-"),
+        }
+    }
+    let start = Instant::now();
+    let mut w = beamplay_cluster::World::new(1)?;
+    for n in ["node1", "node2", "node3"] {
+        w.add_node(n);
+    }
+    println!("first prompt of a 3-node World: {:.1} ms", start.elapsed().as_secs_f64() * 1000.0);
+    match idle_process_bytes(100_000)? {
+        Some(b) => println!("memory per idle process: {b:.0} bytes (100,000 processes blocked in receive)"),
+        None => println!("memory per idle process: not measurable here (no /proc)"),
+    }
+    Ok(())
+}

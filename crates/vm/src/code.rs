@@ -1,0 +1,201 @@
+//! Bytecode: what the compiler produces and the interpreter runs.
+//!
+//! A function runs in a frame of `nregs` registers; its arguments arrive in
+//! registers `0..arity` (a closure's captured values first, then its
+//! arguments). Pattern tests jump to a fail label instead of raising, so a
+//! clause that does not match falls through to the next one. Everything a
+//! process needs to resume is in its frames and registers (DESIGN.md
+//! invariant 2): there is no Rust recursion between calls.
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use beamplay_term::{Atom, Term};
+
+use crate::native::NativeFn;
+
+pub type Reg = u16;
+pub type Label = u32;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArithOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CmpOp {
+    Eq,
+    Ne,
+    ExactEq,
+    ExactNe,
+    Lt,
+    Gt,
+    Le,
+    Ge,
+}
+
+/// Type tests of patterns and guards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TypeTest {
+    Nil,
+    Cons,
+    Map,
+    Binary,
+    Bitstring,
+}
+
+/// What a call calls.
+#[derive(Clone)]
+pub enum Callee {
+    /// A function of the caller's own module (by index): local calls never
+    /// look anything up.
+    Local(u32),
+    /// `Mod.fun(args)`, resolved on the calling node at call time.
+    Remote { module: Atom, function: Atom },
+    /// A native known at compile time (`:erlang.+`, `String.upcase`).
+    Native {
+        f: NativeFn,
+        module: Atom,
+        function: Atom,
+    },
+    /// `f.(args)` where `f` is in a register.
+    Fun(Reg),
+}
+
+/// One segment of a binary construction or match.
+#[derive(Debug, Clone)]
+pub struct BinSeg {
+    pub value: Reg,
+    pub kind: SegKind,
+    /// Size in units (bits for integers, bytes for binaries); `None` is the
+    /// type's default (8 bits for integers, "all" for binaries).
+    pub size: Option<Reg>,
+    pub little: bool,
+    pub signed: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SegKind {
+    Integer,
+    Float,
+    Binary,
+    Bits,
+    Utf8,
+}
+
+#[derive(Clone)]
+pub enum Op {
+    Move(Reg, Reg),
+    Const(u32, Reg),
+    Tuple(Box<[Reg]>, Reg),
+    /// items, tail (None = `[]`), dst
+    List(Box<[Reg]>, Option<Reg>, Reg),
+    Map(Box<[(Reg, Reg)]>, Reg),
+    /// `%{m | k => v}`: base, pairs, dst; every key must exist.
+    MapUpdate(Reg, Box<[(Reg, Reg)]>, Reg),
+    Closure {
+        lambda: u32,
+        env: Box<[Reg]>,
+        dst: Reg,
+    },
+    Binary(Box<[BinSeg]>, Reg),
+
+    Jump(Label),
+    /// Jump when the register is `false` or `nil`.
+    JumpIfFalsy(Reg, Label),
+    /// Jump unless the register is exactly the atom `true`.
+    JumpUnlessTrue(Reg, Label),
+
+    IsEq(Reg, Reg, Label),
+    IsEqConst(Reg, u32, Label),
+    IsTupleOf(Reg, u32, Label),
+    IsType(Reg, TypeTest, Label),
+    GetElem(Reg, u32, Reg),
+    GetList(Reg, Reg, Reg),
+    /// map, key, dst, fail
+    GetMapKey(Reg, Reg, Reg, Label),
+    /// Match the binary in the first register against segments, storing
+    /// each segment's value in its `value` register; fail label.
+    BinMatch(Reg, Box<[BinSeg]>, Label),
+
+    Arith(ArithOp, Reg, Reg, Reg),
+    Cmp(CmpOp, Reg, Reg, Reg),
+
+    /// args, dst; the callee's arity is args.len()
+    Call(Callee, Box<[Reg]>, Reg),
+    TailCall(Callee, Box<[Reg]>),
+    /// Like a native call but a failure jumps to the label (guards).
+    GuardBif(NativeFn, Box<[Reg]>, Reg, Label),
+    Return(Reg),
+
+    /// Current message at the save pointer into dst, or go wait.
+    RecvPeek(Reg, Label),
+    /// Skip the current message and peek again.
+    RecvNext(Label),
+    /// Take the current message out of the mailbox.
+    RecvAccept,
+    /// Block until a new message (then jump to the peek label) or the
+    /// timeout (register holding ms or `:infinity`; None = forever) passes,
+    /// then fall through.
+    RecvWait(Option<Reg>, Label),
+
+    /// Install a handler: on a raise inside, jump to the label with kind,
+    /// reason and stacktrace in the three registers.
+    Try(Label, Reg, Reg, Reg),
+    TryEnd,
+    /// kind (an atom register), reason, stack
+    Raise(Reg, Reg, Option<Reg>),
+    /// Raise `{tag, reg}` as an error (`{:badmatch, v}`), or `tag` alone.
+    RaiseTagged(&'static str, Option<Reg>),
+    /// No clause of this function matched its arguments (in registers
+    /// `0..arity`).
+    FunctionClause,
+    /// Load the module compiled with this code (its index among the
+    /// enclosing module's `submodules`); dst gets `{:module, Name, bin, last}`.
+    DefModule(u32, Reg),
+}
+
+/// One compiled function (a `def`, a `fn`, or a console line).
+pub struct FunCode {
+    pub name: Atom,
+    pub arity: u32,
+    /// How many leading registers are a closure's captured values.
+    pub nfree: u32,
+    pub nregs: u32,
+    pub ops: Vec<Op>,
+    pub consts: Vec<Term>,
+    /// For a closure, what follows `in` when it is inspected:
+    /// `:erl_eval.expr/6`, `Mod.fun/1`.
+    pub origin: Rc<str>,
+    /// Source line of the function head (stack traces).
+    pub line: u32,
+}
+
+/// A loaded module.
+pub struct Module {
+    pub name: Atom,
+    pub funs: Vec<Rc<FunCode>>,
+    /// `{name, arity}` of public functions to their index in `funs`.
+    pub exports: HashMap<(Atom, u32), u32>,
+    /// Private functions (for "undefined or private").
+    pub privates: HashMap<(Atom, u32), u32>,
+    /// The closures defined in this module's functions.
+    pub lambdas: Vec<Rc<FunCode>>,
+    /// `defstruct` fields in order with defaults.
+    pub struct_fields: Option<Vec<(Atom, Term)>>,
+    pub is_exception: bool,
+    /// Modules defined by `defmodule` inside this code, loaded when run.
+    pub submodules: Vec<Rc<Module>>,
+    /// The value of the module body's last expression (`{:f, 1}` after a def).
+    pub body_value: Term,
+}
+
+impl Module {
+    pub fn export(&self, name: &Atom, arity: u32) -> Option<&Rc<FunCode>> {
+        self.exports
+            .get(&(name.clone(), arity))
+            .and_then(|i| self.funs.get(*i as usize))
+    }
+}

@@ -1,0 +1,111 @@
+//! Building one function's code: registers, constants, labels.
+use std::rc::Rc;
+
+use beamplay_term::{Atom, Term};
+
+use crate::code::{FunCode, Label, Op, Reg};
+
+use super::{CResult, CompileError};
+
+/// Registers a frame may have: `Reg` is 16 bits.
+const MAX_REGS: u32 = 65_000;
+
+pub struct FnBuilder {
+    pub ops: Vec<Op>,
+    pub consts: Vec<Term>,
+    pub nregs: u32,
+    /// Label id to op index, once placed.
+    labels: Vec<Option<u32>>,
+    pub line: u32,
+}
+
+impl FnBuilder {
+    pub fn new(nparams: u32, line: u32) -> FnBuilder {
+        FnBuilder {
+            ops: Vec::new(),
+            consts: Vec::new(),
+            nregs: nparams,
+            labels: Vec::new(),
+            line,
+        }
+    }
+
+    pub fn reg(&mut self) -> CResult<Reg> {
+        if self.nregs >= MAX_REGS {
+            return Err(CompileError::new(self.line, "function too large for this playground"));
+        }
+        let r = self.nregs as Reg;
+        self.nregs += 1;
+        Ok(r)
+    }
+
+    pub fn konst(&mut self, t: Term) -> u32 {
+        // small functions: a linear search keeps constants shared
+        if let Some(i) = self.consts.iter().position(|c| c == &t && c.type_name() == t.type_name()) {
+            return i as u32;
+        }
+        self.consts.push(t);
+        (self.consts.len() - 1) as u32
+    }
+
+    pub fn load(&mut self, t: Term) -> CResult<Reg> {
+        let k = self.konst(t);
+        let r = self.reg()?;
+        self.emit(Op::Const(k, r));
+        Ok(r)
+    }
+
+    pub fn emit(&mut self, op: Op) {
+        self.ops.push(op);
+    }
+
+    pub fn label(&mut self) -> Label {
+        self.labels.push(None);
+        (self.labels.len() - 1) as Label
+    }
+
+    pub fn place(&mut self, l: Label) {
+        self.labels[l as usize] = Some(self.ops.len() as u32);
+    }
+
+    /// Resolves label ids to op positions and produces the function.
+    pub fn finish(mut self, name: Atom, arity: u32, nfree: u32, origin: Rc<str>) -> FunCode {
+        let labels = std::mem::take(&mut self.labels);
+        let at = |l: &mut Label| {
+            *l = labels
+                .get(*l as usize)
+                .copied()
+                .flatten()
+                .unwrap_or(u32::MAX);
+        };
+        for op in &mut self.ops {
+            match op {
+                Op::Jump(l)
+                | Op::JumpIfFalsy(_, l)
+                | Op::JumpUnlessTrue(_, l)
+                | Op::IsEq(_, _, l)
+                | Op::IsEqConst(_, _, l)
+                | Op::IsTupleOf(_, _, l)
+                | Op::IsType(_, _, l)
+                | Op::GetMapKey(_, _, _, l)
+                | Op::BinMatch(_, _, l)
+                | Op::GuardBif(_, _, _, l)
+                | Op::RecvPeek(_, l)
+                | Op::RecvNext(l)
+                | Op::RecvWait(_, l)
+                | Op::Try(l, _, _, _) => at(l),
+                _ => {}
+            }
+        }
+        FunCode {
+            name,
+            arity,
+            nfree,
+            nregs: self.nregs,
+            ops: self.ops,
+            consts: self.consts,
+            origin,
+            line: self.line,
+        }
+    }
+}

@@ -1,0 +1,417 @@
+//! Expressions. `gen(e, vars, tail)` leaves the value in a register, or,
+//! in tail position, returns it (calls become tail calls).
+use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
+
+use beamplay_syntax::ast::Head;
+use beamplay_syntax::{Ast, Meta};
+use beamplay_term::{int_from_bigint, Atom, Term};
+
+use super::builder::FnBuilder;
+use super::{CResult, CompileEnv, CompileError};
+use crate::code::{ArithOp, Callee, CmpOp, FunCode, Label, Module, Op, Reg};
+
+/// Variables in scope: name to register.
+#[derive(Clone, Default)]
+pub struct Vars(pub HashMap<String, Reg>);
+
+/// The module (or console line) being compiled.
+pub struct ModState {
+    pub name: Atom,
+    /// A console line or script: errors say "there is no such import",
+    /// closures are `:erl_eval` funs, IEx helpers are in scope.
+    pub console: bool,
+    pub locals: HashMap<(String, u32), u32>,
+    pub funs: Vec<Option<Rc<FunCode>>>,
+    pub lambdas: Vec<Rc<FunCode>>,
+    pub attrs: HashMap<String, Ast>,
+    pub aliases: HashMap<String, String>,
+    pub submodules: Vec<Rc<Module>>,
+    /// Struct fields of modules compiled in this unit.
+    pub structs: HashMap<Atom, Vec<(Atom, Term)>>,
+    /// `Mod.fun/arity` of the def being compiled (closure origins).
+    pub current: String,
+    pub lambda_count: u32,
+}
+
+impl ModState {
+    pub fn new(name: Atom, console: bool) -> ModState {
+        ModState {
+            name,
+            console,
+            locals: HashMap::new(),
+            funs: Vec::new(),
+            lambdas: Vec::new(),
+            attrs: HashMap::new(),
+            aliases: HashMap::new(),
+            submodules: Vec::new(),
+            structs: HashMap::new(),
+            current: String::new(),
+            lambda_count: 0,
+        }
+    }
+}
+
+/// Compiles one function body.
+pub struct Fc<'s, 'a> {
+    pub env: &'s mut CompileEnv<'a>,
+    pub m: &'s mut ModState,
+    pub b: FnBuilder,
+    /// In a guard: where a failing guard BIF jumps.
+    pub guard_fail: Option<Label>,
+}
+
+pub fn line_of(e: &Ast) -> u32 {
+    e.meta().map(|m| m.line).unwrap_or(0)
+}
+
+pub fn err<T>(e: &Ast, msg: impl Into<String>) -> CResult<T> {
+    Err(CompileError::new(line_of(e), msg))
+}
+
+/// The do/else/... sections of a block keyword list.
+pub fn block_kw<'x>(kw: &'x Ast, key: &str) -> Option<&'x Ast> {
+    match kw {
+        Ast::List(items) => items.iter().find_map(|i| match i {
+            Ast::Pair(k, v) if matches!(&**k, Ast::Atom(a) if a == key) => Some(&**v),
+            _ => None,
+        }),
+        _ => None,
+    }
+}
+
+/// Stab clauses `p -> body` of a section: (patterns, guard, body, meta).
+pub struct Clause<'x> {
+    pub pats: Vec<&'x Ast>,
+    pub guard: Option<&'x Ast>,
+    pub body: &'x Ast,
+    pub line: u32,
+}
+
+pub fn clauses(section: &Ast) -> Option<Vec<Clause<'_>>> {
+    let Ast::List(items) = section else { return None };
+    let mut out = Vec::new();
+    for it in items {
+        let Ast::Call {
+            head: Head::Local(n),
+            args,
+            meta,
+        } = it
+        else {
+            return None;
+        };
+        if n != "->" || args.len() != 2 {
+            return None;
+        }
+        let Ast::List(lhs) = &args[0] else { return None };
+        let (pats, guard) = match lhs.as_slice() {
+            [Ast::Call {
+                head: Head::Local(w),
+                args: wargs,
+                ..
+            }] if w == "when" && !wargs.is_empty() => {
+                let (last, rest) = wargs.split_last()?;
+                (rest.iter().collect(), Some(last))
+            }
+            _ => (lhs.iter().collect(), None),
+        };
+        out.push(Clause {
+            pats,
+            guard,
+            body: &args[1],
+            line: meta.line,
+        });
+    }
+    Some(out)
+}
+
+pub fn is_local<'x>(e: &'x Ast, name: &str) -> Option<&'x [Ast]> {
+    match e {
+        Ast::Call {
+            head: Head::Local(n),
+            args,
+            ..
+        } if n == name => Some(args),
+        _ => None,
+    }
+}
+
+/// Every variable name an expression mentions (for closure capture).
+pub fn mentioned_vars(e: &Ast, out: &mut BTreeSet<String>) {
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        match e {
+            Ast::Var { name, .. } => {
+                out.insert(name.clone());
+            }
+            Ast::List(items) => stack.extend(items.iter()),
+            Ast::Pair(a, b) => {
+                stack.push(a);
+                stack.push(b);
+            }
+            Ast::Call { head, args, .. } => {
+                match head {
+                    Head::Remote(t, _) | Head::Anon(t) => stack.push(t),
+                    Head::Local(_) => {}
+                }
+                stack.extend(args.iter());
+            }
+            _ => {}
+        }
+    }
+}
+
+fn meta0() -> Meta {
+    Meta::default()
+}
+
+pub fn remote(module: &str, f: &str, args: Vec<Ast>, line: u32) -> Ast {
+    Ast::Call {
+        head: Head::Remote(Box::new(Ast::Atom(module.to_string())), f.to_string()),
+        meta: Meta {
+            line,
+            ..meta0()
+        },
+        args,
+    }
+}
+
+pub fn var(name: &str, line: u32) -> Ast {
+    Ast::Var {
+        name: name.to_string(),
+        meta: Meta {
+            line,
+            ..meta0()
+        },
+    }
+}
+
+pub fn stab(pats: Vec<Ast>, body: Ast) -> Ast {
+    Ast::call("->", meta0(), vec![Ast::List(pats), body])
+}
+
+pub fn arith_of(name: &str) -> Option<ArithOp> {
+    Some(match name {
+        "+" => ArithOp::Add,
+        "-" => ArithOp::Sub,
+        "*" => ArithOp::Mul,
+        "/" => ArithOp::Div,
+        _ => return None,
+    })
+}
+
+pub fn cmp_of(name: &str) -> Option<CmpOp> {
+    Some(match name {
+        "==" => CmpOp::Eq,
+        "!=" => CmpOp::Ne,
+        "===" => CmpOp::ExactEq,
+        "!==" => CmpOp::ExactNe,
+        "<" => CmpOp::Lt,
+        ">" => CmpOp::Gt,
+        "<=" => CmpOp::Le,
+        ">=" => CmpOp::Ge,
+        _ => return None,
+    })
+}
+
+/// `:erlang` names of the operators Elixir maps straight to BIFs.
+pub fn erlang_op_of(name: &str, arity: usize) -> Option<&'static str> {
+    Some(match (name, arity) {
+        ("+", 2) => "+",
+        ("-", 2) => "-",
+        ("*", 2) => "*",
+        ("/", 2) => "/",
+        ("-", 1) => "-",
+        ("+", 1) => "+",
+        ("==", 2) => "==",
+        ("!=", 2) => "/=",
+        ("===", 2) => "=:=",
+        ("!==", 2) => "=/=",
+        ("<", 2) => "<",
+        (">", 2) => ">",
+        ("<=", 2) => "=<",
+        (">=", 2) => ">=",
+        ("++", 2) => "++",
+        ("--", 2) => "--",
+        ("not", 1) => "not",
+        _ => return None,
+    })
+}
+
+impl<'s, 'a> Fc<'s, 'a> {
+    pub fn new(env: &'s mut CompileEnv<'a>, m: &'s mut ModState, nparams: u32, line: u32) -> Fc<'s, 'a> {
+        Fc {
+            env,
+            m,
+            b: FnBuilder::new(nparams, line),
+            guard_fail: None,
+        }
+    }
+
+    pub fn atom(&mut self, s: &str) -> Atom {
+        self.env.atom(s)
+    }
+
+    pub fn atom_t(&mut self, s: &str) -> Term {
+        Term::Atom(self.env.atom(s))
+    }
+
+    fn ret(&mut self, r: Reg, tail: bool) -> CResult<Reg> {
+        if tail {
+            self.b.emit(Op::Return(r));
+        }
+        Ok(r)
+    }
+
+    fn call(&mut self, callee: Callee, args: Vec<Reg>, tail: bool) -> CResult<Reg> {
+        if let (Some(fail), Callee::Native { f, .. }) = (self.guard_fail, &callee) {
+            let d = self.b.reg()?;
+            self.b.emit(Op::GuardBif(*f, args.into(), d, fail));
+            return Ok(d);
+        }
+        if tail {
+            self.b.emit(Op::TailCall(callee, args.into()));
+            Ok(0)
+        } else {
+            let d = self.b.reg()?;
+            self.b.emit(Op::Call(callee, args.into(), d));
+            Ok(d)
+        }
+    }
+
+    /// A call to `module.function`, resolved to a native now when one exists.
+    pub fn callee(&mut self, module: &str, function: &str, arity: usize) -> Callee {
+        let m = self.atom(module);
+        let f = self.atom(function);
+        match self.env.natives.get(module, function, arity as u32) {
+            Some(native) if !self.env.modules.contains_key(&m) => Callee::Native {
+                f: native,
+                module: m,
+                function: f,
+            },
+            _ => Callee::Remote {
+                module: m,
+                function: f,
+            },
+        }
+    }
+
+    pub fn call_remote(&mut self, module: &str, function: &str, args: Vec<Reg>, tail: bool) -> CResult<Reg> {
+        let c = self.callee(module, function, args.len());
+        self.call(c, args, tail)
+    }
+
+    fn args(&mut self, args: &[Ast], vars: &mut Vars) -> CResult<Vec<Reg>> {
+        args.iter().map(|a| self.gen(a, vars, false)).collect()
+    }
+
+    /// Compiles `e`; in tail position also returns its value.
+    pub fn gen(&mut self, e: &Ast, vars: &mut Vars, tail: bool) -> CResult<Reg> {
+        match e {
+            Ast::Int(i) => {
+                let r = self.b.load(Term::Int(*i))?;
+                self.ret(r, tail)
+            }
+            Ast::BigInt(b) => {
+                let r = self.b.load(int_from_bigint(b.clone()))?;
+                self.ret(r, tail)
+            }
+            Ast::Float(f) => {
+                let r = self.b.load(Term::Float(*f))?;
+                self.ret(r, tail)
+            }
+            Ast::Atom(a) => {
+                let t = self.atom_t(a);
+                let r = self.b.load(t)?;
+                self.ret(r, tail)
+            }
+            Ast::String(s) => {
+                let r = self.b.load(Term::string(s))?;
+                self.ret(r, tail)
+            }
+            Ast::Charlist(cs) => {
+                let r = self.b.load(Term::list(cs.iter().map(|c| Term::Int(i64::from(*c)))))?;
+                self.ret(r, tail)
+            }
+            Ast::List(items) => {
+                let r = self.list(items, vars)?;
+                self.ret(r, tail)
+            }
+            Ast::Pair(a, b) => {
+                let ra = self.gen(a, vars, false)?;
+                let rb = self.gen(b, vars, false)?;
+                let d = self.b.reg()?;
+                self.b.emit(Op::Tuple(vec![ra, rb].into(), d));
+                self.ret(d, tail)
+            }
+            Ast::Var { name, meta } => {
+                let r = self.var(name, *meta, vars)?;
+                self.ret(r, tail)
+            }
+            Ast::Alias { .. } => {
+                let name = self.alias_atom(e)?;
+                let r = self.b.load(Term::Atom(name))?;
+                self.ret(r, tail)
+            }
+            Ast::Call {
+                head: Head::Local(name),
+                meta,
+                args,
+            } => self.local_call(e, name, *meta, args, vars, tail),
+            Ast::Call {
+                head: Head::Remote(target, fname),
+                meta,
+                args,
+            } => self.remote_call(target, fname, *meta, args, vars, tail),
+            Ast::Call {
+                head: Head::Anon(f),
+                args,
+                ..
+            } => {
+                let fr = self.gen(f, vars, false)?;
+                let mut argv = self.args(args, vars)?;
+                argv.insert(0, fr);
+                // args after the fun register: the callee reads the fun from it
+                let rest: Vec<Reg> = argv[1..].to_vec();
+                self.call(Callee::Fun(fr), rest, tail)
+            }
+        }
+    }
+
+    fn var(&mut self, name: &str, meta: Meta, vars: &mut Vars) -> CResult<Reg> {
+        if let Some(r) = vars.0.get(name) {
+            return Ok(*r);
+        }
+        match name {
+            "__MODULE__" => {
+                let t = if self.m.console {
+                    self.atom_t("nil")
+                } else {
+                    Term::Atom(self.m.name.clone())
+                };
+                self.b.load(t)
+            }
+            "__STACKTRACE__" => Err(CompileError::new(
+                meta.line,
+                "__STACKTRACE__ is available only inside catch and rescue clauses of try expressions",
+            )),
+            _ if name.starts_with('&') => Err(CompileError::new(
+                meta.line,
+                format!("capture argument {name} must be used within the capture operator &"),
+            )),
+            _ if name.starts_with('_') => Err(CompileError::new(
+                meta.line,
+                format!("invalid use of _. \"{name}\" is used to ignore values in patterns and cannot be read"),
+            )),
+            _ => self.local_call(&Ast::call(name, meta, vec![]), name, meta, &[], vars, false),
+        }
+    }
+}
+
+/// How an atom naming a module prints in messages: `Foo.Bar`, `:lists`.
+pub fn alias_text(module: &str) -> String {
+    match module.strip_prefix("Elixir.") {
+        Some(rest) => rest.to_string(),
+        None => beamplay_term::atom_to_inspect(module),
+    }
+}

@@ -1,0 +1,758 @@
+//! Unqualified calls: special forms, operators, module locals, Kernel
+//! imports and IEx helpers; remote calls; data constructors.
+
+use beamplay_syntax::ast::Head;
+use beamplay_syntax::{Ast, Meta};
+use beamplay_term::{Atom, Term};
+
+use super::expr::{err, is_local, Fc, Vars};
+use super::kernel::{guard_bif, iex_helper, kernel_import};
+use super::{CResult, CompileError};
+use crate::code::{ArithOp, Callee, CmpOp, Op, Reg};
+
+/// Constructs the playground refuses, with the reason the user sees.
+fn unsupported(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "defmacro" | "defmacrop" => "is not supported in this playground",
+        "quote" | "unquote" | "unquote_splicing" => "is not supported in this playground",
+        "defprotocol" | "defimpl" | "defdelegate" | "defguard" | "defguardp" | "defoverridable" => {
+            "is not supported in this playground"
+        }
+        "sigil_r" | "sigil_D" | "sigil_T" | "sigil_U" | "sigil_N" | "sigil_S" | "sigil_W" | "sigil_C" => {
+            "is not supported in this playground"
+        }
+        "__ENV__" | "__CALLER__" => "is not supported in this playground",
+        _ => return None,
+    })
+}
+
+impl Fc<'_, '_> {
+    pub(super) fn local_call(
+        &mut self,
+        e: &Ast,
+        name: &str,
+        meta: Meta,
+        args: &[Ast],
+        vars: &mut Vars,
+        tail: bool,
+    ) -> CResult<Reg> {
+        let line = meta.line;
+        let n = args.len();
+        if let Some(why) = unsupported(name) {
+            let what = if name.starts_with("sigil_") {
+                format!("the sigil ~{}", &name[6..])
+            } else {
+                name.to_string()
+            };
+            return err(e, format!("{what} {why}"));
+        }
+        match (name, n) {
+            ("__block__", _) => return self.block(args, vars, tail),
+            ("=", 2) => {
+                let r = self.gen(&args[1], vars, false)?;
+                let fail = self.b.label();
+                let ok = self.b.label();
+                self.match_pattern(&args[0], r, vars, fail)?;
+                self.b.emit(Op::Jump(ok));
+                self.b.place(fail);
+                self.b.emit(Op::RaiseTagged("badmatch", Some(r)));
+                self.b.place(ok);
+                return self.ret_(r, tail);
+            }
+            ("{}", _) => {
+                let regs = self.args_(args, vars)?;
+                let d = self.b.reg()?;
+                self.b.emit(Op::Tuple(regs.into(), d));
+                return self.ret_(d, tail);
+            }
+            ("%{}", _) => {
+                let r = self.map(args, vars)?;
+                return self.ret_(r, tail);
+            }
+            ("%", 2) => {
+                let r = self.struct_(e, &args[0], &args[1], vars)?;
+                return self.ret_(r, tail);
+            }
+            ("<<>>", _) => {
+                let r = self.binary(args, vars)?;
+                return self.ret_(r, tail);
+            }
+            ("fn", _) => {
+                let r = self.lambda(e, args, vars)?;
+                return self.ret_(r, tail);
+            }
+            ("case", 2) => return self.case(&args[0], &args[1], vars, tail),
+            ("cond", 1) => return self.cond(e, &args[0], vars, tail),
+            ("if", 2) | ("unless", 2) => return self.if_(name == "unless", &args[0], &args[1], vars, tail),
+            ("receive", 1) => return self.receive(e, &args[0], vars, tail),
+            ("try", 1) => return self.try_(e, &args[0], vars, tail),
+            ("for", _) if n >= 1 => return self.for_(e, args, vars, tail),
+            ("with", _) if n >= 1 => return self.with(e, args, vars, tail),
+            ("&", 1) => {
+                let r = self.capture(e, &args[0], vars)?;
+                return self.ret_(r, tail);
+            }
+            ("|>", 2) => {
+                let piped = pipe_into(&args[0], &args[1]).ok_or_else(|| {
+                    CompileError::new(line, format!("cannot pipe {} into {}, can only pipe into local calls foo(), remote calls Foo.bar() or anonymous function calls foo.()", "expression", "expression"))
+                })?;
+                return self.gen(&piped, vars, tail);
+            }
+            ("&&", 2) | ("||", 2) => {
+                let l = self.gen(&args[0], vars, false)?;
+                let d = self.b.reg()?;
+                self.b.emit(Op::Move(l, d));
+                let end = self.b.label();
+                if name == "&&" {
+                    self.b.emit(Op::JumpIfFalsy(l, end));
+                } else {
+                    let rhs = self.b.label();
+                    self.b.emit(Op::JumpIfFalsy(l, rhs));
+                    self.b.emit(Op::Jump(end));
+                    self.b.place(rhs);
+                }
+                let r = self.gen(&args[1], vars, false)?;
+                self.b.emit(Op::Move(r, d));
+                self.b.place(end);
+                return self.ret_(d, tail);
+            }
+            ("!", 1) => {
+                let v = self.gen(&args[0], vars, false)?;
+                let d = self.load_atom("true")?;
+                let end = self.b.label();
+                self.b.emit(Op::JumpIfFalsy(v, end));
+                let f = self.atom_t_("false");
+                let k = self.b.konst(f);
+                self.b.emit(Op::Const(k, d));
+                self.b.place(end);
+                return self.ret_(d, tail);
+            }
+            ("and", 2) | ("or", 2) => return self.bool_op(name, args, vars, tail),
+            ("in", 2) => return self.in_(e, &args[0], &args[1], vars, tail),
+            ("not", 1) if matches!(is_local(&args[0], "in"), Some(a) if a.len() == 2) => {
+                let inner = self.gen(&args[0], vars, false)?;
+                return self.call_remote("erlang", "not", vec![inner], tail);
+            }
+            ("..", 2) => {
+                let a = self.args_(args, vars)?;
+                return self.call_remote("Elixir.Beamplay.Runtime", "range", a, tail);
+            }
+            ("..//", 3) => {
+                let a = self.args_(args, vars)?;
+                return self.call_remote("Elixir.Beamplay.Runtime", "range", a, tail);
+            }
+            ("<>", 2) => {
+                let a = self.args_(args, vars)?;
+                return self.call_remote("Elixir.Beamplay.Runtime", "concat", a, tail);
+            }
+            ("**", 2) => {
+                let a = self.args_(args, vars)?;
+                return self.call_remote("Elixir.Kernel", "**", a, tail);
+            }
+            ("=~", 2) => {
+                let a = self.args_(args, vars)?;
+                return self.call_remote("Elixir.String", "contains?", a, tail);
+            }
+            ("^", 1) => {
+                let v = match &args[0] {
+                    Ast::Var { name, .. } => name.clone(),
+                    _ => "expression".to_string(),
+                };
+                return err(e, format!("cannot use ^{v} outside of match clauses"));
+            }
+            ("raise", 1 | 2) => {
+                let a = self.args_(args, vars)?;
+                return self.call_remote("Elixir.Beamplay.Runtime", "raise", a, tail);
+            }
+            ("reraise", 2 | 3) => {
+                let a = self.args_(args, vars)?;
+                return self.call_remote("Elixir.Beamplay.Runtime", "reraise", a, tail);
+            }
+            ("@", 1) => return self.attr_read(e, &args[0], vars, tail),
+            ("defmodule", 2) => {
+                let r = self.defmodule(e, &args[0], &args[1])?;
+                return self.ret_(r, tail);
+            }
+            ("alias", 1 | 2) | ("require", 1 | 2) | ("import", 1 | 2) => {
+                let r = self.alias_form(e, name, args)?;
+                return self.ret_(r, tail);
+            }
+            ("def" | "defp" | "defstruct" | "defexception", _) => {
+                return Err(CompileError {
+                    line,
+                    message: format!("cannot invoke {name}/{n} outside module"),
+                    kind: "ArgumentError",
+                });
+            }
+            ("sigil_w" | "sigil_s" | "sigil_c", 2) => {
+                let r = self.sigil(e, name, &args[0], &args[1], vars)?;
+                return self.ret_(r, tail);
+            }
+            ("binding", 0) => {
+                let mut names: Vec<(String, Reg)> = vars
+                    .0
+                    .iter()
+                    .filter(|(k, _)| !k.starts_with('@') && !k.starts_with('&'))
+                    .map(|(k, v)| (k.clone(), *v))
+                    .collect();
+                names.sort();
+                let mut items = Vec::new();
+                for (k, v) in names {
+                    let ka = self.atom_t_(&k);
+                    let kr = self.b.load(ka)?;
+                    let d = self.b.reg()?;
+                    self.b.emit(Op::Tuple(vec![kr, v].into(), d));
+                    items.push(d);
+                }
+                let d = self.b.reg()?;
+                self.b.emit(Op::List(items.into(), None, d));
+                return self.ret_(d, tail);
+            }
+            ("__aliases__", _) | ("->", _) | ("when", _) | ("::", _) | ("<-", _) | ("\\\\", _) | ("|", _) => {
+                return err(e, format!("misplaced operator {name}/{n}"));
+            }
+            _ => {}
+        }
+        // operators
+        if n == 2 {
+            if let Some(op) = super::expr::arith_of(name) {
+                let a = self.gen(&args[0], vars, false)?;
+                let b = self.gen(&args[1], vars, false)?;
+                if self.guard_fail.is_some() {
+                    return self.call_remote("erlang", erlang_name(name), vec![a, b], tail);
+                }
+                let d = self.b.reg()?;
+                self.b.emit(Op::Arith(op, a, b, d));
+                return self.ret_(d, tail);
+            }
+            if let Some(op) = super::expr::cmp_of(name) {
+                let a = self.gen(&args[0], vars, false)?;
+                let b = self.gen(&args[1], vars, false)?;
+                let d = self.b.reg()?;
+                self.b.emit(Op::Cmp(op, a, b, d));
+                return self.ret_(d, tail);
+            }
+        }
+        if let Some(f) = super::expr::erlang_op_of(name, n) {
+            // unary minus of a literal is the literal
+            if n == 1 && name == "-" {
+                match &args[0] {
+                    Ast::Int(i) => {
+                        let r = self.b.load(Term::Int(-i))?;
+                        return self.ret_(r, tail);
+                    }
+                    Ast::Float(x) => {
+                        let r = self.b.load(Term::Float(-x))?;
+                        return self.ret_(r, tail);
+                    }
+                    _ => {}
+                }
+            }
+            let a = self.args_(args, vars)?;
+            return self.call_remote("erlang", f, a, tail);
+        }
+        if n == 2 && name == "elem" {
+            // elem(t, i) is :erlang.element(i + 1, t)
+            let t = self.gen(&args[0], vars, false)?;
+            let i = self.gen(&args[1], vars, false)?;
+            let one = self.b.load(Term::Int(1))?;
+            let i1 = if self.guard_fail.is_some() {
+                self.call_remote("erlang", "+", vec![i, one], false)?
+            } else {
+                let d = self.b.reg()?;
+                self.b.emit(Op::Arith(ArithOp::Add, i, one, d));
+                d
+            };
+            return self.call_remote("erlang", "element", vec![i1, t], tail);
+        }
+        if n == 1 && name == "is_nil" {
+            let v = self.gen(&args[0], vars, false)?;
+            let nil = self.atom_t_("nil");
+            let k = self.b.load(nil)?;
+            let d = self.b.reg()?;
+            self.b.emit(Op::Cmp(CmpOp::ExactEq, v, k, d));
+            return self.ret_(d, tail);
+        }
+        if self.guard_fail.is_some() {
+            if let Some((m, f)) = kernel_import(name, n) {
+                if m == "erlang" && guard_bif(name, n) {
+                    let a = self.args_(args, vars)?;
+                    return self.call_remote(m, f, a, tail);
+                }
+            }
+            return err(e, format!(
+                "cannot find or invoke local {name}/{n} inside guards. Only macros can be invoked in a guards and they must be defined before their invocation. Called as: {}",
+                call_text(name, args)
+            ));
+        }
+        // module-local functions
+        if let Some(idx) = self.m.locals.get(&(name.to_string(), n as u32)).copied() {
+            let a = self.args_(args, vars)?;
+            return self.call_(Callee::Local(idx), a, tail);
+        }
+        if let Some((m, f)) = kernel_import(name, n) {
+            let a = self.args_(args, vars)?;
+            return self.call_remote(m, f, a, tail);
+        }
+        if self.m.console {
+            if let Some((m, f)) = iex_helper(name, n) {
+                let a = self.args_(args, vars)?;
+                return self.call_remote(m, f, a, tail);
+            }
+            return err(e, format!("undefined function {name}/{n} (there is no such import)"));
+        }
+        let module = super::expr::alias_text(self.m.name.as_str());
+        err(
+            e,
+            format!("undefined function {name}/{n} (expected {module} to define such a function or for it to be imported, but none are available)"),
+        )
+    }
+
+    pub(super) fn ret_(&mut self, r: Reg, tail: bool) -> CResult<Reg> {
+        if tail {
+            self.b.emit(Op::Return(r));
+        }
+        Ok(r)
+    }
+
+    pub(super) fn load_atom(&mut self, s: &str) -> CResult<Reg> {
+        let t = self.atom_t_(s);
+        self.b.load(t)
+    }
+
+    pub(super) fn atom_t_(&mut self, s: &str) -> Term {
+        Term::Atom(self.env.atom(s))
+    }
+
+    pub(super) fn args_(&mut self, args: &[Ast], vars: &mut Vars) -> CResult<Vec<Reg>> {
+        args.iter().map(|a| self.gen(a, vars, false)).collect()
+    }
+
+    pub(super) fn call_(&mut self, callee: Callee, args: Vec<Reg>, tail: bool) -> CResult<Reg> {
+        if tail {
+            self.b.emit(Op::TailCall(callee, args.into()));
+            Ok(0)
+        } else {
+            let d = self.b.reg()?;
+            self.b.emit(Op::Call(callee, args.into(), d));
+            Ok(d)
+        }
+    }
+
+    fn block(&mut self, items: &[Ast], vars: &mut Vars, tail: bool) -> CResult<Reg> {
+        let Some((last, init)) = items.split_last() else {
+            let r = self.load_atom("nil")?;
+            return self.ret_(r, tail);
+        };
+        for it in init {
+            self.gen(it, vars, false)?;
+        }
+        self.gen(last, vars, tail)
+    }
+
+    fn bool_op(&mut self, name: &str, args: &[Ast], vars: &mut Vars, tail: bool) -> CResult<Reg> {
+        let l = self.gen(&args[0], vars, false)?;
+        let d = self.b.reg()?;
+        let end = self.b.label();
+        let bad = self.b.label();
+        let rhs = self.b.label();
+        let t = self.atom_t_("true");
+        let f = self.atom_t_("false");
+        let kt = self.b.konst(t);
+        let kf = self.b.konst(f);
+        let (short, other) = if name == "and" { (kf, kt) } else { (kt, kf) };
+        // left is the short-circuit value: it is the result
+        let not_short = self.b.label();
+        self.b.emit(Op::IsEqConst(l, short, not_short));
+        self.b.emit(Op::Move(l, d));
+        self.b.emit(Op::Jump(end));
+        self.b.place(not_short);
+        self.b.emit(Op::IsEqConst(l, other, bad));
+        self.b.emit(Op::Jump(rhs));
+        self.b.place(bad);
+        if let Some(fail) = self.guard_fail {
+            self.b.emit(Op::Jump(fail));
+        } else {
+            let op = self.atom_t_(name);
+            let opr = self.b.load(op)?;
+            self.call_remote("Elixir.Beamplay.Runtime", "badbool", vec![opr, l], false)?;
+        }
+        self.b.place(rhs);
+        let r = self.gen(&args[1], vars, false)?;
+        self.b.emit(Op::Move(r, d));
+        self.b.place(end);
+        self.ret_(d, tail)
+    }
+
+    fn in_(&mut self, e: &Ast, lhs: &Ast, rhs: &Ast, vars: &mut Vars, tail: bool) -> CResult<Reg> {
+        let x = self.gen(lhs, vars, false)?;
+        match rhs {
+            Ast::List(items) if !items.is_empty() || self.guard_fail.is_some() => {
+                let d = self.load_atom("false")?;
+                let end = self.b.label();
+                let t = self.atom_t_("true");
+                let kt = self.b.konst(t);
+                for it in items {
+                    let v = self.gen(it, vars, false)?;
+                    let next = self.b.label();
+                    self.b.emit(Op::IsEq(x, v, next));
+                    self.b.emit(Op::Const(kt, d));
+                    self.b.emit(Op::Jump(end));
+                    self.b.place(next);
+                }
+                self.b.place(end);
+                self.ret_(d, tail)
+            }
+            _ => match is_local(rhs, "..") {
+                Some(range) if range.len() == 2 && self.guard_fail.is_some() => {
+                    let lo = self.gen(&range[0], vars, false)?;
+                    let hi = self.gen(&range[1], vars, false)?;
+                    let is_int = self.call_remote("erlang", "is_integer", vec![x], false)?;
+                    let fail = self.guard_fail.unwrap_or(0);
+                    self.b.emit(Op::JumpUnlessTrue(is_int, fail));
+                    let a = self.b.reg()?;
+                    self.b.emit(Op::Cmp(CmpOp::Ge, x, lo, a));
+                    self.b.emit(Op::JumpUnlessTrue(a, fail));
+                    let d = self.b.reg()?;
+                    self.b.emit(Op::Cmp(CmpOp::Le, x, hi, d));
+                    self.ret_(d, tail)
+                }
+                _ => {
+                    if self.guard_fail.is_some() {
+                        return err(e, "invalid right argument for operator \"in\", it expects a compile-time proper list or compile-time range on the right side when used in guard expressions");
+                    }
+                    let r = self.gen(rhs, vars, false)?;
+                    self.call_remote("Elixir.Enum", "member?", vec![r, x], tail)
+                }
+            },
+        }
+    }
+
+    pub(super) fn list(&mut self, items: &[Ast], vars: &mut Vars) -> CResult<Reg> {
+        let (items, tail) = match items.split_last() {
+            Some((last, init)) => match is_local(last, "|") {
+                Some(bar) if bar.len() == 2 => {
+                    let mut v: Vec<&Ast> = init.iter().collect();
+                    v.push(&bar[0]);
+                    (v, Some(&bar[1]))
+                }
+                _ => (items.iter().collect(), None),
+            },
+            None => (Vec::new(), None),
+        };
+        let mut regs = Vec::with_capacity(items.len());
+        for it in items {
+            regs.push(self.gen(it, vars, false)?);
+        }
+        let t = match tail {
+            Some(t) => Some(self.gen(t, vars, false)?),
+            None => None,
+        };
+        let d = self.b.reg()?;
+        self.b.emit(Op::List(regs.into(), t, d));
+        Ok(d)
+    }
+
+    fn pairs(&mut self, items: &[Ast], vars: &mut Vars) -> CResult<Vec<(Reg, Reg)>> {
+        let mut out = Vec::new();
+        for it in items {
+            match it {
+                Ast::Pair(k, v) => {
+                    let kr = self.gen(k, vars, false)?;
+                    let vr = self.gen(v, vars, false)?;
+                    out.push((kr, vr));
+                }
+                Ast::List(kw) => out.extend(self.pairs(kw, vars)?),
+                other => return err(other, "expected key-value pairs in a map"),
+            }
+        }
+        Ok(out)
+    }
+
+    fn map(&mut self, args: &[Ast], vars: &mut Vars) -> CResult<Reg> {
+        if let [only] = args {
+            if let Some(bar) = is_local(only, "|") {
+                if bar.len() == 2 {
+                    let base = self.gen(&bar[0], vars, false)?;
+                    let pairs = match &bar[1] {
+                        Ast::List(kw) => self.pairs(kw, vars)?,
+                        other => self.pairs(std::slice::from_ref(other), vars)?,
+                    };
+                    let d = self.b.reg()?;
+                    self.b.emit(Op::MapUpdate(base, pairs.into(), d));
+                    return Ok(d);
+                }
+            }
+        }
+        let pairs = self.pairs(args, vars)?;
+        let d = self.b.reg()?;
+        self.b.emit(Op::Map(pairs.into(), d));
+        Ok(d)
+    }
+
+    /// `%Name{...}` and `%Name{s | ...}`.
+    fn struct_(&mut self, e: &Ast, name: &Ast, body: &Ast, vars: &mut Vars) -> CResult<Reg> {
+        let module = self.struct_name(name)?;
+        let Some(fields) = self.struct_fields_of(&module) else {
+            let shown = super::expr::alias_text(module.as_str());
+            return err(e, format!("{shown}.__struct__/1 is undefined, cannot expand struct {shown}. Make sure the struct name is correct. If the struct name exists and is correct but it still cannot be found, you likely have cyclic module usage in your code"));
+        };
+        let Some(bargs) = is_local(body, "%{}") else {
+            return err(e, "expected a map in a struct");
+        };
+        if let [only] = bargs {
+            if let Some(bar) = is_local(only, "|") {
+                if bar.len() == 2 {
+                    let base = self.gen(&bar[0], vars, false)?;
+                    let kw = match &bar[1] {
+                        Ast::List(kw) => kw.clone(),
+                        other => vec![other.clone()],
+                    };
+                    for k in &kw {
+                        if let Ast::Pair(k, _) = k {
+                            if let Ast::Atom(a) = &**k {
+                                if !fields.iter().any(|(f, _)| f.as_str() == a) {
+                                    return self.unknown_field(a);
+                                }
+                            }
+                        }
+                    }
+                    // the base must be this struct
+                    let sk = self.atom_t_("__struct__");
+                    let skr = self.b.load(sk)?;
+                    let got = self.b.reg()?;
+                    let bad = self.b.label();
+                    let ok = self.b.label();
+                    self.b.emit(Op::GetMapKey(base, skr, got, bad));
+                    let mk = self.b.konst(Term::Atom(module.clone()));
+                    self.b.emit(Op::IsEqConst(got, mk, bad));
+                    self.b.emit(Op::Jump(ok));
+                    self.b.place(bad);
+                    let mr = self.b.load(Term::Atom(module.clone()))?;
+                    self.call_remote("Elixir.Beamplay.Runtime", "badstruct", vec![mr, base], false)?;
+                    self.b.place(ok);
+                    let pairs = self.pairs(&kw, vars)?;
+                    let d = self.b.reg()?;
+                    self.b.emit(Op::MapUpdate(base, pairs.into(), d));
+                    return Ok(d);
+                }
+            }
+        }
+        let mut given: Vec<(String, &Ast)> = Vec::new();
+        for it in bargs {
+            let items: Vec<&Ast> = match it {
+                Ast::List(kw) => kw.iter().collect(),
+                other => vec![other],
+            };
+            for p in items {
+                match p {
+                    Ast::Pair(k, v) => match &**k {
+                        Ast::Atom(a) => given.push((a.clone(), &**v)),
+                        other => return err(other, "expected atom keys in a struct"),
+                    },
+                    other => return err(other, "expected key-value pairs in a struct"),
+                }
+            }
+        }
+        for (k, _) in &given {
+            if !fields.iter().any(|(f, _)| f.as_str() == k) {
+                return self.unknown_field(k);
+            }
+        }
+        let mut pairs = Vec::new();
+        let sk = self.atom_t_("__struct__");
+        let skr = self.b.load(sk)?;
+        let mr = self.b.load(Term::Atom(module.clone()))?;
+        pairs.push((skr, mr));
+        for (f, default) in fields {
+            let kr = self.b.load(Term::Atom(f.clone()))?;
+            let vr = match given.iter().find(|(k, _)| k == f.as_str()) {
+                Some((_, v)) => self.gen(v, vars, false)?,
+                None => self.b.load(default)?,
+            };
+            pairs.push((kr, vr));
+        }
+        let d = self.b.reg()?;
+        self.b.emit(Op::Map(pairs.into(), d));
+        Ok(d)
+    }
+
+    fn unknown_field<T>(&mut self, key: &str) -> CResult<T> {
+        Err(CompileError {
+            line: 0,
+            message: format!("key {} not found", beamplay_term::atom_to_inspect(key)),
+            kind: "KeyError",
+        })
+    }
+
+    pub(super) fn struct_name(&mut self, name: &Ast) -> CResult<Atom> {
+        match name {
+            Ast::Alias { .. } => self.alias_atom(name),
+            Ast::Atom(a) => Ok(self.atom(a)),
+            Ast::Var { name: v, .. } if v == "__MODULE__" => Ok(self.m.name.clone()),
+            other => err(other, "expected a struct name"),
+        }
+    }
+
+    pub(super) fn struct_fields_of(&mut self, module: &Atom) -> Option<Vec<(Atom, Term)>> {
+        self.m
+            .structs
+            .get(module)
+            .cloned()
+            .or_else(|| self.env.struct_fields(module))
+    }
+
+    /// Expands an alias (`Foo.Bar`, with `alias` and nesting applied).
+    pub(super) fn alias_atom(&mut self, e: &Ast) -> CResult<Atom> {
+        let Ast::Alias { parts, .. } = e else {
+            return err(e, "expected an alias");
+        };
+        let full = self.expand_alias(parts);
+        Ok(self.atom(&full))
+    }
+
+    pub(super) fn expand_alias(&self, parts: &[String]) -> String {
+        let Some(first) = parts.first() else {
+            return "Elixir".to_string();
+        };
+        if first == "Elixir" {
+            return parts.join(".");
+        }
+        let head = self
+            .m
+            .aliases
+            .get(first)
+            .cloned()
+            .unwrap_or_else(|| format!("Elixir.{first}"));
+        let mut s = head;
+        for p in &parts[1..] {
+            s.push('.');
+            s.push_str(p);
+        }
+        s
+    }
+
+    fn alias_form(&mut self, e: &Ast, name: &str, args: &[Ast]) -> CResult<Reg> {
+        let target = match &args[0] {
+            Ast::Alias { parts, .. } => self.expand_alias(parts),
+            Ast::Atom(a) => a.clone(),
+            other => return err(other, format!("invalid argument for {name}")),
+        };
+        if name == "alias" {
+            let short = match args.get(1).and_then(|kw| super::expr::block_kw(kw, "as")) {
+                Some(Ast::Alias { parts, .. }) => parts.join("."),
+                Some(other) => return err(other, "invalid value for :as"),
+                None => target.rsplit('.').next().unwrap_or(&target).to_string(),
+            };
+            self.m.aliases.insert(short, target.clone());
+        }
+        let _ = e;
+        let t = self.atom_t_(&target);
+        self.b.load(t)
+    }
+
+    fn attr_read(&mut self, e: &Ast, inner: &Ast, vars: &mut Vars, tail: bool) -> CResult<Reg> {
+        let Ast::Var { name, .. } = inner else {
+            if let Some((n, _)) = inner.local_name().zip(Some(())) {
+                return err(e, format!("module attribute @{n} in code block has no effect"));
+            }
+            return err(e, "invalid module attribute");
+        };
+        if self.m.console {
+            return err(e, format!("cannot invoke @/1 outside module"));
+        }
+        match self.m.attrs.get(name).cloned() {
+            Some(v) => self.gen(&v, vars, tail),
+            None => {
+                let r = self.load_atom("nil")?;
+                self.ret_(r, tail)
+            }
+        }
+    }
+
+    fn sigil(&mut self, e: &Ast, name: &str, body: &Ast, mods: &Ast, vars: &mut Vars) -> CResult<Reg> {
+        let text = match is_local(body, "<<>>") {
+            Some([Ast::String(s)]) => s.clone(),
+            Some([]) => String::new(),
+            _ => {
+                // interpolated ~s / ~c: build the string and convert
+                let s = self.gen(body, vars, false)?;
+                return match name {
+                    "sigil_c" => self.call_remote("Elixir.String", "to_charlist", vec![s], false),
+                    _ => Ok(s),
+                };
+            }
+        };
+        let modifier = match mods {
+            Ast::Charlist(c) => c.iter().filter_map(|c| char::from_u32(*c)).collect::<String>(),
+            _ => String::new(),
+        };
+        let t = match name {
+            "sigil_s" => Term::string(&text),
+            "sigil_c" => Term::list(text.chars().map(|c| Term::Int(c as i64))),
+            _ => {
+                let words: Vec<&str> = text.split_whitespace().collect();
+                let items: Vec<Term> = match modifier.as_str() {
+                    "a" => words.iter().map(|w| self.atom_t_(w)).collect(),
+                    "c" => words
+                        .iter()
+                        .map(|w| Term::list(w.chars().map(|c| Term::Int(c as i64))))
+                        .collect(),
+                    "s" | "" => words.iter().map(|w| Term::string(w)).collect(),
+                    other => return err(e, format!("modifier must be one of: s, a, c (got: {other})")),
+                };
+                Term::list(items)
+            }
+        };
+        self.b.load(t)
+    }
+}
+
+fn erlang_name(op: &str) -> &'static str {
+    match op {
+        "+" => "+",
+        "-" => "-",
+        "*" => "*",
+        _ => "/",
+    }
+}
+
+/// `name(args)` as the guard error shows the call.
+fn call_text(name: &str, args: &[Ast]) -> String {
+    let shown: Vec<String> = args
+        .iter()
+        .map(|a| match a {
+            Ast::Var { name, .. } => name.clone(),
+            Ast::Int(i) => i.to_string(),
+            Ast::Atom(a) => format!(":{a}"),
+            _ => "...".to_string(),
+        })
+        .collect();
+    format!("{name}({})", shown.join(", "))
+}
+
+/// `lhs |> call(args)` becomes `call(lhs, args)`.
+pub fn pipe_into(lhs: &Ast, rhs: &Ast) -> Option<Ast> {
+    match rhs {
+        Ast::Call { head, meta, args } => {
+            if let Head::Local(n) = head {
+                if matches!(n.as_str(), "fn" | "&" | "{}" | "%{}" | "__block__" | "=") {
+                    return None;
+                }
+            }
+            let mut a = vec![lhs.clone()];
+            a.extend(args.iter().cloned());
+            Some(Ast::Call {
+                head: head.clone(),
+                meta: *meta,
+                args: a,
+            })
+        }
+        Ast::Var { name, meta } => Some(Ast::Call {
+            head: Head::Local(name.clone()),
+            meta: *meta,
+            args: vec![lhs.clone()],
+        }),
+        _ => None,
+    }
+}

@@ -1,0 +1,192 @@
+//! The contract between the VM and functions implemented in Rust ("natives",
+//! BIFs). A native gets its arguments and a [`Ctx`] and returns a value or
+//! raises. Natives never call back into user code and never block: library
+//! functions that take closures or wait are written in Elixir (the prelude),
+//! so every process stays resumable (DESIGN.md invariant 2).
+use std::collections::HashMap;
+
+use beamplay_term::{Atom, AtomTable, Term};
+
+/// How a raise unwinds: `:error`, `:exit` or `:throw`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Error,
+    Exit,
+    Throw,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Error => "error",
+            Kind::Exit => "exit",
+            Kind::Throw => "throw",
+        }
+    }
+}
+
+/// A raised error, exit or throw. `reason` is the raw Erlang reason
+/// (`:badarg`, `{:badmatch, v}`, an exception struct...); Elixir's
+/// normalization into exception structs happens when it is rescued or
+/// printed.
+#[derive(Debug, Clone)]
+pub struct Raise {
+    pub kind: Kind,
+    pub reason: Term,
+    /// For `:badarg` from a BIF: which arguments were wrong and why (the
+    /// `errors were found at the given arguments:` text). 1-based.
+    pub arg_errors: Vec<(u8, String)>,
+    /// `{module, function, arity}` of the native that raised, for
+    /// FunctionClauseError and stack traces.
+    pub mfa: Option<(Atom, Atom, u32)>,
+}
+
+impl Raise {
+    pub fn error(reason: Term) -> Raise {
+        Raise {
+            kind: Kind::Error,
+            reason,
+            arg_errors: Vec::new(),
+            mfa: None,
+        }
+    }
+
+    pub fn exit(reason: Term) -> Raise {
+        Raise {
+            kind: Kind::Exit,
+            ..Raise::error(reason)
+        }
+    }
+
+    pub fn throw(value: Term) -> Raise {
+        Raise {
+            kind: Kind::Throw,
+            ..Raise::error(value)
+        }
+    }
+}
+
+pub type NResult = Result<Term, Raise>;
+
+/// A native function: arguments in, value or raise out.
+pub type NativeFn = fn(&mut Ctx<'_>, &[Term]) -> NResult;
+
+/// What a native may use of its node. Pure natives need only atoms, the
+/// clock and the RNG; process natives get more through `proc`.
+pub struct Ctx<'a> {
+    pub atoms: &'a mut AtomTable,
+    /// World virtual (or real, in real-time mode) time in microseconds.
+    pub now_us: u64,
+    pub rng: &'a mut Rng,
+}
+
+impl Ctx<'_> {
+    /// Interns an atom; past the atom limit this raises `system_limit` as OTP does.
+    pub fn atom(&mut self, name: &str) -> Result<Atom, Raise> {
+        self.atoms
+            .intern(name)
+            .map_err(|_| Raise::error(Term::Atom(Atom::new_uninterned("system_limit"))))
+    }
+
+    pub fn atom_term(&mut self, name: &str) -> NResult {
+        self.atom(name).map(Term::Atom)
+    }
+
+    /// A static atom that is always present (`ok`, `error`, `true`...).
+    pub fn known(&mut self, name: &'static str) -> Term {
+        match self.atoms.intern(name) {
+            Ok(a) => Term::Atom(a),
+            Err(_) => Term::Atom(Atom::new_uninterned(name)),
+        }
+    }
+
+    pub fn bool(&mut self, b: bool) -> Term {
+        self.known(if b { "true" } else { "false" })
+    }
+
+    /// `:badarg` with per-argument explanations (1-based argument numbers).
+    pub fn badarg(&mut self, errors: &[(u8, &str)]) -> Raise {
+        let mut r = Raise::error(self.known("badarg"));
+        r.arg_errors = errors.iter().map(|(n, s)| (*n, s.to_string())).collect();
+        r
+    }
+
+    /// A plain `:badarg` without details (`:a ++ [1]`).
+    pub fn badarg_plain(&mut self) -> Raise {
+        Raise::error(self.known("badarg"))
+    }
+
+    pub fn badarith(&mut self) -> Raise {
+        Raise::error(self.known("badarith"))
+    }
+
+    /// `{tag, value}` as an error reason: `{:badmap, v}`, `{:badkey, k}`.
+    pub fn error_tuple(&mut self, tag: &'static str, value: Term) -> Raise {
+        Raise::error(Term::tuple(vec![self.known(tag), value]))
+    }
+
+    /// `:function_clause` raised from within `module.function/arity`.
+    pub fn function_clause(&mut self, module: &str, function: &str, arity: u32) -> Raise {
+        let mut r = Raise::error(self.known("function_clause"));
+        if let (Ok(m), Ok(f)) = (self.atom(module), self.atom(function)) {
+            r.mfa = Some((m, f, arity));
+        }
+        r
+    }
+}
+
+/// The World's deterministic generator (xorshift64*): natives draw from it,
+/// never from ambient randomness (DESIGN.md invariant 1).
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed ^ 0x9E37_79B9_7F4A_7C15 | 1)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// Uniform in `1..=n` (`:rand.uniform/1`); `n` must be > 0.
+    pub fn uniform(&mut self, n: u64) -> u64 {
+        1 + self.next_u64() % n.max(1)
+    }
+}
+
+/// Natives by `{module, function, arity}`; module names as atoms print
+/// (`"erlang"`, `"Elixir.String"`).
+#[derive(Default)]
+pub struct NativeTable {
+    map: HashMap<(&'static str, &'static str, u32), NativeFn>,
+}
+
+impl NativeTable {
+    pub fn add(&mut self, module: &'static str, function: &'static str, arity: u32, f: NativeFn) {
+        self.map.insert((module, function, arity), f);
+    }
+
+    pub fn get(&self, module: &str, function: &str, arity: u32) -> Option<NativeFn> {
+        self.map.get(&(module, function, arity)).copied()
+    }
+
+    /// Whether `module` has any native (so a missing function is "undefined
+    /// or private" rather than "module not available").
+    pub fn has_module(&self, module: &str) -> bool {
+        self.map.keys().any(|(m, _, _)| *m == module)
+    }
+
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+}

@@ -1,0 +1,610 @@
+//! One node: its processes, scheduler, registered names, timers, modules
+//! and console. Nodes share nothing; the World (cluster crate) owns them
+//! and drives their clocks.
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::rc::Rc;
+
+use beamplay_term::{Atom, AtomTable, PidData, RefData, Term};
+
+use crate::code::Module;
+use crate::console::Console;
+use crate::native::{Ctx, NativeTable, Raise, Rng};
+use crate::process::{Kind, Monitor, Process, Status};
+
+/// Limits, each reported with a clear error when passed.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub max_processes: usize,
+    /// Register words a process may hold (stack depth x frame size): the
+    /// per-process heap limit for runaway recursion.
+    pub max_stack_words: usize,
+    pub reductions_per_slice: u32,
+    pub max_line_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_processes: 1_048_576,
+            max_stack_words: 16 * 1024 * 1024,
+            reductions_per_slice: 4000,
+            max_line_bytes: 64 * 1024,
+        }
+    }
+}
+
+/// Something that happened on a node, for consoles, UI and tests.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConsoleEvent {
+    /// Output of an io request that reached this console.
+    Output(String),
+    /// The value (or error banner) of the line that was evaluated.
+    Value(String),
+    /// Logger reports and warnings: shown, never part of a transcript.
+    Log(String),
+    /// `** (EXIT from ...) shell process exited with reason: ...`
+    ShellExit(String),
+}
+
+pub(crate) enum Timer {
+    Send { to: Term, msg: Term, reference: Term },
+    Timeout { pid: u32, token: u64 },
+}
+
+/// Common atoms, interned once.
+pub struct Atoms {
+    pub ok: Atom,
+    pub error: Atom,
+    pub true_: Atom,
+    pub false_: Atom,
+    pub nil: Atom,
+    pub normal: Atom,
+    pub kill: Atom,
+    pub killed: Atom,
+    pub exit_tag: Atom,
+    pub down: Atom,
+    pub process: Atom,
+    pub noproc: Atom,
+    pub infinity: Atom,
+    pub undef: Atom,
+    pub badarg: Atom,
+    pub io_request: Atom,
+    pub io_reply: Atom,
+    pub erl_eval: Atom,
+    pub timeout: Atom,
+}
+
+impl Atoms {
+    fn new(t: &mut AtomTable) -> Atoms {
+        let mut a = |s: &str| t.intern(s).unwrap_or_else(|_| Atom::new_uninterned(s));
+        Atoms {
+            ok: a("ok"),
+            error: a("error"),
+            true_: a("true"),
+            false_: a("false"),
+            nil: a("nil"),
+            normal: a("normal"),
+            kill: a("kill"),
+            killed: a("killed"),
+            exit_tag: a("EXIT"),
+            down: a("DOWN"),
+            process: a("process"),
+            noproc: a("noproc"),
+            infinity: a("infinity"),
+            undef: a("undef"),
+            badarg: a("badarg"),
+            io_request: a("io_request"),
+            io_reply: a("io_reply"),
+            erl_eval: a("erl_eval"),
+            timeout: a("timeout"),
+        }
+    }
+}
+
+pub struct Node {
+    pub name: Atom,
+    pub creation: u32,
+    pub atoms: Rc<RefCell<AtomTable>>,
+    pub a: Atoms,
+    pub natives: Rc<NativeTable>,
+    pub modules: HashMap<Atom, Rc<Module>>,
+    pub(crate) procs: HashMap<u32, Process>,
+    pub(crate) run_queue: VecDeque<u32>,
+    pub(crate) registry: HashMap<Atom, u32>,
+    next_id: u32,
+    next_ref: u32,
+    pub(crate) timers: BTreeMap<(u64, u64), Timer>,
+    next_timer: u64,
+    /// World time in microseconds (shared with the World).
+    pub clock: Rc<Cell<u64>>,
+    pub rng: Rng,
+    pub limits: Limits,
+    pub console: Console,
+    /// Exit signals for the process that is running (applied after its slice).
+    pub(crate) pending: Vec<(u32, Term, Term, bool)>,
+    pub(crate) running: Option<u32>,
+    pub unique: u64,
+}
+
+impl Node {
+    pub fn new(
+        name: &str,
+        creation: u32,
+        atoms: Rc<RefCell<AtomTable>>,
+        natives: Rc<NativeTable>,
+        clock: Rc<Cell<u64>>,
+        seed: u64,
+    ) -> Node {
+        let (name_atom, a) = {
+            let mut t = atoms.borrow_mut();
+            let n = t.intern(name).unwrap_or_else(|_| Atom::new_uninterned(name));
+            (n, Atoms::new(&mut t))
+        };
+        let mut node = Node {
+            name: name_atom,
+            creation,
+            atoms,
+            a,
+            natives,
+            modules: HashMap::new(),
+            procs: HashMap::new(),
+            run_queue: VecDeque::new(),
+            registry: HashMap::new(),
+            next_id: 100,
+            next_ref: 1,
+            timers: BTreeMap::new(),
+            next_timer: 1,
+            clock,
+            rng: Rng::new(seed),
+            limits: Limits::default(),
+            console: Console::default(),
+            pending: Vec::new(),
+            running: None,
+            unique: 1,
+        };
+        node.start_console();
+        node
+    }
+
+    pub fn atom(&self, s: &str) -> Atom {
+        self.atoms
+            .borrow_mut()
+            .intern(s)
+            .unwrap_or_else(|_| Atom::new_uninterned(s))
+    }
+
+    pub fn atom_term(&self, s: &str) -> Term {
+        Term::Atom(self.atom(s))
+    }
+
+    pub fn bool(&self, b: bool) -> Term {
+        Term::Atom(if b { self.a.true_.clone() } else { self.a.false_.clone() })
+    }
+
+    pub fn now_us(&self) -> u64 {
+        self.clock.get()
+    }
+
+    /// Runs `f` with a native context.
+    pub fn with_ctx<R>(&mut self, f: impl FnOnce(&mut Ctx<'_>) -> R) -> R {
+        let mut atoms = self.atoms.borrow_mut();
+        let mut ctx = Ctx {
+            atoms: &mut atoms,
+            now_us: self.clock.get(),
+            rng: &mut self.rng,
+        };
+        f(&mut ctx)
+    }
+
+    pub fn make_pid(&self, id: u32) -> Term {
+        Term::Pid(Rc::new(PidData {
+            node: self.name.clone(),
+            creation: self.creation,
+            id,
+            serial: 0,
+        }))
+    }
+
+    /// The local process id of a pid term, if it names this node.
+    pub fn local_id(&self, pid: &Term) -> Option<u32> {
+        match pid {
+            Term::Pid(p) if p.node == self.name && p.creation == self.creation => Some(p.id),
+            _ => None,
+        }
+    }
+
+    pub fn make_ref(&mut self) -> Term {
+        let n = self.next_ref;
+        self.next_ref = self.next_ref.wrapping_add(1);
+        let hi = (self.rng.next_u64() & 0xffff_ffff) as u32;
+        Term::Ref(Rc::new(RefData {
+            node: self.name.clone(),
+            creation: self.creation,
+            ids: [n, hi, self.creation.wrapping_mul(2_654_435_761)],
+        }))
+    }
+
+    pub fn process_count(&self) -> usize {
+        self.procs.len() + usize::from(self.running.is_some())
+    }
+
+    pub fn is_alive(&self, id: u32) -> bool {
+        self.procs.contains_key(&id) || self.running == Some(id)
+    }
+
+    /// Creates a process; it is runnable once a frame is pushed.
+    pub fn new_process(&mut self, kind: Kind, group_leader: Term, initial_call: Term) -> Result<u32, Raise> {
+        if self.process_count() >= self.limits.max_processes {
+            return Err(Raise::error(self.atom_term("system_limit")));
+        }
+        let id = self.next_id;
+        self.next_id += 1;
+        let pid = self.make_pid(id);
+        let p = Process::new(id, pid, kind, group_leader, initial_call);
+        self.procs.insert(id, p);
+        Ok(id)
+    }
+
+    pub fn process(&self, id: u32) -> Option<&Process> {
+        self.procs.get(&id)
+    }
+
+    pub fn process_mut(&mut self, id: u32) -> Option<&mut Process> {
+        self.procs.get_mut(&id)
+    }
+
+    pub(crate) fn make_runnable(&mut self, id: u32) {
+        if let Some(p) = self.procs.get_mut(&id) {
+            if matches!(p.status, Status::Waiting(_) | Status::Idle) || p.status == Status::Runnable {
+                let was = p.status;
+                p.status = Status::Runnable;
+                if was != Status::Runnable || !self.run_queue.contains(&id) {
+                    self.run_queue.push_back(id);
+                }
+            }
+        }
+    }
+
+    /// Delivers a message to a local process (the running one included,
+    /// through `cur`). Group leaders answer io requests at once.
+    pub fn deliver(&mut self, cur: Option<&mut Process>, to: u32, msg: Term) {
+        if let Some(c) = cur {
+            if c.id == to {
+                c.mailbox.push_back(msg);
+                return;
+            }
+        }
+        let kind = match self.procs.get(&to) {
+            Some(p) => p.kind,
+            None => return,
+        };
+        if kind == Kind::GroupLeader {
+            self.group_leader_request(msg);
+            return;
+        }
+        if let Some(p) = self.procs.get_mut(&to) {
+            p.mailbox.push_back(msg);
+            if matches!(p.status, Status::Waiting(_)) {
+                p.status = Status::Runnable;
+                self.run_queue.push_back(to);
+            }
+        }
+    }
+
+    /// `{:io_request, from, reply_as, request}` to the console.
+    fn group_leader_request(&mut self, msg: Term) {
+        let Some(items) = msg.as_tuple() else { return };
+        if items.len() != 4 || !items[0].is_atom("io_request") {
+            return;
+        }
+        let (from, reply_as, req) = (items[1].clone(), items[2].clone(), items[3].clone());
+        let reply = match crate::console::io_request_text(&req) {
+            Some(text) => {
+                self.console.output(ConsoleEvent::Output(text));
+                Term::Atom(self.a.ok.clone())
+            }
+            None => Term::tuple(vec![
+                Term::Atom(self.a.error.clone()),
+                self.atom_term("request"),
+            ]),
+        };
+        let answer = Term::tuple(vec![Term::Atom(self.a.io_reply.clone()), reply_as, reply]);
+        if let Some(id) = self.local_id(&from) {
+            self.deliver(None, id, answer);
+        }
+    }
+
+    /// Sends to a pid, registered name, `{name, node}`; returns false when a
+    /// name is not registered (the caller raises).
+    pub fn send_to(&mut self, cur: Option<&mut Process>, dest: &Term, msg: Term) -> bool {
+        match dest {
+            Term::Pid(_) => {
+                if let Some(id) = self.local_id(dest) {
+                    self.deliver(cur, id, msg);
+                }
+                true
+            }
+            Term::Atom(name) => match self.registry.get(name).copied() {
+                Some(id) => {
+                    self.deliver(cur, id, msg);
+                    true
+                }
+                None => false,
+            },
+            Term::Ref(_) => {
+                // an alias: deliver to its owner while it is active
+                let owner = self
+                    .procs
+                    .iter()
+                    .find(|(_, p)| p.aliases.contains(dest))
+                    .map(|(id, _)| *id);
+                match (owner, cur) {
+                    (Some(id), c) => self.deliver(c, id, msg),
+                    (None, Some(c)) if c.aliases.contains(dest) => c.mailbox.push_back(msg),
+                    _ => {}
+                }
+                true
+            }
+            Term::Tuple(t) if t.len() == 2 => match (&t[0], &t[1]) {
+                (Term::Atom(_), Term::Atom(node)) if *node == self.name => {
+                    self.send_to(cur, &t[0], msg);
+                    true
+                }
+                // other nodes: the distribution layer (next issue) routes these
+                _ => true,
+            },
+            _ => false,
+        }
+    }
+
+    /// Arms a timer; returns its token.
+    pub(crate) fn add_timer(&mut self, after_ms: u64, t: Timer) -> u64 {
+        let token = self.next_timer;
+        self.next_timer += 1;
+        let due = self.now_us().saturating_add(after_ms.saturating_mul(1000));
+        self.timers.insert((due, token), t);
+        token
+    }
+
+    /// Cancels a message timer by its reference; returns ms left.
+    pub fn cancel_timer(&mut self, reference: &Term) -> Option<u64> {
+        let key = self
+            .timers
+            .iter()
+            .find(|(_, t)| matches!(t, Timer::Send { reference: r, .. } if r == reference))
+            .map(|(k, _)| *k)?;
+        self.timers.remove(&key);
+        Some(key.0.saturating_sub(self.now_us()).div_ceil(1000))
+    }
+
+    pub fn read_timer(&self, reference: &Term) -> Option<u64> {
+        self.timers
+            .iter()
+            .find(|(_, t)| matches!(t, Timer::Send { reference: r, .. } if r == reference))
+            .map(|(k, _)| k.0.saturating_sub(self.now_us()).div_ceil(1000))
+    }
+
+    pub fn send_after(&mut self, ms: u64, to: Term, msg: Term) -> Term {
+        let reference = self.make_ref();
+        self.add_timer(
+            ms,
+            Timer::Send {
+                to,
+                msg,
+                reference: reference.clone(),
+            },
+        );
+        reference
+    }
+
+    /// When the next timer is due, if any.
+    pub fn next_timer_due(&self) -> Option<u64> {
+        self.timers.keys().next().map(|k| k.0)
+    }
+
+    /// Fires every timer due by now.
+    pub fn fire_timers(&mut self) {
+        let now = self.now_us();
+        while let Some((&(due, token), _)) = self.timers.iter().next() {
+            if due > now {
+                break;
+            }
+            let Some(t) = self.timers.remove(&(due, token)) else { break };
+            match t {
+                Timer::Send { to, msg, .. } => {
+                    self.send_to(None, &to, msg);
+                }
+                Timer::Timeout { pid, token } => {
+                    if let Some(p) = self.procs.get_mut(&pid) {
+                        if p.armed_timer == Some(token) {
+                            p.armed_timer = None;
+                            p.timeout_fired = true;
+                            if matches!(p.status, Status::Waiting(_)) {
+                                p.status = Status::Runnable;
+                                self.run_queue.push_back(pid);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    pub fn has_runnable(&self) -> bool {
+        !self.run_queue.is_empty()
+    }
+
+    // ---- links, monitors, exits ----
+
+    pub fn link(&mut self, a: &mut Process, b: u32) {
+        if !a.links.contains(&b) {
+            a.links.push(b);
+        }
+        if let Some(p) = self.procs.get_mut(&b) {
+            if !p.links.contains(&a.id) {
+                p.links.push(a.id);
+            }
+        }
+    }
+
+    pub fn unlink(&mut self, a: &mut Process, b: u32) {
+        a.links.retain(|x| *x != b);
+        if let Some(p) = self.procs.get_mut(&b) {
+            p.links.retain(|x| *x != a.id);
+        }
+    }
+
+    /// Monitors `target` (alive) for `watcher`; `object` is what `:DOWN` names.
+    pub fn monitor(&mut self, watcher: &mut Process, target: u32, object: Term) -> Term {
+        let reference = self.make_ref();
+        if let Some(t) = self.procs.get_mut(&target) {
+            t.monitored_by.push(Monitor {
+                reference: reference.clone(),
+                other: watcher.id,
+                object: object.clone(),
+            });
+            watcher.monitoring.push(Monitor {
+                reference: reference.clone(),
+                other: target,
+                object,
+            });
+        } else {
+            let down = self.down_message(&reference, object, Term::Atom(self.a.noproc.clone()));
+            watcher.mailbox.push_back(down);
+        }
+        reference
+    }
+
+    pub fn demonitor(&mut self, watcher: &mut Process, reference: &Term) -> bool {
+        let Some(pos) = watcher.monitoring.iter().position(|m| &m.reference == reference) else {
+            return false;
+        };
+        let m = watcher.monitoring.remove(pos);
+        if let Some(t) = self.procs.get_mut(&m.other) {
+            t.monitored_by.retain(|x| &x.reference != reference);
+        }
+        true
+    }
+
+    pub fn down_message(&self, reference: &Term, object: Term, reason: Term) -> Term {
+        Term::tuple(vec![
+            Term::Atom(self.a.down.clone()),
+            reference.clone(),
+            Term::Atom(self.a.process.clone()),
+            object,
+            reason,
+        ])
+    }
+
+    /// An exit signal from `from` to local process `to`. `link` tells a
+    /// link's signal (where `:kill` is just a reason) from `Process.exit/2`.
+    pub fn exit_signal(&mut self, to: u32, from: Term, reason: Term, link: bool) {
+        if self.running == Some(to) {
+            self.pending.push((to, from, reason, link));
+            return;
+        }
+        let Some(p) = self.procs.get(&to) else { return };
+        let is_kill = !link && reason.is_atom("kill");
+        if is_kill {
+            self.terminate(to, Term::Atom(self.a.killed.clone()));
+        } else if p.trap_exit {
+            let msg = Term::tuple(vec![Term::Atom(self.a.exit_tag.clone()), from, reason]);
+            self.deliver(None, to, msg);
+        } else if reason.is_atom("normal") {
+            // a normal exit does not kill; Process.exit(self(), :normal) does
+            if !link && Some(&from) == self.procs.get(&to).map(|p| &p.pid) {
+                self.terminate(to, reason);
+            }
+        } else {
+            self.terminate(to, reason);
+        }
+    }
+
+    /// Ends a process that is in the table: links, monitors, names.
+    pub fn terminate(&mut self, id: u32, reason: Term) {
+        let Some(p) = self.procs.remove(&id) else { return };
+        self.finish_exit(p, reason);
+    }
+
+    /// Propagates the exit of `p` (already out of the table).
+    pub fn finish_exit(&mut self, p: Process, reason: Term) {
+        if let Some(name) = &p.name {
+            self.registry.remove(name);
+        }
+        self.run_queue.retain(|x| *x != p.id);
+        let out_reason = if reason.is_atom("kill") {
+            Term::Atom(self.a.killed.clone())
+        } else {
+            reason
+        };
+        for m in &p.monitoring {
+            if let Some(t) = self.procs.get_mut(&m.other) {
+                t.monitored_by.retain(|x| x.reference != m.reference);
+            }
+        }
+        for m in p.monitored_by {
+            let down = self.down_message(&m.reference, m.object, out_reason.clone());
+            self.deliver(None, m.other, down);
+            if let Some(w) = self.procs.get_mut(&m.other) {
+                w.monitoring.retain(|x| x.reference != m.reference);
+            }
+        }
+        for l in p.links {
+            if let Some(t) = self.procs.get_mut(&l) {
+                t.links.retain(|x| *x != p.id);
+            }
+            self.exit_signal(l, p.pid.clone(), out_reason.clone(), true);
+        }
+        if p.kind == Kind::Shell {
+            self.shell_died(&p.pid, &out_reason);
+        }
+    }
+
+    // ---- names ----
+
+    pub fn register(&mut self, name: Atom, id: u32, cur: &mut Process) -> bool {
+        if self.registry.contains_key(&name) || name.as_str() == "undefined" {
+            return false;
+        }
+        let slot = if cur.id == id {
+            &mut cur.name
+        } else {
+            match self.procs.get_mut(&id) {
+                Some(p) => &mut p.name,
+                None => return false,
+            }
+        };
+        if slot.is_some() {
+            return false;
+        }
+        *slot = Some(name.clone());
+        self.registry.insert(name, id);
+        true
+    }
+
+    pub fn unregister(&mut self, name: &Atom, cur: &mut Process) -> bool {
+        let Some(id) = self.registry.remove(name) else { return false };
+        if cur.id == id {
+            cur.name = None;
+        } else if let Some(p) = self.procs.get_mut(&id) {
+            p.name = None;
+        }
+        true
+    }
+
+    pub fn whereis(&self, name: &Atom) -> Option<u32> {
+        self.registry.get(name).copied()
+    }
+
+    pub fn registered(&self) -> Vec<Atom> {
+        let mut v: Vec<Atom> = self.registry.keys().cloned().collect();
+        v.sort();
+        v
+    }
+
+    pub fn new_unique(&mut self) -> u64 {
+        self.unique += 1;
+        self.unique
+    }
+}

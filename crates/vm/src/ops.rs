@@ -1,0 +1,53 @@
+//! Arithmetic slow paths shared by the interpreter and natives: bignums,
+//! floats, mixed operands, and the errors OTP raises for them.
+use beamplay_term::{int_from_bigint, int_to_f64, Int, Term};
+
+use crate::code::ArithOp;
+use crate::native::{Ctx, NResult};
+
+fn float_result(c: &mut Ctx<'_>, f: f64) -> NResult {
+    if f.is_finite() {
+        Ok(Term::Float(f))
+    } else {
+        Err(c.badarith())
+    }
+}
+
+/// A number as a float (for mixed arithmetic), or `None` if not a number.
+pub fn to_f64(t: &Term) -> Option<f64> {
+    match t {
+        Term::Float(f) => Some(*f),
+        _ => int_to_f64(t),
+    }
+}
+
+pub fn arith(c: &mut Ctx<'_>, op: ArithOp, a: &Term, b: &Term) -> NResult {
+    if op == ArithOp::Div {
+        let (Some(x), Some(y)) = (to_f64(a), to_f64(b)) else {
+            return Err(c.badarith());
+        };
+        if y == 0.0 {
+            return Err(c.badarith());
+        }
+        return float_result(c, x / y);
+    }
+    if let (Some(x), Some(y)) = (Int::of(a), Int::of(b)) {
+        let (x, y) = (x.to_big(), y.to_big());
+        return Ok(int_from_bigint(match op {
+            ArithOp::Add => x + y,
+            ArithOp::Sub => x - y,
+            _ => x * y,
+        }));
+    }
+    let (Some(x), Some(y)) = (to_f64(a), to_f64(b)) else {
+        return Err(c.badarith());
+    };
+    float_result(
+        c,
+        match op {
+            ArithOp::Add => x + y,
+            ArithOp::Sub => x - y,
+            _ => x * y,
+        },
+    )
+}

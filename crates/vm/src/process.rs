@@ -1,0 +1,137 @@
+//! A process: frames, registers, mailbox, links, monitors, flags.
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use beamplay_term::{Atom, Term};
+
+use crate::code::{FunCode, Label, Module, Reg};
+use crate::native::Raise;
+
+/// A call in progress. Registers `base..base + nregs` of the process's
+/// register stack belong to it.
+pub struct Frame {
+    pub module: Rc<Module>,
+    pub fun: Rc<FunCode>,
+    pub pc: usize,
+    pub base: usize,
+    /// Where the caller wants the value (in the caller's window).
+    pub ret: Reg,
+}
+
+/// An installed `try` handler.
+pub struct Handler {
+    pub depth: usize,
+    pub target: Label,
+    pub regs: (Reg, Reg, Reg),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Runnable,
+    /// Blocked in `receive` (timer token if a timeout is armed).
+    Waiting(Option<u64>),
+    /// A console evaluator with no line to run.
+    Idle,
+    Exiting,
+}
+
+/// What a process is, for the scheduler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Normal,
+    /// The iex evaluator of a console.
+    Shell,
+    /// A console's group leader: answers io requests natively.
+    GroupLeader,
+}
+
+pub struct Monitor {
+    pub reference: Term,
+    /// The monitoring process (for monitors others hold on us) or the
+    /// monitored one (for monitors we hold).
+    pub other: u32,
+    /// What the `:DOWN` message names: the pid or `{name, node}`.
+    pub object: Term,
+}
+
+pub struct Process {
+    pub id: u32,
+    pub pid: Term,
+    pub kind: Kind,
+    pub status: Status,
+    pub frames: Vec<Frame>,
+    pub regs: Vec<Term>,
+    pub handlers: Vec<Handler>,
+    pub mailbox: VecDeque<Term>,
+    /// Receive save pointer: messages before it have been looked at.
+    pub save: usize,
+    pub links: Vec<u32>,
+    /// Monitors other processes hold on this one.
+    pub monitored_by: Vec<Monitor>,
+    /// Monitors this process holds.
+    pub monitoring: Vec<Monitor>,
+    pub trap_exit: bool,
+    pub group_leader: Term,
+    pub name: Option<Atom>,
+    pub dict: Vec<(Term, Term)>,
+    pub reductions: u64,
+    /// `{module, function, arity}` this process started in.
+    pub initial_call: Term,
+    /// The raise being unwound when the process ends by an error.
+    pub last_raise: Option<Raise>,
+    /// Active aliases (refs) that may receive messages.
+    pub aliases: Vec<Term>,
+    /// Token of the receive timeout armed for this process.
+    pub armed_timer: Option<u64>,
+    /// The armed receive timeout passed: the next wait falls through.
+    pub timeout_fired: bool,
+}
+
+impl Process {
+    pub fn new(id: u32, pid: Term, kind: Kind, group_leader: Term, initial_call: Term) -> Process {
+        Process {
+            id,
+            pid,
+            kind,
+            status: Status::Runnable,
+            frames: Vec::new(),
+            regs: Vec::new(),
+            handlers: Vec::new(),
+            mailbox: VecDeque::new(),
+            save: 0,
+            links: Vec::new(),
+            monitored_by: Vec::new(),
+            monitoring: Vec::new(),
+            trap_exit: false,
+            group_leader,
+            name: None,
+            dict: Vec::new(),
+            reductions: 0,
+            initial_call,
+            last_raise: None,
+            aliases: Vec::new(),
+            armed_timer: None,
+            timeout_fired: false,
+        }
+    }
+
+    /// Push a call of `fun` with `args` (closure env already prepended).
+    pub fn push_frame(&mut self, module: Rc<Module>, fun: Rc<FunCode>, args: &[Term], ret: Reg) {
+        let base = self.regs.len();
+        self.regs.extend_from_slice(args);
+        self.regs
+            .resize(base + (fun.nregs as usize).max(args.len()), Term::Nil);
+        self.frames.push(Frame {
+            module,
+            fun,
+            pc: 0,
+            base,
+            ret,
+        });
+    }
+
+    /// Approximate heap words in use: registers of all frames plus mailbox.
+    pub fn stack_words(&self) -> usize {
+        self.regs.len() + self.frames.len() * 4
+    }
+}

@@ -1,0 +1,522 @@
+//! Natives that act on processes: spawning, messages, links, monitors,
+//! names, timers, flags, the process dictionary. They get the node and the
+//! calling process.
+use std::rc::Rc;
+
+use beamplay_term::{Fun, ListIter, Term};
+
+use crate::interp::{NativeOut, ProcNativeFn};
+use crate::native::Raise;
+use crate::node::{ConsoleEvent, Node};
+use crate::process::{Kind, Process};
+
+type R = NativeOut;
+
+fn v(t: Term) -> R {
+    NativeOut::Value(t)
+}
+
+fn badarg(node: &mut Node, errs: &[(u8, &str)]) -> R {
+    NativeOut::Raise(node.with_ctx(|c| c.badarg(errs)))
+}
+
+/// The process native for `module.function/arity`, if there is one.
+pub fn lookup(module: &str, function: &str, arity: u32) -> Option<ProcNativeFn> {
+    Some(match (module, function, arity) {
+        ("erlang", "self", 0) => |_, p, _| v(p.pid.clone()),
+        ("erlang", "spawn", 1 | 3) => |n, p, a| spawn(n, p, a, false, false),
+        ("erlang", "spawn_link", 1 | 3) => |n, p, a| spawn(n, p, a, true, false),
+        ("erlang", "spawn_monitor", 1 | 3) => |n, p, a| spawn(n, p, a, false, true),
+        ("erlang", "send", 2) => send,
+        ("erlang", "link", 1) => link,
+        ("erlang", "unlink", 1) => |n, p, a| {
+            if let Some(id) = n.local_id(&a[0]) {
+                n.unlink(p, id);
+            }
+            let t = n.bool(true);
+            v(t)
+        },
+        ("erlang", "monitor", 2) => monitor,
+        ("erlang", "monitor", 3) => monitor,
+        ("erlang", "demonitor", 1) => |n, p, a| {
+            n.demonitor(p, &a[0]);
+            let t = n.bool(true);
+            v(t)
+        },
+        ("erlang", "demonitor", 2) => demonitor2,
+        ("erlang", "exit", 2) => exit2,
+        ("erlang", "register", 2) => register,
+        ("erlang", "unregister", 1) => |n, p, a| match &a[0] {
+            Term::Atom(name) if n.unregister(name, p) => {
+                let t = n.bool(true);
+                v(t)
+            }
+            _ => badarg(n, &[(1, "not a registered name")]),
+        },
+        ("erlang", "whereis", 1) => |n, p, a| match &a[0] {
+            Term::Atom(name) => {
+                if p.name.as_ref() == Some(name) {
+                    return v(p.pid.clone());
+                }
+                match n.whereis(name) {
+                    Some(id) => v(n.make_pid(id)),
+                    None => v(n.atom_term("undefined")),
+                }
+            }
+            _ => badarg(n, &[(1, "not an atom")]),
+        },
+        ("erlang", "registered", 0) => |n, _, _| v(Term::list(n.registered().into_iter().map(Term::Atom))),
+        ("erlang", "is_process_alive", 1) => |n, p, a| match &a[0] {
+            Term::Pid(_) => {
+                let alive = n.local_id(&a[0]).is_some_and(|id| id == p.id || n.is_alive(id));
+                v(n.bool(alive))
+            }
+            _ => badarg(n, &[(1, "not a pid")]),
+        },
+        ("erlang", "process_flag", 2) => process_flag,
+        ("erlang", "group_leader", 0) => |_, p, _| v(p.group_leader.clone()),
+        ("erlang", "group_leader", 2) => |n, p, a| {
+            match n.local_id(&a[1]) {
+                Some(id) if id == p.id => p.group_leader = a[0].clone(),
+                Some(id) => {
+                    if let Some(t) = n.process_mut(id) {
+                        t.group_leader = a[0].clone();
+                    }
+                }
+                None => return badarg(n, &[(2, "not a pid")]),
+            }
+            let t = n.bool(true);
+            v(t)
+        },
+        ("erlang", "make_ref", 0) => |n, _, _| v(n.make_ref()),
+        ("erlang", "node", 0) => |n, _, _| v(Term::Atom(n.name.clone())),
+        ("erlang", "node", 1) => |n, _, a| match &a[0] {
+            Term::Pid(pd) => v(Term::Atom(pd.node.clone())),
+            Term::Ref(r) => v(Term::Atom(r.node.clone())),
+            _ => badarg(n, &[(1, "not a pid, port or reference")]),
+        },
+        ("erlang", "nodes", 0) => |_, _, _| v(Term::Nil),
+        ("erlang", "nodes", 1) => |_, _, _| v(Term::Nil),
+        ("erlang", "is_alive", 0) => |n, _, _| v(n.bool(true)),
+        ("erlang", "send_after", 3) => |n, _, a| match &a[0] {
+            Term::Int(ms) if *ms >= 0 => {
+                let r = n.send_after(*ms as u64, a[1].clone(), a[2].clone());
+                v(r)
+            }
+            _ => badarg(n, &[(1, "not a valid time")]),
+        },
+        ("erlang", "cancel_timer", 1) => |n, _, a| match &a[0] {
+            Term::Ref(_) => match n.cancel_timer(&a[0]) {
+                Some(ms) => v(Term::Int(ms as i64)),
+                None => v(n.bool(false)),
+            },
+            _ => badarg(n, &[(1, "not a reference")]),
+        },
+        ("erlang", "read_timer", 1) => |n, _, a| match n.read_timer(&a[0]) {
+            Some(ms) => v(Term::Int(ms as i64)),
+            None => v(n.bool(false)),
+        },
+        ("erlang", "apply", 2) => |n, _, a| match a[1].to_vec() {
+            Some(args) => NativeOut::Call(a[0].clone(), args),
+            None => badarg(n, &[(2, "not a list")]),
+        },
+        ("erlang", "apply", 3) => |n, _, a| match (&a[0], &a[1], a[2].to_vec()) {
+            (Term::Atom(m), Term::Atom(f), Some(args)) => {
+                let fun = Term::Fun(Rc::new(Fun::Export {
+                    module: m.clone(),
+                    function: f.clone(),
+                    arity: args.len() as u32,
+                }));
+                NativeOut::Call(fun, args)
+            }
+            _ => badarg(n, &[(1, "not an atom")]),
+        },
+        ("erlang", "get", 0) => |_, p, _| {
+            v(Term::list(p.dict.iter().map(|(k, val)| Term::tuple(vec![k.clone(), val.clone()]))))
+        },
+        ("erlang", "get", 1) => |n, p, a| match p.dict.iter().find(|(k, _)| k == &a[0]) {
+            Some((_, val)) => v(val.clone()),
+            None => v(n.atom_term("undefined")),
+        },
+        ("erlang", "put", 2) => |n, p, a| {
+            let old = match p.dict.iter_mut().find(|(k, _)| k == &a[0]) {
+                Some(slot) => std::mem::replace(&mut slot.1, a[1].clone()),
+                None => {
+                    p.dict.push((a[0].clone(), a[1].clone()));
+                    n.atom_term("undefined")
+                }
+            };
+            v(old)
+        },
+        ("erlang", "erase", 1) => |n, p, a| match p.dict.iter().position(|(k, _)| k == &a[0]) {
+            Some(i) => v(p.dict.remove(i).1),
+            None => v(n.atom_term("undefined")),
+        },
+        ("erlang", "get_keys", 0) => |_, p, _| v(Term::list(p.dict.iter().map(|(k, _)| k.clone()))),
+        ("erlang", "alias", 0) => |n, p, _| {
+            let r = n.make_ref();
+            p.aliases.push(r.clone());
+            v(r)
+        },
+        ("erlang", "unalias", 1) => |n, p, a| {
+            let had = p.aliases.contains(&a[0]);
+            p.aliases.retain(|x| x != &a[0]);
+            v(n.bool(had))
+        },
+        ("erlang", "processes", 0) => |n, p, _| {
+            let mut ids: Vec<u32> = n.procs.keys().copied().chain(std::iter::once(p.id)).collect();
+            ids.sort_unstable();
+            v(Term::list(ids.into_iter().map(|id| n.make_pid(id))))
+        },
+        ("erlang", "process_info", 1) => |n, p, a| process_info(n, p, &a[0], None),
+        ("erlang", "process_info", 2) => |n, p, a| process_info(n, p, &a[0], Some(&a[1])),
+        ("Elixir.IEx.Helpers", "flush", 0) => flush,
+        ("code", "is_loaded", 1) => |n, _, a| match &a[0] {
+            Term::Atom(m) if n.modules.contains_key(m) || n.natives.has_module(m.as_str()) => {
+                v(Term::tuple(vec![n.atom_term("file"), n.atom_term("preloaded")]))
+            }
+            _ => v(n.bool(false)),
+        },
+        ("erlang", "function_exported", 3) => |n, _, a| match (&a[0], &a[1], &a[2]) {
+            (Term::Atom(m), Term::Atom(f), Term::Int(k)) => {
+                let k = *k as u32;
+                let yes = n.modules.get(m).is_some_and(|md| md.export(f, k).is_some())
+                    || n.natives.get(m.as_str(), f.as_str(), k).is_some()
+                    || lookup(m.as_str(), f.as_str(), k).is_some();
+                v(n.bool(yes))
+            }
+            _ => badarg(n, &[(1, "not an atom")]),
+        },
+        ("Elixir.Kernel", "inspect", 1) => |n, _, a| {
+            let s = n.inspect_plain(&a[0]);
+            v(Term::string(&s))
+        },
+        ("Elixir.Kernel", "inspect", 2) => |n, _, a| match crate::inspect_opts::from_keyword(&a[1]) {
+            Some(o) => {
+                let s = beamplay_term::inspect(&a[0], &o, n);
+                v(Term::string(&s))
+            }
+            None => badarg(n, &[(2, "not a keyword list of inspect options")]),
+        },
+        ("Elixir.Beamplay.Runtime", "load_module", 1) => |n, _, _| v(n.atom_term("ok")),
+        ("Elixir.Beamplay.Runtime", "log", 1) => |n, _, a| {
+            if let Some(s) = crate::console::chardata(&a[0]) {
+                n.console.output(ConsoleEvent::Log(s));
+            }
+            v(n.atom_term("ok"))
+        },
+        _ => return None,
+    })
+}
+
+/// `spawn(fun)` / `spawn(m, f, args)` with optional link or monitor.
+fn spawn(n: &mut Node, p: &mut Process, a: &[Term], link: bool, monitor: bool) -> R {
+    let (f, args, initial) = match a {
+        [f @ Term::Fun(_)] => (f.clone(), Vec::new(), Term::tuple(vec![n.atom_term("erlang"), n.atom_term("apply"), Term::Int(2)])),
+        [Term::Atom(m), Term::Atom(fname), list] => match list.to_vec() {
+            Some(args) => (
+                Term::Fun(Rc::new(Fun::Export {
+                    module: m.clone(),
+                    function: fname.clone(),
+                    arity: args.len() as u32,
+                })),
+                args.clone(),
+                Term::tuple(vec![Term::Atom(m.clone()), Term::Atom(fname.clone()), Term::Int(args.len() as i64)]),
+            ),
+            None => return badarg(n, &[(3, "not a list")]),
+        },
+        [_] => return badarg(n, &[(1, "not a fun")]),
+        _ => return badarg(n, &[(1, "not an atom")]),
+    };
+    let id = match n.new_process(Kind::Normal, p.group_leader.clone(), initial) {
+        Ok(id) => id,
+        Err(e) => return NativeOut::Raise(e),
+    };
+    let pid = n.make_pid(id);
+    if link {
+        n.link(p, id);
+    }
+    let mref = if monitor {
+        Some(n.monitor(p, id, pid.clone()))
+    } else {
+        None
+    };
+    if let Err(e) = n.start_fun(id, f, args) {
+        // the call could not even start (badarity, undef): it exits at once
+        let reason = Term::tuple(vec![e.reason.clone(), Term::Nil]);
+        n.terminate(id, reason);
+    }
+    match mref {
+        Some(r) => v(Term::tuple(vec![pid, r])),
+        None => v(pid),
+    }
+}
+
+fn send(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
+    let msg = a[1].clone();
+    match &a[0] {
+        Term::Atom(_) | Term::Pid(_) | Term::Ref(_) | Term::Tuple(_) => {
+            if n.send_to(Some(p), &a[0], msg.clone()) {
+                v(msg)
+            } else {
+                badarg(n, &[(1, "invalid destination")])
+            }
+        }
+        _ => badarg(n, &[(1, "invalid destination")]),
+    }
+}
+
+fn link(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
+    match n.local_id(&a[0]) {
+        Some(id) if id == p.id => v(n.bool(true)),
+        Some(id) if n.is_alive(id) => {
+            n.link(p, id);
+            v(n.bool(true))
+        }
+        Some(_) => {
+            if p.trap_exit {
+                let msg = Term::tuple(vec![n.atom_term("EXIT"), a[0].clone(), n.atom_term("noproc")]);
+                p.mailbox.push_back(msg);
+                v(n.bool(true))
+            } else {
+                let mut e = n.with_ctx(|c| c.badarg(&[(1, "the pid does not refer to an existing process")]));
+                e.reason = n.atom_term("noproc");
+                NativeOut::Raise(e)
+            }
+        }
+        None => badarg(n, &[(1, "not a pid")]),
+    }
+}
+
+fn monitor(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
+    if !a[0].is_atom("process") {
+        return badarg(n, &[(1, "invalid monitor type")]);
+    }
+    if a.len() == 3 && !a[2].is_list() {
+        return badarg(n, &[(3, "not a list")]);
+    }
+    let alias = a.len() == 3 && ListIter::new(&a[2]).any(|o| o.as_tuple().is_some_and(|t| t.first().is_some_and(|k| k.is_atom("alias"))));
+    let r = match &a[1] {
+        Term::Pid(_) => match n.local_id(&a[1]) {
+            Some(id) => n.monitor(p, id, a[1].clone()),
+            None => {
+                let r = n.make_ref();
+                let down = n.down_message(&r, a[1].clone(), n.atom_term("noconnection"));
+                p.mailbox.push_back(down);
+                r
+            }
+        },
+        Term::Atom(name) => {
+            let object = Term::tuple(vec![a[1].clone(), Term::Atom(n.name.clone())]);
+            match n.whereis(name) {
+                Some(id) => n.monitor(p, id, object),
+                None => {
+                    let r = n.make_ref();
+                    let noproc = n.atom_term("noproc");
+                    let down = n.down_message(&r, object, noproc);
+                    p.mailbox.push_back(down);
+                    r
+                }
+            }
+        }
+        Term::Tuple(t) if t.len() == 2 => match (&t[0], &t[1]) {
+            (Term::Atom(name), Term::Atom(node)) if *node == n.name => {
+                let object = a[1].clone();
+                match n.whereis(name) {
+                    Some(id) => n.monitor(p, id, object),
+                    None => {
+                        let r = n.make_ref();
+                        let noproc = n.atom_term("noproc");
+                        let down = n.down_message(&r, object, noproc);
+                        p.mailbox.push_back(down);
+                        r
+                    }
+                }
+            }
+            _ => {
+                let r = n.make_ref();
+                let down = n.down_message(&r, a[1].clone(), n.atom_term("noconnection"));
+                p.mailbox.push_back(down);
+                r
+            }
+        },
+        _ => return badarg(n, &[(2, "not a pid")]),
+    };
+    if alias {
+        p.aliases.push(r.clone());
+    }
+    v(r)
+}
+
+fn demonitor2(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
+    let found = n.demonitor(p, &a[0]);
+    p.aliases.retain(|x| x != &a[0]);
+    let opts: Vec<&Term> = ListIter::new(&a[1]).collect();
+    if opts.iter().any(|o| o.is_atom("flush")) {
+        let r = &a[0];
+        p.mailbox.retain(|m| !matches!(m.as_tuple(), Some([tag, mr, ..]) if tag.is_atom("DOWN") && mr == r));
+        p.save = 0;
+    }
+    if opts.iter().any(|o| o.is_atom("info")) {
+        return v(n.bool(found));
+    }
+    v(n.bool(true))
+}
+
+fn exit2(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
+    let (target, reason) = (&a[0], a[1].clone());
+    let Some(id) = n.local_id(target) else {
+        return match target {
+            Term::Pid(_) => v(n.bool(true)),
+            _ => badarg(n, &[(1, "not a pid")]),
+        };
+    };
+    if id == p.id {
+        if reason.is_atom("kill") {
+            return NativeOut::Exit(n.atom_term("killed"));
+        }
+        if p.trap_exit && !reason.is_atom("kill") {
+            let msg = Term::tuple(vec![n.atom_term("EXIT"), p.pid.clone(), reason]);
+            p.mailbox.push_back(msg);
+            return v(n.bool(true));
+        }
+        return NativeOut::Exit(reason);
+    }
+    n.exit_signal(id, p.pid.clone(), reason, false);
+    v(n.bool(true))
+}
+
+fn register(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
+    let Term::Atom(name) = &a[0] else {
+        return badarg(n, &[(1, "not an atom")]);
+    };
+    let Some(id) = n.local_id(&a[1]) else {
+        return badarg(n, &[(2, "not a pid")]);
+    };
+    let alive = id == p.id || n.is_alive(id);
+    if alive && n.register(name.clone(), id, p) {
+        v(n.bool(true))
+    } else {
+        badarg(n, &[(2, "the name is already registered, the process is not alive or already has a name")])
+    }
+}
+
+fn process_flag(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
+    match (&a[0], &a[1]) {
+        (Term::Atom(f), Term::Atom(b)) if f.as_str() == "trap_exit" && (b.as_str() == "true" || b.as_str() == "false") => {
+            let old = p.trap_exit;
+            p.trap_exit = b.as_str() == "true";
+            v(n.bool(old))
+        }
+        (Term::Atom(f), _) if f.as_str() == "trap_exit" => badarg(n, &[(2, "not a valid value for the given flag")]),
+        _ => badarg(n, &[(1, "invalid process flag")]),
+    }
+}
+
+fn info_item(n: &Node, p: &Process, key: &str) -> Option<Term> {
+    let list = |v: Vec<Term>| Term::list(v);
+    Some(match key {
+        "status" => n.atom_term(match p.status {
+            crate::process::Status::Runnable => "runnable",
+            crate::process::Status::Waiting(_) | crate::process::Status::Idle => "waiting",
+            crate::process::Status::Exiting => "exiting",
+        }),
+        "message_queue_len" => Term::Int(p.mailbox.len() as i64),
+        "messages" => list(p.mailbox.iter().cloned().collect()),
+        "links" => list(p.links.iter().map(|id| n.make_pid(*id)).collect()),
+        "monitors" => list(
+            p.monitoring
+                .iter()
+                .map(|m| Term::tuple(vec![n.atom_term("process"), m.object.clone()]))
+                .collect(),
+        ),
+        "monitored_by" => list(p.monitored_by.iter().map(|m| n.make_pid(m.other)).collect()),
+        "trap_exit" => n.bool(p.trap_exit),
+        "registered_name" => match &p.name {
+            Some(a) => Term::Atom(a.clone()),
+            None => Term::Nil,
+        },
+        "dictionary" => list(p.dict.iter().map(|(k, v)| Term::tuple(vec![k.clone(), v.clone()])).collect()),
+        "group_leader" => p.group_leader.clone(),
+        "current_function" => match p.frames.last() {
+            Some(f) => Term::tuple(vec![Term::Atom(f.module.name.clone()), Term::Atom(f.fun.name.clone()), Term::Int(i64::from(f.fun.arity))]),
+            None => p.initial_call.clone(),
+        },
+        "initial_call" => p.initial_call.clone(),
+        "reductions" => Term::Int(p.reductions as i64),
+        "heap_size" | "total_heap_size" | "stack_size" => Term::Int(p.stack_words() as i64),
+        "priority" => n.atom_term("normal"),
+        _ => return None,
+    })
+}
+
+const INFO_KEYS: &[&str] = &[
+    "current_function",
+    "initial_call",
+    "status",
+    "message_queue_len",
+    "links",
+    "dictionary",
+    "trap_exit",
+    "group_leader",
+    "heap_size",
+    "reductions",
+];
+
+fn process_info(n: &mut Node, p: &mut Process, pid: &Term, item: Option<&Term>) -> R {
+    let Some(id) = n.local_id(pid) else {
+        return badarg(n, &[(1, "not a pid")]);
+    };
+    let target: &Process = if id == p.id {
+        p
+    } else {
+        match n.process(id) {
+            Some(t) => t,
+            None => return v(n.atom_term("undefined")),
+        }
+    };
+    match item {
+        None => {
+            let mut items = Vec::new();
+            if let Some(name) = &target.name {
+                items.push(Term::tuple(vec![n.atom_term("registered_name"), Term::Atom(name.clone())]));
+            }
+            for k in INFO_KEYS {
+                if let Some(val) = info_item(n, target, k) {
+                    items.push(Term::tuple(vec![n.atom_term(k), val]));
+                }
+            }
+            v(Term::list(items))
+        }
+        Some(Term::Atom(k)) => match info_item(n, target, k.as_str()) {
+            Some(val) => v(Term::tuple(vec![Term::Atom(k.clone()), val])),
+            None => badarg(n, &[(2, "invalid item or item list")]),
+        },
+        Some(list) if list.is_list() => {
+            let mut out = Vec::new();
+            for k in ListIter::new(list) {
+                match k.as_atom().and_then(|a| info_item(n, target, a.as_str())) {
+                    Some(val) => out.push(Term::tuple(vec![k.clone(), val])),
+                    None => return badarg(n, &[(2, "invalid item or item list")]),
+                }
+            }
+            v(Term::list(out))
+        }
+        _ => badarg(n, &[(2, "invalid item or item list")]),
+    }
+}
+
+/// IEx's `flush/0`: prints and drops every message of the caller.
+fn flush(n: &mut Node, p: &mut Process, _a: &[Term]) -> R {
+    let msgs: Vec<Term> = p.mailbox.drain(..).collect();
+    p.save = 0;
+    for m in msgs {
+        let text = n.inspect_iex(&m);
+        n.console.output(ConsoleEvent::Output(text));
+    }
+    v(n.atom_term("ok"))
+}
+
+pub fn raise_to_out(e: Raise) -> NativeOut {
+    NativeOut::Raise(e)
+}
