@@ -566,7 +566,7 @@ impl Parser {
         let mut args = Vec::new();
         if !self.at(&Tok::Close('}')) && !matches!(self.peek().tok, Tok::KwKey(_)) {
             // `base | updates` or the first pair
-            let first = self.expr(8)?;
+            let first = self.expr(9)?;
             self.skip_nl();
             if matches!(self.peek().tok, Tok::Op("|")) {
                 let bar = self.next();

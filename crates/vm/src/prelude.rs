@@ -6,7 +6,16 @@ use crate::code::Module;
 use crate::compile::{compile_modules, CompileEnv, CompileError};
 
 /// Prelude sources, in load order.
-pub const SOURCES: &[(&str, &str)] = &[("beamplay.ex", include_str!("../prelude/beamplay.ex"))];
+pub const SOURCES: &[(&str, &str)] = &[
+    ("beamplay.ex", include_str!("../prelude/beamplay.ex")),
+    ("exceptions.ex", include_str!("../prelude/exceptions.ex")),
+    ("kernel.ex", include_str!("../prelude/kernel.ex")),
+    ("enum.ex", include_str!("../prelude/enum.ex")),
+    ("collections.ex", include_str!("../prelude/collections.ex")),
+    ("process.ex", include_str!("../prelude/process.ex")),
+    ("otp.ex", include_str!("../prelude/otp.ex")),
+    ("erlang.ex", include_str!("../prelude/erlang.ex")),
+];
 
 /// A prelude file that does not parse or compile: a bug in the playground.
 #[derive(Debug)]

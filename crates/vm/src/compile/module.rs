@@ -87,10 +87,11 @@ pub fn compile_top_modules(env: &mut CompileEnv<'_>, ast: &Ast) -> CResult<Vec<R
     for it in items {
         match is_local(it, "defmodule") {
             Some([name, body]) => {
-                let Ast::Alias { parts, .. } = name else {
-                    return err(it, "expected an alias as the module name");
+                let full = match name {
+                    Ast::Alias { parts, .. } => format!("Elixir.{}", parts.join(".")),
+                    Ast::Atom(a) => a.clone(),
+                    _ => return err(it, "expected an alias or an atom as the module name"),
                 };
-                let full = format!("Elixir.{}", parts.join("."));
                 let m = compile_module(env, &full, body, line_of(it), &HashMap::new())?;
                 flatten_into(&m, &mut out);
             }
