@@ -271,6 +271,17 @@ impl Parser {
             }
             Tok::Op("&") => {
                 self.next();
+                // `&+/2`: an operator captured by name
+                if let (Tok::Op(op), Tok::Op("/")) = (&self.peek().tok, &self.peek_n(1).tok) {
+                    if binary(op).is_some() || matches!(*op, "!" | "^" | "not") {
+                        let name = (*op).to_string();
+                        let op_tok = self.next();
+                        let slash = self.next();
+                        let arity = self.expr(UNARY_PREC)?;
+                        let f = Ast::Var { name, meta: meta(&op_tok) };
+                        return Ok(Ast::call("&", m, vec![Ast::call("/", meta(&slash), vec![f, arity])]));
+                    }
+                }
                 if let (Tok::Int(i), false) = (&self.peek().tok, self.peek().space) {
                     let i = *i;
                     self.next();
@@ -356,14 +367,14 @@ impl Parser {
             }
             Tok::Open('(') => {
                 let saved = std::mem::replace(&mut self.no_do, 0);
-                let items = self.exprs(|t| matches!(t, Tok::Close(')')));
+                let section = self.stab_section(|t| matches!(t, Tok::Close(')')));
                 self.no_do = saved;
-                let items = items?;
+                let section = section?;
                 self.close(Tok::Close(')'), &t, "(", ")")?;
-                if items.len() == 1 {
-                    items.into_iter().next().unwrap_or(Ast::Atom("nil".into()))
-                } else {
-                    block(items)
+                match section {
+                    // `(x -> body)`: clauses in parentheses
+                    Section::Clauses(c) => Ast::List(c),
+                    Section::Block(items) => block(items),
                 }
             }
             Tok::Open('[') => {

@@ -700,7 +700,9 @@ pub fn atom_to_inspect(a: &str) -> String {
         _ => {}
     }
     if is_alias(a) {
-        return a["Elixir.".len()..].to_string();
+        let rest = &a["Elixir.".len()..];
+        // `Elixir.Elixir` would read back as `Elixir`
+        return if rest == "Elixir" || rest.starts_with("Elixir.") { a.to_string() } else { rest.to_string() };
     }
     if needs_quotes_as_atom(a) {
         format!(":{}", quoted(a))

@@ -108,6 +108,15 @@ defmodule Beamplay.Runtime do
   def exception_message(e, _mod), do: inspect(e)
 end
 
+defmodule Exception do
+  def message(e), do: Beamplay.Exception.message(e)
+  def normalize(kind, reason, stack \\ []), do: Beamplay.Exception.normalize(kind, reason, stack)
+  def format_banner(kind, reason, stack \\ []), do: Beamplay.Exception.format_banner(kind, reason, stack)
+  def format_exit(reason), do: Beamplay.Exception.format_exit(reason)
+  def format(kind, reason, stack \\ []), do: Beamplay.Exception.format_banner(kind, reason, stack)
+  def format_mfa(m, f, a), do: Beamplay.Exception.format_mfa(m, f, a)
+end
+
 defmodule Beamplay.Shell do
   def banner(kind, reason, stack), do: Beamplay.Exception.format_banner(kind, reason, stack)
 
@@ -221,7 +230,7 @@ defmodule Beamplay.Exception do
   # "-f/1-fun-0-" is the closure number 0 inside f/1
   defp anonymous("-" <> rest) do
     case String.split(rest, "-fun-") do
-      [outer, _n] -> {:ok, outer}
+      [outer, _n] -> if String.contains?(outer, "/"), do: {:ok, outer}, else: :error
       _ -> :error
     end
   end

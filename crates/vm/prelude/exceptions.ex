@@ -81,7 +81,9 @@ defmodule KeyError do
   defexception [:key, :term, :message]
 
   def message(%{message: nil, key: key, term: nil}), do: "key " <> inspect(key) <> " not found"
+
   def message(%{message: nil, key: key, term: term}), do: "key " <> inspect(key) <> " not found in: " <> inspect(term)
+
   def message(%{message: message}), do: message
 end
 

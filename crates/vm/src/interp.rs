@@ -677,7 +677,12 @@ impl Node {
         if let Some(f) = crate::procnatives::lookup(module.as_str(), function.as_str(), arity) {
             return match f(self, p, &args) {
                 NativeOut::Value(v) => Ok(Invoked::Value(v)),
-                NativeOut::Raise(e) => Err(e),
+                NativeOut::Raise(mut e) => {
+                    if e.mfa.is_none() && !e.arg_errors.is_empty() {
+                        e.mfa = Some((module, function, arity));
+                    }
+                    Err(e)
+                }
                 NativeOut::Exit(r) => Ok(Invoked::Exit(r)),
                 NativeOut::Call(f, a) => self.call_fun(p, f, a, ret),
             };
@@ -741,9 +746,9 @@ impl Node {
     /// Starts running `fun` with `args` in process `id` from scratch.
     pub fn start_fun(&mut self, id: u32, f: Term, args: Vec<Term>) -> Result<(), Raise> {
         let Some(mut p) = self.procs.remove(&id) else { return Ok(()) };
-        self.running = Some(id);
+        let outer = self.running.replace(id);
         let r = self.call_fun(&mut p, f, args, Some(0));
-        self.running = None;
+        self.running = outer;
         let r = match r {
             Ok(Invoked::Value(_)) | Ok(Invoked::Exit(_)) | Ok(Invoked::Pushed) => Ok(()),
             Err(e) => Err(e),

@@ -269,18 +269,19 @@ impl Node {
     /// Delivers a message to a local process (the running one included,
     /// through `cur`). Group leaders answer io requests at once.
     pub fn deliver(&mut self, cur: Option<&mut Process>, to: u32, msg: Term) {
-        if let Some(c) = cur {
-            if c.id == to {
+        let cur = match cur {
+            Some(c) if c.id == to => {
                 c.mailbox.push_back(msg);
                 return;
             }
-        }
+            other => other,
+        };
         let kind = match self.procs.get(&to) {
             Some(p) => p.kind,
             None => return,
         };
         if kind == Kind::GroupLeader {
-            self.group_leader_request(msg);
+            self.group_leader_request(cur, msg);
             return;
         }
         if let Some(p) = self.procs.get_mut(&to) {
@@ -293,7 +294,7 @@ impl Node {
     }
 
     /// `{:io_request, from, reply_as, request}` to the console.
-    fn group_leader_request(&mut self, msg: Term) {
+    fn group_leader_request(&mut self, cur: Option<&mut Process>, msg: Term) {
         let Some(items) = msg.as_tuple() else { return };
         if items.len() != 4 || !items[0].is_atom("io_request") {
             return;
@@ -311,7 +312,7 @@ impl Node {
         };
         let answer = Term::tuple(vec![Term::Atom(self.a.io_reply.clone()), reply_as, reply]);
         if let Some(id) = self.local_id(&from) {
-            self.deliver(None, id, answer);
+            self.deliver(cur, id, answer);
         }
     }
 
@@ -503,6 +504,12 @@ impl Node {
         if self.running == Some(to) {
             self.pending.push((to, from, reason, link));
             return;
+        }
+        if link {
+            // the link is gone with the process that sent this
+            if let (Some(from_id), Some(p)) = (self.local_id(&from), self.procs.get_mut(&to)) {
+                p.links.retain(|x| *x != from_id);
+            }
         }
         let Some(p) = self.procs.get(&to) else { return };
         let is_kill = !link && reason.is_atom("kill");

@@ -24,7 +24,8 @@ impl Fc<'_, '_> {
     ) -> CResult<Reg> {
         let module = match target {
             Ast::Alias { .. } => Some(self.alias_atom(target)?.as_str().to_string()),
-            Ast::Atom(a) => Some(a.clone()),
+            // `:atom.key` without parentheses is dot access, as on a variable
+            Ast::Atom(a) if !(meta.no_parens && args.is_empty()) => Some(a.clone()),
             Ast::Var { name, .. } if name == "__MODULE__" && !self.m.console => {
                 Some(self.m.name.as_str().to_string())
             }

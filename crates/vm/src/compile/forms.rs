@@ -251,6 +251,16 @@ impl Fc<'_, '_> {
             let a = self.args_(args, vars)?;
             return self.call_remote("erlang", f, a, tail);
         }
+        if n == 3 && name == "put_elem" {
+            // put_elem(t, i, v) is :erlang.setelement(i + 1, t, v)
+            let t = self.gen(&args[0], vars, false)?;
+            let i = self.gen(&args[1], vars, false)?;
+            let v = self.gen(&args[2], vars, false)?;
+            let one = self.b.load(Term::Int(1))?;
+            let i1 = self.b.reg()?;
+            self.b.emit(Op::Arith(ArithOp::Add, i, one, i1));
+            return self.call_remote("erlang", "setelement", vec![i1, t, v], tail);
+        }
         if n == 2 && name == "elem" {
             // elem(t, i) is :erlang.element(i + 1, t)
             let t = self.gen(&args[0], vars, false)?;

@@ -58,7 +58,6 @@ pub fn kernel_import(name: &str, arity: usize) -> Option<(&'static str, &'static
         ("max", 2) => erl("max"),
         ("min", 2) => erl("min"),
         ("is_map_key", 2) => erl("is_map_key"),
-        ("put_elem", 3) => erl("setelement"),
         ("spawn", 1 | 3) => erl("spawn"),
         ("spawn_link", 1 | 3) => erl("spawn_link"),
         ("spawn_monitor", 1 | 3) => erl("spawn_monitor"),

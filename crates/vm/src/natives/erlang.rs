@@ -517,6 +517,11 @@ pub fn register(t: &mut NativeTable) {
         },
         _ => Err(c.badarg(&[(1, "not a binary")])),
     });
+    t.add("binary", "copy", 2, |c, a| match (a[0].as_bytes(), usize_arg(&a[1])) {
+        (Some(b), Some(n)) if b.len().saturating_mul(n) <= 64 * 1024 * 1024 => Ok(Term::binary(&b.repeat(n))),
+        (Some(_), Some(_)) => Err(Raise::error(c.known("system_limit"))),
+        _ => Err(c.badarg(&[(1, "not a binary")])),
+    });
     // errors
     t.add("erlang", "error", 1, |_, a| Err(Raise::error(a[0].clone())));
     t.add("erlang", "error", 2, |_, a| Err(Raise::error(a[0].clone())));
