@@ -41,6 +41,7 @@ fn playground(src: &str) -> Result<String, String> {
                     done = true;
                 }
                 ConsoleEvent::Log(_) => {}
+                ConsoleEvent::Abandoned => done = true,
             }
         }
         done

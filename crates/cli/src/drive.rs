@@ -68,6 +68,7 @@ pub fn run_script(text: &str, seed: u64) -> Result<(), String> {
             match e {
                 ConsoleEvent::Output(t) => print!("{t}"),
                 ConsoleEvent::Log(t) => eprintln!("{t}"),
+                ConsoleEvent::Abandoned => finished = true,
                 ConsoleEvent::ShellExit(t) => {
                     failed = Some(t);
                     finished = true;

@@ -97,6 +97,7 @@ pub fn main(args: &[String]) -> Result<(), String> {
                 match e {
                     ConsoleEvent::Output(t) => print!("{prefix}{t}"),
                     ConsoleEvent::Log(t) => eprintln!("\n{prefix}{t}"),
+                    ConsoleEvent::Abandoned => done |= id == target,
                     ConsoleEvent::ShellExit(t) => {
                         println!("{prefix}{t}");
                         done |= id == target;

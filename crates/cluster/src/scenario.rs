@@ -109,6 +109,12 @@ impl State {
             match e {
                 ConsoleEvent::Output(t) | ConsoleEvent::ShellExit(t) => self.print_output(&who, &t),
                 ConsoleEvent::Log(t) => self.log.push(format!("{who}: {t}")),
+                ConsoleEvent::Abandoned => {
+                    self.blocked.remove(&id);
+                    if waiting_for == Some(id) {
+                        got = Some(String::new());
+                    }
+                }
                 ConsoleEvent::Value(v) => {
                     if got.is_none() && Some(id) == waiting_for && !self.blocked.contains_key(&id) {
                         got = Some(v);
@@ -168,6 +174,8 @@ impl Runner<'_> {
             value = self.st.collect(&mut self.world, Some(id));
         }
         match value {
+            // the line died with its shell: no value, as in iex
+            Some(v) if v.is_empty() => self.drain(AFTER_VALUE_MS),
             Some(v) => {
                 self.st.out.push(v);
                 self.drain(AFTER_VALUE_MS);

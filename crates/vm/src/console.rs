@@ -210,7 +210,9 @@ impl Node {
 
     /// The shell process died: iex starts a new one and says why.
     pub(crate) fn shell_died(&mut self, pid: &Term, reason: &Term) {
-        self.console.job = None;
+        if matches!(self.console.job.take(), Some(Job::Line(_))) {
+            self.console.output(ConsoleEvent::Abandoned);
+        }
         self.start_console();
         if reason.is_atom("normal") {
             return;

@@ -45,6 +45,8 @@ pub enum ConsoleEvent {
     Log(String),
     /// `** (EXIT from ...) shell process exited with reason: ...`
     ShellExit(String),
+    /// The line that was running will never give a value: its shell died.
+    Abandoned,
 }
 
 pub(crate) enum Timer {
