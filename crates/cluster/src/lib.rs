@@ -1,6 +1,7 @@
 //! The World: nodes, the network between them, a virtual clock and a
 //! seeded RNG. Everything is driven by `step`/`advance`, so tests and
 //! scenarios run in virtual time, deterministically for a seed.
+pub mod canon;
 pub mod scenario;
 
 use std::cell::{Cell, RefCell};
