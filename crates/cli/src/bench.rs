@@ -47,14 +47,21 @@ fn playground(src: &str) -> Result<String, String> {
         done
     });
     match error {
-        Some(e) => Err(format!("the workloads failed in the playground: {e}\n{out}")),
+        Some(e) => Err(format!(
+            "the workloads failed in the playground: {e}\n{out}"
+        )),
         None => Ok(out),
     }
 }
 
 fn real_elixir(path: &str) -> Option<String> {
-    let out = std::process::Command::new("elixir").arg(path).output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    let out = std::process::Command::new("elixir")
+        .arg(path)
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// Resident memory of this process in bytes (Linux), for per-process cost.
@@ -71,14 +78,19 @@ fn idle_process_bytes(count: u64) -> Result<Option<f64>, String> {
         n.limits.max_processes = count as usize + 100;
     }
     let before = rss_bytes();
-    let line = format!("for _ <- 1..{count}, do: spawn(fn -> receive do :never -> :ok end end); :ok");
+    let line =
+        format!("for _ <- 1..{count}, do: spawn(fn -> receive do :never -> :ok end end); :ok");
     rt.world.eval(node, &line).map_err(|_| "busy".to_string())?;
     rt.run_until(Duration::from_secs(600), |w| {
-        w.take_events().iter().any(|(_, e)| matches!(e, ConsoleEvent::Value(_)))
+        w.take_events()
+            .iter()
+            .any(|(_, e)| matches!(e, ConsoleEvent::Value(_)))
     });
     rt.run_until(Duration::from_millis(50), |_| false);
     let after = rss_bytes();
-    Ok(before.zip(after).map(|(b, a)| a.saturating_sub(b) as f64 / count as f64))
+    Ok(before
+        .zip(after)
+        .map(|(b, a)| a.saturating_sub(b) as f64 / count as f64))
 }
 
 pub fn main(args: &[String]) -> Result<(), String> {
@@ -90,11 +102,20 @@ pub fn main(args: &[String]) -> Result<(), String> {
     } else {
         real_elixir(path).map(|o| parse_times(&o))
     };
-    println!("{:<16} {:>14} {:>14} {:>8}", "workload", "elixir (us)", "beamplay (us)", "ratio");
+    println!(
+        "{:<16} {:>14} {:>14} {:>8}",
+        "workload", "elixir (us)", "beamplay (us)", "ratio"
+    );
     for (name, us) in &ours {
-        let real = theirs.as_ref().and_then(|t| t.iter().find(|(n, _)| n == name)).map(|(_, u)| *u);
+        let real = theirs
+            .as_ref()
+            .and_then(|t| t.iter().find(|(n, _)| n == name))
+            .map(|(_, u)| *u);
         match real {
-            Some(r) if r > 0 => println!("{name:<16} {r:>14} {us:>14} {:>7.2}x", *us as f64 / r as f64),
+            Some(r) if r > 0 => println!(
+                "{name:<16} {r:>14} {us:>14} {:>7.2}x",
+                *us as f64 / r as f64
+            ),
             _ => println!("{name:<16} {:>14} {us:>14} {:>8}", "-", "-"),
         }
     }
@@ -103,9 +124,14 @@ pub fn main(args: &[String]) -> Result<(), String> {
     for n in ["node1", "node2", "node3"] {
         w.add_node(n);
     }
-    println!("first prompt of a 3-node World: {:.1} ms", start.elapsed().as_secs_f64() * 1000.0);
+    println!(
+        "first prompt of a 3-node World: {:.1} ms",
+        start.elapsed().as_secs_f64() * 1000.0
+    );
     match idle_process_bytes(100_000)? {
-        Some(b) => println!("memory per idle process: {b:.0} bytes (100,000 processes blocked in receive)"),
+        Some(b) => {
+            println!("memory per idle process: {b:.0} bytes (100,000 processes blocked in receive)")
+        }
         None => println!("memory per idle process: not measurable here (no /proc)"),
     }
     Ok(())

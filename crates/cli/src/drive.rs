@@ -30,7 +30,12 @@ impl RealTime {
 
 /// Steps `world` against the real clock (time since `start`) for at most
 /// `limit`, sleeping while nothing is runnable; true if `done` stopped it.
-pub fn run_real(world: &mut World, start: Instant, limit: Duration, done: &mut dyn FnMut(&mut World) -> bool) -> bool {
+pub fn run_real(
+    world: &mut World,
+    start: Instant,
+    limit: Duration,
+    done: &mut dyn FnMut(&mut World) -> bool,
+) -> bool {
     let deadline = Instant::now() + limit;
     let now_us = || start.elapsed().as_micros() as u64;
     loop {
@@ -96,7 +101,9 @@ pub struct RealClock {
 
 impl RealClock {
     pub fn new() -> RealClock {
-        RealClock { start: Instant::now() }
+        RealClock {
+            start: Instant::now(),
+        }
     }
 }
 

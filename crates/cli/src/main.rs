@@ -48,7 +48,9 @@ pub fn flag_value<'a>(args: &'a [String], flag: &str) -> Option<&'a str> {
 fn run(args: &[String]) -> Result<(), String> {
     let realtime = args.iter().any(|a| a == "--realtime");
     let seed: u64 = match flag_value(args, "--seed") {
-        Some(s) => s.parse().map_err(|_| format!("--seed wants a number, got {s}"))?,
+        Some(s) => s
+            .parse()
+            .map_err(|_| format!("--seed wants a number, got {s}"))?,
         None => 1,
     };
     let file = args

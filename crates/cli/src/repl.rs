@@ -20,15 +20,22 @@ pub fn main(args: &[String]) -> Result<(), String> {
         .filter(|s| !s.is_empty())
         .collect();
     let mut rt = RealTime::new(1)?;
-    let nodes: Vec<(String, NodeId)> = names.iter().map(|n| (n.clone(), rt.world.add_node(n))).collect();
+    let nodes: Vec<(String, NodeId)> = names
+        .iter()
+        .map(|n| (n.clone(), rt.world.add_node(n)))
+        .collect();
     let mut current = nodes.first().map(|(_, id)| *id).ok_or("no nodes")?;
     let interrupted = Arc::new(AtomicBool::new(false));
     {
         let flag = interrupted.clone();
-        ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst)).map_err(|e| e.to_string())?;
+        ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
+            .map_err(|e| e.to_string())?;
     }
     let mut editor = rustyline::DefaultEditor::new().map_err(|e| e.to_string())?;
-    println!("Interactive Elixir (1.14.0) - beamplay, {} node(s); Ctrl+D to quit", nodes.len());
+    println!(
+        "Interactive Elixir (1.14.0) - beamplay, {} node(s); Ctrl+D to quit",
+        nodes.len()
+    );
     if nodes.len() > 1 {
         println!("type `node2> expr` to use another console, `:node node2` to switch");
     }
@@ -90,7 +97,14 @@ pub fn main(args: &[String]) -> Result<(), String> {
             let mut done = false;
             for (id, e) in w.take_events() {
                 let prefix = if nodes.len() > 1 && id != target {
-                    format!("[{}] ", nodes.iter().find(|(_, i)| *i == id).map(|(n, _)| n.as_str()).unwrap_or(""))
+                    format!(
+                        "[{}] ",
+                        nodes
+                            .iter()
+                            .find(|(_, i)| *i == id)
+                            .map(|(n, _)| n.as_str())
+                            .unwrap_or("")
+                    )
                 } else {
                     String::new()
                 };

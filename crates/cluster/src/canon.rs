@@ -15,7 +15,11 @@ fn normalize(line: &str) -> String {
         if let Some(r) = rest.strip_prefix("#PID<") {
             if let Some((inner, after)) = r.split_once('>') {
                 let parts: Vec<&str> = inner.split('.').collect();
-                if parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) {
+                if parts.len() == 3
+                    && parts
+                        .iter()
+                        .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+                {
                     let local = parts[0] == "0";
                     out.push_str(if local { "#PID<0.L.L>" } else { "#PID<R.L.L>" });
                     rest = after;
@@ -35,7 +39,11 @@ fn normalize(line: &str) -> String {
         if let Some(r) = rest.strip_prefix("#Function<") {
             if let Some((inner, after)) = r.split_once('/') {
                 let parts: Vec<&str> = inner.split('.').collect();
-                if parts.len() == 2 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) {
+                if parts.len() == 2
+                    && parts
+                        .iter()
+                        .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+                {
                     out.push_str("#Function<F/");
                     rest = after;
                     continue;
@@ -54,12 +62,15 @@ fn normalize(line: &str) -> String {
 /// `name| text` output lines: the node name and the text.
 fn output_parts(line: &str) -> Option<(&str, &str)> {
     let (name, text) = line.split_once("| ")?;
-    (!name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')).then_some((name, text))
+    (!name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+        .then_some((name, text))
 }
 
 fn word_then(line: &str, sep: &str) -> bool {
     match line.split_once(sep) {
-        Some((name, _)) => !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'),
+        Some((name, _)) => {
+            !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        }
         None => false,
     }
 }
@@ -78,11 +89,15 @@ pub fn canonical(transcript: &str) -> String {
     for raw in transcript.lines() {
         let line = normalize(raw.trim_end());
         let continues_output = match (output_parts(&line), out.last()) {
-            (Some((name, text)), Some(prev)) => text.starts_with(' ') && prev.starts_with(&format!("{name}| ")),
+            (Some((name, text)), Some(prev)) => {
+                text.starts_with(' ') && prev.starts_with(&format!("{name}| "))
+            }
             _ => false,
         };
         if continues_output {
-            let text = output_parts(&line).map(|(_, t)| t.trim().to_string()).unwrap_or_default();
+            let text = output_parts(&line)
+                .map(|(_, t)| t.trim().to_string())
+                .unwrap_or_default();
             if let Some(prev) = out.last_mut() {
                 prev.push(' ');
                 prev.push_str(&text);
@@ -132,7 +147,10 @@ mod tests {
     #[test]
     fn output_moves_after_the_value_and_wrapped_lines_join() {
         let t = "node1> spawn(...)\nnode1| hello\n{1,\n 2}\nnode1> :x\n:x\n";
-        assert_eq!(canonical(t), "node1> spawn(...)\n{1, 2}\nnode1| hello\nnode1> :x\n:x\n");
+        assert_eq!(
+            canonical(t),
+            "node1> spawn(...)\n{1, 2}\nnode1| hello\nnode1> :x\n:x\n"
+        );
     }
 
     #[test]
@@ -143,8 +161,11 @@ mod tests {
         let mut n = 0;
         for e in entries.flatten() {
             let path = e.path();
-            let Some(name) = path.file_stem().and_then(|s| s.to_str()) else { continue };
-            let src = std::fs::read_to_string(format!("{root}/scenarios/{name}.expected")).expect("transcript");
+            let Some(name) = path.file_stem().and_then(|s| s.to_str()) else {
+                continue;
+            };
+            let src = std::fs::read_to_string(format!("{root}/scenarios/{name}.expected"))
+                .expect("transcript");
             let want = std::fs::read_to_string(&path).expect("canon fixture");
             assert_eq!(canonical(&src), want, "{name}");
             n += 1;

@@ -57,7 +57,8 @@ impl World {
                 modules: &modules,
                 file: "prelude",
             };
-            beamplay_vm::prelude::compile(&mut env).map_err(|e| format!("{}: {}", e.file, e.message))?
+            beamplay_vm::prelude::compile(&mut env)
+                .map_err(|e| format!("{}: {}", e.file, e.message))?
         };
         Ok(World {
             nodes: Vec::new(),
@@ -137,7 +138,9 @@ impl World {
         let count = self.nodes.len();
         for i in 0..count {
             let idx = (self.next + i) % count;
-            let Some(node) = self.nodes[idx].as_mut() else { continue };
+            let Some(node) = self.nodes[idx].as_mut() else {
+                continue;
+            };
             if let Some(reds) = node.step() {
                 self.next = (idx + 1) % count;
                 if self.realtime {
@@ -181,7 +184,11 @@ impl World {
     }
 
     fn next_timer(&self) -> Option<u64> {
-        self.nodes.iter().flatten().filter_map(|n| n.next_timer_due()).min()
+        self.nodes
+            .iter()
+            .flatten()
+            .filter_map(|n| n.next_timer_due())
+            .min()
     }
 
     /// Lets `ms` milliseconds of virtual time pass, running everything
@@ -230,6 +237,8 @@ impl World {
     }
 
     pub fn node_ids(&self) -> Vec<NodeId> {
-        (0..self.nodes.len()).filter(|i| self.nodes[*i].is_some()).collect()
+        (0..self.nodes.len())
+            .filter(|i| self.nodes[*i].is_some())
+            .collect()
     }
 }

@@ -49,7 +49,11 @@ pub fn run_scenario(text: &str) -> String {
 pub fn scenario_nodes(text: &str) -> Vec<String> {
     let first = text.lines().next().unwrap_or("");
     match first.strip_prefix("# nodes:") {
-        Some(list) => list.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
+        Some(list) => list
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect(),
         None => vec!["node1".into(), "node2".into(), "node3".into()],
     }
 }
@@ -149,7 +153,9 @@ impl Runner<'_> {
     fn eval(&mut self, who: &str, expr: &str) {
         self.st.out.push(format!("{who}> {expr}"));
         let Some(&id) = self.st.names.get(who) else {
-            self.st.out.push(format!("** (beamplay) no node named {who} in this scenario"));
+            self.st.out.push(format!(
+                "** (beamplay) no node named {who} in this scenario"
+            ));
             return;
         };
         if self.st.killed.contains(&id) {

@@ -20,7 +20,10 @@ fn known_failing(root: &Path) -> BTreeMap<String, String> {
     let text = std::fs::read_to_string(root.join("known_failing.txt")).unwrap_or_default();
     text.lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .filter_map(|l| l.split_once(':').map(|(n, r)| (n.trim().to_string(), r.trim().to_string())))
+        .filter_map(|l| {
+            l.split_once(':')
+                .map(|(n, r)| (n.trim().to_string(), r.trim().to_string()))
+        })
         .collect()
 }
 
@@ -30,9 +33,15 @@ fn diff(want: &str, got: &str, all: bool) -> String {
     let mut out = String::new();
     let mut shown = 0;
     for i in 0..w.len().max(g.len()) {
-        let (a, b) = (w.get(i).copied().unwrap_or("<end>"), g.get(i).copied().unwrap_or("<end>"));
+        let (a, b) = (
+            w.get(i).copied().unwrap_or("<end>"),
+            g.get(i).copied().unwrap_or("<end>"),
+        );
         if a != b {
-            out.push_str(&format!("    line {}:\n      real OTP: {a}\n      beamplay: {b}\n", i + 1));
+            out.push_str(&format!(
+                "    line {}:\n      real OTP: {a}\n      beamplay: {b}\n",
+                i + 1
+            ));
             shown += 1;
             if shown >= 3 && !all {
                 out.push_str("    ...\n");
@@ -89,7 +98,9 @@ fn main() {
                 passed += 1;
             }
             (true, Some(_)) => {
-                println!("FIXED {name}: listed in known_failing.txt but passes; take it off the list");
+                println!(
+                    "FIXED {name}: listed in known_failing.txt but passes; take it off the list"
+                );
                 failed += 1;
                 problems.push(name.clone());
             }

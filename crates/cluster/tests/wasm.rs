@@ -6,7 +6,9 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen_test]
 fn a_console_line_evaluates_in_the_browser() {
-    let t = beamplay_cluster::scenario::run_scenario("# nodes: node1\nnode1> Enum.map([1, 2, 3], &(&1 * 2))\n");
+    let t = beamplay_cluster::scenario::run_scenario(
+        "# nodes: node1\nnode1> Enum.map([1, 2, 3], &(&1 * 2))\n",
+    );
     assert_eq!(t, "node1> Enum.map([1, 2, 3], &(&1 * 2))\n[2, 4, 6]\n");
 }
 
@@ -14,5 +16,8 @@ fn a_console_line_evaluates_in_the_browser() {
 fn processes_and_timers_run_in_virtual_time() {
     let src = "# nodes: node1\nnode1> Process.send_after(self(), :tick, 50); Process.sleep(100); flush()\n";
     let t = beamplay_cluster::scenario::run_scenario(src);
-    assert!(t.ends_with("node1| :tick\n") || t.contains(":ok\nnode1| :tick"), "{t}");
+    assert!(
+        t.ends_with("node1| :tick\n") || t.contains(":ok\nnode1| :tick"),
+        "{t}"
+    );
 }

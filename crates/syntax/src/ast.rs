@@ -48,9 +48,15 @@ pub enum Ast {
     /// A 2-tuple literal.
     Pair(Box<Ast>, Box<Ast>),
     /// `{name, meta, nil}`.
-    Var { name: String, meta: Meta },
+    Var {
+        name: String,
+        meta: Meta,
+    },
     /// `{:__aliases__, meta, [:Foo, :Bar]}`.
-    Alias { parts: Vec<String>, meta: Meta },
+    Alias {
+        parts: Vec<String>,
+        meta: Meta,
+    },
     /// `{head, meta, args}`.
     Call {
         head: Head,
@@ -91,9 +97,7 @@ impl Ast {
 
     pub fn meta(&self) -> Option<Meta> {
         match self {
-            Ast::Var { meta, .. } | Ast::Alias { meta, .. } | Ast::Call { meta, .. } => {
-                Some(*meta)
-            }
+            Ast::Var { meta, .. } | Ast::Alias { meta, .. } | Ast::Call { meta, .. } => Some(*meta),
             _ => None,
         }
     }

@@ -24,13 +24,25 @@ impl Diag {
             DiagKind::Syntax => "SyntaxError",
             DiagKind::TokenMissing => "TokenMissingError",
         };
-        let mut out = format!("** ({kind}) {file}:{}:{}: {}", self.line, self.column, self.message);
+        let mut out = format!(
+            "** ({kind}) {file}:{}:{}: {}",
+            self.line, self.column, self.message
+        );
         if let Some(src) = source_line.filter(|s| !s.trim().is_empty()) {
             let d = self.line.to_string().len();
             let w = d.max(2);
             out.push_str(&format!("\n {} |", " ".repeat(w)));
-            out.push_str(&format!("\n {}{} | {}", if d < 2 { " " } else { "" }, self.line, src));
-            out.push_str(&format!("\n {} | {}^", " ".repeat(w), " ".repeat(self.column.saturating_sub(1) as usize)));
+            out.push_str(&format!(
+                "\n {}{} | {}",
+                if d < 2 { " " } else { "" },
+                self.line,
+                src
+            ));
+            out.push_str(&format!(
+                "\n {} | {}^",
+                " ".repeat(w),
+                " ".repeat(self.column.saturating_sub(1) as usize)
+            ));
         }
         out
     }

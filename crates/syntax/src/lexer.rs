@@ -51,9 +51,10 @@ pub struct Token {
 
 /// Operators, longest first so that the lexer takes the longest match.
 const OPS: &[&str] = &[
-    "\\\\", "===", "!==", "<<<", ">>>", "<<~", "~>>", "<~>", "<|>", "^^^", "~~~", "&&&", "|||", "...", "..//", "++",
-    "--", "<>", "==", "!=", "<=", ">=", "&&", "||", "|>", "->", "<-", "=>", "::", "=~", "..", "//", "**", "<~", "~>",
-    "+", "-", "*", "/", "=", "<", ">", "!", "^", "&", "|", ".", "@",
+    "\\\\", "===", "!==", "<<<", ">>>", "<<~", "~>>", "<~>", "<|>", "^^^", "~~~", "&&&", "|||",
+    "...", "..//", "++", "--", "<>", "==", "!=", "<=", ">=", "&&", "||", "|>", "->", "<-", "=>",
+    "::", "=~", "..", "//", "**", "<~", "~>", "+", "-", "*", "/", "=", "<", ">", "!", "^", "&",
+    "|", ".", "@",
 ];
 
 const KEYWORDS: &[&str] = &["do", "end", "fn", "else", "after", "rescue", "catch"];
@@ -62,7 +63,6 @@ const KEYWORDS: &[&str] = &["do", "end", "fn", "else", "after", "rescue", "catch
 const WORD_OPS: &[&str] = &["and", "or", "not", "in", "when"];
 
 pub struct Lexer<'a> {
-    src: &'a [u8],
     text: &'a str,
     pos: usize,
     line: u32,
@@ -83,7 +83,6 @@ fn is_ident_char(c: char) -> bool {
 impl<'a> Lexer<'a> {
     pub fn new(text: &'a str, first_line: u32, first_col: u32) -> Lexer<'a> {
         Lexer {
-            src: text.as_bytes(),
             text,
             pos: 0,
             line: first_line,
@@ -127,14 +126,18 @@ impl<'a> Lexer<'a> {
     }
 
     fn push(&mut self, tok: Tok, line: u32, col: u32, space: bool) {
-        self.toks.push(Token { tok, line, col, space });
+        self.toks.push(Token {
+            tok,
+            line,
+            col,
+            space,
+        });
     }
 
     pub fn run(mut self) -> Result<Vec<Token>, Diag> {
         let _ = self.first_line;
         let mut space = false;
-        loop {
-            let Some(c) = self.peek() else { break };
+        while let Some(c) = self.peek() {
             let (line, col) = (self.line, self.col);
             match c {
                 ' ' | '\t' | '\r' => {
@@ -245,7 +248,15 @@ impl<'a> Lexer<'a> {
             }
         }
         self.bump();
-        Err(self.err(DiagKind::Syntax, line, col, format!("unexpected token: \"{c}\" (column {col}, code point U+{:04X})", c as u32)))
+        Err(self.err(
+            DiagKind::Syntax,
+            line,
+            col,
+            format!(
+                "unexpected token: \"{c}\" (column {col}, code point U+{:04X})",
+                c as u32
+            ),
+        ))
     }
 
     fn word(&mut self) -> Tok {
@@ -263,7 +274,10 @@ impl<'a> Lexer<'a> {
         }
         let w = self.text[start..self.pos].to_string();
         // `key:` (a colon not followed by another colon)
-        if self.peek() == Some(':') && self.peek_at(1) != Some(':') && self.peek_at(1).is_none_or(|c| c.is_whitespace()) {
+        if self.peek() == Some(':')
+            && self.peek_at(1) != Some(':')
+            && self.peek_at(1).is_none_or(|c| c.is_whitespace())
+        {
             self.bump();
             return Tok::KwKey(w);
         }
@@ -314,7 +328,10 @@ impl<'a> Lexer<'a> {
             while self.peek().is_some_and(|c| c.is_digit(radix) || c == '_') {
                 self.bump();
             }
-            let digits: String = self.text[start..self.pos].chars().filter(|c| *c != '_').collect();
+            let digits: String = self.text[start..self.pos]
+                .chars()
+                .filter(|c| *c != '_')
+                .collect();
             return BigInt::parse_bytes(digits.as_bytes(), radix)
                 .map(int_tok)
                 .ok_or_else(|| self.err(DiagKind::Syntax, line, col, "invalid number"));
@@ -332,7 +349,8 @@ impl<'a> Lexer<'a> {
             }
             if matches!(self.peek(), Some('e' | 'E'))
                 && (self.peek_at(1).is_some_and(|c| c.is_ascii_digit())
-                    || (matches!(self.peek_at(1), Some('+' | '-')) && self.peek_at(2).is_some_and(|c| c.is_ascii_digit())))
+                    || (matches!(self.peek_at(1), Some('+' | '-'))
+                        && self.peek_at(2).is_some_and(|c| c.is_ascii_digit())))
             {
                 self.bump();
                 if matches!(self.peek(), Some('+' | '-')) {
@@ -343,11 +361,19 @@ impl<'a> Lexer<'a> {
                 }
             }
         }
-        let text: String = self.text[start..self.pos].chars().filter(|c| *c != '_').collect();
+        let text: String = self.text[start..self.pos]
+            .chars()
+            .filter(|c| *c != '_')
+            .collect();
         if float {
             return match text.parse::<f64>() {
                 Ok(f) if f.is_finite() => Ok(Tok::Float(f)),
-                _ => Err(self.err(DiagKind::Syntax, line, col, format!("invalid float number {text}"))),
+                _ => Err(self.err(
+                    DiagKind::Syntax,
+                    line,
+                    col,
+                    format!("invalid float number {text}"),
+                )),
             };
         }
         BigInt::parse_bytes(text.as_bytes(), 10)
@@ -382,7 +408,8 @@ impl<'a> Lexer<'a> {
                     self.bump();
                 }
                 // Elixir.Foo.Bar as an atom
-                while self.peek() == Some('.') && self.peek_at(1).is_some_and(|c| c.is_uppercase()) {
+                while self.peek() == Some('.') && self.peek_at(1).is_some_and(|c| c.is_uppercase())
+                {
                     self.bump();
                     while self.peek().is_some_and(is_ident_char) {
                         self.bump();
@@ -395,7 +422,10 @@ impl<'a> Lexer<'a> {
                 Ok(Tok::Op("::"))
             }
             _ => {
-                for op in OPS.iter().chain(["<<>>", "%{}", "{}", "%", "<<", ">>"].iter()) {
+                for op in OPS
+                    .iter()
+                    .chain(["<<>>", "%{}", "{}", "%", "<<", ">>"].iter())
+                {
                     if self.starts(op) {
                         for _ in 0..op.chars().count() {
                             self.bump();
@@ -412,7 +442,14 @@ impl<'a> Lexer<'a> {
         self.bump();
         match self.bump() {
             Some('\\') => {
-                let c = self.bump().ok_or_else(|| self.err(DiagKind::TokenMissing, line, col, "syntax error: expression is incomplete"))?;
+                let c = self.bump().ok_or_else(|| {
+                    self.err(
+                        DiagKind::TokenMissing,
+                        line,
+                        col,
+                        "syntax error: expression is incomplete",
+                    )
+                })?;
                 let v = match c {
                     'n' => '\n',
                     't' => '\t',
@@ -430,21 +467,35 @@ impl<'a> Lexer<'a> {
                 Ok(Tok::Int(v as i64))
             }
             Some(c) => Ok(Tok::Int(c as i64)),
-            None => Err(self.err(DiagKind::TokenMissing, line, col, "syntax error: expression is incomplete")),
+            None => Err(self.err(
+                DiagKind::TokenMissing,
+                line,
+                col,
+                "syntax error: expression is incomplete",
+            )),
         }
     }
 
     fn sigil(&mut self, line: u32, col: u32) -> Result<Tok, Diag> {
         self.bump();
         let letter = self.bump().unwrap_or('s');
-        let open = self.bump().ok_or_else(|| self.err(DiagKind::TokenMissing, line, col, "missing sigil delimiter"))?;
+        let open = self.bump().ok_or_else(|| {
+            self.err(DiagKind::TokenMissing, line, col, "missing sigil delimiter")
+        })?;
         let close = match open {
             '(' => ')',
             '[' => ']',
             '{' => '}',
             '<' => '>',
             '/' | '|' | '"' | '\'' => open,
-            other => return Err(self.err(DiagKind::Syntax, line, col, format!("invalid sigil delimiter: \"{other}\""))),
+            other => {
+                return Err(self.err(
+                    DiagKind::Syntax,
+                    line,
+                    col,
+                    format!("invalid sigil delimiter: \"{other}\""),
+                ))
+            }
         };
         // lowercase sigils interpolate and unescape
         let parts = self.string_body(close, line, col, letter.is_lowercase())?;
@@ -452,7 +503,11 @@ impl<'a> Lexer<'a> {
         while self.peek().is_some_and(|c| c.is_ascii_alphabetic()) {
             self.bump();
         }
-        Ok(Tok::Sigil(letter, parts, self.text[start..self.pos].to_string()))
+        Ok(Tok::Sigil(
+            letter,
+            parts,
+            self.text[start..self.pos].to_string(),
+        ))
     }
 
     fn heredoc(&mut self, line: u32, col: u32) -> Result<Vec<StrPart>, Diag> {
@@ -482,12 +537,21 @@ impl<'a> Lexer<'a> {
             offset += l.len();
         }
         let Some(end) = found else {
-            return Err(self.err(DiagKind::TokenMissing, line, col, format!("missing terminator: \"\"\" (for heredoc starting at line {line})")));
+            return Err(self.err(
+                DiagKind::TokenMissing,
+                line,
+                col,
+                format!("missing terminator: \"\"\" (for heredoc starting at line {line})"),
+            ));
         };
         let body_src: String = rest[..end]
             .split_inclusive('\n')
             .map(|l| {
-                let strip = l.chars().take(indent).take_while(|c| *c == ' ' || *c == '\t').count();
+                let strip = l
+                    .chars()
+                    .take(indent)
+                    .take_while(|c| *c == ' ' || *c == '\t')
+                    .count();
                 &l[strip..]
             })
             .collect();
@@ -507,11 +571,23 @@ impl<'a> Lexer<'a> {
         l.string_loop(None, line, col, true)
     }
 
-    fn string_body(&mut self, close: char, line: u32, col: u32, interp: bool) -> Result<Vec<StrPart>, Diag> {
+    fn string_body(
+        &mut self,
+        close: char,
+        line: u32,
+        col: u32,
+        interp: bool,
+    ) -> Result<Vec<StrPart>, Diag> {
         self.string_loop(Some(close), line, col, interp)
     }
 
-    fn string_loop(&mut self, close: Option<char>, line: u32, col: u32, interp: bool) -> Result<Vec<StrPart>, Diag> {
+    fn string_loop(
+        &mut self,
+        close: Option<char>,
+        line: u32,
+        col: u32,
+        interp: bool,
+    ) -> Result<Vec<StrPart>, Diag> {
         let mut parts = Vec::new();
         let mut cur = String::new();
         loop {
@@ -529,7 +605,12 @@ impl<'a> Lexer<'a> {
                             '\'' => "charlist".to_string(),
                             _ => "sigil".to_string(),
                         };
-                        Err(self.err(DiagKind::TokenMissing, line, col, format!("missing terminator: {q} (for {what} starting at line {line})")))
+                        Err(self.err(
+                            DiagKind::TokenMissing,
+                            line,
+                            col,
+                            format!("missing terminator: {q} (for {what} starting at line {line})"),
+                        ))
                     }
                 };
             };
@@ -568,7 +649,8 @@ impl<'a> Lexer<'a> {
                         if self.peek() == Some('{') {
                             self.bump();
                             while self.peek().is_some_and(|c| c.is_ascii_hexdigit()) {
-                                v = v.saturating_mul(16) + self.bump().and_then(|c| c.to_digit(16)).unwrap_or(0);
+                                v = v.saturating_mul(16)
+                                    + self.bump().and_then(|c| c.to_digit(16)).unwrap_or(0);
                             }
                             if self.peek() == Some('}') {
                                 self.bump();
@@ -576,13 +658,21 @@ impl<'a> Lexer<'a> {
                         } else {
                             for _ in 0..4 {
                                 if self.peek().is_some_and(|c| c.is_ascii_hexdigit()) {
-                                    v = v * 16 + self.bump().and_then(|c| c.to_digit(16)).unwrap_or(0);
+                                    v = v * 16
+                                        + self.bump().and_then(|c| c.to_digit(16)).unwrap_or(0);
                                 }
                             }
                         }
                         match char::from_u32(v) {
                             Some(ch) => cur.push(ch),
-                            None => return Err(self.err(DiagKind::Syntax, line, col, "invalid Unicode code point")),
+                            None => {
+                                return Err(self.err(
+                                    DiagKind::Syntax,
+                                    line,
+                                    col,
+                                    "invalid Unicode code point",
+                                ))
+                            }
                         }
                     }
                     other => cur.push(other),
@@ -659,4 +749,3 @@ fn int_tok(b: BigInt) -> Tok {
         Err(_) => Tok::BigInt(b),
     }
 }
-

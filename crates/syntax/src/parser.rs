@@ -125,11 +125,17 @@ impl Parser {
 
     fn error_at(&self, t: &Token) -> Diag {
         let (kind, message) = match &t.tok {
-            Tok::Eof => (DiagKind::TokenMissing, "syntax error: expression is incomplete".to_string()),
+            Tok::Eof => (
+                DiagKind::TokenMissing,
+                "syntax error: expression is incomplete".to_string(),
+            ),
             Tok::Close(c) => (DiagKind::Syntax, format!("unexpected token: {c}")),
             Tok::CloseBin => (DiagKind::Syntax, "unexpected token: >>".to_string()),
             Tok::Kw(k) => (DiagKind::Syntax, format!("unexpected reserved word: {k}")),
-            other => (DiagKind::Syntax, format!("syntax error before: {}", tok_text(other))),
+            other => (
+                DiagKind::Syntax,
+                format!("syntax error before: {}", tok_text(other)),
+            ),
         };
         Diag {
             kind,
@@ -144,7 +150,13 @@ impl Parser {
     }
 
     /// Expects a closing token; at the end of input that is a missing terminator.
-    fn close(&mut self, close: Tok, open: &Token, open_text: &str, close_text: &str) -> PResult<()> {
+    fn close(
+        &mut self,
+        close: Tok,
+        open: &Token,
+        open_text: &str,
+        close_text: &str,
+    ) -> PResult<()> {
         self.skip_nl();
         if self.at(&close) {
             self.next();
@@ -156,7 +168,10 @@ impl Parser {
                 kind: DiagKind::TokenMissing,
                 line: t.line,
                 column: t.col,
-                message: format!("missing terminator: {close_text} (for \"{open_text}\" starting at line {})", open.line),
+                message: format!(
+                    "missing terminator: {close_text} (for \"{open_text}\" starting at line {})",
+                    open.line
+                ),
             });
         }
         self.unexpected()
@@ -232,7 +247,9 @@ impl Parser {
                 _ => break,
             };
             let key = if op == "not in" { "in" } else { op.as_str() };
-            let Some((bp, right)) = binary(key) else { break };
+            let Some((bp, right)) = binary(key) else {
+                break;
+            };
             if bp < min {
                 break;
             }
@@ -250,7 +267,9 @@ impl Parser {
                         head: Head::Local(ref n),
                         ref args,
                         meta: rm,
-                    } if n == ".." && args.len() == 2 => Ast::call("..//", rm, vec![args[0].clone(), args[1].clone(), rhs]),
+                    } if n == ".." && args.len() == 2 => {
+                        Ast::call("..//", rm, vec![args[0].clone(), args[1].clone(), rhs])
+                    }
                     _ => Ast::call("//", m, vec![lhs, rhs]),
                 },
                 _ => Ast::call(&op, m, vec![lhs, rhs]),
@@ -278,8 +297,15 @@ impl Parser {
                         let op_tok = self.next();
                         let slash = self.next();
                         let arity = self.expr(UNARY_PREC)?;
-                        let f = Ast::Var { name, meta: meta(&op_tok) };
-                        return Ok(Ast::call("&", m, vec![Ast::call("/", meta(&slash), vec![f, arity])]));
+                        let f = Ast::Var {
+                            name,
+                            meta: meta(&op_tok),
+                        };
+                        return Ok(Ast::call(
+                            "&",
+                            m,
+                            vec![Ast::call("/", meta(&slash), vec![f, arity])],
+                        ));
                     }
                 }
                 if let (Tok::Int(i), false) = (&self.peek().tok, self.peek().space) {
@@ -357,7 +383,9 @@ impl Parser {
             Tok::Ident(name) => return self.identifier(name, m),
             Tok::Alias(a) => {
                 let mut parts = vec![a];
-                while matches!(self.peek().tok, Tok::Op(".")) && matches!(self.peek_n(1).tok, Tok::Alias(_)) {
+                while matches!(self.peek().tok, Tok::Op("."))
+                    && matches!(self.peek_n(1).tok, Tok::Alias(_))
+                {
                     self.next();
                     if let Tok::Alias(p) = self.next().tok {
                         parts.push(p);
@@ -409,7 +437,9 @@ impl Parser {
                             kind: DiagKind::Syntax,
                             line: t.line,
                             column: t.col,
-                            message: "expected anonymous functions to be defined with -> inside: 'fn'".into(),
+                            message:
+                                "expected anonymous functions to be defined with -> inside: 'fn'"
+                                    .into(),
                         })
                     }
                 }
@@ -508,7 +538,13 @@ impl Parser {
 
     /// Comma-separated items up to `close`; a trailing keyword list becomes
     /// its pairs (in lists) or one list argument.
-    fn container_items(&mut self, close: Tok, open: &Token, open_text: &str, close_text: &str) -> PResult<Vec<Ast>> {
+    fn container_items(
+        &mut self,
+        close: Tok,
+        open: &Token,
+        open_text: &str,
+        close_text: &str,
+    ) -> PResult<Vec<Ast>> {
         let mut items = Vec::new();
         self.skip_nl();
         while !self.at(&close) {
@@ -551,7 +587,9 @@ impl Parser {
             Some(match t.tok {
                 Tok::Alias(a) => {
                     let mut parts = vec![a];
-                    while matches!(self.peek().tok, Tok::Op(".")) && matches!(self.peek_n(1).tok, Tok::Alias(_)) {
+                    while matches!(self.peek().tok, Tok::Op("."))
+                        && matches!(self.peek_n(1).tok, Tok::Alias(_))
+                    {
                         self.next();
                         if let Tok::Alias(p) = self.next().tok {
                             parts.push(p);
@@ -730,15 +768,26 @@ impl Parser {
         if matches!(self.peek().tok, Tok::Open('(')) && !self.peek().space {
             let open = self.next();
             let args = self.call_args(&open)?;
-            return self.maybe_do(Ast::Call { head, meta: m, args });
+            return self.maybe_do(Ast::Call {
+                head,
+                meta: m,
+                args,
+            });
         }
         if self.starts_arg() {
             let args = self.no_parens_args()?;
-            return self.maybe_do(Ast::Call { head, meta: m, args });
+            return self.maybe_do(Ast::Call {
+                head,
+                meta: m,
+                args,
+            });
         }
         Ok(Ast::Call {
             head,
-            meta: Meta { no_parens: true, ..m },
+            meta: Meta {
+                no_parens: true,
+                ..m
+            },
             args: vec![],
         })
     }
@@ -754,7 +803,11 @@ impl Parser {
         self.no_do = saved;
         let kw = r?;
         Ok(match call {
-            Ast::Call { head, meta, mut args } => {
+            Ast::Call {
+                head,
+                meta,
+                mut args,
+            } => {
                 args.push(Ast::List(kw));
                 Ast::Call { head, meta, args }
             }
@@ -766,12 +819,17 @@ impl Parser {
         let mut sections = Vec::new();
         let mut name = "do".to_string();
         loop {
-            let section = self.stab_section(|t| matches!(t, Tok::Kw("end" | "else" | "after" | "rescue" | "catch")))?;
+            let section = self.stab_section(|t| {
+                matches!(t, Tok::Kw("end" | "else" | "after" | "rescue" | "catch"))
+            })?;
             let value = match section {
                 Section::Clauses(c) => Ast::List(c),
                 Section::Block(items) => block(items),
             };
-            sections.push(Ast::Pair(Box::new(Ast::Atom(name.clone())), Box::new(value)));
+            sections.push(Ast::Pair(
+                Box::new(Ast::Atom(name.clone())),
+                Box::new(value),
+            ));
             self.skip_sep();
             match self.peek().tok.clone() {
                 Tok::Kw(k @ ("else" | "after" | "rescue" | "catch")) => {
@@ -878,7 +936,17 @@ impl Parser {
                         meta: m,
                         args: vec![e],
                     };
-                    out.push(Ast::call("::", m, vec![to_s, Ast::Var { name: "binary".into(), meta: m }]));
+                    out.push(Ast::call(
+                        "::",
+                        m,
+                        vec![
+                            to_s,
+                            Ast::Var {
+                                name: "binary".into(),
+                                meta: m,
+                            },
+                        ],
+                    ));
                 }
             }
         }
@@ -899,7 +967,13 @@ impl Parser {
                 let items = items
                     .into_iter()
                     .map(|i| match i {
-                        Ast::Call { head: Head::Local(n), args, .. } if n == "::" => args.into_iter().next().unwrap_or(Ast::Atom("nil".into())),
+                        Ast::Call {
+                            head: Head::Local(n),
+                            args,
+                            ..
+                        } if n == "::" => {
+                            args.into_iter().next().unwrap_or(Ast::Atom("nil".into()))
+                        }
                         other => other,
                     })
                     .collect();
@@ -934,7 +1008,12 @@ fn block(mut items: Vec<Ast>) -> Ast {
 /// `a, b when g` heads become `when(a, b, g)` as Elixir quotes them.
 fn merge_when(mut items: Vec<Ast>) -> Vec<Ast> {
     if items.len() > 1 {
-        if let Some(Ast::Call { head: Head::Local(n), args, meta }) = items.last() {
+        if let Some(Ast::Call {
+            head: Head::Local(n),
+            args,
+            meta,
+        }) = items.last()
+        {
             if n == "when" && args.len() == 2 {
                 let (m, last, guard) = (*meta, args[0].clone(), args[1].clone());
                 items.pop();

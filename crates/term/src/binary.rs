@@ -65,7 +65,7 @@ impl Bitstring {
     }
 
     pub fn is_binary(&self) -> bool {
-        self.bit_len % 8 == 0
+        self.bit_len.is_multiple_of(8)
     }
 
     /// All bytes, the last one partial when this is not a binary.

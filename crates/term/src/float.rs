@@ -15,7 +15,11 @@ fn digits(f: f64) -> (String, i32) {
 /// `inspect/1` and `to_string/1` of a float.
 pub fn float_to_string(f: f64) -> String {
     if f == 0.0 {
-        return if f.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
+        return if f.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
     }
     let sign = if f < 0.0 { "-" } else { "" };
     let a = f.abs();

@@ -173,7 +173,10 @@ fn render(doc: &Doc, width: Option<usize>) -> String {
                         if *strict {
                             false
                         } else {
-                            let rest: Vec<Entry<'_>> = stack.iter().map(|(i, m, d)| Entry::Doc(*i, *m, d)).collect();
+                            let rest: Vec<Entry<'_>> = stack
+                                .iter()
+                                .map(|(i, m, d)| Entry::Doc(*i, *m, d))
+                                .collect();
                             fits(w, k + s.len(), rest)
                         }
                     }
@@ -199,6 +202,18 @@ pub fn inspect(t: &Term, opts: &InspectOpts, ctx: &dyn InspectCtx) -> String {
     render(&Doc::Group(Box::new(doc)), width)
 }
 
+/// How a container breaks: by its items (flex when all are simple), or
+/// always flex (tuples), or always strict (keyword lists, maps, structs).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    Auto,
+    Flex,
+    Strict,
+}
+
+/// Builds the doc of one container item with the limit it is given.
+type ItemDoc<'f> = &'f dyn Fn(&Term, Option<usize>) -> Doc;
+
 struct Builder<'a> {
     opts: &'a InspectOpts,
     ctx: &'a dyn InspectCtx,
@@ -217,7 +232,9 @@ impl Builder<'_> {
             return Doc::s("...");
         }
         match t {
-            Term::Int(i) => Doc::s(self.int_text(&i.to_string(), *i < 0, |radix| format_radix_i64(*i, radix))),
+            Term::Int(i) => {
+                Doc::s(self.int_text(&i.to_string(), *i < 0, |radix| format_radix_i64(*i, radix)))
+            }
             Term::BigInt(b) => {
                 let neg = b.sign() == num_bigint::Sign::Minus;
                 Doc::s(self.int_text(&b.to_string(), neg, |radix| {
@@ -233,15 +250,30 @@ impl Builder<'_> {
                 if items.is_empty() {
                     return Doc::s("{}");
                 }
-                let d = self.container("{", items.iter().collect(), None, "}", limit, depth, None);
-                force_flex(d, "{", "}")
+                self.container(
+                    "{",
+                    items.iter().collect(),
+                    None,
+                    "}",
+                    limit,
+                    depth,
+                    None,
+                    Layout::Flex,
+                )
             }
             Term::Map(_) => self.map(t, limit, depth),
             Term::Binary(b) => match b.as_bytes() {
-                Some(bytes) if !self.opts.binaries_as_binaries && printable_string(bytes) => Doc::s(string_to_inspect_limited(bytes, self.opts.printable_limit)),
+                Some(bytes) if !self.opts.binaries_as_binaries && printable_string(bytes) => {
+                    Doc::s(string_to_inspect_limited(bytes, self.opts.printable_limit))
+                }
                 _ => self.bitstring(b, limit),
             },
-            Term::Pid(p) => Doc::s(format!("#PID<{}.{}.{}>", self.ctx.node_number(&p.node, p.creation), p.id, p.serial)),
+            Term::Pid(p) => Doc::s(format!(
+                "#PID<{}.{}.{}>",
+                self.ctx.node_number(&p.node, p.creation),
+                p.id,
+                p.serial
+            )),
             Term::Ref(r) => Doc::s(format!(
                 "#Reference<{}.{}.{}.{}>",
                 self.ctx.node_number(&r.node, r.creation),
@@ -250,10 +282,22 @@ impl Builder<'_> {
                 r.ids[0]
             )),
             Term::Fun(f) => Doc::s(match &**f {
-                Fun::Export { module, function, arity } => {
-                    format!("&{}.{}/{}", atom_to_inspect(module.as_str()), fun_name(function.as_str()), arity)
+                Fun::Export {
+                    module,
+                    function,
+                    arity,
+                } => {
+                    format!(
+                        "&{}.{}/{}",
+                        atom_to_inspect(module.as_str()),
+                        fun_name(function.as_str()),
+                        arity
+                    )
                 }
-                Fun::Closure(c) => format!("#Function<{}.{}/{} in {}>", c.index, c.uniq, c.arity, c.origin),
+                Fun::Closure(c) => format!(
+                    "#Function<{}.{}/{} in {}>",
+                    c.index, c.uniq, c.arity, c.origin
+                ),
             }),
         }
     }
@@ -276,7 +320,8 @@ impl Builder<'_> {
         close: &str,
         limit: Option<usize>,
         depth: usize,
-        item_fn: Option<&dyn Fn(&Term, Option<usize>) -> Doc>,
+        item_fn: Option<ItemDoc<'_>>,
+        layout: Layout,
     ) -> Doc {
         let mut docs = Vec::new();
         let mut lim = limit;
@@ -299,13 +344,23 @@ impl Builder<'_> {
             let tdoc = self.doc_at(t, tl, depth + 1);
             simple = simple && tdoc.simple();
             if let Some(last) = docs.pop() {
-                docs.push(Doc::Concat(vec![last, Doc::s(" |"), Doc::Break(" ", !simple), tdoc]));
+                docs.push(Doc::Concat(vec![
+                    last,
+                    Doc::s(" |"),
+                    Doc::Break(" ", !simple),
+                    tdoc,
+                ]));
             }
         }
         if truncated {
             docs.push(Doc::s("..."));
         }
-        self.join(open, docs, close, simple)
+        let flex = match layout {
+            Layout::Auto => simple,
+            Layout::Flex => true,
+            Layout::Strict => false,
+        };
+        self.join(open, docs, close, flex)
     }
 
     fn join(&self, open: &str, docs: Vec<Doc>, close: &str, flex: bool) -> Doc {
@@ -324,10 +379,17 @@ impl Builder<'_> {
         }
         let body = Doc::Concat(body);
         if flex {
-            Doc::Group(Box::new(Doc::Concat(vec![Doc::s(open), Doc::Nest(Box::new(body), 1), Doc::s(close)])))
+            Doc::Group(Box::new(Doc::Concat(vec![
+                Doc::s(open),
+                Doc::Nest(Box::new(body), 1),
+                Doc::s(close),
+            ])))
         } else {
             Doc::Group(Box::new(Doc::Concat(vec![
-                Doc::Nest(Box::new(Doc::Concat(vec![Doc::s(open), Doc::Break("", true), body])), 2),
+                Doc::Nest(
+                    Box::new(Doc::Concat(vec![Doc::s(open), Doc::Break("", true), body])),
+                    2,
+                ),
                 Doc::Break("", true),
                 Doc::s(close),
             ])))
@@ -346,53 +408,124 @@ impl Builder<'_> {
                 let pairs: Vec<&Term> = view.items.iter().collect();
                 return self.keyword_container("[", pairs, "]", limit, depth);
             }
-            return self.container("[", view.items.iter().collect(), None, "]", limit, depth, None);
+            return self.container(
+                "[",
+                view.items.iter().collect(),
+                None,
+                "]",
+                limit,
+                depth,
+                None,
+                Layout::Auto,
+            );
         }
-        self.container("[", view.items.iter().collect(), Some(&view.tail), "]", limit, depth, None)
+        self.container(
+            "[",
+            view.items.iter().collect(),
+            Some(&view.tail),
+            "]",
+            limit,
+            depth,
+            None,
+            Layout::Auto,
+        )
     }
 
-    fn keyword_container(&self, open: &str, pairs: Vec<&Term>, close: &str, limit: Option<usize>, depth: usize) -> Doc {
+    fn keyword_container(
+        &self,
+        open: &str,
+        pairs: Vec<&Term>,
+        close: &str,
+        limit: Option<usize>,
+        depth: usize,
+    ) -> Doc {
         let f = |p: &Term, lim: Option<usize>| -> Doc {
             match p.as_tuple() {
-                Some([Term::Atom(k), v]) => Doc::Concat(vec![Doc::s(format!("{} ", key_to_inspect(k.as_str()))), self.doc_at(v, lim, depth + 1)]),
+                Some([Term::Atom(k), v]) => Doc::Concat(vec![
+                    Doc::s(format!("{} ", key_to_inspect(k.as_str()))),
+                    self.doc_at(v, lim, depth + 1),
+                ]),
                 _ => self.doc_at(p, lim, depth + 1),
             }
         };
-        let d = self.container(open, pairs, None, close, limit, depth, Some(&f));
-        force_strict(d, open, close)
+        self.container(
+            open,
+            pairs,
+            None,
+            close,
+            limit,
+            depth,
+            Some(&f),
+            Layout::Strict,
+        )
     }
 
     fn map(&self, t: &Term, limit: Option<usize>, depth: usize) -> Doc {
-        let Term::Map(m) = t else { return Doc::s("%{}") };
+        let Term::Map(m) = t else {
+            return Doc::s("%{}");
+        };
         if let Some(d) = self.special_struct(m, limit, depth) {
             return d;
         }
-        let entries: Vec<Term> = m.entries.iter().map(|(k, v)| Term::tuple(vec![k.clone(), v.clone()])).collect();
+        let entries: Vec<Term> = m
+            .entries
+            .iter()
+            .map(|(k, v)| Term::tuple(vec![k.clone(), v.clone()]))
+            .collect();
         let refs: Vec<&Term> = entries.iter().collect();
         if entries.is_empty() {
             return Doc::s("%{}");
         }
-        let all_atoms = m.entries.keys().all(|k| matches!(k, Term::Atom(a) if !is_alias(a.as_str())));
+        let all_atoms = m
+            .entries
+            .keys()
+            .all(|k| matches!(k, Term::Atom(a) if !is_alias(a.as_str())));
         if all_atoms {
             return self.keyword_container("%{", refs, "}", limit, depth);
         }
         let f = |p: &Term, lim: Option<usize>| -> Doc {
             match p.as_tuple() {
-                Some([k, v]) => Doc::Concat(vec![self.doc_at(k, lim, depth + 1), Doc::s(" => "), self.doc_at(v, lim, depth + 1)]),
+                Some([k, v]) => Doc::Concat(vec![
+                    self.doc_at(k, lim, depth + 1),
+                    Doc::s(" => "),
+                    self.doc_at(v, lim, depth + 1),
+                ]),
                 _ => self.doc_at(p, lim, depth + 1),
             }
         };
-        let d = self.container("%{", refs, None, "}", limit, depth, Some(&f));
-        force_strict(d, "%{", "}")
+        self.container(
+            "%{",
+            refs,
+            None,
+            "}",
+            limit,
+            depth,
+            Some(&f),
+            Layout::Strict,
+        )
     }
 
     /// Structs the ctx knows, ranges, MapSets and exceptions.
-    fn special_struct(&self, m: &crate::term::MapTerm, limit: Option<usize>, depth: usize) -> Option<Doc> {
-        let get = |k: &str| m.entries.iter().find(|(key, _)| key.is_atom(k)).map(|(_, v)| v);
-        let Some(Term::Atom(module)) = get("__struct__") else { return None };
+    fn special_struct(
+        &self,
+        m: &crate::term::MapTerm,
+        limit: Option<usize>,
+        depth: usize,
+    ) -> Option<Doc> {
+        let get = |k: &str| {
+            m.entries
+                .iter()
+                .find(|(key, _)| key.is_atom(k))
+                .map(|(_, v)| v)
+        };
+        let Some(Term::Atom(module)) = get("__struct__") else {
+            return None;
+        };
         match module.as_str() {
             "Elixir.Range" if m.entries.len() == 4 => {
-                let (Some(Term::Int(first)), Some(Term::Int(last)), Some(Term::Int(step))) = (get("first"), get("last"), get("step")) else {
+                let (Some(Term::Int(first)), Some(Term::Int(last)), Some(Term::Int(step))) =
+                    (get("first"), get("last"), get("step"))
+                else {
                     return None;
                 };
                 let text = if *step == 1 && first <= last {
@@ -407,20 +540,31 @@ impl Builder<'_> {
                     let keys: Vec<Term> = inner.entries.keys().cloned().collect();
                     let list = Term::list(keys);
                     let inner_doc = self.doc_at(&list, limit, depth + 1);
-                    return Some(Doc::Concat(vec![Doc::s("MapSet.new("), inner_doc, Doc::s(")")]));
+                    return Some(Doc::Concat(vec![
+                        Doc::s("MapSet.new("),
+                        inner_doc,
+                        Doc::s(")"),
+                    ]));
                 }
             }
             _ => {}
         }
         let fields = self.ctx.struct_fields(module)?;
-        let keys_match = m.entries.len() == fields.len() + 1 && fields.iter().all(|f| m.entries.keys().any(|k| matches!(k, Term::Atom(a) if a == f)));
+        let keys_match = m.entries.len() == fields.len() + 1
+            && fields.iter().all(|f| {
+                m.entries
+                    .keys()
+                    .any(|k| matches!(k, Term::Atom(a) if a == f))
+            });
         if !keys_match {
             return None;
         }
         let pairs: Vec<Term> = fields
             .iter()
             .filter(|f| f.as_str() != "__exception__")
-            .filter_map(|f| get(f.as_str()).map(|v| Term::tuple(vec![Term::Atom(f.clone()), v.clone()])))
+            .filter_map(|f| {
+                get(f.as_str()).map(|v| Term::tuple(vec![Term::Atom(f.clone()), v.clone()]))
+            })
             .collect();
         let refs: Vec<&Term> = pairs.iter().collect();
         let open = format!("%{}{{", atom_to_inspect(module.as_str()));
@@ -443,11 +587,19 @@ impl Builder<'_> {
                 break;
             }
             lim = lim.map(|l| l - 1);
-            items.push(Doc::s(self.int_text(&byte.to_string(), false, |r| format_radix_i64(i64::from(*byte), r))));
+            items.push(Doc::s(self.int_text(&byte.to_string(), false, |r| {
+                format_radix_i64(i64::from(*byte), r)
+            })));
         }
         if rem != 0 && !truncated {
             let last = raw[raw.len() - 1] >> (8 - rem);
-            items.push(Doc::s(format!("{}::size({rem})", self.int_text(&last.to_string(), false, |r| format_radix_i64(i64::from(last), r)))));
+            items.push(Doc::s(format!(
+                "{}::size({rem})",
+                self.int_text(&last.to_string(), false, |r| format_radix_i64(
+                    i64::from(last),
+                    r
+                ))
+            )));
         }
         if truncated {
             items.push(Doc::s("..."));
@@ -465,69 +617,11 @@ impl Builder<'_> {
                 body.push(d);
             }
         }
-        Doc::Group(Box::new(Doc::Concat(vec![Doc::s("<<"), Doc::Nest(Box::new(Doc::Concat(body)), 2), Doc::s(">>")])))
-    }
-}
-
-/// Tuples use flex breaks whatever their items (`break: :flex`).
-fn force_flex(d: Doc, open: &str, close: &str) -> Doc {
-    let Doc::Group(inner) = d else { return d };
-    let Doc::Concat(parts) = *inner else { return Doc::Group(inner) };
-    // strict layout is [Nest([open, break, body], 2), break, close]
-    if parts.len() == 3 {
-        if let Doc::Nest(opened, 2) = &parts[0] {
-            if let Doc::Concat(v) = &**opened {
-                if v.len() == 3 {
-                    let body = match v[2].clone() {
-                        Doc::Concat(items) => Doc::Concat(
-                            items
-                                .into_iter()
-                                .map(|d| match d {
-                                    Doc::Break(s, _) => Doc::Break(s, false),
-                                    other => other,
-                                })
-                                .collect(),
-                        ),
-                        other => other,
-                    };
-                    return Doc::Group(Box::new(Doc::Concat(vec![Doc::s(open), Doc::Nest(Box::new(body), 1), Doc::s(close)])));
-                }
-            }
-        }
-    }
-    Doc::Group(Box::new(Doc::Concat(parts)))
-}
-
-/// Keyword lists, maps and structs always break one item per line.
-fn force_strict(d: Doc, open: &str, close: &str) -> Doc {
-    let Doc::Group(inner) = d else { return d };
-    let Doc::Concat(parts) = *inner else { return Doc::Group(inner) };
-    // flex layout is [open, Nest(body, 1), close]; rebuild it strict
-    if parts.len() == 3 {
-        if let Doc::Nest(body, 1) = &parts[1] {
-            let body = make_strict((**body).clone());
-            return Doc::Group(Box::new(Doc::Concat(vec![
-                Doc::Nest(Box::new(Doc::Concat(vec![Doc::s(open), Doc::Break("", true), body])), 2),
-                Doc::Break("", true),
-                Doc::s(close),
-            ])));
-        }
-    }
-    Doc::Group(Box::new(Doc::Concat(parts)))
-}
-
-/// The separators of a container body become strict breaks.
-fn make_strict(body: Doc) -> Doc {
-    match body {
-        Doc::Concat(v) => Doc::Concat(
-            v.into_iter()
-                .map(|d| match d {
-                    Doc::Break(s, _) => Doc::Break(s, true),
-                    other => other,
-                })
-                .collect(),
-        ),
-        other => other,
+        Doc::Group(Box::new(Doc::Concat(vec![
+            Doc::s("<<"),
+            Doc::Nest(Box::new(Doc::Concat(body)), 2),
+            Doc::s(">>"),
+        ])))
     }
 }
 
@@ -545,7 +639,11 @@ fn format_radix_i64(i: i64, radix: u32) -> String {
     let mut s = Vec::new();
     while n > 0 {
         let d = (n % u64::from(radix)) as u32;
-        s.push(std::char::from_digit(d, radix).unwrap_or('0').to_ascii_uppercase());
+        s.push(
+            std::char::from_digit(d, radix)
+                .unwrap_or('0')
+                .to_ascii_uppercase(),
+        );
         n /= u64::from(radix);
     }
     if neg {
@@ -555,7 +653,10 @@ fn format_radix_i64(i: i64, radix: u32) -> String {
 }
 
 fn is_keyword(items: &[Term]) -> bool {
-    !items.is_empty() && items.iter().all(|i| matches!(i.as_tuple(), Some([Term::Atom(a), _]) if !is_alias(a.as_str())))
+    !items.is_empty()
+        && items
+            .iter()
+            .all(|i| matches!(i.as_tuple(), Some([Term::Atom(a), _]) if !is_alias(a.as_str())))
 }
 
 fn printable_charlist(items: &[Term]) -> Option<String> {
@@ -590,7 +691,10 @@ fn printable_charlist(items: &[Term]) -> Option<String> {
 
 fn printable_char(c: char) -> bool {
     matches!(c as u32, 0x20..=0x7E | 0xA0..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF)
-        || matches!(c, '\n' | '\r' | '\t' | '\u{b}' | '\u{8}' | '\u{c}' | '\u{1b}' | '\u{7f}' | '\u{7}')
+        || matches!(
+            c,
+            '\n' | '\r' | '\t' | '\u{b}' | '\u{8}' | '\u{c}' | '\u{1b}' | '\u{7f}' | '\u{7}'
+        )
 }
 
 fn printable_string(bytes: &[u8]) -> bool {
@@ -646,7 +750,9 @@ fn escape_into(out: &mut String, c: char, quote: char, brace_next: bool) {
 
 fn is_ident(s: &str) -> bool {
     let mut chars = s.chars();
-    let Some(first) = chars.next() else { return false };
+    let Some(first) = chars.next() else {
+        return false;
+    };
     if !(first == '_' || first.is_alphabetic()) {
         return false;
     }
@@ -656,7 +762,8 @@ fn is_ident(s: &str) -> bool {
         _ => (&body[..], false),
     };
     let _ = last;
-    core.iter().all(|c| c.is_alphanumeric() || *c == '_' || *c == '@')
+    core.iter()
+        .all(|c| c.is_alphanumeric() || *c == '_' || *c == '@')
 }
 
 fn is_alias(s: &str) -> bool {
@@ -665,14 +772,16 @@ fn is_alias(s: &str) -> bool {
     };
     rest.split('.').all(|p| {
         let mut cs = p.chars();
-        cs.next().is_some_and(|c| c.is_ascii_uppercase()) && cs.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        cs.next().is_some_and(|c| c.is_ascii_uppercase())
+            && cs.all(|c| c.is_ascii_alphanumeric() || c == '_')
     })
 }
 
 const BARE_OPS: &[&str] = &[
-    "+", "-", "*", "/", "==", "===", "!=", "!==", "<", ">", "<=", ">=", "&&", "||", "!", "<>", "++", "--", "..", "...", "..//", "|>", "=~", "<-", "->", "\\\\",
-    "|", "=", "^", "@", "&", "%", "%{}", "{}", "<<>>", ".", "and", "or", "not", "in", "when", "fn", "do", "end", "<<<", "&&&", ">>>", "|||", "<<~", "~>>",
-    "<~", "~>", "<~>", "**", "::",
+    "+", "-", "*", "/", "==", "===", "!=", "!==", "<", ">", "<=", ">=", "&&", "||", "!", "<>",
+    "++", "--", "..", "...", "..//", "|>", "=~", "<-", "->", "\\\\", "|", "=", "^", "@", "&", "%",
+    "%{}", "{}", "<<>>", ".", "and", "or", "not", "in", "when", "fn", "do", "end", "<<<", "&&&",
+    ">>>", "|||", "<<~", "~>>", "<~", "~>", "<~>", "**", "::",
 ];
 
 fn needs_quotes_as_atom(s: &str) -> bool {
@@ -702,7 +811,11 @@ pub fn atom_to_inspect(a: &str) -> String {
     if is_alias(a) {
         let rest = &a["Elixir.".len()..];
         // `Elixir.Elixir` would read back as `Elixir`
-        return if rest == "Elixir" || rest.starts_with("Elixir.") { a.to_string() } else { rest.to_string() };
+        return if rest == "Elixir" || rest.starts_with("Elixir.") {
+            a.to_string()
+        } else {
+            rest.to_string()
+        };
     }
     if needs_quotes_as_atom(a) {
         format!(":{}", quoted(a))
@@ -771,7 +884,10 @@ mod tests {
     fn nested_map_breaks_strict() {
         let mut m = BTreeMap::new();
         m.insert(a("id"), Term::Int(1));
-        m.insert(a("payload"), Term::string("some long text that will not fit on one line"));
+        m.insert(
+            a("payload"),
+            Term::string("some long text that will not fit on one line"),
+        );
         m.insert(a("tags"), Term::list([a("a"), a("b"), a("c")]));
         let t = Term::tuple(vec![a("ok"), Term::map(m)]);
         assert_eq!(
@@ -787,6 +903,12 @@ mod tests {
         assert_eq!(iex(&Term::list([Term::Int(233)])), "[233]");
         assert_eq!(iex(&Term::binary(&[97, 98, 99, 0])), "<<97, 98, 99, 0>>");
         assert_eq!(iex(&Term::string("a\"b#{")), "\"a\\\"b\\#{\"");
-        assert_eq!(iex(&Term::list_with_tail([Term::Int(1), Term::Int(2)], Term::Int(3))), "[1, 2 | 3]");
+        assert_eq!(
+            iex(&Term::list_with_tail(
+                [Term::Int(1), Term::Int(2)],
+                Term::Int(3)
+            )),
+            "[1, 2 | 3]"
+        );
     }
 }

@@ -20,7 +20,10 @@ mod term;
 pub use atom::{Atom, AtomLimitError, AtomTable};
 pub use binary::Bitstring;
 pub use float::float_to_string;
-pub use inspect::{atom_to_inspect, inspect, key_to_inspect, string_to_inspect, Base, InspectCtx, InspectOpts, NoStructs};
+pub use inspect::{
+    atom_to_inspect, inspect, key_to_inspect, string_to_inspect, Base, InspectCtx, InspectOpts,
+    NoStructs,
+};
 pub use int::{int_from_bigint, Int};
 pub use list::{ListIter, ListView};
 pub use order::{compare, exact_eq, int_to_f64};

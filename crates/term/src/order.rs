@@ -25,7 +25,11 @@ fn rank(t: &Term) -> u8 {
 /// integer to a float).
 fn cmp_big_float(b: &BigInt, f: f64) -> Ordering {
     if f.is_infinite() {
-        return if f > 0.0 { Ordering::Less } else { Ordering::Greater };
+        return if f > 0.0 {
+            Ordering::Less
+        } else {
+            Ordering::Greater
+        };
     }
     let fl = f.floor();
     match BigInt::from_f64(fl) {
@@ -79,9 +83,12 @@ fn cmp_with(a: &Term, b: &Term, exact: bool) -> Ordering {
         (Term::Atom(x), Term::Atom(y)) => x.cmp(y),
         (Term::Ref(x), Term::Ref(y)) => (x.node.clone(), x.creation, x.ids[2], x.ids[1], x.ids[0])
             .cmp(&(y.node.clone(), y.creation, y.ids[2], y.ids[1], y.ids[0])),
-        (Term::Pid(x), Term::Pid(y)) => {
-            (x.node.clone(), x.serial, x.id, x.creation).cmp(&(y.node.clone(), y.serial, y.id, y.creation))
-        }
+        (Term::Pid(x), Term::Pid(y)) => (x.node.clone(), x.serial, x.id, x.creation).cmp(&(
+            y.node.clone(),
+            y.serial,
+            y.id,
+            y.creation,
+        )),
         (Term::Fun(x), Term::Fun(y)) => cmp_funs(x, y, exact),
         (Term::Tuple(x), Term::Tuple(y)) => x
             .len()

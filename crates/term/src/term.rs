@@ -259,7 +259,11 @@ impl fmt::Debug for Term {
                     function,
                     arity,
                 } => write!(f, "&{module:?}.{function:?}/{arity}"),
-                Fun::Closure(c) => write!(f, "#Function<{}.{}/{} in {}>", c.index, c.uniq, c.arity, c.origin),
+                Fun::Closure(c) => write!(
+                    f,
+                    "#Function<{}.{}/{} in {}>",
+                    c.index, c.uniq, c.arity, c.origin
+                ),
             },
         }
     }

@@ -27,7 +27,7 @@ impl BitWriter {
         while be.len() < nbytes {
             be.insert(0, 0);
         }
-        if little && nbits % 8 == 0 {
+        if little && nbits.is_multiple_of(8) {
             be.reverse();
             for b in be {
                 self.push_byte_bits(b, 8);
@@ -43,7 +43,7 @@ impl BitWriter {
     }
 
     fn push_bit(&mut self, bit: bool) {
-        if self.bits % 8 == 0 {
+        if self.bits.is_multiple_of(8) {
             self.bytes.push(0);
         }
         if bit {
@@ -54,7 +54,7 @@ impl BitWriter {
     }
 
     fn push_byte_bits(&mut self, byte: u8, n: usize) {
-        if self.bits % 8 == 0 && n == 8 {
+        if self.bits.is_multiple_of(8) && n == 8 {
             self.bytes.push(byte);
             self.bits += 8;
             return;
@@ -66,7 +66,7 @@ impl BitWriter {
 
     fn push_bitstring(&mut self, b: &Bitstring, nbits: usize) {
         let raw = b.raw_bytes();
-        if self.bits % 8 == 0 && nbits % 8 == 0 {
+        if self.bits.is_multiple_of(8) && nbits.is_multiple_of(8) {
             self.bytes.extend_from_slice(&raw[..nbits / 8]);
             self.bits += nbits;
             return;
@@ -85,7 +85,12 @@ fn size_of(sizes: &[Option<Term>], i: usize) -> Result<Option<usize>, ()> {
     }
 }
 
-pub fn build_binary(node: &mut Node, segs: &[BinSeg], vals: &[Term], sizes: &[Option<Term>]) -> Result<Term, Raise> {
+pub fn build_binary(
+    node: &mut Node,
+    segs: &[BinSeg],
+    vals: &[Term],
+    sizes: &[Option<Term>],
+) -> Result<Term, Raise> {
     let mut w = BitWriter {
         bytes: Vec::new(),
         bits: 0,
@@ -100,7 +105,9 @@ pub fn build_binary(node: &mut Node, segs: &[BinSeg], vals: &[Term], sizes: &[Op
                 if n > MAX_BINARY * 8 {
                     return Err(bad());
                 }
-                let Some(x) = Int::of(v) else { return Err(bad()) };
+                let Some(x) = Int::of(v) else {
+                    return Err(bad());
+                };
                 w.push_bits(&x.to_big(), n, seg.little);
             }
             SegKind::Float => {
@@ -117,7 +124,9 @@ pub fn build_binary(node: &mut Node, segs: &[BinSeg], vals: &[Term], sizes: &[Op
                 w.push_bits(&bits, n, seg.little);
             }
             SegKind::Binary | SegKind::Bits => {
-                let Term::Binary(b) = v else { return Err(bad()) };
+                let Term::Binary(b) = v else {
+                    return Err(bad());
+                };
                 if seg.kind == SegKind::Binary && !b.is_binary() {
                     return Err(bad());
                 }
@@ -147,7 +156,9 @@ pub fn build_binary(node: &mut Node, segs: &[BinSeg], vals: &[Term], sizes: &[Op
             return Err(Raise::error(node.atom_term("system_limit")));
         }
     }
-    Ok(Term::Binary(std::rc::Rc::new(Bitstring::from_bits(w.bytes, w.bits))))
+    Ok(Term::Binary(std::rc::Rc::new(Bitstring::from_bits(
+        w.bytes, w.bits,
+    ))))
 }
 
 fn read_bits(b: &Bitstring, from: usize, n: usize) -> BigInt {
@@ -159,7 +170,7 @@ fn read_bits(b: &Bitstring, from: usize, n: usize) -> BigInt {
 }
 
 fn sub_bits(b: &Bitstring, from: usize, n: usize) -> Bitstring {
-    if from % 8 == 0 && n % 8 == 0 {
+    if from.is_multiple_of(8) && n.is_multiple_of(8) {
         if let Some(s) = b.sub(from / 8, n / 8) {
             return s;
         }
@@ -177,8 +188,15 @@ fn sub_bits(b: &Bitstring, from: usize, n: usize) -> Bitstring {
 /// Matches `subject` against `segs`; the values in segment order, or
 /// `None` when it does not match. A segment without size of kind binary or
 /// bits takes the rest and must be last.
-pub fn match_binary(_node: &mut Node, subject: &Term, segs: &[BinSeg], sizes: &[Option<Term>]) -> Option<Vec<Term>> {
-    let Term::Binary(b) = subject else { return None };
+pub fn match_binary(
+    _node: &mut Node,
+    subject: &Term,
+    segs: &[BinSeg],
+    sizes: &[Option<Term>],
+) -> Option<Vec<Term>> {
+    let Term::Binary(b) = subject else {
+        return None;
+    };
     let total = b.bit_len();
     let mut pos = 0usize;
     let mut out = Vec::with_capacity(segs.len());
@@ -235,7 +253,7 @@ pub fn match_binary(_node: &mut Node, subject: &Term, segs: &[BinSeg], sizes: &[
                 pos += n;
             }
             SegKind::Utf8 => {
-                if pos % 8 != 0 {
+                if !pos.is_multiple_of(8) {
                     return None;
                 }
                 let rest = &b.raw_bytes()[pos / 8..];

@@ -95,11 +95,17 @@ pub fn chardata(t: &Term) -> Option<String> {
 impl Node {
     /// Starts (or restarts) the console's group leader and shell.
     pub(crate) fn start_console(&mut self) {
-        let gl = match self.console.group_leader.filter(|id| self.procs.contains_key(id)) {
+        let gl = match self
+            .console
+            .group_leader
+            .filter(|id| self.procs.contains_key(id))
+        {
             Some(id) => id,
             None => {
                 let init = self.atom_term("group_leader");
-                let Ok(id) = self.new_process(Kind::GroupLeader, Term::Nil, init) else { return };
+                let Ok(id) = self.new_process(Kind::GroupLeader, Term::Nil, init) else {
+                    return;
+                };
                 if let Some(p) = self.procs.get_mut(&id) {
                     p.status = Status::Idle;
                 }
@@ -108,8 +114,14 @@ impl Node {
             }
         };
         let gl_pid = self.make_pid(gl);
-        let init = Term::tuple(vec![self.atom_term("elixir"), self.atom_term("start_cli"), Term::Int(0)]);
-        let Ok(id) = self.new_process(Kind::Shell, gl_pid, init) else { return };
+        let init = Term::tuple(vec![
+            self.atom_term("elixir"),
+            self.atom_term("start_cli"),
+            Term::Int(0),
+        ]);
+        let Ok(id) = self.new_process(Kind::Shell, gl_pid, init) else {
+            return;
+        };
         if let Some(p) = self.procs.get_mut(&id) {
             p.status = Status::Idle;
         }
@@ -144,8 +156,18 @@ impl Node {
                 return Ok(());
             }
         };
-        let names: Vec<String> = self.console.bindings.iter().map(|(n, _)| n.clone()).collect();
-        let values: Vec<Term> = self.console.bindings.iter().map(|(_, v)| v.clone()).collect();
+        let names: Vec<String> = self
+            .console
+            .bindings
+            .iter()
+            .map(|(n, _)| n.clone())
+            .collect();
+        let values: Vec<Term> = self
+            .console
+            .bindings
+            .iter()
+            .map(|(_, v)| v.clone())
+            .collect();
         let compiled = {
             let mut atoms = self.atoms.borrow_mut();
             let mut env = CompileEnv {
@@ -163,8 +185,12 @@ impl Node {
                 return Ok(());
             }
         };
-        let Some(id) = self.console.shell else { return Ok(()) };
-        let Some(p) = self.procs.get_mut(&id) else { return Ok(()) };
+        let Some(id) = self.console.shell else {
+            return Ok(());
+        };
+        let Some(p) = self.procs.get_mut(&id) else {
+            return Ok(());
+        };
         p.frames.clear();
         p.regs.clear();
         p.handlers.clear();
@@ -187,7 +213,10 @@ impl Node {
                     self.console.output(ConsoleEvent::Value(text));
                 }
                 Some([tag, banner]) if tag.is_atom("error") => {
-                    let text = banner.as_str().map(str::to_string).unwrap_or_else(|| self.inspect_iex(banner));
+                    let text = banner
+                        .as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| self.inspect_iex(banner));
                     self.console.output(ConsoleEvent::Value(text));
                 }
                 _ => {
@@ -197,7 +226,8 @@ impl Node {
             },
             (Some(Job::ExitLine), Ok(v)) => {
                 if let Some(text) = v.as_str() {
-                    self.console.output(ConsoleEvent::ShellExit(text.to_string()));
+                    self.console
+                        .output(ConsoleEvent::ShellExit(text.to_string()));
                 }
             }
             (_, Err(r)) => {
@@ -224,7 +254,10 @@ impl Node {
             arity: 2,
         }));
         self.console.job = Some(Job::ExitLine);
-        if self.start_fun(id, f, vec![pid.clone(), reason.clone()]).is_err() {
+        if self
+            .start_fun(id, f, vec![pid.clone(), reason.clone()])
+            .is_err()
+        {
             self.console.job = None;
         }
     }

@@ -26,9 +26,10 @@ pub fn stacktrace(node: &Node, p: &Process, r: &Raise) -> Term {
         let info = if r.arg_errors.is_empty() {
             Term::Nil
         } else {
-            let errs = Term::list(r.arg_errors.iter().map(|(n, text)| {
-                Term::tuple(vec![Term::Int(i64::from(*n)), Term::string(text)])
-            }));
+            let errs =
+                Term::list(r.arg_errors.iter().map(|(n, text)| {
+                    Term::tuple(vec![Term::Int(i64::from(*n)), Term::string(text)])
+                }));
             let map = Term::map(std::iter::once((node.atom_term("beamplay_args"), errs)).collect());
             Term::list([Term::tuple(vec![node.atom_term("error_info"), map])])
         };
@@ -72,7 +73,10 @@ impl Node {
             return;
         }
         let what = match r.kind {
-            crate::native::Kind::Throw => format!("** (ErlangError) Erlang error: {{:nocatch, {}}}", self.inspect_plain(&r.reason)),
+            crate::native::Kind::Throw => format!(
+                "** (ErlangError) Erlang error: {{:nocatch, {}}}",
+                self.inspect_plain(&r.reason)
+            ),
             _ => format!("** (error) {}", self.inspect_plain(&r.reason)),
         };
         let text = format!(

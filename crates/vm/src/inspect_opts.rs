@@ -7,7 +7,9 @@ use beamplay_term::{ListIter, Term};
 pub fn from_keyword(opts: &Term) -> Option<InspectOpts> {
     let mut o = InspectOpts::plain();
     for item in ListIter::new(opts) {
-        let [Term::Atom(k), v] = item.as_tuple()? else { return None };
+        let [Term::Atom(k), v] = item.as_tuple()? else {
+            return None;
+        };
         match (k.as_str(), v) {
             ("pretty", Term::Atom(b)) => o.pretty = b.as_str() == "true",
             ("width", Term::Int(w)) if *w > 0 => o.width = *w as usize,

@@ -210,8 +210,10 @@ impl Node {
                     }
                     Op::Binary(segs, d) => {
                         let vals: Vec<Term> = segs.iter().map(|s| reg!(s.value).clone()).collect();
-                        let sizes: Vec<Option<Term>> =
-                            segs.iter().map(|s| s.size.map(|r| reg!(r).clone())).collect();
+                        let sizes: Vec<Option<Term>> = segs
+                            .iter()
+                            .map(|s| s.size.map(|r| reg!(r).clone()))
+                            .collect();
                         match build_binary(self, segs, &vals, &sizes) {
                             Ok(t) => reg!(*d) = t,
                             Err(e) => raise!(e),
@@ -258,7 +260,9 @@ impl Node {
                     }
                     Op::GetElem(t, i, d) => {
                         let v = match &reg!(*t) {
-                            Term::Tuple(items) => items.get(*i as usize).cloned().unwrap_or(Term::Nil),
+                            Term::Tuple(items) => {
+                                items.get(*i as usize).cloned().unwrap_or(Term::Nil)
+                            }
                             _ => Term::Nil,
                         };
                         reg!(*d) = v;
@@ -283,8 +287,10 @@ impl Node {
                     }
                     Op::BinMatch(src, segs, l) => {
                         let subject = reg!(*src).clone();
-                        let sizes: Vec<Option<Term>> =
-                            segs.iter().map(|s| s.size.map(|r| reg!(r).clone())).collect();
+                        let sizes: Vec<Option<Term>> = segs
+                            .iter()
+                            .map(|s| s.size.map(|r| reg!(r).clone()))
+                            .collect();
                         match match_binary(self, &subject, segs, &sizes) {
                             Some(vals) => {
                                 for (s, v) in segs.iter().zip(vals) {
@@ -296,9 +302,15 @@ impl Node {
                     }
                     Op::Arith(o, a, b, d) => {
                         let v = match (o, &reg!(*a), &reg!(*b)) {
-                            (ArithOp::Add, Term::Int(x), Term::Int(y)) => x.checked_add(*y).map(Term::Int),
-                            (ArithOp::Sub, Term::Int(x), Term::Int(y)) => x.checked_sub(*y).map(Term::Int),
-                            (ArithOp::Mul, Term::Int(x), Term::Int(y)) => x.checked_mul(*y).map(Term::Int),
+                            (ArithOp::Add, Term::Int(x), Term::Int(y)) => {
+                                x.checked_add(*y).map(Term::Int)
+                            }
+                            (ArithOp::Sub, Term::Int(x), Term::Int(y)) => {
+                                x.checked_sub(*y).map(Term::Int)
+                            }
+                            (ArithOp::Mul, Term::Int(x), Term::Int(y)) => {
+                                x.checked_mul(*y).map(Term::Int)
+                            }
                             _ => None,
                         };
                         let v = match v {
@@ -393,15 +405,13 @@ impl Node {
                         }
                         continue 'frames;
                     }
-                    Op::RecvPeek(d, wait) => {
-                        match p.mailbox.get(p.save) {
-                            Some(m) => {
-                                let m = m.clone();
-                                reg!(*d) = m;
-                            }
-                            None => pc = *wait as usize,
+                    Op::RecvPeek(d, wait) => match p.mailbox.get(p.save) {
+                        Some(m) => {
+                            let m = m.clone();
+                            reg!(*d) = m;
                         }
-                    }
+                        None => pc = *wait as usize,
+                    },
                     Op::RecvNext(peek) => {
                         p.save += 1;
                         pc = *peek as usize;
@@ -433,7 +443,13 @@ impl Node {
                         }
                         if let Some(ms) = ms {
                             if p.armed_timer.is_none() {
-                                let token = self.add_timer(ms, Timer::Timeout { pid: p.id, token: 0 });
+                                let token = self.add_timer(
+                                    ms,
+                                    Timer::Timeout {
+                                        pid: p.id,
+                                        token: 0,
+                                    },
+                                );
                                 // the timer entry must know its own token
                                 if let Some(t) = self.timers.values_mut().find(
                                     |t| matches!(t, Timer::Timeout { pid, token: 0 } if *pid == p.id),
@@ -478,7 +494,8 @@ impl Node {
                     }
                     Op::DefModule(i, d) => {
                         let parent = p.frames.last().map(|f| f.module.clone());
-                        let Some(m) = parent.and_then(|pm| pm.submodules.get(*i as usize).cloned()) else {
+                        let Some(m) = parent.and_then(|pm| pm.submodules.get(*i as usize).cloned())
+                        else {
                             continue;
                         };
                         reg!(*d) = self.load_module(m);
@@ -551,7 +568,9 @@ impl Node {
             }
             p.frames.truncate(h.depth);
             let stack = crate::error::stacktrace(self, p, &e);
-            let Some(frame) = p.frames.last_mut() else { break };
+            let Some(frame) = p.frames.last_mut() else {
+                break;
+            };
             frame.pc = h.target as usize;
             let base = frame.base;
             let end = base + frame.fun.nregs as usize;
@@ -593,7 +612,11 @@ impl Node {
             Callee::Remote { module, function } => {
                 self.call_mfa(p, module.clone(), function.clone(), args, ret)
             }
-            Callee::Native { f, module, function } => {
+            Callee::Native {
+                f,
+                module,
+                function,
+            } => {
                 let r = self.with_ctx(|c| f(c, &args));
                 r.map(Invoked::Value).map_err(|mut e| {
                     if e.mfa.is_none() && !e.arg_errors.is_empty() {
@@ -688,12 +711,15 @@ impl Node {
             };
         }
         if let Some(f) = self.natives.get(module.as_str(), function.as_str(), arity) {
-            return self.with_ctx(|c| f(c, &args)).map(Invoked::Value).map_err(|mut e| {
-                if e.mfa.is_none() && !e.arg_errors.is_empty() {
-                    e.mfa = Some((module.clone(), function.clone(), arity));
-                }
-                e
-            });
+            return self
+                .with_ctx(|c| f(c, &args))
+                .map(Invoked::Value)
+                .map_err(|mut e| {
+                    if e.mfa.is_none() && !e.arg_errors.is_empty() {
+                        e.mfa = Some((module.clone(), function.clone(), arity));
+                    }
+                    e
+                });
         }
         let mut e = Raise::error(Term::Atom(self.a.undef.clone()));
         e.mfa = Some((module, function, arity));
@@ -745,7 +771,9 @@ impl Node {
 
     /// Starts running `fun` with `args` in process `id` from scratch.
     pub fn start_fun(&mut self, id: u32, f: Term, args: Vec<Term>) -> Result<(), Raise> {
-        let Some(mut p) = self.procs.remove(&id) else { return Ok(()) };
+        let Some(mut p) = self.procs.remove(&id) else {
+            return Ok(());
+        };
         let outer = self.running.replace(id);
         let r = self.call_fun(&mut p, f, args, Some(0));
         self.running = outer;

@@ -50,8 +50,15 @@ pub enum ConsoleEvent {
 }
 
 pub(crate) enum Timer {
-    Send { to: Term, msg: Term, reference: Term },
-    Timeout { pid: u32, token: u64 },
+    Send {
+        to: Term,
+        msg: Term,
+        reference: Term,
+    },
+    Timeout {
+        pid: u32,
+        token: u64,
+    },
 }
 
 /// Common atoms, interned once.
@@ -140,7 +147,9 @@ impl Node {
     ) -> Node {
         let (name_atom, a) = {
             let mut t = atoms.borrow_mut();
-            let n = t.intern(name).unwrap_or_else(|_| Atom::new_uninterned(name));
+            let n = t
+                .intern(name)
+                .unwrap_or_else(|_| Atom::new_uninterned(name));
             (n, Atoms::new(&mut t))
         };
         let mut node = Node {
@@ -181,7 +190,11 @@ impl Node {
     }
 
     pub fn bool(&self, b: bool) -> Term {
-        Term::Atom(if b { self.a.true_.clone() } else { self.a.false_.clone() })
+        Term::Atom(if b {
+            self.a.true_.clone()
+        } else {
+            self.a.false_.clone()
+        })
     }
 
     pub fn now_us(&self) -> u64 {
@@ -236,7 +249,12 @@ impl Node {
     }
 
     /// Creates a process; it is runnable once a frame is pushed.
-    pub fn new_process(&mut self, kind: Kind, group_leader: Term, initial_call: Term) -> Result<u32, Raise> {
+    pub fn new_process(
+        &mut self,
+        kind: Kind,
+        group_leader: Term,
+        initial_call: Term,
+    ) -> Result<u32, Raise> {
         if self.process_count() >= self.limits.max_processes {
             return Err(Raise::error(self.atom_term("system_limit")));
         }
@@ -258,7 +276,8 @@ impl Node {
 
     pub(crate) fn make_runnable(&mut self, id: u32) {
         if let Some(p) = self.procs.get_mut(&id) {
-            if matches!(p.status, Status::Waiting(_) | Status::Idle) || p.status == Status::Runnable {
+            if matches!(p.status, Status::Waiting(_) | Status::Idle) || p.status == Status::Runnable
+            {
                 let was = p.status;
                 p.status = Status::Runnable;
                 if was != Status::Runnable || !self.run_queue.contains(&id) {
@@ -413,7 +432,9 @@ impl Node {
             if due > now {
                 break;
             }
-            let Some(t) = self.timers.remove(&(due, token)) else { break };
+            let Some(t) = self.timers.remove(&(due, token)) else {
+                break;
+            };
             match t {
                 Timer::Send { to, msg, .. } => {
                     self.send_to(None, &to, msg);
@@ -480,7 +501,11 @@ impl Node {
     }
 
     pub fn demonitor(&mut self, watcher: &mut Process, reference: &Term) -> bool {
-        let Some(pos) = watcher.monitoring.iter().position(|m| &m.reference == reference) else {
+        let Some(pos) = watcher
+            .monitoring
+            .iter()
+            .position(|m| &m.reference == reference)
+        else {
             return false;
         };
         let m = watcher.monitoring.remove(pos);
@@ -532,7 +557,9 @@ impl Node {
 
     /// Ends a process that is in the table: links, monitors, names.
     pub fn terminate(&mut self, id: u32, reason: Term) {
-        let Some(p) = self.procs.remove(&id) else { return };
+        let Some(p) = self.procs.remove(&id) else {
+            return;
+        };
         self.finish_exit(p, reason);
     }
 
@@ -593,7 +620,9 @@ impl Node {
     }
 
     pub fn unregister(&mut self, name: &Atom, cur: &mut Process) -> bool {
-        let Some(id) = self.registry.remove(name) else { return false };
+        let Some(id) = self.registry.remove(name) else {
+            return false;
+        };
         if cur.id == id {
             cur.name = None;
         } else if let Some(p) = self.procs.get_mut(&id) {

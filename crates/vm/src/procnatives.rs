@@ -65,10 +65,14 @@ pub fn lookup(module: &str, function: &str, arity: u32) -> Option<ProcNativeFn> 
             }
             _ => badarg(n, &[(1, "not an atom")]),
         },
-        ("erlang", "registered", 0) => |n, _, _| v(Term::list(n.registered().into_iter().map(Term::Atom))),
+        ("erlang", "registered", 0) => {
+            |n, _, _| v(Term::list(n.registered().into_iter().map(Term::Atom)))
+        }
         ("erlang", "is_process_alive", 1) => |n, p, a| match &a[0] {
             Term::Pid(_) => {
-                let alive = n.local_id(&a[0]).is_some_and(|id| id == p.id || n.is_alive(id));
+                let alive = n
+                    .local_id(&a[0])
+                    .is_some_and(|id| id == p.id || n.is_alive(id));
                 v(n.bool(alive))
             }
             _ => badarg(n, &[(1, "not a pid")]),
@@ -132,7 +136,9 @@ pub fn lookup(module: &str, function: &str, arity: u32) -> Option<ProcNativeFn> 
             _ => badarg(n, &[(1, "not an atom")]),
         },
         ("erlang", "get", 0) => |_, p, _| {
-            v(Term::list(p.dict.iter().map(|(k, val)| Term::tuple(vec![k.clone(), val.clone()]))))
+            v(Term::list(p.dict.iter().map(|(k, val)| {
+                Term::tuple(vec![k.clone(), val.clone()])
+            })))
         },
         ("erlang", "get", 1) => |n, p, a| match p.dict.iter().find(|(k, _)| k == &a[0]) {
             Some((_, val)) => v(val.clone()),
@@ -164,7 +170,12 @@ pub fn lookup(module: &str, function: &str, arity: u32) -> Option<ProcNativeFn> 
             v(n.bool(had))
         },
         ("erlang", "processes", 0) => |n, p, _| {
-            let mut ids: Vec<u32> = n.procs.keys().copied().chain(std::iter::once(p.id)).collect();
+            let mut ids: Vec<u32> = n
+                .procs
+                .keys()
+                .copied()
+                .chain(std::iter::once(p.id))
+                .collect();
             ids.sort_unstable();
             v(Term::list(ids.into_iter().map(|id| n.make_pid(id))))
         },
@@ -173,7 +184,10 @@ pub fn lookup(module: &str, function: &str, arity: u32) -> Option<ProcNativeFn> 
         ("Elixir.IEx.Helpers", "flush", 0) => flush,
         ("code", "is_loaded", 1) => |n, _, a| match &a[0] {
             Term::Atom(m) if n.modules.contains_key(m) || n.natives.has_module(m.as_str()) => {
-                v(Term::tuple(vec![n.atom_term("file"), n.atom_term("preloaded")]))
+                v(Term::tuple(vec![
+                    n.atom_term("file"),
+                    n.atom_term("preloaded"),
+                ]))
             }
             _ => v(n.bool(false)),
         },
@@ -191,7 +205,8 @@ pub fn lookup(module: &str, function: &str, arity: u32) -> Option<ProcNativeFn> 
             let s = n.inspect_plain(&a[0]);
             v(Term::string(&s))
         },
-        ("Elixir.Kernel", "inspect", 2) => |n, _, a| match crate::inspect_opts::from_keyword(&a[1]) {
+        ("Elixir.Kernel", "inspect", 2) => |n, _, a| match crate::inspect_opts::from_keyword(&a[1])
+        {
             Some(o) => {
                 let s = beamplay_term::inspect(&a[0], &o, n);
                 v(Term::string(&s))
@@ -212,7 +227,15 @@ pub fn lookup(module: &str, function: &str, arity: u32) -> Option<ProcNativeFn> 
 /// `spawn(fun)` / `spawn(m, f, args)` with optional link or monitor.
 fn spawn(n: &mut Node, p: &mut Process, a: &[Term], link: bool, monitor: bool) -> R {
     let (f, args, initial) = match a {
-        [f @ Term::Fun(_)] => (f.clone(), Vec::new(), Term::tuple(vec![n.atom_term("erlang"), n.atom_term("apply"), Term::Int(2)])),
+        [f @ Term::Fun(_)] => (
+            f.clone(),
+            Vec::new(),
+            Term::tuple(vec![
+                n.atom_term("erlang"),
+                n.atom_term("apply"),
+                Term::Int(2),
+            ]),
+        ),
         [Term::Atom(m), Term::Atom(fname), list] => match list.to_vec() {
             Some(args) => (
                 Term::Fun(Rc::new(Fun::Export {
@@ -221,7 +244,11 @@ fn spawn(n: &mut Node, p: &mut Process, a: &[Term], link: bool, monitor: bool) -
                     arity: args.len() as u32,
                 })),
                 args.clone(),
-                Term::tuple(vec![Term::Atom(m.clone()), Term::Atom(fname.clone()), Term::Int(args.len() as i64)]),
+                Term::tuple(vec![
+                    Term::Atom(m.clone()),
+                    Term::Atom(fname.clone()),
+                    Term::Int(args.len() as i64),
+                ]),
             ),
             None => return badarg(n, &[(3, "not a list")]),
         },
@@ -275,11 +302,17 @@ fn link(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
         }
         Some(_) => {
             if p.trap_exit {
-                let msg = Term::tuple(vec![n.atom_term("EXIT"), a[0].clone(), n.atom_term("noproc")]);
+                let msg = Term::tuple(vec![
+                    n.atom_term("EXIT"),
+                    a[0].clone(),
+                    n.atom_term("noproc"),
+                ]);
                 p.mailbox.push_back(msg);
                 v(n.bool(true))
             } else {
-                let mut e = n.with_ctx(|c| c.badarg(&[(1, "the pid does not refer to an existing process")]));
+                let mut e = n.with_ctx(|c| {
+                    c.badarg(&[(1, "the pid does not refer to an existing process")])
+                });
                 e.reason = n.atom_term("noproc");
                 NativeOut::Raise(e)
             }
@@ -295,7 +328,11 @@ fn monitor(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
     if a.len() == 3 && !a[2].is_list() {
         return badarg(n, &[(3, "not a list")]);
     }
-    let alias = a.len() == 3 && ListIter::new(&a[2]).any(|o| o.as_tuple().is_some_and(|t| t.first().is_some_and(|k| k.is_atom("alias"))));
+    let alias = a.len() == 3
+        && ListIter::new(&a[2]).any(|o| {
+            o.as_tuple()
+                .is_some_and(|t| t.first().is_some_and(|k| k.is_atom("alias")))
+        });
     let r = match &a[1] {
         Term::Pid(_) => match n.local_id(&a[1]) {
             Some(id) => n.monitor(p, id, a[1].clone()),
@@ -354,7 +391,9 @@ fn demonitor2(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
     let opts: Vec<&Term> = ListIter::new(&a[1]).collect();
     if opts.iter().any(|o| o.is_atom("flush")) {
         let r = &a[0];
-        p.mailbox.retain(|m| !matches!(m.as_tuple(), Some([tag, mr, ..]) if tag.is_atom("DOWN") && mr == r));
+        p.mailbox.retain(
+            |m| !matches!(m.as_tuple(), Some([tag, mr, ..]) if tag.is_atom("DOWN") && mr == r),
+        );
         p.save = 0;
     }
     if opts.iter().any(|o| o.is_atom("info")) {
@@ -397,18 +436,28 @@ fn register(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
     if alive && n.register(name.clone(), id, p) {
         v(n.bool(true))
     } else {
-        badarg(n, &[(2, "the name is already registered, the process is not alive or already has a name")])
+        badarg(
+            n,
+            &[(
+                2,
+                "the name is already registered, the process is not alive or already has a name",
+            )],
+        )
     }
 }
 
 fn process_flag(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
     match (&a[0], &a[1]) {
-        (Term::Atom(f), Term::Atom(b)) if f.as_str() == "trap_exit" && (b.as_str() == "true" || b.as_str() == "false") => {
+        (Term::Atom(f), Term::Atom(b))
+            if f.as_str() == "trap_exit" && (b.as_str() == "true" || b.as_str() == "false") =>
+        {
             let old = p.trap_exit;
             p.trap_exit = b.as_str() == "true";
             v(n.bool(old))
         }
-        (Term::Atom(f), _) if f.as_str() == "trap_exit" => badarg(n, &[(2, "not a valid value for the given flag")]),
+        (Term::Atom(f), _) if f.as_str() == "trap_exit" => {
+            badarg(n, &[(2, "not a valid value for the given flag")])
+        }
         _ => badarg(n, &[(1, "invalid process flag")]),
     }
 }
@@ -436,10 +485,19 @@ fn info_item(n: &Node, p: &Process, key: &str) -> Option<Term> {
             Some(a) => Term::Atom(a.clone()),
             None => Term::Nil,
         },
-        "dictionary" => list(p.dict.iter().map(|(k, v)| Term::tuple(vec![k.clone(), v.clone()])).collect()),
+        "dictionary" => list(
+            p.dict
+                .iter()
+                .map(|(k, v)| Term::tuple(vec![k.clone(), v.clone()]))
+                .collect(),
+        ),
         "group_leader" => p.group_leader.clone(),
         "current_function" => match p.frames.last() {
-            Some(f) => Term::tuple(vec![Term::Atom(f.module.name.clone()), Term::Atom(f.fun.name.clone()), Term::Int(i64::from(f.fun.arity))]),
+            Some(f) => Term::tuple(vec![
+                Term::Atom(f.module.name.clone()),
+                Term::Atom(f.fun.name.clone()),
+                Term::Int(i64::from(f.fun.arity)),
+            ]),
             None => p.initial_call.clone(),
         },
         "initial_call" => p.initial_call.clone(),
@@ -479,7 +537,10 @@ fn process_info(n: &mut Node, p: &mut Process, pid: &Term, item: Option<&Term>) 
         None => {
             let mut items = Vec::new();
             if let Some(name) = &target.name {
-                items.push(Term::tuple(vec![n.atom_term("registered_name"), Term::Atom(name.clone())]));
+                items.push(Term::tuple(vec![
+                    n.atom_term("registered_name"),
+                    Term::Atom(name.clone()),
+                ]));
             }
             for k in INFO_KEYS {
                 if let Some(val) = info_item(n, target, k) {

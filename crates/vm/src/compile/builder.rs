@@ -32,7 +32,10 @@ impl FnBuilder {
 
     pub fn reg(&mut self) -> CResult<Reg> {
         if self.nregs >= MAX_REGS {
-            return Err(CompileError::new(self.line, "function too large for this playground"));
+            return Err(CompileError::new(
+                self.line,
+                "function too large for this playground",
+            ));
         }
         let r = self.nregs as Reg;
         self.nregs += 1;
@@ -41,7 +44,11 @@ impl FnBuilder {
 
     pub fn konst(&mut self, t: Term) -> u32 {
         // small functions: a linear search keeps constants shared
-        if let Some(i) = self.consts.iter().position(|c| c == &t && c.type_name() == t.type_name()) {
+        if let Some(i) = self
+            .consts
+            .iter()
+            .position(|c| c == &t && c.type_name() == t.type_name())
+        {
             return i as u32;
         }
         self.consts.push(t);

@@ -7,7 +7,9 @@ use beamplay_syntax::ast::Head;
 use beamplay_syntax::{Ast, Meta};
 use beamplay_term::{Fun, Term};
 
-use super::expr::{block_kw, clauses, err, is_local, line_of, mentioned_vars, remote, stab, var, Clause, Fc, Vars};
+use super::expr::{
+    block_kw, clauses, err, is_local, line_of, mentioned_vars, remote, stab, var, Clause, Fc, Vars,
+};
 use super::kernel::kernel_import;
 use super::{CResult, CompileError};
 use crate::code::{BinSeg, Label, Op, Reg, SegKind};
@@ -33,7 +35,14 @@ impl Fc<'_, '_> {
         };
         if let Some(m) = module {
             if self.guard_fail.is_some() && !(m == "erlang" || m == "Elixir.Kernel") {
-                return err(target, format!("cannot invoke remote function {}.{fname}/{} inside guards", super::expr::alias_text(&m), args.len()));
+                return err(
+                    target,
+                    format!(
+                        "cannot invoke remote function {}.{fname}/{} inside guards",
+                        super::expr::alias_text(&m),
+                        args.len()
+                    ),
+                );
             }
             let a = self.args_(args, vars)?;
             if m == "Elixir.Kernel" {
@@ -99,7 +108,10 @@ impl Fc<'_, '_> {
         };
         let arity = first.pats.len();
         if cls.iter().any(|c| c.pats.len() != arity) {
-            return err(e, "cannot mix clauses with different arities in anonymous functions");
+            return err(
+                e,
+                "cannot mix clauses with different arities in anonymous functions",
+            );
         }
         let mut mentioned = BTreeSet::new();
         for a in args {
@@ -120,7 +132,10 @@ impl Fc<'_, '_> {
             )
         } else {
             (
-                format!("-{}-fun-{idx}-", self.m.current.rsplit('.').next().unwrap_or("")),
+                format!(
+                    "-{}-fun-{idx}-",
+                    self.m.current.rsplit('.').next().unwrap_or("")
+                ),
                 self.m.current.clone(),
                 self.m.name.clone(),
             )
@@ -135,7 +150,9 @@ impl Fc<'_, '_> {
             let params: Vec<Reg> = (nfree..nfree + arity as u32).map(|r| r as Reg).collect();
             child.function_clauses(&cls, &params, &cvars)?;
             let name_atom = child.atom(&name);
-            child.b.finish(name_atom, arity as u32, nfree, Rc::from(origin.as_str()))
+            child
+                .b
+                .finish(name_atom, arity as u32, nfree, Rc::from(origin.as_str()))
         };
         self.m.lambdas.push(Rc::new(code));
         let lambda = (self.m.lambdas.len() - 1) as u32;
@@ -151,7 +168,12 @@ impl Fc<'_, '_> {
 
     /// Clauses matched against the parameter registers, in order; the last
     /// failure raises FunctionClauseError. Each body is in tail position.
-    pub(super) fn function_clauses(&mut self, cls: &[Clause<'_>], params: &[Reg], base: &Vars) -> CResult<()> {
+    pub(super) fn function_clauses(
+        &mut self,
+        cls: &[Clause<'_>],
+        params: &[Reg],
+        base: &Vars,
+    ) -> CResult<()> {
         for c in cls {
             let next = self.b.label();
             let mut v = base.clone();
@@ -221,15 +243,29 @@ impl Fc<'_, '_> {
                     }));
                     return self.b.load(t);
                 }
-                Ast::Var { name, .. } | Ast::Call { head: Head::Local(name), .. } => {
+                Ast::Var { name, .. }
+                | Ast::Call {
+                    head: Head::Local(name),
+                    ..
+                } => {
                     if self.m.locals.contains_key(&(name.clone(), arity as u32)) {
-                        let params: Vec<Ast> = (1..=arity).map(|i| var(&format!("&{i}"), line_of(e))).collect();
-                        let call = Ast::call(name, Meta { line: line_of(e), ..Meta::default() }, params.clone());
+                        let params: Vec<Ast> = (1..=arity)
+                            .map(|i| var(&format!("&{i}"), line_of(e)))
+                            .collect();
+                        let call = Ast::call(
+                            name,
+                            Meta {
+                                line: line_of(e),
+                                ..Meta::default()
+                            },
+                            params.clone(),
+                        );
                         let f = Ast::call("fn", Meta::default(), vec![stab(params, call)]);
                         return self.gen(&f, vars, false);
                     }
-                    let target = kernel_import(name, arity)
-                        .or_else(|| super::expr::erlang_op_of(name, arity).map(|op| ("erlang", op)));
+                    let target = kernel_import(name, arity).or_else(|| {
+                        super::expr::erlang_op_of(name, arity).map(|op| ("erlang", op))
+                    });
                     if let Some((km, kf)) = target {
                         let t = Term::Fun(Rc::new(Fun::Export {
                             module: self.atom(km),
@@ -239,7 +275,10 @@ impl Fc<'_, '_> {
                         return self.b.load(t);
                     }
                     if self.m.console {
-                        return err(e, format!("undefined function {name}/{arity} (there is no such import)"));
+                        return err(
+                            e,
+                            format!("undefined function {name}/{arity} (there is no such import)"),
+                        );
                     }
                     return err(e, format!("undefined function {name}/{arity} (expected {} to define such a function or for it to be imported, but none are available)", super::expr::alias_text(self.m.name.as_str())));
                 }
@@ -262,15 +301,26 @@ impl Fc<'_, '_> {
                 return err(e, format!("capture argument &{} cannot be defined without &{i} (you cannot skip arguments, all arguments must be numbered)", max));
             }
         }
-        let params: Vec<Ast> = (1..=max).map(|i| var(&format!("&{i}"), line_of(e))).collect();
+        let params: Vec<Ast> = (1..=max)
+            .map(|i| var(&format!("&{i}"), line_of(e)))
+            .collect();
         let f = Ast::call("fn", Meta::default(), vec![stab(params, body)]);
         self.gen(&f, vars, false)
     }
 
-    pub(super) fn case(&mut self, subject: &Ast, kw: &Ast, vars: &mut Vars, tail: bool) -> CResult<Reg> {
+    pub(super) fn case(
+        &mut self,
+        subject: &Ast,
+        kw: &Ast,
+        vars: &mut Vars,
+        tail: bool,
+    ) -> CResult<Reg> {
         let s = self.gen(subject, vars, false)?;
-        let section = block_kw(kw, "do").ok_or_else(|| CompileError::new(line_of(subject), "missing :do option in \"case\""))?;
-        let cls = clauses(section).ok_or_else(|| CompileError::new(line_of(subject), "expected -> clauses for :do in \"case\""))?;
+        let section = block_kw(kw, "do")
+            .ok_or_else(|| CompileError::new(line_of(subject), "missing :do option in \"case\""))?;
+        let cls = clauses(section).ok_or_else(|| {
+            CompileError::new(line_of(subject), "expected -> clauses for :do in \"case\"")
+        })?;
         self.match_clauses(&cls, s, vars, tail, |fc| {
             fc.b.emit(Op::RaiseTagged("case_clause", Some(s)));
             Ok(())
@@ -312,8 +362,11 @@ impl Fc<'_, '_> {
     }
 
     pub(super) fn cond(&mut self, e: &Ast, kw: &Ast, vars: &mut Vars, tail: bool) -> CResult<Reg> {
-        let section = block_kw(kw, "do").ok_or_else(|| CompileError::new(line_of(e), "missing :do option in \"cond\""))?;
-        let cls = clauses(section).ok_or_else(|| CompileError::new(line_of(e), "expected -> clauses for :do in \"cond\""))?;
+        let section = block_kw(kw, "do")
+            .ok_or_else(|| CompileError::new(line_of(e), "missing :do option in \"cond\""))?;
+        let cls = clauses(section).ok_or_else(|| {
+            CompileError::new(line_of(e), "expected -> clauses for :do in \"cond\"")
+        })?;
         let d = self.b.reg()?;
         let end = self.b.label();
         for c in &cls {
@@ -336,7 +389,14 @@ impl Fc<'_, '_> {
         Ok(d)
     }
 
-    pub(super) fn if_(&mut self, unless: bool, test: &Ast, kw: &Ast, vars: &mut Vars, tail: bool) -> CResult<Reg> {
+    pub(super) fn if_(
+        &mut self,
+        unless: bool,
+        test: &Ast,
+        kw: &Ast,
+        vars: &mut Vars,
+        tail: bool,
+    ) -> CResult<Reg> {
         let t = self.gen(test, vars, false)?;
         let nil = Ast::Atom("nil".into());
         let then = block_kw(kw, "do").unwrap_or(&nil).clone();
@@ -362,17 +422,34 @@ impl Fc<'_, '_> {
         Ok(d)
     }
 
-    pub(super) fn receive(&mut self, e: &Ast, kw: &Ast, vars: &mut Vars, tail: bool) -> CResult<Reg> {
+    pub(super) fn receive(
+        &mut self,
+        e: &Ast,
+        kw: &Ast,
+        vars: &mut Vars,
+        tail: bool,
+    ) -> CResult<Reg> {
         let cls = match block_kw(kw, "do") {
             Some(section) => match section {
-                Ast::Call { head: Head::Local(n), args, .. } if n == "__block__" && args.is_empty() => Vec::new(),
-                _ => clauses(section).ok_or_else(|| CompileError::new(line_of(e), "expected -> clauses for :do in \"receive\""))?,
+                Ast::Call {
+                    head: Head::Local(n),
+                    args,
+                    ..
+                } if n == "__block__" && args.is_empty() => Vec::new(),
+                _ => clauses(section).ok_or_else(|| {
+                    CompileError::new(line_of(e), "expected -> clauses for :do in \"receive\"")
+                })?,
             },
             None => Vec::new(),
         };
         let after = match block_kw(kw, "after") {
             Some(a) => {
-                let c = clauses(a).ok_or_else(|| CompileError::new(line_of(e), "expected a single -> clause for :after in \"receive\""))?;
+                let c = clauses(a).ok_or_else(|| {
+                    CompileError::new(
+                        line_of(e),
+                        "expected a single -> clause for :after in \"receive\"",
+                    )
+                })?;
                 if c.len() != 1 || c[0].pats.len() != 1 {
                     return err(e, "expected a single -> clause for :after in \"receive\"");
                 }
@@ -424,10 +501,17 @@ impl Fc<'_, '_> {
 
     pub(super) fn try_(&mut self, e: &Ast, kw: &Ast, vars: &mut Vars, tail: bool) -> CResult<Reg> {
         let _ = tail;
-        let body = block_kw(kw, "do").ok_or_else(|| CompileError::new(line_of(e), "missing :do option in \"try\""))?;
-        let rescue = block_kw(kw, "rescue").map(clauses).unwrap_or(Some(Vec::new()));
-        let catch = block_kw(kw, "catch").map(clauses).unwrap_or(Some(Vec::new()));
-        let els = block_kw(kw, "else").map(clauses).unwrap_or(Some(Vec::new()));
+        let body = block_kw(kw, "do")
+            .ok_or_else(|| CompileError::new(line_of(e), "missing :do option in \"try\""))?;
+        let rescue = block_kw(kw, "rescue")
+            .map(clauses)
+            .unwrap_or(Some(Vec::new()));
+        let catch = block_kw(kw, "catch")
+            .map(clauses)
+            .unwrap_or(Some(Vec::new()));
+        let els = block_kw(kw, "else")
+            .map(clauses)
+            .unwrap_or(Some(Vec::new()));
         let (Some(rescue), Some(catch), Some(els)) = (rescue, catch, els) else {
             return err(e, "expected -> clauses in \"try\"");
         };
@@ -459,7 +543,12 @@ impl Fc<'_, '_> {
         let mut hv = vars.clone();
         hv.0.insert("__STACKTRACE__".into(), s);
         if !rescue.is_empty() {
-            let normalized = self.call_remote("Elixir.Beamplay.Exception", "normalize", vec![k, r, s], false)?;
+            let normalized = self.call_remote(
+                "Elixir.Beamplay.Exception",
+                "normalize",
+                vec![k, r, s],
+                false,
+            )?;
             let errk = self.atom_t_("error");
             let kerr = self.b.konst(errk);
             for c in &rescue {
@@ -556,15 +645,24 @@ impl Fc<'_, '_> {
         Ok(())
     }
 
-    pub(super) fn for_(&mut self, e: &Ast, args: &[Ast], vars: &mut Vars, tail: bool) -> CResult<Reg> {
+    pub(super) fn for_(
+        &mut self,
+        e: &Ast,
+        args: &[Ast],
+        vars: &mut Vars,
+        tail: bool,
+    ) -> CResult<Reg> {
         let line = line_of(e);
         let (opts, gens) = match args.split_last() {
-            Some((Ast::List(kw), rest)) if kw.iter().all(|p| matches!(p, Ast::Pair(..))) => (Some(args.last()), rest),
+            Some((Ast::List(kw), rest)) if kw.iter().all(|p| matches!(p, Ast::Pair(..))) => {
+                (Some(args.last()), rest)
+            }
             _ => (None, args),
         };
         let opts = opts.flatten();
         let get = |k: &str| opts.and_then(|o| block_kw(o, k)).cloned();
-        let body = get("do").ok_or_else(|| CompileError::new(line, "missing :do option in \"for\""))?;
+        let body =
+            get("do").ok_or_else(|| CompileError::new(line, "missing :do option in \"for\""))?;
         let into = get("into");
         let uniq = get("uniq");
         let reduce = get("reduce");
@@ -572,9 +670,23 @@ impl Fc<'_, '_> {
         let innermost = match &reduce {
             Some(_) => {
                 // the user's `acc -> ...` clauses over our accumulator
-                Ast::call("case", Meta::default(), vec![acc.clone(), Ast::List(vec![Ast::Pair(Box::new(Ast::Atom("do".into())), Box::new(body.clone()))])])
+                Ast::call(
+                    "case",
+                    Meta::default(),
+                    vec![
+                        acc.clone(),
+                        Ast::List(vec![Ast::Pair(
+                            Box::new(Ast::Atom("do".into())),
+                            Box::new(body.clone()),
+                        )]),
+                    ],
+                )
             }
-            None => Ast::List(vec![Ast::call("|", Meta::default(), vec![body.clone(), acc.clone()])]),
+            None => Ast::List(vec![Ast::call(
+                "|",
+                Meta::default(),
+                vec![body.clone(), acc.clone()],
+            )]),
         };
         let mut expr = innermost;
         for g in gens.iter().rev() {
@@ -585,15 +697,27 @@ impl Fc<'_, '_> {
                         _ => (pat.clone(), None),
                     };
                     let head = match guard {
-                        Some(g) => vec![Ast::call("when", Meta::default(), vec![pat.clone(), acc.clone(), g])],
+                        Some(g) => vec![Ast::call(
+                            "when",
+                            Meta::default(),
+                            vec![pat.clone(), acc.clone(), g],
+                        )],
                         None => vec![pat.clone(), acc.clone()],
                     };
                     let f = Ast::call(
                         "fn",
                         Meta::default(),
-                        vec![stab(head, expr), stab(vec![var("_", line), acc.clone()], acc.clone())],
+                        vec![
+                            stab(head, expr),
+                            stab(vec![var("_", line), acc.clone()], acc.clone()),
+                        ],
                     );
-                    expr = remote("Elixir.Enum", "reduce", vec![enumerable.clone(), acc.clone(), f], line);
+                    expr = remote(
+                        "Elixir.Enum",
+                        "reduce",
+                        vec![enumerable.clone(), acc.clone(), f],
+                        line,
+                    );
                 }
                 _ => match is_local(g, "<<>>") {
                     Some([inner]) => match is_local(inner, "<-") {
@@ -601,10 +725,14 @@ impl Fc<'_, '_> {
                             let f = Ast::call(
                                 "fn",
                                 Meta::default(),
-                                vec![stab(vec![pat.clone(), acc.clone()], expr), stab(vec![var("_", line), acc.clone()], acc.clone())],
+                                vec![
+                                    stab(vec![pat.clone(), acc.clone()], expr),
+                                    stab(vec![var("_", line), acc.clone()], acc.clone()),
+                                ],
                             );
                             let list = remote("erlang", "binary_to_list", vec![bin.clone()], line);
-                            expr = remote("Elixir.Enum", "reduce", vec![list, acc.clone(), f], line);
+                            expr =
+                                remote("Elixir.Enum", "reduce", vec![list, acc.clone(), f], line);
                         }
                         _ => return err(g, "unsupported binary generator in for"),
                     },
@@ -613,10 +741,16 @@ impl Fc<'_, '_> {
                         expr = Ast::call(
                             "if",
                             Meta::default(),
-                            vec![g.clone(), Ast::List(vec![
-                                Ast::Pair(Box::new(Ast::Atom("do".into())), Box::new(expr)),
-                                Ast::Pair(Box::new(Ast::Atom("else".into())), Box::new(acc.clone())),
-                            ])],
+                            vec![
+                                g.clone(),
+                                Ast::List(vec![
+                                    Ast::Pair(Box::new(Ast::Atom("do".into())), Box::new(expr)),
+                                    Ast::Pair(
+                                        Box::new(Ast::Atom("else".into())),
+                                        Box::new(acc.clone()),
+                                    ),
+                                ]),
+                            ],
                         );
                     }
                 },
@@ -642,20 +776,46 @@ impl Fc<'_, '_> {
         self.ret_(out, tail)
     }
 
-    pub(super) fn with(&mut self, e: &Ast, args: &[Ast], vars: &mut Vars, tail: bool) -> CResult<Reg> {
+    pub(super) fn with(
+        &mut self,
+        e: &Ast,
+        args: &[Ast],
+        vars: &mut Vars,
+        tail: bool,
+    ) -> CResult<Reg> {
         let (kw, steps) = match args.split_last() {
             Some((last @ Ast::List(_), rest)) if block_kw(last, "do").is_some() => (last, rest),
             _ => return err(e, "missing :do option in \"with\""),
         };
-        let body = block_kw(kw, "do").cloned().unwrap_or(Ast::Atom("nil".into()));
+        let body = block_kw(kw, "do")
+            .cloned()
+            .unwrap_or(Ast::Atom("nil".into()));
         let line = line_of(e);
         let other = var("@with_other", line);
         let else_clauses = block_kw(kw, "else").cloned();
         let fallback = match &else_clauses {
             Some(Ast::List(cls)) => {
                 let mut c = cls.clone();
-                c.push(stab(vec![var("@with_unmatched", line)], remote("Elixir.Beamplay.Runtime", "with_clause", vec![var("@with_unmatched", line)], line)));
-                Ast::call("case", Meta::default(), vec![other.clone(), Ast::List(vec![Ast::Pair(Box::new(Ast::Atom("do".into())), Box::new(Ast::List(c)))])])
+                c.push(stab(
+                    vec![var("@with_unmatched", line)],
+                    remote(
+                        "Elixir.Beamplay.Runtime",
+                        "with_clause",
+                        vec![var("@with_unmatched", line)],
+                        line,
+                    ),
+                ));
+                Ast::call(
+                    "case",
+                    Meta::default(),
+                    vec![
+                        other.clone(),
+                        Ast::List(vec![Ast::Pair(
+                            Box::new(Ast::Atom("do".into())),
+                            Box::new(Ast::List(c)),
+                        )]),
+                    ],
+                )
             }
             _ => other.clone(),
         };
@@ -664,11 +824,28 @@ impl Fc<'_, '_> {
             match is_local(s, "<-") {
                 Some([pat, value]) => {
                     let head = match is_local(pat, "when") {
-                        Some([p, g]) => vec![Ast::call("when", Meta::default(), vec![p.clone(), g.clone()])],
+                        Some([p, g]) => vec![Ast::call(
+                            "when",
+                            Meta::default(),
+                            vec![p.clone(), g.clone()],
+                        )],
                         _ => vec![pat.clone()],
                     };
-                    let cls = vec![stab(head, expr), stab(vec![other.clone()], fallback.clone())];
-                    expr = Ast::call("case", Meta::default(), vec![value.clone(), Ast::List(vec![Ast::Pair(Box::new(Ast::Atom("do".into())), Box::new(Ast::List(cls)))])]);
+                    let cls = vec![
+                        stab(head, expr),
+                        stab(vec![other.clone()], fallback.clone()),
+                    ];
+                    expr = Ast::call(
+                        "case",
+                        Meta::default(),
+                        vec![
+                            value.clone(),
+                            Ast::List(vec![Ast::Pair(
+                                Box::new(Ast::Atom("do".into())),
+                                Box::new(Ast::List(cls)),
+                            )]),
+                        ],
+                    );
                 }
                 _ => {
                     expr = Ast::call("__block__", Meta::default(), vec![s.clone(), expr]);
@@ -699,23 +876,39 @@ fn seg_spec(spec: Option<&Ast>, value: &Ast) -> CResult<(BinSeg, Option<Ast>)> {
     }
     for p in parts {
         match p {
-            Ast::Var { name, .. } | Ast::Call { head: Head::Local(name), .. } if !matches!(name.as_str(), "size" | "unit") => {
-                match name.as_str() {
-                    "binary" | "bytes" => seg.kind = SegKind::Binary,
-                    "bits" | "bitstring" => seg.kind = SegKind::Bits,
-                    "integer" => seg.kind = SegKind::Integer,
-                    "float" => seg.kind = SegKind::Float,
-                    "utf8" => seg.kind = SegKind::Utf8,
-                    "little" => seg.little = true,
-                    "big" => seg.little = false,
-                    "signed" => seg.signed = true,
-                    "unsigned" => seg.signed = false,
-                    other => return Err(CompileError::new(line_of(p), format!("unknown bitstring specifier: {other}"))),
+            Ast::Var { name, .. }
+            | Ast::Call {
+                head: Head::Local(name),
+                ..
+            } if !matches!(name.as_str(), "size" | "unit") => match name.as_str() {
+                "binary" | "bytes" => seg.kind = SegKind::Binary,
+                "bits" | "bitstring" => seg.kind = SegKind::Bits,
+                "integer" => seg.kind = SegKind::Integer,
+                "float" => seg.kind = SegKind::Float,
+                "utf8" => seg.kind = SegKind::Utf8,
+                "little" => seg.little = true,
+                "big" => seg.little = false,
+                "signed" => seg.signed = true,
+                "unsigned" => seg.signed = false,
+                other => {
+                    return Err(CompileError::new(
+                        line_of(p),
+                        format!("unknown bitstring specifier: {other}"),
+                    ))
                 }
-            }
-            Ast::Call { head: Head::Local(n), args, .. } if n == "size" && args.len() == 1 => size = Some(args[0].clone()),
+            },
+            Ast::Call {
+                head: Head::Local(n),
+                args,
+                ..
+            } if n == "size" && args.len() == 1 => size = Some(args[0].clone()),
             Ast::Int(_) => size = Some(p.clone()),
-            other => return Err(CompileError::new(line_of(other), "unknown bitstring specifier")),
+            other => {
+                return Err(CompileError::new(
+                    line_of(other),
+                    "unknown bitstring specifier",
+                ))
+            }
         }
     }
     Ok((seg, size))
@@ -738,7 +931,11 @@ pub(super) fn seg_spec_pub(spec: Option<&Ast>, value: &Ast) -> CResult<(BinSeg, 
 /// Replaces `&N` with variables `&N`, noting the highest and which appear.
 fn replace_captures(e: &Ast, max: &mut i64, seen: &mut BTreeSet<i64>) -> Ast {
     match e {
-        Ast::Call { head: Head::Local(n), args, meta } if n == "&" && args.len() == 1 => {
+        Ast::Call {
+            head: Head::Local(n),
+            args,
+            meta,
+        } if n == "&" && args.len() == 1 => {
             if let Ast::Int(i) = args[0] {
                 *max = (*max).max(i);
                 seen.insert(i);
@@ -748,7 +945,9 @@ fn replace_captures(e: &Ast, max: &mut i64, seen: &mut BTreeSet<i64>) -> Ast {
         }
         Ast::Call { head, meta, args } => {
             let head = match head {
-                Head::Remote(t, f) => Head::Remote(Box::new(replace_captures(t, max, seen)), f.clone()),
+                Head::Remote(t, f) => {
+                    Head::Remote(Box::new(replace_captures(t, max, seen)), f.clone())
+                }
                 Head::Anon(t) => Head::Anon(Box::new(replace_captures(t, max, seen))),
                 h => h.clone(),
             };
@@ -759,12 +958,22 @@ fn replace_captures(e: &Ast, max: &mut i64, seen: &mut BTreeSet<i64>) -> Ast {
             Ast::Call {
                 head,
                 meta: *meta,
-                args: args.iter().map(|a| replace_captures(a, max, seen)).collect(),
+                args: args
+                    .iter()
+                    .map(|a| replace_captures(a, max, seen))
+                    .collect(),
             }
         }
-        Ast::List(items) => Ast::List(items.iter().map(|a| replace_captures(a, max, seen)).collect()),
-        Ast::Pair(a, b) => Ast::Pair(Box::new(replace_captures(a, max, seen)), Box::new(replace_captures(b, max, seen))),
+        Ast::List(items) => Ast::List(
+            items
+                .iter()
+                .map(|a| replace_captures(a, max, seen))
+                .collect(),
+        ),
+        Ast::Pair(a, b) => Ast::Pair(
+            Box::new(replace_captures(a, max, seen)),
+            Box::new(replace_captures(b, max, seen)),
+        ),
         other => other.clone(),
     }
 }
-

@@ -85,17 +85,18 @@ pub struct Clause<'x> {
     pub pats: Vec<&'x Ast>,
     pub guard: Option<&'x Ast>,
     pub body: &'x Ast,
-    pub line: u32,
 }
 
 pub fn clauses(section: &Ast) -> Option<Vec<Clause<'_>>> {
-    let Ast::List(items) = section else { return None };
+    let Ast::List(items) = section else {
+        return None;
+    };
     let mut out = Vec::new();
     for it in items {
         let Ast::Call {
             head: Head::Local(n),
             args,
-            meta,
+            ..
         } = it
         else {
             return None;
@@ -103,7 +104,9 @@ pub fn clauses(section: &Ast) -> Option<Vec<Clause<'_>>> {
         if n != "->" || args.len() != 2 {
             return None;
         }
-        let Ast::List(lhs) = &args[0] else { return None };
+        let Ast::List(lhs) = &args[0] else {
+            return None;
+        };
         let (pats, guard) = match lhs.as_slice() {
             [Ast::Call {
                 head: Head::Local(w),
@@ -119,7 +122,6 @@ pub fn clauses(section: &Ast) -> Option<Vec<Clause<'_>>> {
             pats,
             guard,
             body: &args[1],
-            line: meta.line,
         });
     }
     Some(out)
@@ -168,10 +170,7 @@ fn meta0() -> Meta {
 pub fn remote(module: &str, f: &str, args: Vec<Ast>, line: u32) -> Ast {
     Ast::Call {
         head: Head::Remote(Box::new(Ast::Atom(module.to_string())), f.to_string()),
-        meta: Meta {
-            line,
-            ..meta0()
-        },
+        meta: Meta { line, ..meta0() },
         args,
     }
 }
@@ -179,10 +178,7 @@ pub fn remote(module: &str, f: &str, args: Vec<Ast>, line: u32) -> Ast {
 pub fn var(name: &str, line: u32) -> Ast {
     Ast::Var {
         name: name.to_string(),
-        meta: Meta {
-            line,
-            ..meta0()
-        },
+        meta: Meta { line, ..meta0() },
     }
 }
 
@@ -239,7 +235,12 @@ pub fn erlang_op_of(name: &str, arity: usize) -> Option<&'static str> {
 }
 
 impl<'s, 'a> Fc<'s, 'a> {
-    pub fn new(env: &'s mut CompileEnv<'a>, m: &'s mut ModState, nparams: u32, line: u32) -> Fc<'s, 'a> {
+    pub fn new(
+        env: &'s mut CompileEnv<'a>,
+        m: &'s mut ModState,
+        nparams: u32,
+        line: u32,
+    ) -> Fc<'s, 'a> {
         Fc {
             env,
             m,
@@ -296,7 +297,13 @@ impl<'s, 'a> Fc<'s, 'a> {
         }
     }
 
-    pub fn call_remote(&mut self, module: &str, function: &str, args: Vec<Reg>, tail: bool) -> CResult<Reg> {
+    pub fn call_remote(
+        &mut self,
+        module: &str,
+        function: &str,
+        args: Vec<Reg>,
+        tail: bool,
+    ) -> CResult<Reg> {
         let c = self.callee(module, function, args.len());
         self.call(c, args, tail)
     }
@@ -330,7 +337,9 @@ impl<'s, 'a> Fc<'s, 'a> {
                 self.ret(r, tail)
             }
             Ast::Charlist(cs) => {
-                let r = self.b.load(Term::list(cs.iter().map(|c| Term::Int(i64::from(*c)))))?;
+                let r = self
+                    .b
+                    .load(Term::list(cs.iter().map(|c| Term::Int(i64::from(*c)))))?;
                 self.ret(r, tail)
             }
             Ast::List(items) => {

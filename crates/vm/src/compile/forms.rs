@@ -18,9 +18,8 @@ fn unsupported(name: &str) -> Option<&'static str> {
         "defprotocol" | "defimpl" | "defdelegate" | "defguard" | "defguardp" | "defoverridable" => {
             "is not supported in this playground"
         }
-        "sigil_r" | "sigil_D" | "sigil_T" | "sigil_U" | "sigil_N" | "sigil_S" | "sigil_W" | "sigil_C" => {
-            "is not supported in this playground"
-        }
+        "sigil_r" | "sigil_D" | "sigil_T" | "sigil_U" | "sigil_N" | "sigil_S" | "sigil_W"
+        | "sigil_C" => "is not supported in this playground",
         "__ENV__" | "__CALLER__" => "is not supported in this playground",
         _ => return None,
     })
@@ -39,10 +38,9 @@ impl Fc<'_, '_> {
         let line = meta.line;
         let n = args.len();
         if let Some(why) = unsupported(name) {
-            let what = if name.starts_with("sigil_") {
-                format!("the sigil ~{}", &name[6..])
-            } else {
-                name.to_string()
+            let what = match name.strip_prefix("sigil_") {
+                Some(letter) => format!("the sigil ~{letter}"),
+                None => name.to_string(),
             };
             return err(e, format!("{what} {why}"));
         }
@@ -83,7 +81,9 @@ impl Fc<'_, '_> {
             }
             ("case", 2) => return self.case(&args[0], &args[1], vars, tail),
             ("cond", 1) => return self.cond(e, &args[0], vars, tail),
-            ("if", 2) | ("unless", 2) => return self.if_(name == "unless", &args[0], &args[1], vars, tail),
+            ("if", 2) | ("unless", 2) => {
+                return self.if_(name == "unless", &args[0], &args[1], vars, tail)
+            }
             ("receive", 1) => return self.receive(e, &args[0], vars, tail),
             ("try", 1) => return self.try_(e, &args[0], vars, tail),
             ("for", _) if n >= 1 => return self.for_(e, args, vars, tail),
@@ -208,7 +208,13 @@ impl Fc<'_, '_> {
                 self.b.emit(Op::List(items.into(), None, d));
                 return self.ret_(d, tail);
             }
-            ("__aliases__", _) | ("->", _) | ("when", _) | ("::", _) | ("<-", _) | ("\\\\", _) | ("|", _) => {
+            ("__aliases__", _)
+            | ("->", _)
+            | ("when", _)
+            | ("::", _)
+            | ("<-", _)
+            | ("\\\\", _)
+            | ("|", _) => {
                 return err(e, format!("misplaced operator {name}/{n}"));
             }
             _ => {}
@@ -309,7 +315,10 @@ impl Fc<'_, '_> {
                 let a = self.args_(args, vars)?;
                 return self.call_remote(m, f, a, tail);
             }
-            return err(e, format!("undefined function {name}/{n} (there is no such import)"));
+            return err(
+                e,
+                format!("undefined function {name}/{n} (there is no such import)"),
+            );
         }
         let module = super::expr::alias_text(self.m.name.as_str());
         err(
@@ -539,7 +548,12 @@ impl Fc<'_, '_> {
                     self.b.emit(Op::Jump(ok));
                     self.b.place(bad);
                     let mr = self.b.load(Term::Atom(module.clone()))?;
-                    self.call_remote("Elixir.Beamplay.Runtime", "badstruct", vec![mr, base], false)?;
+                    self.call_remote(
+                        "Elixir.Beamplay.Runtime",
+                        "badstruct",
+                        vec![mr, base],
+                        false,
+                    )?;
                     self.b.place(ok);
                     let pairs = self.pairs(&kw, vars)?;
                     let d = self.b.reg()?;
@@ -664,12 +678,15 @@ impl Fc<'_, '_> {
     fn attr_read(&mut self, e: &Ast, inner: &Ast, vars: &mut Vars, tail: bool) -> CResult<Reg> {
         let Ast::Var { name, .. } = inner else {
             if let Some((n, _)) = inner.local_name().zip(Some(())) {
-                return err(e, format!("module attribute @{n} in code block has no effect"));
+                return err(
+                    e,
+                    format!("module attribute @{n} in code block has no effect"),
+                );
             }
             return err(e, "invalid module attribute");
         };
         if self.m.console {
-            return err(e, format!("cannot invoke @/1 outside module"));
+            return err(e, "cannot invoke @/1 outside module".to_string());
         }
         match self.m.attrs.get(name).cloned() {
             Some(v) => self.gen(&v, vars, tail),
@@ -680,7 +697,14 @@ impl Fc<'_, '_> {
         }
     }
 
-    fn sigil(&mut self, e: &Ast, name: &str, body: &Ast, mods: &Ast, vars: &mut Vars) -> CResult<Reg> {
+    fn sigil(
+        &mut self,
+        e: &Ast,
+        name: &str,
+        body: &Ast,
+        mods: &Ast,
+        vars: &mut Vars,
+    ) -> CResult<Reg> {
         let text = match is_local(body, "<<>>") {
             Some([Ast::String(s)]) => s.clone(),
             Some([]) => String::new(),
@@ -694,7 +718,10 @@ impl Fc<'_, '_> {
             }
         };
         let modifier = match mods {
-            Ast::Charlist(c) => c.iter().filter_map(|c| char::from_u32(*c)).collect::<String>(),
+            Ast::Charlist(c) => c
+                .iter()
+                .filter_map(|c| char::from_u32(*c))
+                .collect::<String>(),
             _ => String::new(),
         };
         let t = match name {
@@ -709,7 +736,12 @@ impl Fc<'_, '_> {
                         .map(|w| Term::list(w.chars().map(|c| Term::Int(c as i64))))
                         .collect(),
                     "s" | "" => words.iter().map(|w| Term::string(w)).collect(),
-                    other => return err(e, format!("modifier must be one of: s, a, c (got: {other})")),
+                    other => {
+                        return err(
+                            e,
+                            format!("modifier must be one of: s, a, c (got: {other})"),
+                        )
+                    }
                 };
                 Term::list(items)
             }

@@ -6,10 +6,14 @@
 pub fn kernel_import(name: &str, arity: usize) -> Option<(&'static str, &'static str)> {
     let erl = |f: &'static str| Some(("erlang", f));
     match (name, arity) {
-        ("hd" | "tl" | "length" | "abs" | "trunc" | "round" | "ceil" | "floor" | "byte_size" | "bit_size"
-        | "tuple_size" | "map_size" | "is_atom" | "is_binary" | "is_bitstring" | "is_boolean"
-        | "is_float" | "is_function" | "is_integer" | "is_list" | "is_map" | "is_number" | "is_pid"
-        | "is_reference" | "is_tuple" | "self" | "make_ref" | "throw" | "node", _) => {
+        (
+            "hd" | "tl" | "length" | "abs" | "trunc" | "round" | "ceil" | "floor" | "byte_size"
+            | "bit_size" | "tuple_size" | "map_size" | "is_atom" | "is_binary" | "is_bitstring"
+            | "is_boolean" | "is_float" | "is_function" | "is_integer" | "is_list" | "is_map"
+            | "is_number" | "is_pid" | "is_reference" | "is_tuple" | "self" | "make_ref" | "throw"
+            | "node",
+            _,
+        ) => {
             let f: &'static str = match name {
                 "hd" => "hd",
                 "tl" => "tl",
@@ -66,8 +70,8 @@ pub fn kernel_import(name: &str, arity: usize) -> Option<(&'static str, &'static
         ("apply", 2 | 3) => erl("apply"),
         ("binding", 0) => None,
         (
-            "inspect" | "to_string" | "to_charlist" | "then" | "tap" | "struct" | "struct!" | "get_in"
-            | "put_in" | "update_in" | "is_nil" | "is_struct" | "is_exception" | "elem",
+            "inspect" | "to_string" | "to_charlist" | "then" | "tap" | "struct" | "struct!"
+            | "get_in" | "put_in" | "update_in" | "is_nil" | "is_struct" | "is_exception" | "elem",
             _,
         ) => {
             let ok = matches!(
@@ -125,10 +129,35 @@ pub fn iex_helper(name: &str, arity: usize) -> Option<(&'static str, &'static st
 pub fn guard_bif(name: &str, arity: usize) -> bool {
     matches!(
         (name, arity),
-        ("hd" | "tl" | "length" | "abs" | "trunc" | "round" | "ceil" | "floor" | "byte_size"
-            | "bit_size" | "tuple_size" | "map_size" | "is_atom" | "is_binary" | "is_bitstring"
-            | "is_boolean" | "is_float" | "is_function" | "is_integer" | "is_list" | "is_map"
-            | "is_number" | "is_pid" | "is_reference" | "is_tuple" | "self" | "node" | "is_nil", _)
-            | ("div" | "rem" | "max" | "min" | "is_map_key" | "elem" | "is_function", 2)
+        (
+            "hd" | "tl"
+                | "length"
+                | "abs"
+                | "trunc"
+                | "round"
+                | "ceil"
+                | "floor"
+                | "byte_size"
+                | "bit_size"
+                | "tuple_size"
+                | "map_size"
+                | "is_atom"
+                | "is_binary"
+                | "is_bitstring"
+                | "is_boolean"
+                | "is_float"
+                | "is_function"
+                | "is_integer"
+                | "is_list"
+                | "is_map"
+                | "is_number"
+                | "is_pid"
+                | "is_reference"
+                | "is_tuple"
+                | "self"
+                | "node"
+                | "is_nil",
+            _
+        ) | ("div" | "rem" | "max" | "min" | "is_map_key" | "elem", 2)
     )
 }

@@ -45,7 +45,10 @@ pub fn compile_line(env: &mut CompileEnv<'_>, ast: &Ast, bindings: &[String]) ->
             .collect();
         bound.sort();
         let t = fc.b.reg()?;
-        fc.b.emit(Op::Tuple(bound.iter().map(|(_, r)| *r).collect::<Vec<_>>().into(), t));
+        fc.b.emit(Op::Tuple(
+            bound.iter().map(|(_, r)| *r).collect::<Vec<_>>().into(),
+            t,
+        ));
         let ok = fc.atom_t("ok");
         let okr = fc.b.load(ok)?;
         let res = fc.b.reg()?;
@@ -59,7 +62,12 @@ pub fn compile_line(env: &mut CompileEnv<'_>, ast: &Ast, bindings: &[String]) ->
         fc.b.emit(Op::Tuple(vec![err_r, banner].into(), res));
         fc.b.emit(Op::Return(res));
         let fname = fc.atom("expr");
-        let code = fc.b.finish(fname, bindings.len() as u32, 0, Rc::from(":erl_eval.expr/6"));
+        let code = fc.b.finish(
+            fname,
+            bindings.len() as u32,
+            0,
+            Rc::from(":erl_eval.expr/6"),
+        );
         (code, bound.into_iter().map(|(n, _)| n).collect::<Vec<_>>())
     };
     let fun = Rc::new(code);
@@ -280,7 +288,9 @@ pub fn compile_module(
     let name = env.atom(full);
     let mut m = ModState::new(name.clone(), false);
     m.aliases = aliases.clone();
-    let body = block_kw(body_kw, "do").cloned().unwrap_or(Ast::List(Vec::new()));
+    let body = block_kw(body_kw, "do")
+        .cloned()
+        .unwrap_or(Ast::List(Vec::new()));
     let stmts: Vec<Ast> = match is_local(&body, "__block__") {
         Some(items) => items.to_vec(),
         None => vec![body.clone()],
@@ -303,7 +313,10 @@ pub fn compile_module(
         match (kind.as_str(), args.len()) {
             ("def" | "defp", 1 | 2) => {
                 let c = def_clause(kind, args, &m.attrs)?;
-                body_value = Term::tuple(vec![Term::Atom(env.atom(&c.name)), Term::Int(c.args.len() as i64)]);
+                body_value = Term::tuple(vec![
+                    Term::Atom(env.atom(&c.name)),
+                    Term::Int(c.args.len() as i64),
+                ]);
                 defs.push(c);
             }
             ("@", 1) => match &args[0] {
@@ -334,18 +347,29 @@ pub fn compile_module(
                 }
             }
             ("use", 1 | 2) => {
-                if matches!(&args[0], Ast::Alias { parts, .. } if parts.len() == 1 && parts[0] == "GenServer") {
+                if matches!(&args[0], Ast::Alias { parts, .. } if parts.len() == 1 && parts[0] == "GenServer")
+                {
                     uses_gen_server = true;
                 } else {
-                    return err(st, format!("use {} is not supported in this playground (only use GenServer)", match &args[0] {
-                        Ast::Alias { parts, .. } => parts.join("."),
-                        _ => "this module".into(),
-                    }));
+                    return err(
+                        st,
+                        format!(
+                            "use {} is not supported in this playground (only use GenServer)",
+                            match &args[0] {
+                                Ast::Alias { parts, .. } => parts.join("."),
+                                _ => "this module".into(),
+                            }
+                        ),
+                    );
                 }
             }
             ("defmodule", 2) => nested.push((args[0].clone(), args[1].clone(), line_of(st))),
             ("import" | "require", _) => {}
-            ("defmacro" | "defmacrop" | "defprotocol" | "defimpl" | "defdelegate" | "defguard" | "defguardp", _) => {
+            (
+                "defmacro" | "defmacrop" | "defprotocol" | "defimpl" | "defdelegate" | "defguard"
+                | "defguardp",
+                _,
+            ) => {
                 return err(st, format!("{kind} is not supported in this playground"));
             }
             _ => {}
@@ -427,10 +451,16 @@ pub fn compile_module(
     let alias = alias_text(full);
     // compile each def group
     for (gi, (fname, n, _)) in order.iter().enumerate() {
-        let group: Vec<&DefClause> = defs.iter().filter(|d| &d.name == fname && d.args.len() as u32 == *n && d.body.is_some()).collect();
+        let group: Vec<&DefClause> = defs
+            .iter()
+            .filter(|d| &d.name == fname && d.args.len() as u32 == *n && d.body.is_some())
+            .collect();
         let Some(first) = group.first() else {
             return Err(CompileError::new(
-                defs.iter().find(|d| &d.name == fname).map(|d| d.line).unwrap_or(module_line),
+                defs.iter()
+                    .find(|d| &d.name == fname)
+                    .map(|d| d.line)
+                    .unwrap_or(module_line),
                 format!("implementation not provided for predefined def {fname}/{n}"),
             ));
         };
@@ -444,7 +474,7 @@ pub fn compile_module(
         };
         let code = {
             let mut fc = Fc::new(env, &mut m, *n, line);
-            let stripped: Vec<(Vec<Ast>, Option<Ast>, Ast, u32)> = group
+            let stripped: Vec<(Vec<Ast>, Option<Ast>, Ast)> = group
                 .iter()
                 .map(|d| {
                     let pats = d
@@ -455,16 +485,19 @@ pub fn compile_module(
                             _ => a.clone(),
                         })
                         .collect();
-                    (pats, d.guard.clone(), d.body.clone().unwrap_or(Ast::Atom("nil".into())), d.line)
+                    (
+                        pats,
+                        d.guard.clone(),
+                        d.body.clone().unwrap_or(Ast::Atom("nil".into())),
+                    )
                 })
                 .collect();
             let cls: Vec<Clause<'_>> = stripped
                 .iter()
-                .map(|(p, g, b, l)| Clause {
+                .map(|(p, g, b)| Clause {
                     pats: p.iter().collect(),
                     guard: g.as_ref(),
                     body: b,
-                    line: *l,
                 })
                 .collect();
             let params: Vec<Reg> = (0..*n).map(|r| r as Reg).collect();
@@ -477,8 +510,16 @@ pub fn compile_module(
     }
     // default-argument wrappers: f/k fills the last defaults of f/n
     for (wi, (fname, k, n, _)) in wrappers.iter().enumerate() {
-        let ds = defaults.get(&(fname.clone(), *n)).cloned().unwrap_or_default();
-        let default_positions: Vec<usize> = ds.iter().enumerate().filter(|(_, d)| d.is_some()).map(|(i, _)| i).collect();
+        let ds = defaults
+            .get(&(fname.clone(), *n))
+            .cloned()
+            .unwrap_or_default();
+        let default_positions: Vec<usize> = ds
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.is_some())
+            .map(|(i, _)| i)
+            .collect();
         let used = (*n - *k) as usize;
         let use_default: Vec<usize> = default_positions[default_positions.len() - used..].to_vec();
         let target = m.locals.get(&(fname.clone(), *n)).copied().unwrap_or(0);
@@ -488,9 +529,9 @@ pub fn compile_module(
             let mut next_param = 0u16;
             let mut argv = Vec::new();
             let mut vars = Vars::default();
-            for i in 0..*n as usize {
+            for (i, default) in ds.iter().enumerate().take(*n as usize) {
                 if use_default.contains(&i) {
-                    let d = ds[i].clone().unwrap_or(Ast::Atom("nil".into()));
+                    let d = default.clone().unwrap_or(Ast::Atom("nil".into()));
                     argv.push(fc.gen(&d, &mut vars, false)?);
                 } else {
                     argv.push(next_param);
@@ -567,11 +608,13 @@ fn expand(aliases: &HashMap<String, String>, parts: &[String]) -> String {
     let Some(first) = parts.first() else {
         return "Elixir".into();
     };
-    let mut s = aliases.get(first).cloned().unwrap_or_else(|| format!("Elixir.{first}"));
+    let mut s = aliases
+        .get(first)
+        .cloned()
+        .unwrap_or_else(|| format!("Elixir.{first}"));
     for p in &parts[1..] {
         s.push('.');
         s.push_str(p);
     }
     s
 }
-

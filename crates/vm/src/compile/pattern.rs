@@ -10,7 +10,13 @@ use super::CResult;
 use crate::code::{Label, Op, Reg, TypeTest};
 
 impl Fc<'_, '_> {
-    pub(super) fn match_pattern(&mut self, p: &Ast, subj: Reg, vars: &mut Vars, fail: Label) -> CResult<()> {
+    pub(super) fn match_pattern(
+        &mut self,
+        p: &Ast,
+        subj: Reg,
+        vars: &mut Vars,
+        fail: Label,
+    ) -> CResult<()> {
         let mut seen = BTreeSet::new();
         self.pattern(p, subj, vars, &mut seen, fail)
     }
@@ -23,7 +29,11 @@ impl Fc<'_, '_> {
             Ast::Atom(a) => self.atom_t_(a),
             Ast::String(s) => Term::string(s),
             Ast::Charlist(c) => Term::list(c.iter().map(|c| Term::Int(i64::from(*c)))),
-            Ast::Call { head: Head::Local(n), args, .. } if n == "-" && args.len() == 1 => match &args[0] {
+            Ast::Call {
+                head: Head::Local(n),
+                args,
+                ..
+            } if n == "-" && args.len() == 1 => match &args[0] {
                 Ast::Int(i) => Term::Int(-i),
                 Ast::Float(f) => Term::Float(-f),
                 _ => return None,
@@ -51,7 +61,10 @@ impl Fc<'_, '_> {
                     return Ok(());
                 }
                 if name == "__MODULE__" {
-                    return Err(super::CompileError::new(meta.line, format!("invalid pattern in match, {name} is not allowed")));
+                    return Err(super::CompileError::new(
+                        meta.line,
+                        format!("invalid pattern in match, {name} is not allowed"),
+                    ));
                 }
                 if seen.contains(name) {
                     if let Some(r) = vars.0.get(name).copied() {
@@ -69,7 +82,9 @@ impl Fc<'_, '_> {
                 self.b.emit(Op::IsEqConst(subj, k, fail));
                 Ok(())
             }
-            Ast::Pair(a, b) => self.tuple_pattern(&[(**a).clone(), (**b).clone()], subj, vars, seen, fail),
+            Ast::Pair(a, b) => {
+                self.tuple_pattern(&[(**a).clone(), (**b).clone()], subj, vars, seen, fail)
+            }
             Ast::List(items) => self.list_pattern(items, subj, vars, seen, fail),
             Ast::Call {
                 head: Head::Local(n),
@@ -83,7 +98,10 @@ impl Fc<'_, '_> {
                             self.b.emit(Op::IsEq(r, subj, fail));
                             Ok(())
                         }
-                        None => Err(super::CompileError::new(meta.line, format!("undefined variable ^{name}"))),
+                        None => Err(super::CompileError::new(
+                            meta.line,
+                            format!("undefined variable ^{name}"),
+                        )),
                     },
                     other => err(other, "invalid argument for unary operator ^"),
                 },
@@ -106,14 +124,29 @@ impl Fc<'_, '_> {
                 ("<<>>", _) => self.binary_pattern(args, subj, vars, seen, fail),
                 ("<>", 2) => {
                     let Ast::String(prefix) = &args[0] else {
-                        return err(p, "the left argument of <> in a pattern must be a literal string");
+                        return err(
+                            p,
+                            "the left argument of <> in a pattern must be a literal string",
+                        );
                     };
                     let pk = self.b.reg()?;
                     let rest = self.b.reg()?;
                     let len = self.b.load(Term::Int(prefix.len() as i64))?;
                     let segs = vec![
-                        crate::code::BinSeg { value: pk, kind: crate::code::SegKind::Binary, size: Some(len), little: false, signed: false },
-                        crate::code::BinSeg { value: rest, kind: crate::code::SegKind::Binary, size: None, little: false, signed: false },
+                        crate::code::BinSeg {
+                            value: pk,
+                            kind: crate::code::SegKind::Binary,
+                            size: Some(len),
+                            little: false,
+                            signed: false,
+                        },
+                        crate::code::BinSeg {
+                            value: rest,
+                            kind: crate::code::SegKind::Binary,
+                            size: None,
+                            little: false,
+                            signed: false,
+                        },
                     ];
                     self.b.emit(Op::BinMatch(subj, segs.into(), fail));
                     let k = self.b.konst(Term::string(prefix));
@@ -130,14 +163,30 @@ impl Fc<'_, '_> {
                     self.b.emit(Op::IsEq(v, subj, fail));
                     Ok(())
                 }
-                _ => err(p, format!("cannot invoke remote function in match, {n}/{} is not allowed in a match", args.len()).replace("remote function in match, ", "").replace("cannot invoke ", "cannot invoke local ").replace("is not allowed in a match", "inside match")),
+                _ => err(
+                    p,
+                    format!(
+                        "cannot invoke remote function in match, {n}/{} is not allowed in a match",
+                        args.len()
+                    )
+                    .replace("remote function in match, ", "")
+                    .replace("cannot invoke ", "cannot invoke local ")
+                    .replace("is not allowed in a match", "inside match"),
+                ),
             },
             Ast::Call { .. } => err(p, "cannot invoke remote function inside a match"),
             _ => err(p, "invalid pattern"),
         }
     }
 
-    fn tuple_pattern(&mut self, items: &[Ast], subj: Reg, vars: &mut Vars, seen: &mut BTreeSet<String>, fail: Label) -> CResult<()> {
+    fn tuple_pattern(
+        &mut self,
+        items: &[Ast],
+        subj: Reg,
+        vars: &mut Vars,
+        seen: &mut BTreeSet<String>,
+        fail: Label,
+    ) -> CResult<()> {
         self.b.emit(Op::IsTupleOf(subj, items.len() as u32, fail));
         for (i, it) in items.iter().enumerate() {
             if matches!(it, Ast::Var { name, .. } if name.starts_with('_')) {
@@ -150,7 +199,14 @@ impl Fc<'_, '_> {
         Ok(())
     }
 
-    fn list_pattern(&mut self, items: &[Ast], subj: Reg, vars: &mut Vars, seen: &mut BTreeSet<String>, fail: Label) -> CResult<()> {
+    fn list_pattern(
+        &mut self,
+        items: &[Ast],
+        subj: Reg,
+        vars: &mut Vars,
+        seen: &mut BTreeSet<String>,
+        fail: Label,
+    ) -> CResult<()> {
         let (heads, tail): (Vec<&Ast>, Option<&Ast>) = match items.split_last() {
             Some((last, init)) => match is_local(last, "|") {
                 Some([h, t]) => {
@@ -219,7 +275,11 @@ impl Fc<'_, '_> {
             let kr = match self.literal(k) {
                 Some(t) => self.b.load(t)?,
                 None => match k {
-                    Ast::Call { head: Head::Local(n), args, .. } if n == "^" && args.len() == 1 => self.gen(&args[0], vars, false)?,
+                    Ast::Call {
+                        head: Head::Local(n),
+                        args,
+                        ..
+                    } if n == "^" && args.len() == 1 => self.gen(&args[0], vars, false)?,
                     Ast::Alias { .. } => {
                         let a = self.alias_atom(k)?;
                         self.b.load(Term::Atom(a))?
@@ -237,7 +297,14 @@ impl Fc<'_, '_> {
         Ok(())
     }
 
-    fn binary_pattern(&mut self, args: &[Ast], subj: Reg, vars: &mut Vars, seen: &mut BTreeSet<String>, fail: Label) -> CResult<()> {
+    fn binary_pattern(
+        &mut self,
+        args: &[Ast],
+        subj: Reg,
+        vars: &mut Vars,
+        seen: &mut BTreeSet<String>,
+        fail: Label,
+    ) -> CResult<()> {
         let mut segs = Vec::new();
         let mut after: Vec<(Reg, &Ast)> = Vec::new();
         for a in args {

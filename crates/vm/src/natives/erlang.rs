@@ -18,14 +18,24 @@ fn bool(c: &mut Ctx<'_>, b: bool) -> NResult {
 fn int_div(c: &mut Ctx<'_>, a: &Term, b: &Term, rem: bool) -> NResult {
     match (a, b) {
         (Term::Int(x), Term::Int(y)) if *y != 0 => {
-            let v = if rem { x.checked_rem(*y) } else { x.checked_div(*y) };
+            let v = if rem {
+                x.checked_rem(*y)
+            } else {
+                x.checked_div(*y)
+            };
             match v {
                 Some(v) => Ok(Term::Int(v)),
-                None => Ok(int_from_bigint(if rem { BigInt::zero() } else { -BigInt::from(*x) })),
+                None => Ok(int_from_bigint(if rem {
+                    BigInt::zero()
+                } else {
+                    -BigInt::from(*x)
+                })),
             }
         }
         _ => {
-            let (Some(x), Some(y)) = (Int::of(a), Int::of(b)) else { return Err(c.badarith()) };
+            let (Some(x), Some(y)) = (Int::of(a), Int::of(b)) else {
+                return Err(c.badarith());
+            };
             let (x, y) = (x.to_big(), y.to_big());
             if y.is_zero() {
                 return Err(c.badarith());
@@ -48,7 +58,9 @@ fn round_to_int(c: &mut Ctx<'_>, t: &Term, f: fn(f64) -> f64) -> NResult {
             let r = f(*x);
             match r.to_i64() {
                 Some(i) if r.abs() < 9.0e18 => Ok(Term::Int(i)),
-                _ => num_bigint::BigInt::try_from(r as i128).map(int_from_bigint).or_else(|_| Ok(int_from_bigint(BigInt::from(r as i128)))),
+                _ => <BigInt as num_traits::FromPrimitive>::from_f64(r)
+                    .map(int_from_bigint)
+                    .ok_or_else(|| c.badarg(&[(1, "not a number")])),
             }
         }
         _ => Err(c.badarg(&[(1, "not a number")])),
@@ -86,7 +98,11 @@ fn radix_arg(c: &mut Ctx<'_>, t: &Term) -> Result<u32, Raise> {
 
 fn element(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
     match (&a[0], &a[1]) {
-        (Term::Int(i), Term::Tuple(t)) => match usize::try_from(*i).ok().filter(|i| *i >= 1).and_then(|i| t.get(i - 1)) {
+        (Term::Int(i), Term::Tuple(t)) => match usize::try_from(*i)
+            .ok()
+            .filter(|i| *i >= 1)
+            .and_then(|i| t.get(i - 1))
+        {
             Some(v) => Ok(v.clone()),
             None => Err(c.badarg(&[(1, "out of range")])),
         },
@@ -99,7 +115,9 @@ fn element(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
 fn setelement(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
     match (&a[0], &a[1]) {
         (Term::Int(i), Term::Tuple(t)) => {
-            let idx = usize::try_from(*i).ok().filter(|i| *i >= 1 && *i <= t.len());
+            let idx = usize::try_from(*i)
+                .ok()
+                .filter(|i| *i >= 1 && *i <= t.len());
             match idx {
                 Some(i) => {
                     let mut v: Vec<Term> = t.to_vec();
@@ -115,7 +133,9 @@ fn setelement(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
 }
 
 fn append(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
-    let Some(left) = a[0].to_vec() else { return Err(c.badarg_plain()) };
+    let Some(left) = a[0].to_vec() else {
+        return Err(c.badarg_plain());
+    };
     Ok(Term::list_with_tail(left, a[1].clone()))
 }
 
@@ -183,7 +203,14 @@ fn to_atom(c: &mut Ctx<'_>, t: &Term, existing: bool, what: &'static str) -> NRe
         _ => None,
     };
     let Some(s) = s else {
-        return Err(c.badarg(&[(1, if what == "binary" { "not a binary" } else { "not a list of characters" })]));
+        return Err(c.badarg(&[(
+            1,
+            if what == "binary" {
+                "not a binary"
+            } else {
+                "not a list of characters"
+            },
+        )]));
     };
     if existing {
         return match c.atoms.existing(&s) {
@@ -220,7 +247,9 @@ fn math1(c: &mut Ctx<'_>, a: &[Term], f: fn(f64) -> f64) -> NResult {
 fn pow(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
     match (&a[0], &a[1]) {
         (b, Term::Int(e)) if b.is_integer() && *e >= 0 => {
-            let Some(base) = Int::of(b) else { return Err(c.badarith()) };
+            let Some(base) = Int::of(b) else {
+                return Err(c.badarith());
+            };
             let e = u32::try_from(*e).map_err(|_| Raise::error(c.known("system_limit")))?;
             let big = base.to_big();
             if big.bits().saturating_mul(u64::from(e)) > 8_000_000 {
@@ -248,7 +277,11 @@ pub(crate) fn to_string(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
         Term::Binary(_) => t.clone(),
         Term::Atom(x) if x.as_str() == "nil" => Term::string(""),
         Term::Atom(x) => Term::string(x.as_str()),
-        Term::Int(_) | Term::BigInt(_) => Term::string(&Int::of(t).map(|i| i.to_big().to_string()).unwrap_or_default()),
+        Term::Int(_) | Term::BigInt(_) => Term::string(
+            &Int::of(t)
+                .map(|i| i.to_big().to_string())
+                .unwrap_or_default(),
+        ),
         Term::Float(f) => Term::string(&beamplay_term::float_to_string(*f)),
         Term::Nil | Term::Cons(_) => {
             let mut out = Vec::new();
@@ -291,11 +324,22 @@ fn chardata_bytes(t: &Term, out: &mut Vec<u8>) -> bool {
 /// `Protocol.UndefinedError` for `protocol` and `value`.
 pub(crate) fn protocol_undefined(c: &mut Ctx<'_>, protocol: &str, value: &Term) -> Raise {
     let mut m = std::collections::BTreeMap::new();
-    m.insert(c.known("__struct__"), c.atom_term("Elixir.Protocol.UndefinedError").unwrap_or(Term::Nil));
+    m.insert(
+        c.known("__struct__"),
+        c.atom_term("Elixir.Protocol.UndefinedError")
+            .unwrap_or(Term::Nil),
+    );
     m.insert(c.known("__exception__"), c.known("true"));
-    m.insert(c.atom_term("protocol").unwrap_or(Term::Nil), c.atom_term(&format!("Elixir.{protocol}")).unwrap_or(Term::Nil));
+    m.insert(
+        c.atom_term("protocol").unwrap_or(Term::Nil),
+        c.atom_term(&format!("Elixir.{protocol}"))
+            .unwrap_or(Term::Nil),
+    );
     m.insert(c.atom_term("value").unwrap_or(Term::Nil), value.clone());
-    m.insert(c.atom_term("description").unwrap_or(Term::Nil), Term::string(""));
+    m.insert(
+        c.atom_term("description").unwrap_or(Term::Nil),
+        Term::string(""),
+    );
     Raise::error(Term::map(m))
 }
 
@@ -318,50 +362,106 @@ fn phash2(t: &Term, range: u64) -> u64 {
 
 pub fn register(t: &mut NativeTable) {
     // arithmetic and comparison as functions (captures, guards, apply)
-    t.add("erlang", "+", 2, |c, a| arith(c, ArithOp::Add, &a[0], &a[1]));
-    t.add("erlang", "-", 2, |c, a| arith(c, ArithOp::Sub, &a[0], &a[1]));
-    t.add("erlang", "*", 2, |c, a| arith(c, ArithOp::Mul, &a[0], &a[1]));
-    t.add("erlang", "/", 2, |c, a| arith(c, ArithOp::Div, &a[0], &a[1]));
+    t.add("erlang", "+", 2, |c, a| {
+        arith(c, ArithOp::Add, &a[0], &a[1])
+    });
+    t.add("erlang", "-", 2, |c, a| {
+        arith(c, ArithOp::Sub, &a[0], &a[1])
+    });
+    t.add("erlang", "*", 2, |c, a| {
+        arith(c, ArithOp::Mul, &a[0], &a[1])
+    });
+    t.add("erlang", "/", 2, |c, a| {
+        arith(c, ArithOp::Div, &a[0], &a[1])
+    });
     t.add("erlang", "-", 1, |c, a| match &a[0] {
-        Term::Int(i) => Ok(i.checked_neg().map(Term::Int).unwrap_or_else(|| int_from_bigint(-BigInt::from(*i)))),
+        Term::Int(i) => Ok(i
+            .checked_neg()
+            .map(Term::Int)
+            .unwrap_or_else(|| int_from_bigint(-BigInt::from(*i)))),
         Term::BigInt(b) => Ok(int_from_bigint(-(**b).clone())),
         Term::Float(f) => Ok(Term::Float(-f)),
         _ => Err(c.badarith()),
     });
-    t.add("erlang", "+", 1, |c, a| if a[0].is_number() { Ok(a[0].clone()) } else { Err(c.badarith()) });
+    t.add("erlang", "+", 1, |c, a| {
+        if a[0].is_number() {
+            Ok(a[0].clone())
+        } else {
+            Err(c.badarith())
+        }
+    });
     t.add("erlang", "div", 2, |c, a| int_div(c, &a[0], &a[1], false));
     t.add("erlang", "rem", 2, |c, a| int_div(c, &a[0], &a[1], true));
-    t.add("erlang", "==", 2, |c, a| bool(c, compare(&a[0], &a[1]).is_eq()));
-    t.add("erlang", "/=", 2, |c, a| bool(c, !compare(&a[0], &a[1]).is_eq()));
+    t.add("erlang", "==", 2, |c, a| {
+        bool(c, compare(&a[0], &a[1]).is_eq())
+    });
+    t.add("erlang", "/=", 2, |c, a| {
+        bool(c, !compare(&a[0], &a[1]).is_eq())
+    });
     t.add("erlang", "=:=", 2, |c, a| bool(c, a[0] == a[1]));
     t.add("erlang", "=/=", 2, |c, a| bool(c, a[0] != a[1]));
-    t.add("erlang", "<", 2, |c, a| bool(c, compare(&a[0], &a[1]).is_lt()));
-    t.add("erlang", ">", 2, |c, a| bool(c, compare(&a[0], &a[1]).is_gt()));
-    t.add("erlang", "=<", 2, |c, a| bool(c, compare(&a[0], &a[1]).is_le()));
-    t.add("erlang", ">=", 2, |c, a| bool(c, compare(&a[0], &a[1]).is_ge()));
+    t.add("erlang", "<", 2, |c, a| {
+        bool(c, compare(&a[0], &a[1]).is_lt())
+    });
+    t.add("erlang", ">", 2, |c, a| {
+        bool(c, compare(&a[0], &a[1]).is_gt())
+    });
+    t.add("erlang", "=<", 2, |c, a| {
+        bool(c, compare(&a[0], &a[1]).is_le())
+    });
+    t.add("erlang", ">=", 2, |c, a| {
+        bool(c, compare(&a[0], &a[1]).is_ge())
+    });
     t.add("erlang", "not", 1, |c, a| match &a[0] {
         Term::Atom(x) if x.as_str() == "true" => Ok(c.bool(false)),
         Term::Atom(x) if x.as_str() == "false" => Ok(c.bool(true)),
         _ => Err(c.badarg(&[(1, "not a boolean")])),
     });
     t.add("erlang", "abs", 1, |c, a| match &a[0] {
-        Term::Int(i) => Ok(i.checked_abs().map(Term::Int).unwrap_or_else(|| int_from_bigint(BigInt::from(*i).abs()))),
+        Term::Int(i) => Ok(i
+            .checked_abs()
+            .map(Term::Int)
+            .unwrap_or_else(|| int_from_bigint(BigInt::from(*i).abs()))),
         Term::BigInt(b) => Ok(int_from_bigint(b.abs())),
         Term::Float(f) => Ok(Term::Float(f.abs())),
         _ => Err(c.badarg(&[(1, "not a number")])),
     });
-    t.add("erlang", "trunc", 1, |c, a| round_to_int(c, &a[0], f64::trunc));
-    t.add("erlang", "round", 1, |c, a| round_to_int(c, &a[0], f64::round));
-    t.add("erlang", "ceil", 1, |c, a| round_to_int(c, &a[0], f64::ceil));
-    t.add("erlang", "floor", 1, |c, a| round_to_int(c, &a[0], f64::floor));
+    t.add("erlang", "trunc", 1, |c, a| {
+        round_to_int(c, &a[0], f64::trunc)
+    });
+    t.add("erlang", "round", 1, |c, a| {
+        round_to_int(c, &a[0], f64::round)
+    });
+    t.add("erlang", "ceil", 1, |c, a| {
+        round_to_int(c, &a[0], f64::ceil)
+    });
+    t.add("erlang", "floor", 1, |c, a| {
+        round_to_int(c, &a[0], f64::floor)
+    });
     t.add("erlang", "float", 1, float_of);
-    t.add("erlang", "max", 2, |_, a| Ok(if compare(&a[0], &a[1]).is_lt() { a[1].clone() } else { a[0].clone() }));
-    t.add("erlang", "min", 2, |_, a| Ok(if compare(&a[1], &a[0]).is_lt() { a[1].clone() } else { a[0].clone() }));
+    t.add("erlang", "max", 2, |_, a| {
+        Ok(if compare(&a[0], &a[1]).is_lt() {
+            a[1].clone()
+        } else {
+            a[0].clone()
+        })
+    });
+    t.add("erlang", "min", 2, |_, a| {
+        Ok(if compare(&a[1], &a[0]).is_lt() {
+            a[1].clone()
+        } else {
+            a[0].clone()
+        })
+    });
     t.add("erlang", "band", 2, |c, a| bitop(c, a, |x, y| x & y));
     t.add("erlang", "bor", 2, |c, a| bitop(c, a, |x, y| x | y));
     t.add("erlang", "bxor", 2, |c, a| bitop(c, a, |x, y| x ^ y));
     t.add("erlang", "bsl", 2, |c, a| match (Int::of(&a[0]), &a[1]) {
-        (Some(x), Term::Int(n)) if *n < 1_000_000 => Ok(int_from_bigint(if *n >= 0 { x.to_big() << (*n as usize) } else { x.to_big() >> ((-n) as usize) })),
+        (Some(x), Term::Int(n)) if *n < 1_000_000 => Ok(int_from_bigint(if *n >= 0 {
+            x.to_big() << (*n as usize)
+        } else {
+            x.to_big() >> ((-n) as usize)
+        })),
         _ => Err(c.badarith()),
     });
     t.add("erlang", "bsr", 2, |c, a| match (Int::of(&a[0]), &a[1]) {
@@ -369,12 +469,24 @@ pub fn register(t: &mut NativeTable) {
         _ => Err(c.badarith()),
     });
     // type tests
-    t.add("erlang", "is_atom", 1, |c, a| bool(c, matches!(a[0], Term::Atom(_))));
-    t.add("erlang", "is_binary", 1, |c, a| bool(c, matches!(&a[0], Term::Binary(b) if b.is_binary())));
-    t.add("erlang", "is_bitstring", 1, |c, a| bool(c, matches!(a[0], Term::Binary(_))));
-    t.add("erlang", "is_boolean", 1, |c, a| bool(c, a[0].is_atom("true") || a[0].is_atom("false")));
-    t.add("erlang", "is_float", 1, |c, a| bool(c, matches!(a[0], Term::Float(_))));
-    t.add("erlang", "is_function", 1, |c, a| bool(c, matches!(a[0], Term::Fun(_))));
+    t.add("erlang", "is_atom", 1, |c, a| {
+        bool(c, matches!(a[0], Term::Atom(_)))
+    });
+    t.add("erlang", "is_binary", 1, |c, a| {
+        bool(c, matches!(&a[0], Term::Binary(b) if b.is_binary()))
+    });
+    t.add("erlang", "is_bitstring", 1, |c, a| {
+        bool(c, matches!(a[0], Term::Binary(_)))
+    });
+    t.add("erlang", "is_boolean", 1, |c, a| {
+        bool(c, a[0].is_atom("true") || a[0].is_atom("false"))
+    });
+    t.add("erlang", "is_float", 1, |c, a| {
+        bool(c, matches!(a[0], Term::Float(_)))
+    });
+    t.add("erlang", "is_function", 1, |c, a| {
+        bool(c, matches!(a[0], Term::Fun(_)))
+    });
     t.add("erlang", "is_function", 2, |c, a| {
         let arity = match &a[0] {
             Term::Fun(f) => Some(match &**f {
@@ -383,19 +495,30 @@ pub fn register(t: &mut NativeTable) {
             }),
             _ => None,
         };
-        bool(c, arity.is_some() && matches!(&a[1], Term::Int(n) if Some(*n as u32) == arity))
+        bool(
+            c,
+            arity.is_some() && matches!(&a[1], Term::Int(n) if Some(*n as u32) == arity),
+        )
     });
     t.add("erlang", "is_integer", 1, |c, a| bool(c, a[0].is_integer()));
     t.add("erlang", "is_list", 1, |c, a| bool(c, a[0].is_list()));
-    t.add("erlang", "is_map", 1, |c, a| bool(c, matches!(a[0], Term::Map(_))));
+    t.add("erlang", "is_map", 1, |c, a| {
+        bool(c, matches!(a[0], Term::Map(_)))
+    });
     t.add("erlang", "is_map_key", 2, |c, a| match &a[1] {
         Term::Map(m) => bool(c, m.entries.contains_key(&a[0])),
         _ => Err(c.error_tuple("badmap", a[1].clone())),
     });
     t.add("erlang", "is_number", 1, |c, a| bool(c, a[0].is_number()));
-    t.add("erlang", "is_pid", 1, |c, a| bool(c, matches!(a[0], Term::Pid(_))));
-    t.add("erlang", "is_reference", 1, |c, a| bool(c, matches!(a[0], Term::Ref(_))));
-    t.add("erlang", "is_tuple", 1, |c, a| bool(c, matches!(a[0], Term::Tuple(_))));
+    t.add("erlang", "is_pid", 1, |c, a| {
+        bool(c, matches!(a[0], Term::Pid(_)))
+    });
+    t.add("erlang", "is_reference", 1, |c, a| {
+        bool(c, matches!(a[0], Term::Ref(_)))
+    });
+    t.add("erlang", "is_tuple", 1, |c, a| {
+        bool(c, matches!(a[0], Term::Tuple(_)))
+    });
     // data
     t.add("erlang", "length", 1, |c, a| match a[0].list_len() {
         Some(n) => Ok(Term::Int(n as i64)),
@@ -431,7 +554,9 @@ pub fn register(t: &mut NativeTable) {
         Term::Tuple(t) => Ok(Term::list(t.iter().cloned())),
         _ => Err(c.badarg(&[(1, "not a tuple")])),
     });
-    t.add("erlang", "list_to_tuple", 1, |c, a| list_arg(c, &a[0], 1).map(Term::tuple));
+    t.add("erlang", "list_to_tuple", 1, |c, a| {
+        list_arg(c, &a[0], 1).map(Term::tuple)
+    });
     t.add("erlang", "append_element", 2, |c, a| match &a[0] {
         Term::Tuple(t) => {
             let mut v = t.to_vec();
@@ -446,28 +571,52 @@ pub fn register(t: &mut NativeTable) {
     });
     t.add("erlang", "++", 2, append);
     t.add("erlang", "--", 2, subtract);
-    t.add("erlang", "atom_to_binary", 1, |c, a| atom_to_text(c, &a[0]).map(|s| Term::string(&s)));
-    t.add("erlang", "atom_to_binary", 2, |c, a| atom_to_text(c, &a[0]).map(|s| Term::string(&s)));
-    t.add("erlang", "atom_to_list", 1, |c, a| atom_to_text(c, &a[0]).map(|s| charlist(&s)));
-    t.add("erlang", "binary_to_atom", 1, |c, a| to_atom(c, &a[0], false, "binary"));
-    t.add("erlang", "binary_to_atom", 2, |c, a| to_atom(c, &a[0], false, "binary"));
-    t.add("erlang", "binary_to_existing_atom", 1, |c, a| to_atom(c, &a[0], true, "binary"));
-    t.add("erlang", "binary_to_existing_atom", 2, |c, a| to_atom(c, &a[0], true, "binary"));
-    t.add("erlang", "list_to_atom", 1, |c, a| to_atom(c, &a[0], false, "list"));
-    t.add("erlang", "list_to_existing_atom", 1, |c, a| to_atom(c, &a[0], true, "list"));
-    t.add("erlang", "integer_to_binary", 1, |c, a| int_to_text(c, &a[0], 10).map(|s| Term::string(&s)));
+    t.add("erlang", "atom_to_binary", 1, |c, a| {
+        atom_to_text(c, &a[0]).map(|s| Term::string(&s))
+    });
+    t.add("erlang", "atom_to_binary", 2, |c, a| {
+        atom_to_text(c, &a[0]).map(|s| Term::string(&s))
+    });
+    t.add("erlang", "atom_to_list", 1, |c, a| {
+        atom_to_text(c, &a[0]).map(|s| charlist(&s))
+    });
+    t.add("erlang", "binary_to_atom", 1, |c, a| {
+        to_atom(c, &a[0], false, "binary")
+    });
+    t.add("erlang", "binary_to_atom", 2, |c, a| {
+        to_atom(c, &a[0], false, "binary")
+    });
+    t.add("erlang", "binary_to_existing_atom", 1, |c, a| {
+        to_atom(c, &a[0], true, "binary")
+    });
+    t.add("erlang", "binary_to_existing_atom", 2, |c, a| {
+        to_atom(c, &a[0], true, "binary")
+    });
+    t.add("erlang", "list_to_atom", 1, |c, a| {
+        to_atom(c, &a[0], false, "list")
+    });
+    t.add("erlang", "list_to_existing_atom", 1, |c, a| {
+        to_atom(c, &a[0], true, "list")
+    });
+    t.add("erlang", "integer_to_binary", 1, |c, a| {
+        int_to_text(c, &a[0], 10).map(|s| Term::string(&s))
+    });
     t.add("erlang", "integer_to_binary", 2, |c, a| {
         let r = radix_arg(c, &a[1])?;
         int_to_text(c, &a[0], r).map(|s| Term::string(&s))
     });
-    t.add("erlang", "integer_to_list", 1, |c, a| int_to_text(c, &a[0], 10).map(|s| charlist(&s)));
+    t.add("erlang", "integer_to_list", 1, |c, a| {
+        int_to_text(c, &a[0], 10).map(|s| charlist(&s))
+    });
     t.add("erlang", "integer_to_list", 2, |c, a| {
         let r = radix_arg(c, &a[1])?;
         int_to_text(c, &a[0], r).map(|s| charlist(&s))
     });
-    t.add("erlang", "binary_to_integer", 1, |c, a| match a[0].as_str().and_then(|s| parse_int(s, 10)) {
-        Some(v) => Ok(v),
-        None => Err(c.badarg(&[(1, "not a textual representation of an integer")])),
+    t.add("erlang", "binary_to_integer", 1, |c, a| {
+        match a[0].as_str().and_then(|s| parse_int(s, 10)) {
+            Some(v) => Ok(v),
+            None => Err(c.badarg(&[(1, "not a textual representation of an integer")])),
+        }
     });
     t.add("erlang", "binary_to_integer", 2, |c, a| {
         let r = radix_arg(c, &a[1])?;
@@ -476,10 +625,15 @@ pub fn register(t: &mut NativeTable) {
             None => Err(c.badarg(&[(1, "not a textual representation of an integer")])),
         }
     });
-    t.add("erlang", "list_to_integer", 1, |c, a| match crate::console::chardata(&a[0]).and_then(|s| parse_int(&s, 10)) {
-        Some(v) if a[0].is_list() => Ok(v),
-        _ => Err(c.badarg(&[(1, "not a textual representation of an integer")])),
-    });
+    t.add(
+        "erlang",
+        "list_to_integer",
+        1,
+        |c, a| match crate::console::chardata(&a[0]).and_then(|s| parse_int(&s, 10)) {
+            Some(v) if a[0].is_list() => Ok(v),
+            _ => Err(c.badarg(&[(1, "not a textual representation of an integer")])),
+        },
+    );
     t.add("erlang", "list_to_integer", 2, |c, a| {
         let r = radix_arg(c, &a[1])?;
         match crate::console::chardata(&a[0]).and_then(|s| parse_int(&s, r)) {
@@ -491,14 +645,24 @@ pub fn register(t: &mut NativeTable) {
         Term::Float(f) => Ok(Term::string(&format!("{f:.20e}"))),
         _ => Err(c.badarg(&[(1, "not a float")])),
     });
-    t.add("erlang", "binary_to_float", 1, |c, a| match a[0].as_str().and_then(parse_float) {
-        Some(f) => Ok(Term::Float(f)),
-        None => Err(c.badarg(&[(1, "not a textual representation of a float")])),
+    t.add("erlang", "binary_to_float", 1, |c, a| {
+        match a[0].as_str().and_then(parse_float) {
+            Some(f) => Ok(Term::Float(f)),
+            None => Err(c.badarg(&[(1, "not a textual representation of a float")])),
+        }
     });
-    t.add("erlang", "list_to_float", 1, |c, a| match crate::console::chardata(&a[0]).as_deref().and_then(parse_float) {
-        Some(f) => Ok(Term::Float(f)),
-        None => Err(c.badarg(&[(1, "not a textual representation of a float")])),
-    });
+    t.add(
+        "erlang",
+        "list_to_float",
+        1,
+        |c, a| match crate::console::chardata(&a[0])
+            .as_deref()
+            .and_then(parse_float)
+        {
+            Some(f) => Ok(Term::Float(f)),
+            None => Err(c.badarg(&[(1, "not a textual representation of a float")])),
+        },
+    );
     t.add("erlang", "binary_to_list", 1, binary_to_list);
     t.add("erlang", "list_to_binary", 1, list_to_binary);
     t.add("erlang", "iolist_to_binary", 1, iolist_to_binary);
@@ -510,17 +674,23 @@ pub fn register(t: &mut NativeTable) {
             Err(c.badarg(&[(1, "not an iodata term")]))
         }
     });
-    t.add("erlang", "binary_part", 3, |c, a| match (&a[0], usize_arg(&a[1]), usize_arg(&a[2])) {
-        (Term::Binary(b), Some(from), Some(len)) => match b.sub(from, len) {
-            Some(s) => Ok(Term::Binary(Rc::new(s))),
-            None => Err(c.badarg(&[(2, "out of range")])),
-        },
-        _ => Err(c.badarg(&[(1, "not a binary")])),
+    t.add("erlang", "binary_part", 3, |c, a| {
+        match (&a[0], usize_arg(&a[1]), usize_arg(&a[2])) {
+            (Term::Binary(b), Some(from), Some(len)) => match b.sub(from, len) {
+                Some(s) => Ok(Term::Binary(Rc::new(s))),
+                None => Err(c.badarg(&[(2, "out of range")])),
+            },
+            _ => Err(c.badarg(&[(1, "not a binary")])),
+        }
     });
-    t.add("binary", "copy", 2, |c, a| match (a[0].as_bytes(), usize_arg(&a[1])) {
-        (Some(b), Some(n)) if b.len().saturating_mul(n) <= 64 * 1024 * 1024 => Ok(Term::binary(&b.repeat(n))),
-        (Some(_), Some(_)) => Err(Raise::error(c.known("system_limit"))),
-        _ => Err(c.badarg(&[(1, "not a binary")])),
+    t.add("binary", "copy", 2, |c, a| {
+        match (a[0].as_bytes(), usize_arg(&a[1])) {
+            (Some(b), Some(n)) if b.len().saturating_mul(n) <= 64 * 1024 * 1024 => {
+                Ok(Term::binary(&b.repeat(n)))
+            }
+            (Some(_), Some(_)) => Err(Raise::error(c.known("system_limit"))),
+            _ => Err(c.badarg(&[(1, "not a binary")])),
+        }
     });
     // errors
     t.add("erlang", "error", 1, |_, a| Err(Raise::error(a[0].clone())));
@@ -539,13 +709,27 @@ pub fn register(t: &mut NativeTable) {
         Err(r)
     });
     // time and identity
-    t.add("erlang", "monotonic_time", 0, |c, _| Ok(Term::Int(c.now_us as i64 * 1000)));
-    t.add("erlang", "monotonic_time", 1, |c, a| time_in(c, &a[0], c.now_us));
-    t.add("erlang", "system_time", 0, |c, _| Ok(Term::Int(c.now_us as i64 * 1000)));
-    t.add("erlang", "system_time", 1, |c, a| time_in(c, &a[0], c.now_us));
-    t.add("erlang", "unique_integer", 0, |c, _| Ok(Term::Int((c.rng.next_u64() >> 2) as i64)));
-    t.add("erlang", "unique_integer", 1, |c, _| Ok(Term::Int((c.rng.next_u64() >> 34) as i64 + 1)));
-    t.add("erlang", "phash2", 1, |_, a| Ok(Term::Int(phash2(&a[0], 1 << 27) as i64)));
+    t.add("erlang", "monotonic_time", 0, |c, _| {
+        Ok(Term::Int(c.now_us as i64 * 1000))
+    });
+    t.add("erlang", "monotonic_time", 1, |c, a| {
+        time_in(c, &a[0], c.now_us)
+    });
+    t.add("erlang", "system_time", 0, |c, _| {
+        Ok(Term::Int(c.now_us as i64 * 1000))
+    });
+    t.add("erlang", "system_time", 1, |c, a| {
+        time_in(c, &a[0], c.now_us)
+    });
+    t.add("erlang", "unique_integer", 0, |c, _| {
+        Ok(Term::Int((c.rng.next_u64() >> 2) as i64))
+    });
+    t.add("erlang", "unique_integer", 1, |c, _| {
+        Ok(Term::Int((c.rng.next_u64() >> 34) as i64 + 1))
+    });
+    t.add("erlang", "phash2", 1, |_, a| {
+        Ok(Term::Int(phash2(&a[0], 1 << 27) as i64))
+    });
     t.add("erlang", "phash2", 2, |c, a| match usize_arg(&a[1]) {
         Some(r) if r > 0 => Ok(Term::Int(phash2(&a[0], r as u64) as i64)),
         _ => Err(c.badarg(&[(2, "out of range")])),
@@ -560,7 +744,9 @@ pub fn register(t: &mut NativeTable) {
         }
         _ => Err(c.badarg(&[(1, "not a fun")])),
     });
-    t.add("Elixir.Beamplay.Runtime", "type_name", 1, |_, a| Ok(Term::string(a[0].type_name())));
+    t.add("Elixir.Beamplay.Runtime", "type_name", 1, |_, a| {
+        Ok(Term::string(a[0].type_name()))
+    });
     // Kernel functions implemented natively
     t.add("Elixir.Kernel", "to_string", 1, to_string);
     t.add("Elixir.Kernel", "**", 2, pow);
@@ -571,19 +757,31 @@ pub fn register(t: &mut NativeTable) {
     t.add("Elixir.IO", "chardata_to_string", 1, chardata_to_string);
     t.add("Elixir.IO", "iodata_to_binary", 1, iolist_to_binary);
     t.add("unicode", "characters_to_binary", 1, chardata_to_string);
-    t.add("unicode", "characters_to_list", 1, |c, a| match text_of(&a[0]) {
-        Some(s) => Ok(charlist(&s)),
-        None => Err(c.badarg(&[(1, "not valid chardata")])),
+    t.add("unicode", "characters_to_list", 1, |c, a| {
+        match text_of(&a[0]) {
+            Some(s) => Ok(charlist(&s)),
+            None => Err(c.badarg(&[(1, "not valid chardata")])),
+        }
     });
-    t.add("Elixir.Atom", "to_string", 1, |c, a| atom_to_text(c, &a[0]).map(|s| Term::string(&s)));
-    t.add("Elixir.Atom", "to_charlist", 1, |c, a| atom_to_text(c, &a[0]).map(|s| charlist(&s)));
-    t.add("rand", "uniform", 0, |c, _| Ok(Term::Float((c.rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64)));
+    t.add("Elixir.Atom", "to_string", 1, |c, a| {
+        atom_to_text(c, &a[0]).map(|s| Term::string(&s))
+    });
+    t.add("Elixir.Atom", "to_charlist", 1, |c, a| {
+        atom_to_text(c, &a[0]).map(|s| charlist(&s))
+    });
+    t.add("rand", "uniform", 0, |c, _| {
+        Ok(Term::Float(
+            (c.rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64,
+        ))
+    });
     t.add("rand", "uniform", 1, |c, a| match &a[0] {
         Term::Int(n) if *n >= 1 => Ok(Term::Int(c.rng.uniform(*n as u64) as i64)),
         _ => Err(c.function_clause("rand", "uniform", 1)),
     });
     // :math
-    t.add("math", "pi", 0, |_, _| Ok(Term::Float(std::f64::consts::PI)));
+    t.add("math", "pi", 0, |_, _| {
+        Ok(Term::Float(std::f64::consts::PI))
+    });
     t.add("math", "sqrt", 1, |c, a| math1(c, a, f64::sqrt));
     t.add("math", "exp", 1, |c, a| math1(c, a, f64::exp));
     t.add("math", "log", 1, |c, a| math1(c, a, f64::ln));
@@ -595,31 +793,47 @@ pub fn register(t: &mut NativeTable) {
     t.add("math", "atan", 1, |c, a| math1(c, a, f64::atan));
     t.add("math", "floor", 1, |c, a| math1(c, a, f64::floor));
     t.add("math", "ceil", 1, |c, a| math1(c, a, f64::ceil));
-    t.add("math", "pow", 2, |c, a| match (to_f64(&a[0]), to_f64(&a[1])) {
-        (Some(x), Some(y)) if x.powf(y).is_finite() => Ok(Term::Float(x.powf(y))),
-        _ => Err(c.badarith()),
+    t.add("math", "pow", 2, |c, a| {
+        match (to_f64(&a[0]), to_f64(&a[1])) {
+            (Some(x), Some(y)) if x.powf(y).is_finite() => Ok(Term::Float(x.powf(y))),
+            _ => Err(c.badarith()),
+        }
     });
-    t.add("math", "fmod", 2, |c, a| match (to_f64(&a[0]), to_f64(&a[1])) {
-        (Some(x), Some(y)) if y != 0.0 => Ok(Term::Float(x % y)),
-        _ => Err(c.badarith()),
+    t.add("math", "fmod", 2, |c, a| {
+        match (to_f64(&a[0]), to_f64(&a[1])) {
+            (Some(x), Some(y)) if y != 0.0 => Ok(Term::Float(x % y)),
+            _ => Err(c.badarith()),
+        }
     });
     t.add("Elixir.Integer", "mod", 2, |c, a| {
         let r = int_div(c, &a[0], &a[1], true)?;
         match (Int::of(&r), Int::of(&a[1])) {
             (Some(r), Some(d)) => {
                 let (r, d) = (r.to_big(), d.to_big());
-                Ok(int_from_bigint(if !r.is_zero() && (r.is_negative() != d.is_negative()) { r + d } else { r }))
+                Ok(int_from_bigint(
+                    if !r.is_zero() && (r.is_negative() != d.is_negative()) {
+                        r + d
+                    } else {
+                        r
+                    },
+                ))
             }
             _ => Err(c.badarith()),
         }
     });
-    t.add("Elixir.Integer", "floor_div", 2, |c, a| match (Int::of(&a[0]), Int::of(&a[1])) {
-        (Some(x), Some(y)) if !y.to_big().is_zero() => Ok(int_from_bigint(x.to_big().div_floor(&y.to_big()))),
-        _ => Err(c.badarith()),
+    t.add("Elixir.Integer", "floor_div", 2, |c, a| {
+        match (Int::of(&a[0]), Int::of(&a[1])) {
+            (Some(x), Some(y)) if !y.to_big().is_zero() => {
+                Ok(int_from_bigint(x.to_big().div_floor(&y.to_big())))
+            }
+            _ => Err(c.badarith()),
+        }
     });
-    t.add("Elixir.Integer", "gcd", 2, |c, a| match (Int::of(&a[0]), Int::of(&a[1])) {
-        (Some(x), Some(y)) => Ok(int_from_bigint(x.to_big().gcd(&y.to_big()))),
-        _ => Err(c.function_clause("Elixir.Integer", "gcd", 2)),
+    t.add("Elixir.Integer", "gcd", 2, |c, a| {
+        match (Int::of(&a[0]), Int::of(&a[1])) {
+            (Some(x), Some(y)) => Ok(int_from_bigint(x.to_big().gcd(&y.to_big()))),
+            _ => Err(c.function_clause("Elixir.Integer", "gcd", 2)),
+        }
     });
     t.add("Elixir.Integer", "pow", 2, pow);
 }

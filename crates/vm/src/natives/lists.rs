@@ -53,9 +53,12 @@ pub fn register(t: &mut NativeTable) {
     });
     t.add("lists", "reverse", 2, |c, a| {
         let v = list_arg(c, &a[0], 1)?;
-        Ok(v.into_iter().fold(a[1].clone(), |acc, x| Term::cons(x, acc)))
+        Ok(v.into_iter()
+            .fold(a[1].clone(), |acc, x| Term::cons(x, acc)))
     });
-    t.add("lists", "seq", 2, |c, a| seq(c, &a[0], &a[1], &Term::Int(1)));
+    t.add("lists", "seq", 2, |c, a| {
+        seq(c, &a[0], &a[1], &Term::Int(1))
+    });
     t.add("lists", "seq", 3, |c, a| seq(c, &a[0], &a[1], &a[2]));
     t.add("lists", "keyfind", 3, keyfind);
     t.add("lists", "keymember", 3, |c, a| {
@@ -67,7 +70,8 @@ pub fn register(t: &mut NativeTable) {
         let mut out = Vec::new();
         let mut done = false;
         for x in list_arg(c, &a[2], 3)? {
-            let hit = !done && matches!(&x, Term::Tuple(i) if i.get(n.wrapping_sub(1)) == Some(&a[0]));
+            let hit =
+                !done && matches!(&x, Term::Tuple(i) if i.get(n.wrapping_sub(1)) == Some(&a[0]));
             if hit {
                 done = true;
             } else {
@@ -79,7 +83,10 @@ pub fn register(t: &mut NativeTable) {
     t.add("lists", "keystore", 4, |c, a| {
         let n = usize_arg(&a[1]).unwrap_or(1);
         let mut out = list_arg(c, &a[2], 3)?;
-        match out.iter().position(|x| matches!(x, Term::Tuple(i) if i.get(n.wrapping_sub(1)) == Some(&a[0]))) {
+        match out
+            .iter()
+            .position(|x| matches!(x, Term::Tuple(i) if i.get(n.wrapping_sub(1)) == Some(&a[0])))
+        {
             Some(p) => out[p] = a[3].clone(),
             None => out.push(a[3].clone()),
         }
@@ -88,7 +95,10 @@ pub fn register(t: &mut NativeTable) {
     t.add("lists", "keyreplace", 4, |c, a| {
         let n = usize_arg(&a[1]).unwrap_or(1);
         let mut out = list_arg(c, &a[2], 3)?;
-        if let Some(p) = out.iter().position(|x| matches!(x, Term::Tuple(i) if i.get(n.wrapping_sub(1)) == Some(&a[0]))) {
+        if let Some(p) = out
+            .iter()
+            .position(|x| matches!(x, Term::Tuple(i) if i.get(n.wrapping_sub(1)) == Some(&a[0])))
+        {
             out[p] = a[3].clone();
         }
         Ok(Term::list(out))
@@ -140,7 +150,10 @@ pub fn register(t: &mut NativeTable) {
     });
     t.add("lists", "nth", 2, |c, a| {
         let v = list_arg(c, &a[1], 2)?;
-        match usize_arg(&a[0]).filter(|n| *n >= 1).and_then(|n| v.get(n - 1)) {
+        match usize_arg(&a[0])
+            .filter(|n| *n >= 1)
+            .and_then(|n| v.get(n - 1))
+        {
             Some(x) => Ok(x.clone()),
             None => Err(fc(c, "nth", 2)),
         }
@@ -155,9 +168,11 @@ pub fn register(t: &mut NativeTable) {
         }
         Ok(cur)
     });
-    t.add("lists", "last", 1, |c, a| match list_arg(c, &a[0], 1)?.pop() {
-        Some(x) => Ok(x),
-        None => Err(fc(c, "last", 1)),
+    t.add("lists", "last", 1, |c, a| {
+        match list_arg(c, &a[0], 1)?.pop() {
+            Some(x) => Ok(x),
+            None => Err(fc(c, "last", 1)),
+        }
     });
     t.add("lists", "sum", 1, |c, a| {
         let mut acc = Term::Int(0);
@@ -168,11 +183,15 @@ pub fn register(t: &mut NativeTable) {
     });
     t.add("lists", "max", 1, |c, a| {
         let v = list_arg(c, &a[0], 1)?;
-        v.into_iter().reduce(|m, x| if compare(&x, &m).is_gt() { x } else { m }).ok_or_else(|| fc(c, "max", 1))
+        v.into_iter()
+            .reduce(|m, x| if compare(&x, &m).is_gt() { x } else { m })
+            .ok_or_else(|| fc(c, "max", 1))
     });
     t.add("lists", "min", 1, |c, a| {
         let v = list_arg(c, &a[0], 1)?;
-        v.into_iter().reduce(|m, x| if compare(&x, &m).is_lt() { x } else { m }).ok_or_else(|| fc(c, "min", 1))
+        v.into_iter()
+            .reduce(|m, x| if compare(&x, &m).is_lt() { x } else { m })
+            .ok_or_else(|| fc(c, "min", 1))
     });
     t.add("lists", "duplicate", 2, |c, a| match usize_arg(&a[0]) {
         Some(n) if n <= 10_000_000 => Ok(Term::list(std::iter::repeat_n(a[1].clone(), n))),
@@ -190,7 +209,9 @@ pub fn register(t: &mut NativeTable) {
         if x.len() != y.len() {
             return Err(fc(c, "zip", 2));
         }
-        Ok(Term::list(x.into_iter().zip(y).map(|(p, q)| Term::tuple(vec![p, q]))))
+        Ok(Term::list(
+            x.into_iter().zip(y).map(|(p, q)| Term::tuple(vec![p, q])),
+        ))
     });
     t.add("lists", "unzip", 1, |c, a| {
         let (mut l, mut r) = (Vec::new(), Vec::new());
@@ -248,7 +269,11 @@ fn seq(c: &mut Ctx<'_>, from: &Term, to: &Term, step: &Term) -> NResult {
     if s == 0 || (s > 0 && t < f - s) || (s < 0 && t > f - s) {
         return Err(c.function_clause("lists", "seq", 3));
     }
-    let count = if s > 0 { (t - f) / s + 1 } else { (f - t) / (-s) + 1 };
+    let count = if s > 0 {
+        (t - f) / s + 1
+    } else {
+        (f - t) / (-s) + 1
+    };
     if count > 50_000_000 {
         return Err(crate::native::Raise::error(c.known("system_limit")));
     }

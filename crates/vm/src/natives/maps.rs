@@ -4,9 +4,12 @@ use std::rc::Rc;
 use beamplay_term::Term;
 
 use super::list_arg;
-use crate::native::{Ctx, NResult, NativeTable};
+use crate::native::{Ctx, NativeTable};
 
-fn map_arg<'t>(c: &mut Ctx<'_>, t: &'t Term) -> Result<&'t beamplay_term::MapTerm, crate::native::Raise> {
+fn map_arg<'t>(
+    c: &mut Ctx<'_>,
+    t: &'t Term,
+) -> Result<&'t beamplay_term::MapTerm, crate::native::Raise> {
     match t {
         Term::Map(m) => Ok(m),
         other => Err(c.error_tuple("badmap", other.clone())),
@@ -18,12 +21,19 @@ pub fn register(t: &mut NativeTable) {
         let m = map_arg(c, &a[1])?;
         match m.entries.get(&a[0]) {
             Some(v) => Ok(v.clone()),
-            None => Err(crate::native::Raise::error(Term::tuple(vec![c.known("badkey"), a[0].clone(), a[1].clone()]))),
+            None => Err(crate::native::Raise::error(Term::tuple(vec![
+                c.known("badkey"),
+                a[0].clone(),
+                a[1].clone(),
+            ]))),
         }
     });
     t.add("maps", "get", 3, |c, a| {
         let m = map_arg(c, &a[1])?;
-        Ok(m.entries.get(&a[0]).cloned().unwrap_or_else(|| a[2].clone()))
+        Ok(m.entries
+            .get(&a[0])
+            .cloned()
+            .unwrap_or_else(|| a[2].clone()))
     });
     t.add("maps", "find", 2, |c, a| {
         let m = map_arg(c, &a[1])?;
@@ -39,22 +49,36 @@ pub fn register(t: &mut NativeTable) {
     });
     t.add("maps", "put", 3, |c, a| {
         map_arg(c, &a[2])?;
-        let Term::Map(mut m) = a[2].clone() else { return Ok(a[2].clone()) };
-        Rc::make_mut(&mut m).entries.insert(a[0].clone(), a[1].clone());
+        let Term::Map(mut m) = a[2].clone() else {
+            return Ok(a[2].clone());
+        };
+        Rc::make_mut(&mut m)
+            .entries
+            .insert(a[0].clone(), a[1].clone());
         Ok(Term::Map(m))
     });
     t.add("maps", "update", 3, |c, a| {
         let m = map_arg(c, &a[2])?;
         if !m.entries.contains_key(&a[0]) {
-            return Err(crate::native::Raise::error(Term::tuple(vec![c.known("badkey"), a[0].clone(), a[2].clone()])));
+            return Err(crate::native::Raise::error(Term::tuple(vec![
+                c.known("badkey"),
+                a[0].clone(),
+                a[2].clone(),
+            ])));
         }
-        let Term::Map(mut m) = a[2].clone() else { return Ok(a[2].clone()) };
-        Rc::make_mut(&mut m).entries.insert(a[0].clone(), a[1].clone());
+        let Term::Map(mut m) = a[2].clone() else {
+            return Ok(a[2].clone());
+        };
+        Rc::make_mut(&mut m)
+            .entries
+            .insert(a[0].clone(), a[1].clone());
         Ok(Term::Map(m))
     });
     t.add("maps", "remove", 2, |c, a| {
         map_arg(c, &a[1])?;
-        let Term::Map(mut m) = a[1].clone() else { return Ok(a[1].clone()) };
+        let Term::Map(mut m) = a[1].clone() else {
+            return Ok(a[1].clone());
+        };
         if m.entries.contains_key(&a[0]) {
             Rc::make_mut(&mut m).entries.remove(&a[0]);
         }
@@ -62,16 +86,27 @@ pub fn register(t: &mut NativeTable) {
     });
     t.add("maps", "take", 2, |c, a| {
         map_arg(c, &a[1])?;
-        let Term::Map(mut m) = a[1].clone() else { return Ok(a[1].clone()) };
+        let Term::Map(mut m) = a[1].clone() else {
+            return Ok(a[1].clone());
+        };
         match Rc::make_mut(&mut m).entries.remove(&a[0]) {
             Some(v) => Ok(Term::tuple(vec![v, Term::Map(m)])),
             None => Ok(c.known("error")),
         }
     });
-    t.add("maps", "keys", 1, |c, a| Ok(Term::list(map_arg(c, &a[0])?.entries.keys().cloned())));
-    t.add("maps", "values", 1, |c, a| Ok(Term::list(map_arg(c, &a[0])?.entries.values().cloned())));
+    t.add("maps", "keys", 1, |c, a| {
+        Ok(Term::list(map_arg(c, &a[0])?.entries.keys().cloned()))
+    });
+    t.add("maps", "values", 1, |c, a| {
+        Ok(Term::list(map_arg(c, &a[0])?.entries.values().cloned()))
+    });
     t.add("maps", "to_list", 1, |c, a| {
-        Ok(Term::list(map_arg(c, &a[0])?.entries.iter().map(|(k, v)| Term::tuple(vec![k.clone(), v.clone()]))))
+        Ok(Term::list(
+            map_arg(c, &a[0])?
+                .entries
+                .iter()
+                .map(|(k, v)| Term::tuple(vec![k.clone(), v.clone()])),
+        ))
     });
     t.add("maps", "from_list", 1, |c, a| {
         let mut m = std::collections::BTreeMap::new();
@@ -87,25 +122,43 @@ pub fn register(t: &mut NativeTable) {
     });
     t.add("maps", "from_keys", 2, |c, a| {
         let keys = list_arg(c, &a[0], 1)?;
-        Ok(Term::map(keys.into_iter().map(|k| (k, a[1].clone())).collect()))
+        Ok(Term::map(
+            keys.into_iter().map(|k| (k, a[1].clone())).collect(),
+        ))
     });
     t.add("maps", "merge", 2, |c, a| {
         map_arg(c, &a[0])?;
         let add = map_arg(c, &a[1])?.entries.clone();
-        let Term::Map(mut m) = a[0].clone() else { return Ok(a[0].clone()) };
+        let Term::Map(mut m) = a[0].clone() else {
+            return Ok(a[0].clone());
+        };
         Rc::make_mut(&mut m).entries.extend(add);
         Ok(Term::Map(m))
     });
-    t.add("maps", "size", 1, |c, a| Ok(Term::Int(map_arg(c, &a[0])?.entries.len() as i64)));
-    t.add("maps", "new", 0, |_, _| Ok(Term::map(std::collections::BTreeMap::new())));
+    t.add("maps", "size", 1, |c, a| {
+        Ok(Term::Int(map_arg(c, &a[0])?.entries.len() as i64))
+    });
+    t.add("maps", "new", 0, |_, _| {
+        Ok(Term::map(std::collections::BTreeMap::new()))
+    });
     t.add("maps", "with", 2, |c, a| {
         let keys = list_arg(c, &a[0], 1)?;
         let m = map_arg(c, &a[1])?;
-        Ok(Term::map(keys.iter().filter_map(|k| m.entries.get(k).map(|v| (k.clone(), v.clone()))).collect()))
+        Ok(Term::map(
+            keys.iter()
+                .filter_map(|k| m.entries.get(k).map(|v| (k.clone(), v.clone())))
+                .collect(),
+        ))
     });
     t.add("maps", "without", 2, |c, a| {
         let keys = list_arg(c, &a[0], 1)?;
         let m = map_arg(c, &a[1])?;
-        Ok(Term::map(m.entries.iter().filter(|(k, _)| !keys.contains(k)).map(|(k, v)| (k.clone(), v.clone())).collect()))
+        Ok(Term::map(
+            m.entries
+                .iter()
+                .filter(|(k, _)| !keys.contains(k))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        ))
     });
 }

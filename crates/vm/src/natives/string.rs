@@ -51,9 +51,13 @@ fn patterns(t: &Term) -> Option<Vec<String>> {
 
 fn split(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
     let text = s(c, &a[0], "split", 3)?;
-    let Some(pats) = patterns(&a[1]) else { return Err(fc(c, S, "split", 3)) };
+    let Some(pats) = patterns(&a[1]) else {
+        return Err(fc(c, S, "split", 3));
+    };
     let opts = a.get(2).cloned().unwrap_or(Term::Nil);
-    let parts = kw_int(&opts, "parts").filter(|p| *p > 0).map(|p| p as usize);
+    let parts = kw_int(&opts, "parts")
+        .filter(|p| *p > 0)
+        .map(|p| p as usize);
     let trim = kw_bool(&opts, "trim").unwrap_or(false);
     let mut out: Vec<String> = Vec::new();
     if pats.iter().any(|p| p.is_empty()) {
@@ -69,7 +73,10 @@ fn split(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
                 out.push(rest.to_string());
                 break;
             }
-            let next = pats.iter().filter_map(|p| rest.find(p.as_str()).map(|i| (i, p.len()))).min();
+            let next = pats
+                .iter()
+                .filter_map(|p| rest.find(p.as_str()).map(|i| (i, p.len())))
+                .min();
             match next {
                 Some((i, len)) => {
                     out.push(rest[..i].to_string());
@@ -90,13 +97,21 @@ fn split(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
 
 fn replace(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
     let text = s(c, &a[0], "replace", 4)?;
-    let Some(pats) = patterns(&a[1]) else { return Err(fc(c, S, "replace", 4)) };
-    let Some(with) = a[2].as_str() else { return Err(fc(c, S, "replace", 4)) };
+    let Some(pats) = patterns(&a[1]) else {
+        return Err(fc(c, S, "replace", 4));
+    };
+    let Some(with) = a[2].as_str() else {
+        return Err(fc(c, S, "replace", 4));
+    };
     let global = a.get(3).and_then(|o| kw_bool(o, "global")).unwrap_or(true);
     let mut out = String::new();
     let mut rest = text;
     loop {
-        let next = pats.iter().filter(|p| !p.is_empty()).filter_map(|p| rest.find(p.as_str()).map(|i| (i, p.len()))).min();
+        let next = pats
+            .iter()
+            .filter(|p| !p.is_empty())
+            .filter_map(|p| rest.find(p.as_str()).map(|i| (i, p.len())))
+            .min();
         match next {
             Some((i, len)) => {
                 out.push_str(&rest[..i]);
@@ -132,7 +147,12 @@ fn slice(text: &str, start: i64, len: i64) -> String {
 
 fn range_parts(t: &Term) -> Option<(i64, i64, i64)> {
     let Term::Map(m) = t else { return None };
-    let get = |k: &str| m.entries.iter().find(|(key, _)| key.is_atom(k)).map(|(_, v)| v);
+    let get = |k: &str| {
+        m.entries
+            .iter()
+            .find(|(key, _)| key.is_atom(k))
+            .map(|(_, v)| v)
+    };
     match (get("first"), get("last"), get("step")) {
         (Some(Term::Int(f)), Some(Term::Int(l)), Some(Term::Int(s))) => Some((*f, *l, *s)),
         _ => None,
@@ -140,9 +160,15 @@ fn range_parts(t: &Term) -> Option<(i64, i64, i64)> {
 }
 
 fn pad(c: &mut Ctx<'_>, a: &[Term], leading: bool) -> NResult {
-    let f = if leading { "pad_leading" } else { "pad_trailing" };
+    let f = if leading {
+        "pad_leading"
+    } else {
+        "pad_trailing"
+    };
     let text = s(c, &a[0], f, 3)?;
-    let Some(count) = usize_arg(&a[1]) else { return Err(fc(c, S, f, 3)) };
+    let Some(count) = usize_arg(&a[1]) else {
+        return Err(fc(c, S, f, 3));
+    };
     let padding = match a.get(2) {
         Some(p) => p.as_str().ok_or_else(|| fc(c, S, f, 3))?.to_string(),
         None => " ".to_string(),
@@ -152,7 +178,11 @@ fn pad(c: &mut Ctx<'_>, a: &[Term], leading: bool) -> NResult {
         return Ok(bin(text));
     }
     let fill: String = padding.graphemes(true).cycle().take(count - len).collect();
-    Ok(bin(&if leading { fill + text } else { text.to_string() + &fill }))
+    Ok(bin(&if leading {
+        fill + text
+    } else {
+        text.to_string() + &fill
+    }))
 }
 
 fn trim_with(c: &mut Ctx<'_>, a: &[Term], f: &str, which: u8) -> NResult {
@@ -187,7 +217,9 @@ fn trim_with(c: &mut Ctx<'_>, a: &[Term], f: &str, which: u8) -> NResult {
 }
 
 fn int_parse(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
-    let Some(text) = a[0].as_str() else { return Err(fc(c, "Elixir.Integer", "parse", 2)) };
+    let Some(text) = a[0].as_str() else {
+        return Err(fc(c, "Elixir.Integer", "parse", 2));
+    };
     let radix = match a.get(1) {
         Some(Term::Int(r)) if (2..=36).contains(r) => *r as u32,
         Some(_) => return Err(fc(c, "Elixir.Integer", "parse", 2)),
@@ -210,7 +242,9 @@ fn int_parse(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
 }
 
 fn float_parse(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
-    let Some(text) = a[0].as_str() else { return Err(fc(c, "Elixir.Float", "parse", 1)) };
+    let Some(text) = a[0].as_str() else {
+        return Err(fc(c, "Elixir.Float", "parse", 1));
+    };
     // the longest prefix that is a float: digits[.digits][e[+-]digits]
     let b = text.as_bytes();
     let mut i = usize::from(matches!(b.first(), Some(b'-' | b'+')));
@@ -257,19 +291,43 @@ fn capitalize(text: &str) -> String {
 }
 
 pub fn register(t: &mut NativeTable) {
-    t.add(S, "length", 1, |c, a| Ok(Term::Int(s(c, &a[0], "length", 1)?.graphemes(true).count() as i64)));
-    t.add(S, "upcase", 1, |c, a| Ok(bin(&s(c, &a[0], "upcase", 2)?.to_uppercase())));
-    t.add(S, "upcase", 2, |c, a| Ok(bin(&s(c, &a[0], "upcase", 2)?.to_uppercase())));
-    t.add(S, "downcase", 1, |c, a| Ok(bin(&s(c, &a[0], "downcase", 2)?.to_lowercase())));
-    t.add(S, "downcase", 2, |c, a| Ok(bin(&s(c, &a[0], "downcase", 2)?.to_lowercase())));
-    t.add(S, "capitalize", 1, |c, a| Ok(bin(&capitalize(s(c, &a[0], "capitalize", 2)?))));
-    t.add(S, "capitalize", 2, |c, a| Ok(bin(&capitalize(s(c, &a[0], "capitalize", 2)?))));
+    t.add(S, "length", 1, |c, a| {
+        Ok(Term::Int(
+            s(c, &a[0], "length", 1)?.graphemes(true).count() as i64
+        ))
+    });
+    t.add(S, "upcase", 1, |c, a| {
+        Ok(bin(&s(c, &a[0], "upcase", 2)?.to_uppercase()))
+    });
+    t.add(S, "upcase", 2, |c, a| {
+        Ok(bin(&s(c, &a[0], "upcase", 2)?.to_uppercase()))
+    });
+    t.add(S, "downcase", 1, |c, a| {
+        Ok(bin(&s(c, &a[0], "downcase", 2)?.to_lowercase()))
+    });
+    t.add(S, "downcase", 2, |c, a| {
+        Ok(bin(&s(c, &a[0], "downcase", 2)?.to_lowercase()))
+    });
+    t.add(S, "capitalize", 1, |c, a| {
+        Ok(bin(&capitalize(s(c, &a[0], "capitalize", 2)?)))
+    });
+    t.add(S, "capitalize", 2, |c, a| {
+        Ok(bin(&capitalize(s(c, &a[0], "capitalize", 2)?)))
+    });
     t.add(S, "trim", 1, |c, a| trim_with(c, a, "trim", 3));
     t.add(S, "trim", 2, |c, a| trim_with(c, a, "trim", 3));
-    t.add(S, "trim_leading", 1, |c, a| trim_with(c, a, "trim_leading", 1));
-    t.add(S, "trim_leading", 2, |c, a| trim_with(c, a, "trim_leading", 1));
-    t.add(S, "trim_trailing", 1, |c, a| trim_with(c, a, "trim_trailing", 2));
-    t.add(S, "trim_trailing", 2, |c, a| trim_with(c, a, "trim_trailing", 2));
+    t.add(S, "trim_leading", 1, |c, a| {
+        trim_with(c, a, "trim_leading", 1)
+    });
+    t.add(S, "trim_leading", 2, |c, a| {
+        trim_with(c, a, "trim_leading", 1)
+    });
+    t.add(S, "trim_trailing", 1, |c, a| {
+        trim_with(c, a, "trim_trailing", 2)
+    });
+    t.add(S, "trim_trailing", 2, |c, a| {
+        trim_with(c, a, "trim_trailing", 2)
+    });
     t.add(S, "split", 1, |c, a| match a[0].as_str() {
         Some(text) => Ok(Term::list(text.split_whitespace().map(bin))),
         None => Err(c.badarg(&[(1, "not a binary")])),
@@ -280,23 +338,34 @@ pub fn register(t: &mut NativeTable) {
     t.add(S, "replace", 4, replace);
     t.add(S, "contains?", 2, |c, a| {
         let text = s(c, &a[0], "contains?", 2)?;
-        let Some(p) = patterns(&a[1]) else { return Err(fc(c, S, "contains?", 2)) };
+        let Some(p) = patterns(&a[1]) else {
+            return Err(fc(c, S, "contains?", 2));
+        };
         let r = p.iter().any(|p| text.contains(p.as_str()));
         Ok(c.bool(r))
     });
     t.add(S, "starts_with?", 2, |c, a| {
         let text = s(c, &a[0], "starts_with?", 2)?;
-        let Some(p) = patterns(&a[1]) else { return Err(fc(c, S, "starts_with?", 2)) };
+        let Some(p) = patterns(&a[1]) else {
+            return Err(fc(c, S, "starts_with?", 2));
+        };
         let r = p.iter().any(|p| text.starts_with(p.as_str()));
         Ok(c.bool(r))
     });
     t.add(S, "ends_with?", 2, |c, a| {
         let text = s(c, &a[0], "ends_with?", 2)?;
-        let Some(p) = patterns(&a[1]) else { return Err(fc(c, S, "ends_with?", 2)) };
+        let Some(p) = patterns(&a[1]) else {
+            return Err(fc(c, S, "ends_with?", 2));
+        };
         let r = p.iter().any(|p| text.ends_with(p.as_str()));
         Ok(c.bool(r))
     });
-    t.add(S, "reverse", 1, |c, a| Ok(bin(&s(c, &a[0], "reverse", 1)?.graphemes(true).rev().collect::<String>())));
+    t.add(S, "reverse", 1, |c, a| {
+        Ok(bin(&s(c, &a[0], "reverse", 1)?
+            .graphemes(true)
+            .rev()
+            .collect::<String>()))
+    });
     t.add(S, "duplicate", 2, |c, a| {
         let text = s(c, &a[0], "duplicate", 2)?;
         match usize_arg(&a[1]) {
@@ -326,7 +395,9 @@ pub fn register(t: &mut NativeTable) {
     });
     t.add(S, "at", 2, |c, a| {
         let text = s(c, &a[0], "at", 2)?;
-        let Term::Int(i) = a[1] else { return Err(fc(c, S, "at", 2)) };
+        let Term::Int(i) = a[1] else {
+            return Err(fc(c, S, "at", 2));
+        };
         let g: Vec<&str> = text.graphemes(true).collect();
         let idx = if i < 0 { g.len() as i64 + i } else { i };
         Ok(match usize::try_from(idx).ok().and_then(|i| g.get(i)) {
@@ -334,89 +405,144 @@ pub fn register(t: &mut NativeTable) {
             None => c.known("nil"),
         })
     });
-    t.add(S, "first", 1, |c, a| Ok(s(c, &a[0], "first", 1)?.graphemes(true).next().map(bin).unwrap_or_else(|| c.known("nil"))));
-    t.add(S, "last", 1, |c, a| Ok(s(c, &a[0], "last", 1)?.graphemes(true).next_back().map(bin).unwrap_or_else(|| c.known("nil"))));
-    t.add(S, "graphemes", 1, |c, a| Ok(Term::list(s(c, &a[0], "graphemes", 1)?.graphemes(true).map(bin))));
+    t.add(S, "first", 1, |c, a| {
+        Ok(s(c, &a[0], "first", 1)?
+            .graphemes(true)
+            .next()
+            .map(bin)
+            .unwrap_or_else(|| c.known("nil")))
+    });
+    t.add(S, "last", 1, |c, a| {
+        Ok(s(c, &a[0], "last", 1)?
+            .graphemes(true)
+            .next_back()
+            .map(bin)
+            .unwrap_or_else(|| c.known("nil")))
+    });
+    t.add(S, "graphemes", 1, |c, a| {
+        Ok(Term::list(
+            s(c, &a[0], "graphemes", 1)?.graphemes(true).map(bin),
+        ))
+    });
     t.add(S, "codepoints", 1, |c, a| {
         let text = s(c, &a[0], "codepoints", 1)?;
-        Ok(Term::list(text.chars().map(|ch| bin(ch.encode_utf8(&mut [0u8; 4])))))
+        Ok(Term::list(
+            text.chars().map(|ch| bin(ch.encode_utf8(&mut [0u8; 4]))),
+        ))
     });
     t.add(S, "split_at", 2, |c, a| {
         let text = s(c, &a[0], "split_at", 2)?;
-        let Term::Int(i) = a[1] else { return Err(fc(c, S, "split_at", 2)) };
+        let Term::Int(i) = a[1] else {
+            return Err(fc(c, S, "split_at", 2));
+        };
         let g: Vec<&str> = text.graphemes(true).collect();
         let n = g.len() as i64;
         let at = if i < 0 { (n + i).max(0) } else { i.min(n) } as usize;
-        Ok(Term::tuple(vec![bin(&g[..at].concat()), bin(&g[at..].concat())]))
+        Ok(Term::tuple(vec![
+            bin(&g[..at].concat()),
+            bin(&g[at..].concat()),
+        ]))
     });
     t.add(S, "pad_leading", 2, |c, a| pad(c, a, true));
     t.add(S, "pad_leading", 3, |c, a| pad(c, a, true));
     t.add(S, "pad_trailing", 2, |c, a| pad(c, a, false));
     t.add(S, "pad_trailing", 3, |c, a| pad(c, a, false));
     t.add(S, "to_integer", 1, |c, a| match a[0].as_str() {
-        Some(text) => match BigInt::parse_bytes(text.strip_prefix('+').unwrap_or(text).as_bytes(), 10) {
-            Some(v) if !text.is_empty() => Ok(int_from_bigint(v)),
-            _ => Err(c.badarg(&[(1, "not a textual representation of an integer")])),
-        },
+        Some(text) => {
+            match BigInt::parse_bytes(text.strip_prefix('+').unwrap_or(text).as_bytes(), 10) {
+                Some(v) if !text.is_empty() => Ok(int_from_bigint(v)),
+                _ => Err(c.badarg(&[(1, "not a textual representation of an integer")])),
+            }
+        }
         None => Err(c.badarg(&[(1, "not a binary")])),
     });
     t.add(S, "to_integer", 2, |c, a| match (a[0].as_str(), &a[1]) {
-        (Some(text), Term::Int(r)) if (2..=36).contains(r) => match BigInt::parse_bytes(text.as_bytes(), *r as u32) {
-            Some(v) => Ok(int_from_bigint(v)),
-            None => Err(c.badarg(&[(1, "not a textual representation of an integer")])),
-        },
+        (Some(text), Term::Int(r)) if (2..=36).contains(r) => {
+            match BigInt::parse_bytes(text.as_bytes(), *r as u32) {
+                Some(v) => Ok(int_from_bigint(v)),
+                None => Err(c.badarg(&[(1, "not a textual representation of an integer")])),
+            }
+        }
         _ => Err(c.badarg(&[(1, "not a binary")])),
     });
-    t.add(S, "to_float", 1, |c, a| match a[0].as_str().and_then(super::erlang::parse_float) {
-        Some(f) => Ok(Term::Float(f)),
-        None => Err(c.badarg(&[(1, "not a textual representation of a float")])),
+    t.add(S, "to_float", 1, |c, a| {
+        match a[0].as_str().and_then(super::erlang::parse_float) {
+            Some(f) => Ok(Term::Float(f)),
+            None => Err(c.badarg(&[(1, "not a textual representation of a float")])),
+        }
     });
     t.add(S, "to_atom", 1, |c, a| match a[0].as_str() {
         Some(text) => c.atom_term(text),
         None => Err(c.badarg(&[(1, "not a binary")])),
     });
-    t.add(S, "to_existing_atom", 1, |c, a| match a[0].as_str().map(|t| c.atoms.existing(t)) {
-        Some(Some(at)) => Ok(Term::Atom(at)),
-        Some(None) => Err(c.badarg(&[(1, "not an already existing atom")])),
-        None => Err(c.badarg(&[(1, "not a binary")])),
+    t.add(S, "to_existing_atom", 1, |c, a| {
+        match a[0].as_str().map(|t| c.atoms.existing(t)) {
+            Some(Some(at)) => Ok(Term::Atom(at)),
+            Some(None) => Err(c.badarg(&[(1, "not an already existing atom")])),
+            None => Err(c.badarg(&[(1, "not a binary")])),
+        }
     });
-    t.add(S, "to_charlist", 1, |c, a| Ok(charlist(s(c, &a[0], "to_charlist", 1)?)));
+    t.add(S, "to_charlist", 1, |c, a| {
+        Ok(charlist(s(c, &a[0], "to_charlist", 1)?))
+    });
     t.add(S, "printable?", 1, |c, a| {
-        let r = a[0].as_str().is_some_and(|t| t.chars().all(|ch| !ch.is_control() || "\n\r\t\u{b}\u{8}\u{c}\u{1b}\u{7}".contains(ch)));
+        let r = a[0].as_str().is_some_and(|t| {
+            t.chars()
+                .all(|ch| !ch.is_control() || "\n\r\t\u{b}\u{8}\u{c}\u{1b}\u{7}".contains(ch))
+        });
         Ok(c.bool(r))
     });
     t.add(S, "printable?", 2, |c, a| {
-        let r = a[0].as_str().is_some_and(|t| t.chars().all(|ch| !ch.is_control() || "\n\r\t\u{b}\u{8}\u{c}\u{1b}\u{7}".contains(ch)));
+        let r = a[0].as_str().is_some_and(|t| {
+            t.chars()
+                .all(|ch| !ch.is_control() || "\n\r\t\u{b}\u{8}\u{c}\u{1b}\u{7}".contains(ch))
+        });
         Ok(c.bool(r))
     });
     t.add(S, "valid?", 1, |c, a| {
         let r = a[0].as_str().is_some();
         Ok(c.bool(r))
     });
-    t.add(S, "to_string", 1, |c, a| super::erlang_to_string(c, a));
+    t.add(S, "to_string", 1, super::erlang_to_string);
     // Integer and Float
     t.add("Elixir.Integer", "parse", 1, int_parse);
     t.add("Elixir.Integer", "parse", 2, int_parse);
-    t.add("Elixir.Integer", "to_string", 1, |c, a| match Int::of(&a[0]) {
-        Some(i) => Ok(bin(&i.to_big().to_string())),
-        None => Err(c.badarg(&[(1, "not an integer")])),
+    t.add("Elixir.Integer", "to_string", 1, |c, a| {
+        match Int::of(&a[0]) {
+            Some(i) => Ok(bin(&i.to_big().to_string())),
+            None => Err(c.badarg(&[(1, "not an integer")])),
+        }
     });
-    t.add("Elixir.Integer", "to_string", 2, |c, a| match (Int::of(&a[0]), &a[1]) {
-        (Some(i), Term::Int(r)) if (2..=36).contains(r) => Ok(bin(&i.to_big().to_str_radix(*r as u32).to_uppercase())),
-        _ => Err(c.badarg(&[(1, "not an integer")])),
+    t.add("Elixir.Integer", "to_string", 2, |c, a| {
+        match (Int::of(&a[0]), &a[1]) {
+            (Some(i), Term::Int(r)) if (2..=36).contains(r) => {
+                Ok(bin(&i.to_big().to_str_radix(*r as u32).to_uppercase()))
+            }
+            _ => Err(c.badarg(&[(1, "not an integer")])),
+        }
     });
-    t.add("Elixir.Integer", "to_charlist", 1, |c, a| match Int::of(&a[0]) {
-        Some(i) => Ok(charlist(&i.to_big().to_string())),
-        None => Err(c.badarg(&[(1, "not an integer")])),
+    t.add("Elixir.Integer", "to_charlist", 1, |c, a| {
+        match Int::of(&a[0]) {
+            Some(i) => Ok(charlist(&i.to_big().to_string())),
+            None => Err(c.badarg(&[(1, "not an integer")])),
+        }
     });
     t.add("Elixir.Integer", "digits", 1, |c, a| match Int::of(&a[0]) {
-        Some(i) => Ok(Term::list(i.to_big().to_string().trim_start_matches('-').chars().map(|d| Term::Int(i64::from(d.to_digit(10).unwrap_or(0)))))),
+        Some(i) => Ok(Term::list(
+            i.to_big()
+                .to_string()
+                .trim_start_matches('-')
+                .chars()
+                .map(|d| Term::Int(i64::from(d.to_digit(10).unwrap_or(0)))),
+        )),
         None => Err(fc(c, "Elixir.Integer", "digits", 2)),
     });
     t.add("Elixir.Integer", "undigits", 1, |c, a| {
         let mut acc = BigInt::from(0);
         for d in iter(&a[0]) {
-            let Term::Int(d) = d else { return Err(fc(c, "Elixir.Integer", "undigits", 2)) };
+            let Term::Int(d) = d else {
+                return Err(fc(c, "Elixir.Integer", "undigits", 2));
+            };
             acc = acc * 10 + d;
         }
         Ok(int_from_bigint(acc))
@@ -431,7 +557,9 @@ pub fn register(t: &mut NativeTable) {
         _ => Err(fc(c, "Elixir.Float", "round", 2)),
     });
     t.add("Elixir.Float", "round", 2, |c, a| match (&a[0], &a[1]) {
-        (Term::Float(f), Term::Int(p)) if (0..=15).contains(p) => Ok(Term::Float(round_decimal(*f, *p as i32))),
+        (Term::Float(f), Term::Int(p)) if (0..=15).contains(p) => {
+            Ok(Term::Float(round_decimal(*f, *p as i32)))
+        }
         _ => Err(fc(c, "Elixir.Float", "round", 2)),
     });
     t.add("Elixir.Float", "floor", 1, |c, a| match &a[0] {
@@ -442,15 +570,27 @@ pub fn register(t: &mut NativeTable) {
         Term::Float(f) => Ok(Term::Float(f.ceil())),
         _ => Err(fc(c, "Elixir.Float", "ceil", 2)),
     });
-    t.add("Elixir.List", "to_string", 1, |c, a| super::erlang_to_string(c, a));
-    t.add("Elixir.List", "to_atom", 1, |c, a| match crate::console::chardata(&a[0]) {
-        Some(text) if a[0].is_list() => c.atom_term(&text),
-        _ => Err(c.badarg(&[(1, "not a list")])),
-    });
-    t.add("Elixir.List", "to_integer", 1, |c, a| match crate::console::chardata(&a[0]).and_then(|t| BigInt::parse_bytes(t.as_bytes(), 10)) {
-        Some(v) => Ok(int_from_bigint(v)),
-        None => Err(c.badarg(&[(1, "not a textual representation of an integer")])),
-    });
+    t.add("Elixir.List", "to_string", 1, super::erlang_to_string);
+    t.add(
+        "Elixir.List",
+        "to_atom",
+        1,
+        |c, a| match crate::console::chardata(&a[0]) {
+            Some(text) if a[0].is_list() => c.atom_term(&text),
+            _ => Err(c.badarg(&[(1, "not a list")])),
+        },
+    );
+    t.add(
+        "Elixir.List",
+        "to_integer",
+        1,
+        |c, a| match crate::console::chardata(&a[0])
+            .and_then(|t| BigInt::parse_bytes(t.as_bytes(), 10))
+        {
+            Some(v) => Ok(int_from_bigint(v)),
+            None => Err(c.badarg(&[(1, "not a textual representation of an integer")])),
+        },
+    );
     t.add("Elixir.List", "to_tuple", 1, |c, a| match a[0].to_vec() {
         Some(v) => Ok(Term::tuple(v)),
         None => Err(c.badarg(&[(1, "not a list")])),
@@ -461,7 +601,9 @@ pub fn register(t: &mut NativeTable) {
 /// value of `f` (Elixir's Float.round: 2.675 has the binary value 2.67499...).
 fn round_decimal(f: f64, places: i32) -> f64 {
     let exact = format!("{f:.40}");
-    let Some((int, frac)) = exact.split_once('.') else { return f };
+    let Some((int, frac)) = exact.split_once('.') else {
+        return f;
+    };
     let p = places as usize;
     let keep = &frac[..p.min(frac.len())];
     let next = frac.as_bytes().get(p).copied().unwrap_or(b'0');
