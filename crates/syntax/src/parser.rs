@@ -353,7 +353,9 @@ impl Parser {
             | Tok::Open('[' | '{' | '(')
             | Tok::OpenBin
             | Tok::Kw("fn") => true,
-            Tok::Op("%" | "!" | "^" | "@" | "not" | "~~~") => true,
+            Tok::Op("%" | "!" | "^" | "@" | "~~~") => true,
+            // `x not in y` is an operator, `f not x` a call
+            Tok::Op("not") => !matches!(self.peek_n(1).tok, Tok::Op("in")),
             Tok::Op("&") => true,
             // `f -1` is a call, `f - 1` is a subtraction
             Tok::Op("-" | "+") => !self.peek_n(1).space,
@@ -362,6 +364,7 @@ impl Parser {
     }
 
     fn primary(&mut self) -> PResult<Ast> {
+        let start = self.pos;
         let t = self.next();
         let m = meta(&t);
         Ok(match t.tok {
@@ -445,7 +448,7 @@ impl Parser {
                 }
             }
             _ => {
-                self.pos -= 1;
+                self.pos = start;
                 return self.unexpected();
             }
         })

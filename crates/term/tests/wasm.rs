@@ -15,6 +15,9 @@ fn inspect_lays_out_as_iex_does() {
 
 #[wasm_bindgen_test]
 fn floats_print_shortest() {
-    assert_eq!(beamplay_term::float_to_string(0.1 + 0.2), "0.30000000000000004");
+    assert_eq!(
+        beamplay_term::float_to_string(0.1 + 0.2),
+        "0.30000000000000004"
+    );
     assert_eq!(beamplay_term::float_to_string(1.0e-5), "1.0e-5");
 }

@@ -1,0 +1,148 @@
+//! The engine's guarantees (issue 3, "Engine requirements"), driven through
+//! a World in virtual time.
+use beamplay_cluster::{NodeId, World};
+use beamplay_vm::node::ConsoleEvent;
+
+fn world() -> (World, NodeId) {
+    let mut w = World::new(7).expect("prelude compiles");
+    let n = w.add_node("node1");
+    (w, n)
+}
+
+/// Types `line` and runs until its value (or `ms` of virtual time).
+fn eval(w: &mut World, n: NodeId, line: &str, ms: u64) -> Vec<ConsoleEvent> {
+    w.eval(n, line).expect("console free");
+    let mut events = Vec::new();
+    w.advance_with(ms, |w| {
+        let new = w.take_events();
+        let done = new
+            .iter()
+            .any(|(_, e)| matches!(e, ConsoleEvent::Value(_) | ConsoleEvent::Abandoned));
+        events.extend(new.into_iter().map(|(_, e)| e));
+        done
+    });
+    events.extend(w.take_events().into_iter().map(|(_, e)| e));
+    events
+}
+
+fn value(events: &[ConsoleEvent]) -> Option<String> {
+    events.iter().find_map(|e| match e {
+        ConsoleEvent::Value(v) => Some(v.clone()),
+        _ => None,
+    })
+}
+
+#[test]
+fn an_infinite_loop_never_freezes_the_console() {
+    let (mut w, n) = world();
+    let spin = "spawn(fn -> f = fn f -> f.(f) end; f.(f) end); :spinning";
+    assert_eq!(
+        value(&eval(&mut w, n, spin, 100)).as_deref(),
+        Some(":spinning")
+    );
+    assert_eq!(value(&eval(&mut w, n, "1 + 1", 1000)).as_deref(), Some("2"));
+}
+
+#[test]
+fn deep_non_tail_recursion_works() {
+    let (mut w, n) = world();
+    let def = "defmodule Deep do\n def sum(0), do: 0\n def sum(n), do: n + sum(n - 1)\nend; :ok";
+    assert_eq!(value(&eval(&mut w, n, def, 100)).as_deref(), Some(":ok"));
+    assert_eq!(
+        value(&eval(&mut w, n, "Deep.sum(100_000)", 60_000)).as_deref(),
+        Some("5000050000")
+    );
+}
+
+#[test]
+fn tail_calls_run_in_constant_space() {
+    let (mut w, n) = world();
+    let def = "defmodule T do\n def loop(0), do: Process.info(self(), :heap_size)\n def loop(n), do: loop(n - 1)\nend; :ok";
+    eval(&mut w, n, def, 100);
+    let small = value(&eval(&mut w, n, "T.loop(10)", 1000)).expect("value");
+    let big = value(&eval(&mut w, n, "T.loop(1_000_000)", 600_000)).expect("value");
+    assert_eq!(small, big);
+}
+
+#[test]
+fn runaway_recursion_kills_only_that_process() {
+    let (mut w, n) = world();
+    if let Some(node) = w.node_mut(n) {
+        node.limits.max_stack_words = 200_000;
+    }
+    let def = "defmodule R do\n def f(n), do: 1 + f(n + 1)\nend; :ok";
+    eval(&mut w, n, def, 100);
+    let mut events = eval(&mut w, n, "R.f(0)", 600_000);
+    // the new shell words the EXIT line
+    w.advance(100);
+    events.extend(w.take_events().into_iter().map(|(_, e)| e));
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, ConsoleEvent::Log(t) if t.contains("heap limit"))),
+        "{events:?}"
+    );
+    assert!(
+        events.iter().any(|e| matches!(e, ConsoleEvent::ShellExit(t) if t.ends_with("shell process exited with reason: killed"))),
+        "{events:?}"
+    );
+    assert_eq!(
+        value(&eval(&mut w, n, ":still_alive", 1000)).as_deref(),
+        Some(":still_alive")
+    );
+}
+
+#[test]
+fn the_process_limit_is_a_system_limit_error() {
+    let (mut w, n) = world();
+    if let Some(node) = w.node_mut(n) {
+        node.limits.max_processes = 10;
+    }
+    let events = eval(
+        &mut w,
+        n,
+        "for _ <- 1..20, do: spawn(fn -> receive do _ -> :ok end end)",
+        1000,
+    );
+    assert_eq!(
+        value(&events).as_deref(),
+        Some("** (SystemLimitError) a system limit has been reached")
+    );
+}
+
+#[test]
+fn ctrl_c_interrupts_a_blocked_line() {
+    let (mut w, n) = world();
+    w.eval(n, "receive do :never -> :ok end").expect("free");
+    w.advance(100);
+    assert!(w.node(n).is_some_and(|node| node.console.busy()));
+    if let Some(node) = w.node_mut(n) {
+        node.interrupt_shell();
+    }
+    w.advance(10);
+    let events: Vec<ConsoleEvent> = w.take_events().into_iter().map(|(_, e)| e).collect();
+    assert!(events.contains(&ConsoleEvent::Abandoned), "{events:?}");
+    assert_eq!(
+        value(&eval(&mut w, n, ":free", 1000)).as_deref(),
+        Some(":free")
+    );
+}
+
+#[test]
+fn a_scenario_is_deterministic() {
+    let src = "# nodes: node1\nnode1> for i <- 1..50, do: spawn(fn -> send(self(), i) end); :ok\nnode1> Enum.shuffle(1..10)\nnode1> make_ref()\n";
+    let a = beamplay_cluster::scenario::run_scenario(src);
+    let b = beamplay_cluster::scenario::run_scenario(src);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn bad_input_is_an_answer() {
+    let (mut w, n) = world();
+    let huge = "1".repeat(200_000);
+    let v = value(&eval(&mut w, n, &huge, 100)).expect("an answer");
+    assert!(v.starts_with("** (SystemLimitError)"), "{v}");
+    let nested = format!("{}1{}", "(".repeat(5000), ")".repeat(5000));
+    let v = value(&eval(&mut w, n, &nested, 100)).expect("an answer");
+    assert!(v.starts_with("** (SyntaxError)"), "{v}");
+}
