@@ -28,7 +28,9 @@ impl Diag {
             "** ({kind}) {file}:{}:{}: {}",
             self.line, self.column, self.message
         );
-        if let Some(src) = source_line.filter(|s| !s.trim().is_empty()) {
+        // Elixir shows no snippet for a misplaced reserved word
+        let snippet = !self.message.starts_with("unexpected reserved word");
+        if let Some(src) = source_line.filter(|s| snippet && !s.trim().is_empty()) {
             let d = self.line.to_string().len();
             let w = d.max(2);
             out.push_str(&format!("\n {} |", " ".repeat(w)));

@@ -600,15 +600,17 @@ impl<'a> Lexer<'a> {
                         Ok(parts)
                     }
                     Some(q) => {
-                        let what = match q {
-                            '"' => "string".to_string(),
-                            '\'' => "charlist".to_string(),
-                            _ => "sigil".to_string(),
+                        // charlists are "string" too in Elixir 1.14's wording
+                        let what = if q == '"' || q == '\'' {
+                            "string"
+                        } else {
+                            "sigil"
                         };
+                        let _ = col;
                         Err(self.err(
                             DiagKind::TokenMissing,
-                            line,
-                            col,
+                            self.line,
+                            self.col,
                             format!("missing terminator: {q} (for {what} starting at line {line})"),
                         ))
                     }

@@ -124,6 +124,22 @@ impl Parser {
     }
 
     fn error_at(&self, t: &Token) -> Diag {
+        if matches!(t.tok, Tok::Eof) {
+            // Elixir points at the last token of the incomplete expression
+            let last = self
+                .toks
+                .iter()
+                .rev()
+                .find(|x| !matches!(x.tok, Tok::Eof | Tok::Newline));
+            if let Some(l) = last {
+                return Diag {
+                    kind: DiagKind::TokenMissing,
+                    line: l.line,
+                    column: l.col,
+                    message: "syntax error: expression is incomplete".into(),
+                };
+            }
+        }
         let (kind, message) = match &t.tok {
             Tok::Eof => (
                 DiagKind::TokenMissing,
@@ -505,11 +521,13 @@ impl Parser {
     /// `key: value, ...` up to the end of the enclosing construct.
     fn keywords(&mut self) -> PResult<Vec<Ast>> {
         let mut pairs = Vec::new();
+        let mut comma: Option<Token> = None;
         loop {
             let t = self.next();
             let Tok::KwKey(k) = t.tok else {
                 self.pos -= 1;
-                let t = self.peek().clone();
+                // the error points at the comma after the keywords
+                let t = comma.unwrap_or_else(|| self.peek().clone());
                 return Err(Diag {
                     kind: DiagKind::Syntax,
                     line: t.line,
@@ -521,7 +539,7 @@ impl Parser {
             let v = self.expr(0)?;
             pairs.push(Ast::Pair(Box::new(Ast::Atom(k)), Box::new(v)));
             if matches!(self.peek().tok, Tok::Comma) && !self.comma_ends_keywords() {
-                self.next();
+                comma = Some(self.next());
                 self.skip_nl();
                 continue;
             }

@@ -136,3 +136,11 @@ defmodule Node do
   def list, do: :erlang.nodes()
   def list(which), do: :erlang.nodes(which)
 end
+
+defmodule System do
+  def monotonic_time, do: :erlang.monotonic_time()
+  def monotonic_time(unit), do: :erlang.monotonic_time(unit)
+  def system_time, do: :erlang.system_time()
+  def system_time(unit), do: :erlang.system_time(unit)
+  def unique_integer(opts \\ []), do: :erlang.unique_integer(opts)
+end

@@ -55,6 +55,14 @@ impl Fc<'_, '_> {
             }
             return self.call_remote(&m, fname, a, tail);
         }
+        if meta.no_parens && args.is_empty() {
+            if let Some(text) = literal_text(target) {
+                return Err(CompileError::new(
+                    meta.line,
+                    format!("invalid call {text}.{fname}"),
+                ));
+            }
+        }
         let t = self.gen(target, vars, false)?;
         if meta.no_parens && args.is_empty() {
             // map.field (or a zero-arity call when the value is a module)
@@ -213,6 +221,12 @@ impl Fc<'_, '_> {
     }
 
     pub(super) fn capture(&mut self, e: &Ast, inner: &Ast, vars: &mut Vars) -> CResult<Reg> {
+        if let Ast::Int(n) = inner {
+            return err(
+                e,
+                format!("capture argument &{n} must be used within the capture operator &"),
+            );
+        }
         if let Some([f, Ast::Int(arity)]) = is_local(inner, "/") {
             let arity = *arity as usize;
             match f {
@@ -975,5 +989,40 @@ fn replace_captures(e: &Ast, max: &mut i64, seen: &mut BTreeSet<i64>) -> Ast {
             Box::new(replace_captures(b, max, seen)),
         ),
         other => other.clone(),
+    }
+}
+
+/// A literal receiver as Elixir prints it in "invalid call" (numbers,
+/// strings, lists); `None` for anything that may be a map at run time.
+fn literal_text(e: &Ast) -> Option<String> {
+    Some(match e {
+        Ast::Int(i) => i.to_string(),
+        Ast::Float(f) => beamplay_term::float_to_string(*f),
+        Ast::String(s) => beamplay_term::string_to_inspect(s.as_bytes()),
+        Ast::List(items) => {
+            let mut parts = Vec::new();
+            for it in items {
+                parts.push(match it {
+                    Ast::Pair(k, v) => match &**k {
+                        Ast::Atom(a) => format!(
+                            "{} {}",
+                            beamplay_term::key_to_inspect(a),
+                            literal_text(v).or_else(|| atom_text(v))?
+                        ),
+                        _ => return None,
+                    },
+                    other => literal_text(other).or_else(|| atom_text(other))?,
+                });
+            }
+            format!("[{}]", parts.join(", "))
+        }
+        _ => return None,
+    })
+}
+
+fn atom_text(e: &Ast) -> Option<String> {
+    match e {
+        Ast::Atom(a) => Some(beamplay_term::atom_to_inspect(a)),
+        _ => None,
     }
 }

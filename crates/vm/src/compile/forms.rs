@@ -98,6 +98,13 @@ impl Fc<'_, '_> {
                 })?;
                 return self.gen(&piped, vars, tail);
             }
+            ("&&", 2) | ("||", 2) | ("!", 1) if self.guard_fail.is_some() => {
+                return Err(CompileError {
+                    line,
+                    message: format!("invalid expression in guard, {name} is not allowed in guards. To learn more about guards, visit: https://hexdocs.pm/elixir/patterns-and-guards.html"),
+                    kind: "ArgumentError",
+                });
+            }
             ("&&", 2) | ("||", 2) => {
                 let l = self.gen(&args[0], vars, false)?;
                 let d = self.b.reg()?;
@@ -295,6 +302,12 @@ impl Fc<'_, '_> {
                     let a = self.args_(args, vars)?;
                     return self.call_remote(m, f, a, tail);
                 }
+            }
+            if self.m.console {
+                return err(
+                    e,
+                    format!("undefined function {name}/{n} (there is no such import)"),
+                );
             }
             return err(e, format!(
                 "cannot find or invoke local {name}/{n} inside guards. Only macros can be invoked in a guards and they must be defined before their invocation. Called as: {}",
@@ -686,7 +699,11 @@ impl Fc<'_, '_> {
             return err(e, "invalid module attribute");
         };
         if self.m.console {
-            return err(e, "cannot invoke @/1 outside module".to_string());
+            return Err(CompileError {
+                line: 0,
+                message: "cannot invoke @/1 outside module".into(),
+                kind: "ArgumentError",
+            });
         }
         match self.m.attrs.get(name).cloned() {
             Some(v) => self.gen(&v, vars, tail),

@@ -68,6 +68,7 @@ pub fn kernel_import(name: &str, arity: usize) -> Option<(&'static str, &'static
         ("send", 2) => erl("send"),
         ("exit", 1) => erl("exit"),
         ("apply", 2 | 3) => erl("apply"),
+        ("function_exported?", 3) => erl("function_exported"),
         ("binding", 0) => None,
         (
             "inspect" | "to_string" | "to_charlist" | "then" | "tap" | "struct" | "struct!"

@@ -100,7 +100,7 @@ impl Fc<'_, '_> {
                         }
                         None => Err(super::CompileError::new(
                             meta.line,
-                            format!("undefined variable ^{name}"),
+                            format!("undefined variable ^{name}. No variable \"{name}\" has been defined before the current pattern"),
                         )),
                     },
                     other => err(other, "invalid argument for unary operator ^"),
