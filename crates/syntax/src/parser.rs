@@ -829,7 +829,11 @@ impl Parser {
                 meta,
                 mut args,
             } => {
-                args.push(Ast::List(kw));
+                // a trailing keyword list takes the do-block's keywords too
+                match args.last_mut() {
+                    Some(Ast::List(items)) if is_keywords(items) => items.extend(kw),
+                    _ => args.push(Ast::List(kw)),
+                }
                 Ast::Call { head, meta, args }
             }
             other => other,
@@ -1045,4 +1049,12 @@ fn merge_when(mut items: Vec<Ast>) -> Vec<Ast> {
         }
     }
     items
+}
+
+/// A non-empty list of `atom: value` pairs.
+fn is_keywords(items: &[Ast]) -> bool {
+    !items.is_empty()
+        && items
+            .iter()
+            .all(|i| matches!(i, Ast::Pair(k, _) if matches!(**k, Ast::Atom(_))))
 }

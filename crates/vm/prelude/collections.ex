@@ -215,3 +215,9 @@ defmodule MapSet do
   def intersection(%{map: a} = set, %{map: b}), do: %{set | map: :maps.with(:maps.keys(b), a)}
   def difference(%{map: a} = set, %{map: b}), do: %{set | map: :maps.without(:maps.keys(b), a)}
 end
+
+defmodule Range do
+  def new(first, last), do: Beamplay.Runtime.range(first, last)
+  def new(first, last, step), do: Beamplay.Runtime.range(first, last, step)
+  def size(range), do: Enum.count(range)
+end

@@ -30,12 +30,12 @@ defmodule Kernel do
   def struct!(mod, fields \\ [])
   def struct!(mod, fields) when is_atom(mod), do: struct!(mod.__struct__(), fields)
 
-  def struct!(%{__struct__: mod} = s, fields) do
+  def struct!(%{__struct__: _} = s, fields) do
     Enum.reduce(fields, s, fn {k, v}, acc ->
       if :maps.is_key(k, acc) and k != :__struct__ do
         :maps.put(k, v, acc)
       else
-        :erlang.error(KeyError.exception(key: k, term: mod.__struct__()))
+        :erlang.error(KeyError.exception(key: k))
       end
     end)
   end

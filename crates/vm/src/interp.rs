@@ -353,10 +353,41 @@ impl Node {
                     }
                     Op::Call(callee, args, d) => {
                         reds = reds.saturating_sub(1);
-                        let argv: Vec<Term> = args.iter().map(|r| reg!(*r).clone()).collect();
                         if let Some(fr) = p.frames.last_mut() {
                             fr.pc = pc;
                         }
+                        if let Some((module, code, env)) =
+                            self.resolve_code(p, callee, args.len(), base)
+                        {
+                            if p.stack_words() > self.limits.max_stack_words {
+                                let r = self.heap_limit_exit(p);
+                                return (Outcome::Exit(r), budget - reds);
+                            }
+                            // arguments go straight from this frame's registers to the new one
+                            let new_base = p.regs.len();
+                            if let Some(Fun::Closure(c)) = env.as_deref() {
+                                p.regs.extend(c.env.iter().cloned());
+                            }
+                            for r in args.iter() {
+                                let v = p.regs[base + *r as usize].clone();
+                                p.regs.push(v);
+                            }
+                            let n = p.regs.len() - new_base;
+                            p.regs
+                                .resize(new_base + (code.nregs as usize).max(n), Term::Nil);
+                            p.frames.push(crate::process::Frame {
+                                module,
+                                fun: code,
+                                pc: 0,
+                                base: new_base,
+                                ret: *d,
+                            });
+                            if reds == 0 {
+                                return (Outcome::Yield, budget);
+                            }
+                            continue 'frames;
+                        }
+                        let argv: Vec<Term> = args.iter().map(|r| reg!(*r).clone()).collect();
                         match self.invoke(p, callee, argv, Some(*d)) {
                             Ok(Invoked::Pushed) => {
                                 if reds == 0 {
@@ -373,10 +404,36 @@ impl Node {
                     }
                     Op::TailCall(callee, args) => {
                         reds = reds.saturating_sub(1);
-                        let argv: Vec<Term> = args.iter().map(|r| reg!(*r).clone()).collect();
                         if let Some(fr) = p.frames.last_mut() {
                             fr.pc = pc;
                         }
+                        if let Some((module, code, env)) =
+                            self.resolve_code(p, callee, args.len(), base)
+                        {
+                            // new arguments above the frame, then slid down over it
+                            let top = p.regs.len();
+                            if let Some(Fun::Closure(c)) = env.as_deref() {
+                                p.regs.extend(c.env.iter().cloned());
+                            }
+                            for r in args.iter() {
+                                let v = p.regs[base + *r as usize].clone();
+                                p.regs.push(v);
+                            }
+                            let n = p.regs.len() - top;
+                            p.regs.drain(base..top);
+                            p.regs
+                                .resize(base + (code.nregs as usize).max(n), Term::Nil);
+                            if let Some(fr) = p.frames.last_mut() {
+                                fr.module = module;
+                                fr.fun = code;
+                                fr.pc = 0;
+                            }
+                            if reds == 0 {
+                                return (Outcome::Yield, budget);
+                            }
+                            continue 'frames;
+                        }
+                        let argv: Vec<Term> = args.iter().map(|r| reg!(*r).clone()).collect();
                         match self.invoke(p, callee, argv, None) {
                             Ok(Invoked::Pushed) => {
                                 if reds == 0 {
@@ -527,6 +584,53 @@ impl Node {
         ])
     }
 
+    /// The bytecode a call runs, when it runs bytecode: the module, the
+    /// function, and the closure whose captured values come first. `None`
+    /// for natives and for calls that fail (the slow path words the error).
+    fn resolve_code(
+        &self,
+        p: &Process,
+        callee: &Callee,
+        nargs: usize,
+        base: usize,
+    ) -> Option<(Rc<Module>, Rc<FunCode>, Option<Rc<Fun>>)> {
+        match callee {
+            Callee::Local(i) => {
+                let module = p.frames.last()?.module.clone();
+                let code = module.funs.get(*i as usize)?.clone();
+                Some((module, code, None))
+            }
+            Callee::Remote { module, function } => {
+                let m = self.modules.get(module)?.clone();
+                let code = m.export(function, nargs as u32)?.clone();
+                Some((m, code, None))
+            }
+            Callee::Native { .. } => None,
+            Callee::Fun(r) => {
+                let Term::Fun(f) = p.regs.get(base + *r as usize)? else {
+                    return None;
+                };
+                match &**f {
+                    Fun::Closure(c) if c.arity as usize == nargs => {
+                        let lr = c.code.downcast_ref::<LambdaRef>()?;
+                        let code = lr.module.lambdas.get(lr.index as usize)?.clone();
+                        Some((lr.module.clone(), code, Some(f.clone())))
+                    }
+                    Fun::Export {
+                        module,
+                        function,
+                        arity,
+                    } if *arity as usize == nargs => {
+                        let m = self.modules.get(module)?.clone();
+                        let code = m.export(function, *arity)?.clone();
+                        Some((m, code, None))
+                    }
+                    _ => None,
+                }
+            }
+        }
+    }
+
     fn tagged_error(&self, tag: &str, v: Term) -> Raise {
         Raise::error(Term::tuple(vec![self.atom_term(tag), v]))
     }
@@ -584,7 +688,7 @@ impl Node {
             p.regs[base + h.regs.0 as usize] = kind;
             p.regs[base + h.regs.1 as usize] = reason;
             p.regs[base + h.regs.2 as usize] = stack;
-            p.last_raise = Some(e);
+            p.last_raise = Some(Box::new(e));
             return Ok(());
         }
         Err(e)

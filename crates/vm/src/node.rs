@@ -118,7 +118,7 @@ pub struct Node {
     pub a: Atoms,
     pub natives: Rc<NativeTable>,
     pub modules: HashMap<Atom, Rc<Module>>,
-    pub(crate) procs: HashMap<u32, Process>,
+    pub(crate) procs: HashMap<u32, Box<Process>>,
     pub(crate) run_queue: VecDeque<u32>,
     pub(crate) registry: HashMap<Atom, u32>,
     next_id: u32,
@@ -262,16 +262,16 @@ impl Node {
         self.next_id += 1;
         let pid = self.make_pid(id);
         let p = Process::new(id, pid, kind, group_leader, initial_call);
-        self.procs.insert(id, p);
+        self.procs.insert(id, Box::new(p));
         Ok(id)
     }
 
     pub fn process(&self, id: u32) -> Option<&Process> {
-        self.procs.get(&id)
+        self.procs.get(&id).map(|b| &**b)
     }
 
     pub fn process_mut(&mut self, id: u32) -> Option<&mut Process> {
-        self.procs.get_mut(&id)
+        self.procs.get_mut(&id).map(|b| &mut **b)
     }
 
     pub(crate) fn make_runnable(&mut self, id: u32) {
@@ -564,7 +564,7 @@ impl Node {
     }
 
     /// Propagates the exit of `p` (already out of the table).
-    pub fn finish_exit(&mut self, p: Process, reason: Term) {
+    pub fn finish_exit(&mut self, p: Box<Process>, reason: Term) {
         if let Some(name) = &p.name {
             self.registry.remove(name);
         }

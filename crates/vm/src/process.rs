@@ -78,7 +78,7 @@ pub struct Process {
     /// `{module, function, arity}` this process started in.
     pub initial_call: Term,
     /// The raise being unwound when the process ends by an error.
-    pub last_raise: Option<Raise>,
+    pub last_raise: Option<Box<Raise>>,
     /// Active aliases (refs) that may receive messages.
     pub aliases: Vec<Term>,
     /// Token of the receive timeout armed for this process.
@@ -117,6 +117,10 @@ impl Process {
 
     /// Push a call of `fun` with `args` (closure env already prepended).
     pub fn push_frame(&mut self, module: Rc<Module>, fun: Rc<FunCode>, args: &[Term], ret: Reg) {
+        if self.frames.is_empty() {
+            // most processes never go deeper than a few frames: start small
+            self.frames.reserve_exact(1);
+        }
         let base = self.regs.len();
         self.regs.extend_from_slice(args);
         self.regs

@@ -51,7 +51,7 @@ pub fn lookup(module: &str, function: &str, arity: u32) -> Option<ProcNativeFn> 
                 let t = n.bool(true);
                 v(t)
             }
-            _ => badarg(n, &[(1, "not a registered name")]),
+            _ => badarg(n, &[(1, "not a pid")]),
         },
         ("erlang", "whereis", 1) => |n, p, a| match &a[0] {
             Term::Atom(name) => {
@@ -466,6 +466,8 @@ fn info_item(n: &Node, p: &Process, key: &str) -> Option<Term> {
     let list = |v: Vec<Term>| Term::list(v);
     Some(match key {
         "status" => n.atom_term(match p.status {
+            // the process asking about itself is the one running
+            crate::process::Status::Runnable if n.running == Some(p.id) => "running",
             crate::process::Status::Runnable => "runnable",
             crate::process::Status::Waiting(_) | crate::process::Status::Idle => "waiting",
             crate::process::Status::Exiting => "exiting",
