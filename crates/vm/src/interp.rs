@@ -593,7 +593,7 @@ impl Node {
         callee: &Callee,
         nargs: usize,
         base: usize,
-    ) -> Option<(Rc<Module>, Rc<FunCode>, Option<Rc<Fun>>)> {
+    ) -> Option<Resolved> {
         match callee {
             Callee::Local(i) => {
                 let module = p.frames.last()?.module.clone();
@@ -891,6 +891,10 @@ impl Node {
         r
     }
 }
+
+/// A call's bytecode target: module, function, and the closure (if any)
+/// whose captured values are its first arguments.
+type Resolved = (Rc<Module>, Rc<FunCode>, Option<Rc<Fun>>);
 
 pub(crate) enum Invoked {
     Pushed,
