@@ -124,5 +124,19 @@ pub fn main(args: &[String]) -> Result<(), String> {
             }
             done && w.node(target).is_none_or(|n| !n.console.busy())
         });
+        // output that processes started by this line write right after it
+        rt.run_until(Duration::from_millis(AFTER_VALUE_MS), |w| {
+            for (_, e) in w.take_events() {
+                match e {
+                    ConsoleEvent::Output(t) | ConsoleEvent::ShellExit(t) => print!("{t}"),
+                    ConsoleEvent::Log(t) => eprintln!("\n{t}"),
+                    ConsoleEvent::Value(_) | ConsoleEvent::Abandoned => {}
+                }
+            }
+            false
+        });
     }
 }
+
+/// How long the prompt waits for output of what a line started.
+const AFTER_VALUE_MS: u64 = 30;
