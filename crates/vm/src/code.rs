@@ -60,6 +60,12 @@ pub enum Callee {
         module: Atom,
         function: Atom,
     },
+    /// A native that acts on processes (`send`, `self`, `spawn`...).
+    ProcNative {
+        f: crate::interp::ProcNativeFn,
+        module: Atom,
+        function: Atom,
+    },
     /// `f.(args)` where `f` is in a register.
     Fun(Reg),
 }

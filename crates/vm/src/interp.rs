@@ -373,8 +373,7 @@ impl Node {
                                 p.regs.push(v);
                             }
                             let n = p.regs.len() - new_base;
-                            p.regs
-                                .resize(new_base + (code.nregs as usize).max(n), Term::Nil);
+                            p.regs.extend(std::iter::repeat_n(Term::Nil, (code.nregs as usize).saturating_sub(n)));
                             p.frames.push(crate::process::Frame {
                                 module,
                                 fun: code,
@@ -421,8 +420,7 @@ impl Node {
                             }
                             let n = p.regs.len() - top;
                             p.regs.drain(base..top);
-                            p.regs
-                                .resize(base + (code.nregs as usize).max(n), Term::Nil);
+                            p.regs.extend(std::iter::repeat_n(Term::Nil, (code.nregs as usize).saturating_sub(n)));
                             if let Some(fr) = p.frames.last_mut() {
                                 fr.module = module;
                                 fr.fun = code;
@@ -605,7 +603,7 @@ impl Node {
                 let code = m.export(function, nargs as u32)?.clone();
                 Some((m, code, None))
             }
-            Callee::Native { .. } => None,
+            Callee::Native { .. } | Callee::ProcNative { .. } => None,
             Callee::Fun(r) => {
                 let Term::Fun(f) = p.regs.get(base + *r as usize)? else {
                     return None;
@@ -716,6 +714,10 @@ impl Node {
             Callee::Remote { module, function } => {
                 self.call_mfa(p, module.clone(), function.clone(), args, ret)
             }
+            Callee::ProcNative { f, module, function } => {
+                let arity = args.len() as u32;
+                self.proc_native(p, *f, (module, function, arity), args, ret)
+            }
             Callee::Native {
                 f,
                 module,
@@ -802,17 +804,7 @@ impl Node {
             }
         }
         if let Some(f) = crate::procnatives::lookup(module.as_str(), function.as_str(), arity) {
-            return match f(self, p, &args) {
-                NativeOut::Value(v) => Ok(Invoked::Value(v)),
-                NativeOut::Raise(mut e) => {
-                    if e.mfa.is_none() && !e.arg_errors.is_empty() {
-                        e.mfa = Some((module, function, arity));
-                    }
-                    Err(e)
-                }
-                NativeOut::Exit(r) => Ok(Invoked::Exit(r)),
-                NativeOut::Call(f, a) => self.call_fun(p, f, a, ret),
-            };
+            return self.proc_native(p, f, (&module, &function, arity), args, ret);
         }
         if let Some(f) = self.natives.get(module.as_str(), function.as_str(), arity) {
             return self
@@ -828,6 +820,27 @@ impl Node {
         let mut e = Raise::error(Term::Atom(self.a.undef.clone()));
         e.mfa = Some((module, function, arity));
         Err(e)
+    }
+
+    fn proc_native(
+        &mut self,
+        p: &mut Process,
+        f: ProcNativeFn,
+        (module, function, arity): (&beamplay_term::Atom, &beamplay_term::Atom, u32),
+        args: Vec<Term>,
+        ret: Option<Reg>,
+    ) -> Result<Invoked, Raise> {
+        match f(self, p, &args) {
+            NativeOut::Value(v) => Ok(Invoked::Value(v)),
+            NativeOut::Raise(mut e) => {
+                if e.mfa.is_none() && !e.arg_errors.is_empty() {
+                    e.mfa = Some((module.clone(), function.clone(), arity));
+                }
+                Err(e)
+            }
+            NativeOut::Exit(r) => Ok(Invoked::Exit(r)),
+            NativeOut::Call(f, a) => self.call_fun(p, f, a, ret),
+        }
     }
 
     fn enter(

@@ -123,8 +123,7 @@ impl Process {
         }
         let base = self.regs.len();
         self.regs.extend_from_slice(args);
-        self.regs
-            .resize(base + (fun.nregs as usize).max(args.len()), Term::Nil);
+        self.regs.extend(std::iter::repeat_n(Term::Nil, (fun.nregs as usize).saturating_sub(args.len())));
         self.frames.push(Frame {
             module,
             fun,

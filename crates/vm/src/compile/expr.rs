@@ -284,16 +284,15 @@ impl<'s, 'a> Fc<'s, 'a> {
     pub fn callee(&mut self, module: &str, function: &str, arity: usize) -> Callee {
         let m = self.atom(module);
         let f = self.atom(function);
-        match self.env.natives.get(module, function, arity as u32) {
-            Some(native) if !self.env.modules.contains_key(&m) => Callee::Native {
-                f: native,
-                module: m,
-                function: f,
-            },
-            _ => Callee::Remote {
-                module: m,
-                function: f,
-            },
+        if self.env.modules.contains_key(&m) {
+            return Callee::Remote { module: m, function: f };
+        }
+        if let Some(native) = self.env.natives.get(module, function, arity as u32) {
+            return Callee::Native { f: native, module: m, function: f };
+        }
+        match crate::procnatives::lookup(module, function, arity as u32) {
+            Some(native) => Callee::ProcNative { f: native, module: m, function: f },
+            None => Callee::Remote { module: m, function: f },
         }
     }
 
