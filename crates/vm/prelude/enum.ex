@@ -61,7 +61,7 @@ defmodule Enum do
   def filter(e, fun), do: for(x <- to_l(e), fun.(x), do: x)
   def reject(e, fun), do: for(x <- to_l(e), !fun.(x), do: x)
 
-  def sum(e), do: reduce(to_l(e), 0, fn x, acc -> acc + x end)
+  def sum(e), do: :lists.sum(to_l(e))
   def product(e), do: reduce(to_l(e), 1, fn x, acc -> acc * x end)
 
   def count(e), do: length(to_l(e))
