@@ -400,18 +400,7 @@ impl Parser {
                 Ast::List(self.keywords()?)
             }
             Tok::Ident(name) => return self.identifier(name, m),
-            Tok::Alias(a) => {
-                let mut parts = vec![a];
-                while matches!(self.peek().tok, Tok::Op("."))
-                    && matches!(self.peek_n(1).tok, Tok::Alias(_))
-                {
-                    self.next();
-                    if let Tok::Alias(p) = self.next().tok {
-                        parts.push(p);
-                    }
-                }
-                Ast::Alias { parts, meta: m }
-            }
+            Tok::Alias(a) => self.alias_rest(a, m),
             Tok::Open('(') => {
                 let saved = std::mem::replace(&mut self.no_do, 0);
                 let section = self.stab_section(|t| matches!(t, Tok::Close(')')));
@@ -468,6 +457,19 @@ impl Parser {
                 return self.unexpected();
             }
         })
+    }
+
+    /// `Foo` and the `.Bar.Baz` that follow it.
+    fn alias_rest(&mut self, first: String, m: Meta) -> Ast {
+        let mut parts = vec![first];
+        while matches!(self.peek().tok, Tok::Op(".")) && matches!(self.peek_n(1).tok, Tok::Alias(_))
+        {
+            self.next();
+            if let Tok::Alias(p) = self.next().tok {
+                parts.push(p);
+            }
+        }
+        Ast::Alias { parts, meta: m }
     }
 
     fn identifier(&mut self, name: String, m: Meta) -> PResult<Ast> {
@@ -606,18 +608,7 @@ impl Parser {
             let t = self.next();
             let nm = meta(&t);
             Some(match t.tok {
-                Tok::Alias(a) => {
-                    let mut parts = vec![a];
-                    while matches!(self.peek().tok, Tok::Op("."))
-                        && matches!(self.peek_n(1).tok, Tok::Alias(_))
-                    {
-                        self.next();
-                        if let Tok::Alias(p) = self.next().tok {
-                            parts.push(p);
-                        }
-                    }
-                    Ast::Alias { parts, meta: nm }
-                }
+                Tok::Alias(a) => self.alias_rest(a, nm),
                 Tok::Ident(n) => Ast::Var { name: n, meta: nm },
                 Tok::Atom(a) => Ast::Atom(a),
                 _ => {

@@ -373,7 +373,10 @@ impl Node {
                                 p.regs.push(v);
                             }
                             let n = p.regs.len() - new_base;
-                            p.regs.extend(std::iter::repeat_n(Term::Nil, (code.nregs as usize).saturating_sub(n)));
+                            p.regs.extend(std::iter::repeat_n(
+                                Term::Nil,
+                                (code.nregs as usize).saturating_sub(n),
+                            ));
                             p.frames.push(crate::process::Frame {
                                 module,
                                 fun: code,
@@ -420,7 +423,10 @@ impl Node {
                             }
                             let n = p.regs.len() - top;
                             p.regs.drain(base..top);
-                            p.regs.extend(std::iter::repeat_n(Term::Nil, (code.nregs as usize).saturating_sub(n)));
+                            p.regs.extend(std::iter::repeat_n(
+                                Term::Nil,
+                                (code.nregs as usize).saturating_sub(n),
+                            ));
                             if let Some(fr) = p.frames.last_mut() {
                                 fr.module = module;
                                 fr.fun = code;
@@ -714,7 +720,11 @@ impl Node {
             Callee::Remote { module, function } => {
                 self.call_mfa(p, module.clone(), function.clone(), args, ret)
             }
-            Callee::ProcNative { f, module, function } => {
+            Callee::ProcNative {
+                f,
+                module,
+                function,
+            } => {
                 let arity = args.len() as u32;
                 self.proc_native(p, *f, (module, function, arity), args, ret)
             }

@@ -123,7 +123,10 @@ impl Process {
         }
         let base = self.regs.len();
         self.regs.extend_from_slice(args);
-        self.regs.extend(std::iter::repeat_n(Term::Nil, (fun.nregs as usize).saturating_sub(args.len())));
+        self.regs.extend(std::iter::repeat_n(
+            Term::Nil,
+            (fun.nregs as usize).saturating_sub(args.len()),
+        ));
         self.frames.push(Frame {
             module,
             fun,

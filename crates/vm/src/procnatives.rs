@@ -333,49 +333,22 @@ fn monitor(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
             o.as_tuple()
                 .is_some_and(|t| t.first().is_some_and(|k| k.is_atom("alias")))
         });
+    let noproc = n.atom_term("noproc");
+    let noconnection = n.atom_term("noconnection");
     let r = match &a[1] {
         Term::Pid(_) => match n.local_id(&a[1]) {
             Some(id) => n.monitor(p, id, a[1].clone()),
-            None => {
-                let r = n.make_ref();
-                let down = n.down_message(&r, a[1].clone(), n.atom_term("noconnection"));
-                p.mailbox.push_back(down);
-                r
-            }
+            None => down_at_once(n, p, a[1].clone(), noconnection),
         },
         Term::Atom(name) => {
             let object = Term::tuple(vec![a[1].clone(), Term::Atom(n.name.clone())]);
-            match n.whereis(name) {
-                Some(id) => n.monitor(p, id, object),
-                None => {
-                    let r = n.make_ref();
-                    let noproc = n.atom_term("noproc");
-                    let down = n.down_message(&r, object, noproc);
-                    p.mailbox.push_back(down);
-                    r
-                }
-            }
+            monitor_name(n, p, name, object, noproc)
         }
         Term::Tuple(t) if t.len() == 2 => match (&t[0], &t[1]) {
             (Term::Atom(name), Term::Atom(node)) if *node == n.name => {
-                let object = a[1].clone();
-                match n.whereis(name) {
-                    Some(id) => n.monitor(p, id, object),
-                    None => {
-                        let r = n.make_ref();
-                        let noproc = n.atom_term("noproc");
-                        let down = n.down_message(&r, object, noproc);
-                        p.mailbox.push_back(down);
-                        r
-                    }
-                }
+                monitor_name(n, p, name, a[1].clone(), noproc)
             }
-            _ => {
-                let r = n.make_ref();
-                let down = n.down_message(&r, a[1].clone(), n.atom_term("noconnection"));
-                p.mailbox.push_back(down);
-                r
-            }
+            _ => down_at_once(n, p, a[1].clone(), noconnection),
         },
         _ => return badarg(n, &[(2, "not a pid")]),
     };
@@ -383,6 +356,28 @@ fn monitor(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
         p.aliases.push(r.clone());
     }
     v(r)
+}
+
+/// A monitor whose `:DOWN` is due at once (nothing to watch).
+fn down_at_once(n: &mut Node, p: &mut Process, object: Term, reason: Term) -> Term {
+    let r = n.make_ref();
+    let down = n.down_message(&r, object, reason);
+    p.mailbox.push_back(down);
+    r
+}
+
+/// Monitors the process registered as `name`, or gives `:DOWN` at once.
+fn monitor_name(
+    n: &mut Node,
+    p: &mut Process,
+    name: &beamplay_term::Atom,
+    object: Term,
+    noproc: Term,
+) -> Term {
+    match n.whereis(name) {
+        Some(id) => n.monitor(p, id, object),
+        None => down_at_once(n, p, object, noproc),
+    }
 }
 
 fn demonitor2(n: &mut Node, p: &mut Process, a: &[Term]) -> R {

@@ -264,7 +264,7 @@ impl<'s, 'a> Fc<'s, 'a> {
         Ok(r)
     }
 
-    fn call(&mut self, callee: Callee, args: Vec<Reg>, tail: bool) -> CResult<Reg> {
+    pub(super) fn call(&mut self, callee: Callee, args: Vec<Reg>, tail: bool) -> CResult<Reg> {
         if let (Some(fail), Callee::Native { f, .. }) = (self.guard_fail, &callee) {
             let d = self.b.reg()?;
             self.b.emit(Op::GuardBif(*f, args.into(), d, fail));
@@ -285,14 +285,28 @@ impl<'s, 'a> Fc<'s, 'a> {
         let m = self.atom(module);
         let f = self.atom(function);
         if self.env.modules.contains_key(&m) {
-            return Callee::Remote { module: m, function: f };
+            return Callee::Remote {
+                module: m,
+                function: f,
+            };
         }
         if let Some(native) = self.env.natives.get(module, function, arity as u32) {
-            return Callee::Native { f: native, module: m, function: f };
+            return Callee::Native {
+                f: native,
+                module: m,
+                function: f,
+            };
         }
         match crate::procnatives::lookup(module, function, arity as u32) {
-            Some(native) => Callee::ProcNative { f: native, module: m, function: f },
-            None => Callee::Remote { module: m, function: f },
+            Some(native) => Callee::ProcNative {
+                f: native,
+                module: m,
+                function: f,
+            },
+            None => Callee::Remote {
+                module: m,
+                function: f,
+            },
         }
     }
 

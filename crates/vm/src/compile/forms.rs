@@ -317,7 +317,7 @@ impl Fc<'_, '_> {
         // module-local functions
         if let Some(idx) = self.m.locals.get(&(name.to_string(), n as u32)).copied() {
             let a = self.args_(args, vars)?;
-            return self.call_(Callee::Local(idx), a, tail);
+            return self.call(Callee::Local(idx), a, tail);
         }
         if let Some((m, f)) = kernel_import(name, n) {
             let a = self.args_(args, vars)?;
@@ -358,17 +358,6 @@ impl Fc<'_, '_> {
 
     pub(super) fn args_(&mut self, args: &[Ast], vars: &mut Vars) -> CResult<Vec<Reg>> {
         args.iter().map(|a| self.gen(a, vars, false)).collect()
-    }
-
-    pub(super) fn call_(&mut self, callee: Callee, args: Vec<Reg>, tail: bool) -> CResult<Reg> {
-        if tail {
-            self.b.emit(Op::TailCall(callee, args.into()));
-            Ok(0)
-        } else {
-            let d = self.b.reg()?;
-            self.b.emit(Op::Call(callee, args.into(), d));
-            Ok(d)
-        }
     }
 
     fn block(&mut self, items: &[Ast], vars: &mut Vars, tail: bool) -> CResult<Reg> {
