@@ -56,6 +56,7 @@ impl World {
                 natives: &natives,
                 modules: &modules,
                 file: "prelude",
+                warnings: Vec::new(),
             };
             beamplay_vm::prelude::compile(&mut env)
                 .map_err(|e| format!("{}: {}", e.file, e.message))?

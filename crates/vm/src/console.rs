@@ -175,9 +175,15 @@ impl Node {
                 natives: &self.natives,
                 modules: &self.modules,
                 file: "iex",
+                warnings: Vec::new(),
             };
-            compile_line(&mut env, &ast, &names)
+            let line = compile_line(&mut env, &ast, &names);
+            (line, env.warnings)
         };
+        let (compiled, warnings) = compiled;
+        for w in warnings {
+            self.console.output(ConsoleEvent::Log(w));
+        }
         let line = match compiled {
             Ok(l) => l,
             Err(e) => {

@@ -576,6 +576,13 @@ impl Node {
         let mut stack = vec![m.clone()];
         while let Some(x) = stack.pop() {
             stack.extend(x.submodules.iter().cloned());
+            if self.modules.contains_key(&x.name) {
+                let text = format!(
+                    "warning: redefining module {} (current version defined in memory)\n  iex:1",
+                    crate::compile::alias_text(x.name.as_str())
+                );
+                self.console.output(crate::node::ConsoleEvent::Log(text));
+            }
             self.modules.insert(x.name.clone(), x);
         }
         // what `defmodule` returns: {:module, Name, beam_binary, last_value}

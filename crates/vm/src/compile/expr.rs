@@ -425,7 +425,15 @@ impl<'s, 'a> Fc<'s, 'a> {
                 meta.line,
                 format!("invalid use of _. \"{name}\" is used to ignore values in patterns and cannot be read"),
             )),
-            _ => self.local_call(&Ast::call(name, meta, vec![]), name, meta, &[], vars, false),
+            _ => {
+                let r = self.local_call(&Ast::call(name, meta, vec![]), name, meta, &[], vars, false)?;
+                let file = self.env.file;
+                self.env.warnings.push(format!(
+                    "warning: variable \"{name}\" does not exist and is being expanded to \"{name}()\", please use parentheses to remove the ambiguity or change the variable name\n  {file}:{}",
+                    meta.line
+                ));
+                Ok(r)
+            }
         }
     }
 }

@@ -60,9 +60,10 @@ pub struct CompileEnv<'a> {
     pub atoms: &'a mut AtomTable,
     pub natives: &'a NativeTable,
     pub modules: &'a HashMap<Atom, Rc<Module>>,
-    /// Whether `defmodule` is allowed (false inside the prelude's own
-    /// bootstrap is irrelevant; true everywhere user code runs).
+    /// The file name errors and warnings name (`iex`).
     pub file: &'a str,
+    /// Warnings, worded as Elixir prints them to stderr.
+    pub warnings: Vec<String>,
 }
 
 impl CompileEnv<'_> {
