@@ -77,7 +77,7 @@ impl Node {
                 "** (ErlangError) Erlang error: {{:nocatch, {}}}",
                 self.inspect_plain(&r.reason)
             ),
-            _ => format!("** (error) {}", self.inspect_plain(&r.reason)),
+            _ => self.error_line(&r.reason),
         };
         let text = format!(
             "[error] Process {} on node {} raised an exception\n{}",
@@ -86,6 +86,30 @@ impl Node {
             what
         );
         self.console.output(ConsoleEvent::Log(text));
+    }
+}
+
+impl Node {
+    /// `** (Mod) message` for an exception struct with a message field,
+    /// else the raw reason as an ErlangError (a report, not a banner).
+    fn error_line(&self, reason: &Term) -> String {
+        if let Term::Map(m) = reason {
+            let get = |k: &str| {
+                m.entries
+                    .iter()
+                    .find(|(key, _)| key.is_atom(k))
+                    .map(|(_, v)| v)
+            };
+            if let (Some(Term::Atom(module)), Some(msg)) = (get("__struct__"), get("message")) {
+                if let Some(text) = msg.as_str() {
+                    return format!("** ({}) {text}", module_text(module));
+                }
+            }
+        }
+        format!(
+            "** (ErlangError) Erlang error: {}",
+            self.inspect_plain(reason)
+        )
     }
 }
 
