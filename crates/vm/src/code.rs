@@ -127,6 +127,8 @@ pub enum Op {
     BinMatch(Reg, Box<[BinSeg]>, Label),
 
     Arith(ArithOp, Reg, Reg, Reg),
+    /// Arithmetic with a constant (by index) as the right operand.
+    ArithK(ArithOp, Reg, u32, Reg),
     Cmp(CmpOp, Reg, Reg, Reg),
 
     /// args, dst; the callee's arity is args.len()

@@ -325,6 +325,32 @@ impl Node {
                         };
                         reg!(*d) = v;
                     }
+                    Op::ArithK(o, a, k, d) => {
+                        let konst = &fun.consts[*k as usize];
+                        let v = match (o, &reg!(*a), konst) {
+                            (ArithOp::Add, Term::Int(x), Term::Int(y)) => {
+                                x.checked_add(*y).map(Term::Int)
+                            }
+                            (ArithOp::Sub, Term::Int(x), Term::Int(y)) => {
+                                x.checked_sub(*y).map(Term::Int)
+                            }
+                            (ArithOp::Mul, Term::Int(x), Term::Int(y)) => {
+                                x.checked_mul(*y).map(Term::Int)
+                            }
+                            _ => None,
+                        };
+                        let v = match v {
+                            Some(v) => v,
+                            None => {
+                                let x = reg!(*a).clone();
+                                match self.with_ctx(|c| ops::arith(c, *o, &x, konst)) {
+                                    Ok(v) => v,
+                                    Err(e) => raise!(e),
+                                }
+                            }
+                        };
+                        reg!(*d) = v;
+                    }
                     Op::Cmp(o, a, b, d) => {
                         let (x, y) = (&reg!(*a), &reg!(*b));
                         let r = match o {

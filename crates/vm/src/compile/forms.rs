@@ -230,6 +230,13 @@ impl Fc<'_, '_> {
         if n == 2 {
             if let Some(op) = super::expr::arith_of(name) {
                 let a = self.gen(&args[0], vars, false)?;
+                // `n - 1`: the constant is an operand, not a register
+                if let (Ast::Int(k), None) = (&args[1], self.guard_fail) {
+                    let k = self.b.konst(Term::Int(*k));
+                    let d = self.b.reg()?;
+                    self.b.emit(Op::ArithK(op, a, k, d));
+                    return self.ret_(d, tail);
+                }
                 let b = self.gen(&args[1], vars, false)?;
                 if self.guard_fail.is_some() {
                     return self.call_remote("erlang", erlang_name(name), vec![a, b], tail);
