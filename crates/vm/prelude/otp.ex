@@ -210,13 +210,16 @@ defmodule GenServer do
   defp quiet_exit?({:shutdown, _}), do: true
   defp quiet_exit?(_), do: false
 
-  def call(server, request, timeout \\ 5000) do
+  def call(server, request, timeout \\ 5000), do: do_call(server, request, timeout, {GenServer, :call, [server, request, timeout]})
+
+  # the exit's {module, function, args} is the caller's: GenServer.call/3 or :gen_server.call/2
+  def do_call(server, request, timeout, mfa) do
     case whereis(server) do
       nil ->
-        exit({:noproc, {GenServer, :call, [server, request, timeout]}})
+        exit({:noproc, mfa})
 
       pid when pid == self() ->
-        exit({:calling_self, {GenServer, :call, [server, request, timeout]}})
+        exit({:calling_self, mfa})
 
       pid ->
         ref = :erlang.monitor(:process, pid, [{:alias, :demonitor}])
@@ -228,11 +231,11 @@ defmodule GenServer do
             reply
 
           {:DOWN, ^ref, _, _, reason} ->
-            exit({reason, {GenServer, :call, [server, request, timeout]}})
+            exit({reason, mfa})
         after
           timeout ->
             Process.demonitor(ref, [:flush])
-            exit({:timeout, {GenServer, :call, [server, request, timeout]}})
+            exit({:timeout, mfa})
         end
     end
   end
@@ -259,6 +262,9 @@ defmodule GenServer do
     case whereis(server) do
       nil ->
         exit({:noproc, {GenServer, :stop, [server, reason, timeout]}})
+
+      pid when pid == self() ->
+        exit({:calling_self, {GenServer, :stop, [server, reason, timeout]}})
 
       pid ->
         mon = Process.monitor(pid)
@@ -396,4 +402,11 @@ defmodule Task do
 
   def start(fun), do: {:ok, spawn(fun)}
   def start_link(fun), do: {:ok, spawn_link(fun)}
+end
+
+defmodule :gen_server do
+  def call(server, request), do: GenServer.do_call(server, request, 5000, {:gen_server, :call, [server, request]})
+  def call(server, request, timeout), do: GenServer.do_call(server, request, timeout, {:gen_server, :call, [server, request, timeout]})
+  def cast(server, request), do: GenServer.cast(server, request)
+  def reply(from, reply), do: GenServer.reply(from, reply)
 end

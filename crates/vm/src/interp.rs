@@ -100,6 +100,9 @@ impl Node {
             }
             Outcome::Exit(reason) => self.finish_exit(p, reason),
         }
+        for (to, msg) in std::mem::take(&mut self.pending_msgs) {
+            self.deliver(None, to, msg);
+        }
         for (to, from, reason, link) in std::mem::take(&mut self.pending) {
             self.exit_signal(to, from, reason, link);
         }

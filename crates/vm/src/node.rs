@@ -132,6 +132,9 @@ pub struct Node {
     pub console: Console,
     /// Exit signals for the process that is running (applied after its slice).
     pub(crate) pending: Vec<(u32, Term, Term, bool)>,
+    /// Messages for the process that is running, from code that does not
+    /// hold it (another process's exit): delivered after its slice.
+    pub(crate) pending_msgs: Vec<(u32, Term)>,
     pub(crate) running: Option<u32>,
     pub unique: u64,
 }
@@ -171,6 +174,7 @@ impl Node {
             limits: Limits::default(),
             console: Console::default(),
             pending: Vec::new(),
+            pending_msgs: Vec::new(),
             running: None,
             unique: 1,
         };
@@ -299,7 +303,12 @@ impl Node {
         };
         let kind = match self.procs.get(&to) {
             Some(p) => p.kind,
-            None => return,
+            None => {
+                if self.running == Some(to) {
+                    self.pending_msgs.push((to, msg));
+                }
+                return;
+            }
         };
         if kind == Kind::GroupLeader {
             self.group_leader_request(cur, msg);

@@ -423,7 +423,8 @@ pub fn register(t: &mut NativeTable) {
             .map(Term::Int)
             .unwrap_or_else(|| int_from_bigint(BigInt::from(*i).abs()))),
         Term::BigInt(b) => Ok(int_from_bigint(b.abs())),
-        Term::Float(f) => Ok(Term::Float(f.abs())),
+        // OTP 25 keeps -0.0: it negates only what is below zero
+        Term::Float(f) => Ok(Term::Float(if *f < 0.0 { -f } else { *f })),
         _ => Err(c.badarg(&[(1, "not a number")])),
     });
     t.add("erlang", "trunc", 1, |c, a| {
