@@ -50,7 +50,7 @@ impl World {
         beamplay_vm::natives::register(&mut natives);
         let prelude = {
             let mut t = atoms.borrow_mut();
-            let modules = std::collections::HashMap::new();
+            let modules = beamplay_vm::code::ModuleTable::default();
             let mut env = CompileEnv {
                 atoms: &mut t,
                 natives: &natives,

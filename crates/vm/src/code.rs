@@ -6,10 +6,13 @@
 //! clause that does not match falls through to the next one. Everything a
 //! process needs to resume is in its frames and registers (DESIGN.md
 //! invariant 2): there is no Rust recursion between calls.
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use beamplay_term::{Atom, Term};
+use rustc_hash::FxHashMap;
+
+/// Loaded modules by name.
+pub type ModuleTable = FxHashMap<Atom, Rc<Module>>;
 
 use crate::native::NativeFn;
 
@@ -186,9 +189,9 @@ pub struct Module {
     pub name: Atom,
     pub funs: Vec<Rc<FunCode>>,
     /// `{name, arity}` of public functions to their index in `funs`.
-    pub exports: HashMap<(Atom, u32), u32>,
+    pub exports: FxHashMap<(Atom, u32), u32>,
     /// Private functions (for "undefined or private").
-    pub privates: HashMap<(Atom, u32), u32>,
+    pub privates: FxHashMap<(Atom, u32), u32>,
     /// The closures defined in this module's functions.
     pub lambdas: Vec<Rc<FunCode>>,
     /// `defstruct` fields in order with defaults.

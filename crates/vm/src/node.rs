@@ -2,12 +2,14 @@
 //! and console. Nodes share nothing; the World (cluster crate) owns them
 //! and drives their clocks.
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
+
+use rustc_hash::FxHashMap;
 use std::rc::Rc;
 
 use beamplay_term::{Atom, AtomTable, PidData, RefData, Term};
 
-use crate::code::Module;
+use crate::code::ModuleTable;
 use crate::console::Console;
 use crate::native::{Ctx, NativeTable, Raise, Rng};
 use crate::process::{Kind, Monitor, Process, Status};
@@ -117,10 +119,10 @@ pub struct Node {
     pub atoms: Rc<RefCell<AtomTable>>,
     pub a: Atoms,
     pub natives: Rc<NativeTable>,
-    pub modules: HashMap<Atom, Rc<Module>>,
-    pub(crate) procs: HashMap<u32, Box<Process>>,
+    pub modules: ModuleTable,
+    pub(crate) procs: FxHashMap<u32, Box<Process>>,
     pub(crate) run_queue: VecDeque<u32>,
-    pub(crate) registry: HashMap<Atom, u32>,
+    pub(crate) registry: FxHashMap<Atom, u32>,
     next_id: u32,
     next_ref: u32,
     pub(crate) timers: BTreeMap<(u64, u64), Timer>,
@@ -161,10 +163,10 @@ impl Node {
             atoms,
             a,
             natives,
-            modules: HashMap::new(),
-            procs: HashMap::new(),
+            modules: ModuleTable::default(),
+            procs: FxHashMap::default(),
             run_queue: VecDeque::new(),
-            registry: HashMap::new(),
+            registry: FxHashMap::default(),
             next_id: 100,
             next_ref: 1,
             timers: BTreeMap::new(),

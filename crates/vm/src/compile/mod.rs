@@ -12,7 +12,6 @@ mod kernel;
 mod module;
 mod pattern;
 
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use beamplay_syntax::Ast;
@@ -59,7 +58,7 @@ pub type CResult<T> = Result<T, CompileError>;
 pub struct CompileEnv<'a> {
     pub atoms: &'a mut AtomTable,
     pub natives: &'a NativeTable,
-    pub modules: &'a HashMap<Atom, Rc<Module>>,
+    pub modules: &'a crate::code::ModuleTable,
     /// The file name errors and warnings name (`iex`).
     pub file: &'a str,
     /// Warnings, worded as Elixir prints them to stderr.

@@ -74,8 +74,8 @@ pub fn compile_line(env: &mut CompileEnv<'_>, ast: &Ast, bindings: &[String]) ->
     let module = Rc::new(Module {
         name,
         funs: vec![fun.clone()],
-        exports: HashMap::new(),
-        privates: HashMap::new(),
+        exports: Default::default(),
+        privates: Default::default(),
         lambdas: m.lambdas,
         struct_fields: None,
         is_exception: false,
@@ -579,8 +579,8 @@ pub fn compile_module(
         };
         m.funs[i] = Some(Rc::new(code));
     }
-    let mut exports = HashMap::new();
-    let mut privates = HashMap::new();
+    let mut exports = rustc_hash::FxHashMap::default();
+    let mut privates = rustc_hash::FxHashMap::default();
     for (i, (n, k, public)) in funs_meta.iter().enumerate() {
         let key = (env.atom(n), *k);
         if *public {
