@@ -303,56 +303,15 @@ impl Node {
                             None => pc = *l as usize,
                         }
                     }
-                    Op::Arith(o, a, b, d) => {
-                        let v = match (o, &reg!(*a), &reg!(*b)) {
-                            (ArithOp::Add, Term::Int(x), Term::Int(y)) => {
-                                x.checked_add(*y).map(Term::Int)
-                            }
-                            (ArithOp::Sub, Term::Int(x), Term::Int(y)) => {
-                                x.checked_sub(*y).map(Term::Int)
-                            }
-                            (ArithOp::Mul, Term::Int(x), Term::Int(y)) => {
-                                x.checked_mul(*y).map(Term::Int)
-                            }
-                            _ => None,
-                        };
-                        let v = match v {
-                            Some(v) => v,
-                            None => {
-                                let (x, y) = (reg!(*a).clone(), reg!(*b).clone());
-                                match self.with_ctx(|c| ops::arith(c, *o, &x, &y)) {
-                                    Ok(v) => v,
-                                    Err(e) => raise!(e),
-                                }
-                            }
-                        };
-                        reg!(*d) = v;
-                    }
+                    Op::Arith(o, a, b, d) => match self.arith(*o, &reg!(*a), &reg!(*b)) {
+                        Ok(v) => reg!(*d) = v,
+                        Err(e) => raise!(e),
+                    },
                     Op::ArithK(o, a, k, d) => {
-                        let konst = &fun.consts[*k as usize];
-                        let v = match (o, &reg!(*a), konst) {
-                            (ArithOp::Add, Term::Int(x), Term::Int(y)) => {
-                                x.checked_add(*y).map(Term::Int)
-                            }
-                            (ArithOp::Sub, Term::Int(x), Term::Int(y)) => {
-                                x.checked_sub(*y).map(Term::Int)
-                            }
-                            (ArithOp::Mul, Term::Int(x), Term::Int(y)) => {
-                                x.checked_mul(*y).map(Term::Int)
-                            }
-                            _ => None,
-                        };
-                        let v = match v {
-                            Some(v) => v,
-                            None => {
-                                let x = reg!(*a).clone();
-                                match self.with_ctx(|c| ops::arith(c, *o, &x, konst)) {
-                                    Ok(v) => v,
-                                    Err(e) => raise!(e),
-                                }
-                            }
-                        };
-                        reg!(*d) = v;
+                        match self.arith(*o, &reg!(*a), &fun.consts[*k as usize]) {
+                            Ok(v) => reg!(*d) = v,
+                            Err(e) => raise!(e),
+                        }
                     }
                     Op::Cmp(o, a, b, d) => {
                         let (x, y) = (&reg!(*a), &reg!(*b));
@@ -668,6 +627,21 @@ impl Node {
                     _ => None,
                 }
             }
+        }
+    }
+
+    /// `+ - * /` with a fast path for small integers that do not overflow.
+    #[inline]
+    fn arith(&mut self, op: ArithOp, x: &Term, y: &Term) -> Result<Term, Raise> {
+        let fast = match (op, x, y) {
+            (ArithOp::Add, Term::Int(a), Term::Int(b)) => a.checked_add(*b),
+            (ArithOp::Sub, Term::Int(a), Term::Int(b)) => a.checked_sub(*b),
+            (ArithOp::Mul, Term::Int(a), Term::Int(b)) => a.checked_mul(*b),
+            _ => None,
+        };
+        match fast {
+            Some(v) => Ok(Term::Int(v)),
+            None => self.with_ctx(|c| ops::arith(c, op, x, y)),
         }
     }
 

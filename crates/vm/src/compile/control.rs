@@ -351,6 +351,21 @@ impl Fc<'_, '_> {
         tail: bool,
         no_match: impl FnOnce(&mut Self) -> CResult<()>,
     ) -> CResult<Reg> {
+        self.clauses_on(cls, s, vars, tail, None, |fc, _| no_match(fc))
+    }
+
+    /// Tries `cls` against `s`; `on_match` is emitted once a clause has
+    /// matched (a receive takes its message then); `no_match` gets the
+    /// result register so that a fallback (receive's `after`) can fill it.
+    pub(super) fn clauses_on(
+        &mut self,
+        cls: &[Clause<'_>],
+        s: Reg,
+        vars: &mut Vars,
+        tail: bool,
+        on_match: Option<Op>,
+        no_match: impl FnOnce(&mut Self, Reg) -> CResult<()>,
+    ) -> CResult<Reg> {
         let d = self.b.reg()?;
         let end = self.b.label();
         for c in cls {
@@ -363,6 +378,9 @@ impl Fc<'_, '_> {
             if let Some(g) = c.guard {
                 self.guard(g, &mut v, next)?;
             }
+            if let Some(op) = &on_match {
+                self.b.emit(op.clone());
+            }
             let r = self.gen(c.body, &mut v, tail)?;
             if !tail {
                 self.b.emit(Op::Move(r, d));
@@ -370,7 +388,7 @@ impl Fc<'_, '_> {
             }
             self.b.place(next);
         }
-        no_match(self)?;
+        no_match(self, d)?;
         self.b.place(end);
         Ok(d)
     }
@@ -471,46 +489,29 @@ impl Fc<'_, '_> {
             }
             None => None,
         };
-        let d = self.b.reg()?;
         let msg = self.b.reg()?;
         let peek = self.b.label();
         let wait = self.b.label();
-        let end = self.b.label();
         self.b.place(peek);
         self.b.emit(Op::RecvPeek(msg, wait));
-        for c in &cls {
-            let next = self.b.label();
-            let mut v = vars.clone();
-            let mut seen = BTreeSet::new();
-            if let Some(p) = c.pats.first() {
-                self.pattern(p, msg, &mut v, &mut seen, next)?;
-            }
-            if let Some(g) = c.guard {
-                self.guard(g, &mut v, next)?;
-            }
-            self.b.emit(Op::RecvAccept);
-            let r = self.gen(c.body, &mut v, tail)?;
-            if !tail {
-                self.b.emit(Op::Move(r, d));
-                self.b.emit(Op::Jump(end));
-            }
-            self.b.place(next);
-        }
-        self.b.emit(Op::RecvNext(peek));
-        self.b.place(wait);
-        match after {
-            Some((t, body)) => {
-                self.b.emit(Op::RecvWait(Some(t), peek));
-                let mut v = vars.clone();
-                let r = self.gen(body, &mut v, tail)?;
-                if !tail {
-                    self.b.emit(Op::Move(r, d));
+        let after_vars = vars.clone();
+        self.clauses_on(&cls, msg, vars, tail, Some(Op::RecvAccept), |fc, d| {
+            // nothing matched: look at the next message, or wait for one
+            fc.b.emit(Op::RecvNext(peek));
+            fc.b.place(wait);
+            match after {
+                Some((t, body)) => {
+                    fc.b.emit(Op::RecvWait(Some(t), peek));
+                    let mut v = after_vars;
+                    let r = fc.gen(body, &mut v, tail)?;
+                    if !tail {
+                        fc.b.emit(Op::Move(r, d));
+                    }
                 }
+                None => fc.b.emit(Op::RecvWait(None, peek)),
             }
-            None => self.b.emit(Op::RecvWait(None, peek)),
-        }
-        self.b.place(end);
-        Ok(d)
+            Ok(())
+        })
     }
 
     pub(super) fn try_(&mut self, e: &Ast, kw: &Ast, vars: &mut Vars, tail: bool) -> CResult<Reg> {

@@ -16,6 +16,17 @@ fn map_arg<'t>(
     }
 }
 
+/// `map` with `key` set to `value` (in place when the map is not shared).
+fn with_entry(map: &Term, key: &Term, value: &Term) -> Term {
+    let Term::Map(mut m) = map.clone() else {
+        return map.clone();
+    };
+    Rc::make_mut(&mut m)
+        .entries
+        .insert(key.clone(), value.clone());
+    Term::Map(m)
+}
+
 pub fn register(t: &mut NativeTable) {
     t.add("maps", "get", 2, |c, a| {
         let m = map_arg(c, &a[1])?;
@@ -49,30 +60,14 @@ pub fn register(t: &mut NativeTable) {
     });
     t.add("maps", "put", 3, |c, a| {
         map_arg(c, &a[2])?;
-        let Term::Map(mut m) = a[2].clone() else {
-            return Ok(a[2].clone());
-        };
-        Rc::make_mut(&mut m)
-            .entries
-            .insert(a[0].clone(), a[1].clone());
-        Ok(Term::Map(m))
+        Ok(with_entry(&a[2], &a[0], &a[1]))
     });
     t.add("maps", "update", 3, |c, a| {
-        let m = map_arg(c, &a[2])?;
-        if !m.entries.contains_key(&a[0]) {
-            return Err(crate::native::Raise::error(Term::tuple(vec![
-                c.known("badkey"),
-                a[0].clone(),
-                a[2].clone(),
-            ])));
+        if !map_arg(c, &a[2])?.entries.contains_key(&a[0]) {
+            let reason = Term::tuple(vec![c.known("badkey"), a[0].clone(), a[2].clone()]);
+            return Err(crate::native::Raise::error(reason));
         }
-        let Term::Map(mut m) = a[2].clone() else {
-            return Ok(a[2].clone());
-        };
-        Rc::make_mut(&mut m)
-            .entries
-            .insert(a[0].clone(), a[1].clone());
-        Ok(Term::Map(m))
+        Ok(with_entry(&a[2], &a[0], &a[1]))
     });
     t.add("maps", "remove", 2, |c, a| {
         map_arg(c, &a[1])?;
