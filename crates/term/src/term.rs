@@ -177,6 +177,24 @@ impl Term {
         matches!(self, Term::Nil | Term::Cons(_))
     }
 
+    /// Whether dropping this term frees nothing (no reference count to
+    /// decrement): integers, floats and `[]`.
+    #[inline]
+    pub fn is_immediate(&self) -> bool {
+        matches!(self, Term::Int(_) | Term::Float(_) | Term::Nil)
+    }
+
+    /// Stores `v` in `slot`. The out-of-line drop of the old value is
+    /// skipped when it is immediate: register writes are the interpreter's
+    /// most frequent operation.
+    #[inline]
+    pub fn set(slot: &mut Term, v: Term) {
+        let old = std::mem::replace(slot, v);
+        if old.is_immediate() {
+            std::mem::forget(old);
+        }
+    }
+
     /// Truthiness: everything but `nil` and `false`.
     pub fn is_truthy(&self) -> bool {
         !matches!(self, Term::Atom(a) if a.as_str() == "nil" || a.as_str() == "false")

@@ -156,10 +156,10 @@ impl Node {
                 match op {
                     Op::Move(s, d) => {
                         let v = reg!(*s).clone();
-                        reg!(*d) = v;
+                        Term::set(&mut reg!(*d), v);
                     }
                     Op::Const(k, d) => {
-                        reg!(*d) = fun.consts[*k as usize].clone();
+                        Term::set(&mut reg!(*d), fun.consts[*k as usize].clone());
                     }
                     Op::Tuple(items, d) => {
                         let v: Vec<Term> = items.iter().map(|r| reg!(*r).clone()).collect();
@@ -304,12 +304,12 @@ impl Node {
                         }
                     }
                     Op::Arith(o, a, b, d) => match self.arith(*o, &reg!(*a), &reg!(*b)) {
-                        Ok(v) => reg!(*d) = v,
+                        Ok(v) => Term::set(&mut reg!(*d), v),
                         Err(e) => raise!(e),
                     },
                     Op::ArithK(o, a, k, d) => {
                         match self.arith(*o, &reg!(*a), &fun.consts[*k as usize]) {
-                            Ok(v) => reg!(*d) = v,
+                            Ok(v) => Term::set(&mut reg!(*d), v),
                             Err(e) => raise!(e),
                         }
                     }
@@ -330,12 +330,13 @@ impl Node {
                                 }
                             }
                         };
-                        reg!(*d) = self.bool(r);
+                        let b = self.bool(r);
+                        Term::set(&mut reg!(*d), b);
                     }
                     Op::GuardBif(f, args, d, l) => {
                         let argv: Vec<Term> = args.iter().map(|r| reg!(*r).clone()).collect();
                         match self.with_ctx(|c| f(c, &argv)) {
-                            Ok(v) => reg!(*d) = v,
+                            Ok(v) => Term::set(&mut reg!(*d), v),
                             Err(_) => pc = *l as usize,
                         }
                     }
@@ -665,7 +666,7 @@ impl Node {
         let Some(done) = p.frames.pop() else {
             return Some(Outcome::Done(v));
         };
-        p.regs.truncate(done.base);
+        free_regs(&mut p.regs, done.base);
         match p.frames.last() {
             None => Some(Outcome::Done(v)),
             Some(caller) => {
@@ -933,6 +934,18 @@ pub(crate) enum Invoked {
     Pushed,
     Value(Term),
     Exit(Term),
+}
+
+/// Drops registers from `base` on, skipping the drop call for immediates.
+#[inline]
+fn free_regs(regs: &mut Vec<Term>, base: usize) {
+    while regs.len() > base {
+        if let Some(t) = regs.pop() {
+            if t.is_immediate() {
+                std::mem::forget(t);
+            }
+        }
+    }
 }
 
 pub fn make_closure(module: Rc<Module>, index: u32, code: &FunCode, env: Vec<Term>) -> Term {
