@@ -1,7 +1,7 @@
 //! Snapshots of what the console prints for values and errors, for the
-#![cfg(not(target_arch = "wasm32"))]
 //! cases a reader meets first. The conformance suite compares with real
 //! OTP; these pin the exact text (layout included) next to the code.
+#![cfg(not(target_arch = "wasm32"))]
 use beamplay_cluster::scenario::run_scenario;
 use expect_test::{expect, Expect};
 
