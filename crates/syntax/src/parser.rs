@@ -759,10 +759,7 @@ impl Parser {
                     let m = meta(&open);
                     e = Ast::Call {
                         head: Head::Remote(
-                            Box::new(Ast::Alias {
-                                parts: vec!["Access".into()],
-                                meta: m,
-                            }),
+                            Box::new(Ast::Atom("Elixir.Access".into())),
                             "get".into(),
                         ),
                         meta: m,
@@ -820,11 +817,7 @@ impl Parser {
                 meta,
                 mut args,
             } => {
-                // a trailing keyword list takes the do-block's keywords too
-                match args.last_mut() {
-                    Some(Ast::List(items)) if is_keywords(items) => items.extend(kw),
-                    _ => args.push(Ast::List(kw)),
-                }
+                args.push(Ast::List(kw));
                 Ast::Call { head, meta, args }
             }
             other => other,
@@ -943,10 +936,7 @@ impl Parser {
                     let e = inner.program()?;
                     let to_s = Ast::Call {
                         head: Head::Remote(
-                            Box::new(Ast::Alias {
-                                parts: vec!["Kernel".into()],
-                                meta: m,
-                            }),
+                            Box::new(Ast::Atom("Elixir.Kernel".into())),
                             "to_string".into(),
                         ),
                         meta: m,
@@ -995,10 +985,7 @@ impl Parser {
                     .collect();
                 Ok(Ast::Call {
                     head: Head::Remote(
-                        Box::new(Ast::Alias {
-                            parts: vec!["List".into()],
-                            meta: m,
-                        }),
+                        Box::new(Ast::Atom("Elixir.List".into())),
                         "to_charlist".into(),
                     ),
                     meta: m,
@@ -1015,7 +1002,10 @@ enum Section {
 }
 
 fn block(mut items: Vec<Ast>) -> Ast {
-    if items.len() == 1 {
+    // Elixir keeps a lone `not x` / `!x` in its block (build_block's
+    // rearrange_uop rule); anything else alone is itself
+    let unary_not = matches!(items.as_slice(), [Ast::Call { head: Head::Local(n), args, .. }] if args.len() == 1 && (n == "not" || n == "!"));
+    if items.len() == 1 && !unary_not {
         return items.pop().unwrap_or(Ast::Atom("nil".into()));
     }
     Ast::call("__block__", Meta::default(), items)
@@ -1040,12 +1030,4 @@ fn merge_when(mut items: Vec<Ast>) -> Vec<Ast> {
         }
     }
     items
-}
-
-/// A non-empty list of `atom: value` pairs.
-fn is_keywords(items: &[Ast]) -> bool {
-    !items.is_empty()
-        && items
-            .iter()
-            .all(|i| matches!(i, Ast::Pair(k, _) if matches!(**k, Ast::Atom(_))))
 }

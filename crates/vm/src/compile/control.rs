@@ -668,14 +668,20 @@ impl Fc<'_, '_> {
         tail: bool,
     ) -> CResult<Reg> {
         let line = line_of(e);
-        let (opts, gens) = match args.split_last() {
-            Some((Ast::List(kw), rest)) if kw.iter().all(|p| matches!(p, Ast::Pair(..))) => {
-                (Some(args.last()), rest)
-            }
-            _ => (None, args),
-        };
-        let opts = opts.flatten();
-        let get = |k: &str| opts.and_then(|o| block_kw(o, k)).cloned();
+        // the options are the trailing keyword lists: `reduce: 0` and the do-block
+        let is_opts = |a: &Ast| matches!(a, Ast::List(kw) if !kw.is_empty() && kw.iter().all(|p| matches!(p, Ast::Pair(..))));
+        let split = args.iter().rposition(|a| !is_opts(a)).map_or(0, |i| i + 1);
+        let (gens, opt_lists) = args.split_at(split);
+        let opts = Ast::List(
+            opt_lists
+                .iter()
+                .flat_map(|l| match l {
+                    Ast::List(kw) => kw.clone(),
+                    _ => Vec::new(),
+                })
+                .collect(),
+        );
+        let get = |k: &str| block_kw(&opts, k).cloned();
         let body =
             get("do").ok_or_else(|| CompileError::new(line, "missing :do option in \"for\""))?;
         let into = get("into");
