@@ -68,7 +68,7 @@ fn tail_calls_run_in_constant_space() {
 fn runaway_recursion_kills_only_that_process() {
     let (mut w, n) = world();
     if let Some(node) = w.node_mut(n) {
-        node.limits.max_stack_words = 200_000;
+        node.limits.max_heap_words = 200_000;
     }
     let def = "defmodule R do\n def f(n), do: 1 + f(n + 1)\nend; :ok";
     eval(&mut w, n, def, 100);
@@ -79,7 +79,7 @@ fn runaway_recursion_kills_only_that_process() {
     assert!(
         events
             .iter()
-            .any(|e| matches!(e, ConsoleEvent::Log(t) if t.contains("heap limit"))),
+            .any(|e| matches!(e, ConsoleEvent::Log(t) if t.contains("maximum heap size reached"))),
         "{events:?}"
     );
     assert!(
@@ -90,6 +90,75 @@ fn runaway_recursion_kills_only_that_process() {
         value(&eval(&mut w, n, ":still_alive", 1000)).as_deref(),
         Some(":still_alive")
     );
+}
+
+/// A World whose node1 has a small heap limit (2M words, 16 MB).
+fn small_heap_world() -> (World, NodeId) {
+    let (mut w, n) = world();
+    if let Some(node) = w.node_mut(n) {
+        node.limits.max_heap_words = 2 * 1024 * 1024;
+    }
+    (w, n)
+}
+
+/// The exit reason of `body` run in a monitored process.
+fn down_reason(w: &mut World, n: NodeId, body: &str) -> (Option<String>, Vec<ConsoleEvent>) {
+    let line = format!(
+        "{{pid, ref}} = spawn_monitor(fn -> {body} end); receive do {{:DOWN, ^ref, _, _, r}} -> r end"
+    );
+    let events = eval(w, n, &line, 60_000);
+    (value(&events), events)
+}
+
+fn heap_report(events: &[ConsoleEvent]) -> bool {
+    events.iter().any(
+        |e| matches!(e, ConsoleEvent::Log(t) if t.contains("Context:            maximum heap size reached")),
+    )
+}
+
+#[test]
+fn runaway_allocation_kills_only_that_process() {
+    let (mut w, n) = small_heap_world();
+    let def = "defmodule Acc do\n def f(n, acc), do: f(n + 1, [n | acc])\nend; :ok";
+    eval(&mut w, n, def, 100);
+    let (reason, events) = down_reason(&mut w, n, "Acc.f(0, [])");
+    assert_eq!(reason.as_deref(), Some(":killed"));
+    assert!(heap_report(&events), "{events:?}");
+    assert_eq!(value(&eval(&mut w, n, "1 + 1", 1000)).as_deref(), Some("2"));
+}
+
+#[test]
+fn an_allocation_past_the_limit_is_refused_before_it_happens_and_cannot_be_rescued() {
+    let (mut w, n) = small_heap_world();
+    for body in [
+        "try do List.duplicate(0, 10_000_000_000) catch :exit, _ -> :caught end",
+        "try do String.duplicate(\"ab\", 10_000_000_000) rescue _ -> :rescued end",
+        ":binary.copy(\"abc\", 1_000_000_000)",
+        "Enum.to_list(1..100_000_000_000)",
+    ] {
+        let (reason, events) = down_reason(&mut w, n, body);
+        assert_eq!(reason.as_deref(), Some(":killed"), "{body}");
+        assert!(heap_report(&events), "{body}: {events:?}");
+    }
+}
+
+#[test]
+fn shared_terms_count_once_against_the_limit() {
+    let (mut w, n) = small_heap_world();
+    // 2^40 cells as a tree, 40 as a heap
+    let (reason, _) = down_reason(
+        &mut w,
+        n,
+        "x = Enum.reduce(1..40, [1], fn _, a -> [a | a] end); exit({:len, length(x)})",
+    );
+    assert_eq!(reason.as_deref(), Some("{:len, 41}"));
+    // garbage does not count: 10x the limit allocated, little kept
+    let (reason, _) = down_reason(
+        &mut w,
+        n,
+        "exit(Enum.reduce(1..200, 0, fn _, s -> s + length(Enum.to_list(1..20_000)) end))",
+    );
+    assert_eq!(reason.as_deref(), Some("4000000"));
 }
 
 #[test]

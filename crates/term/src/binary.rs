@@ -13,6 +13,7 @@ pub struct Bitstring {
 
 impl Bitstring {
     pub fn from_bytes(bytes: &[u8]) -> Bitstring {
+        crate::meter::charge(crate::meter::binary_words(bytes.len()));
         Bitstring {
             buf: Rc::from(bytes),
             start: 0,
@@ -21,6 +22,7 @@ impl Bitstring {
     }
 
     pub fn from_vec(bytes: Vec<u8>) -> Bitstring {
+        crate::meter::charge(crate::meter::binary_words(bytes.len()));
         let bit_len = bytes.len() * 8;
         Bitstring {
             buf: Rc::from(bytes),
@@ -32,6 +34,7 @@ impl Bitstring {
     /// `bytes` holds `bit_len` bits, the last partial byte's bits at the top.
     pub fn from_bits(mut bytes: Vec<u8>, bit_len: usize) -> Bitstring {
         bytes.truncate(bit_len.div_ceil(8));
+        crate::meter::charge(crate::meter::binary_words(bytes.len()));
         let rem = bit_len % 8;
         if rem != 0 {
             if let Some(last) = bytes.last_mut() {

@@ -33,6 +33,9 @@ impl<'a> Int<'a> {
 pub fn int_from_bigint(b: BigInt) -> Term {
     match b.to_i64() {
         Some(i) => Term::Int(i),
-        None => Term::BigInt(Rc::new(b)),
+        None => {
+            crate::meter::charge(5 + b.bits().div_ceil(64) as usize);
+            Term::BigInt(Rc::new(b))
+        }
     }
 }

@@ -14,6 +14,7 @@ mod float;
 mod inspect;
 mod int;
 mod list;
+pub mod meter;
 mod order;
 mod term;
 

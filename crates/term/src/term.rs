@@ -53,6 +53,20 @@ pub struct MapTerm {
     pub entries: BTreeMap<Term, Term>,
 }
 
+impl MapTerm {
+    /// The map behind `rc`, ready to change (copied first if shared), with
+    /// the copy and `growth` more entries charged to the allocation meter.
+    pub fn make_mut(rc: &mut Rc<MapTerm>, growth: usize) -> &mut MapTerm {
+        let copied = if Rc::strong_count(rc) > 1 {
+            rc.entries.len()
+        } else {
+            0
+        };
+        crate::meter::charge(crate::meter::map_words(copied + growth));
+        Rc::make_mut(rc)
+    }
+}
+
 /// A process identifier: node, creation (incarnation of the node), and the
 /// two numbers iex shows (`#PID<N.id.serial>`, N depending on the viewer).
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -101,10 +115,12 @@ impl Term {
     }
 
     pub fn tuple(items: Vec<Term>) -> Term {
+        crate::meter::charge(crate::meter::tuple_words(items.len()));
         Term::Tuple(Rc::new(items))
     }
 
     pub fn cons(head: Term, tail: Term) -> Term {
+        crate::meter::charge(crate::meter::CONS_WORDS);
         Term::Cons(Rc::new(Cons { head, tail }))
     }
 
@@ -132,6 +148,7 @@ impl Term {
     }
 
     pub fn map(entries: BTreeMap<Term, Term>) -> Term {
+        crate::meter::charge(crate::meter::map_words(entries.len()));
         Term::Map(Rc::new(MapTerm { entries }))
     }
 

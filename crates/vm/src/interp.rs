@@ -3,7 +3,7 @@
 //! receive is a point where it can stop and later resume from its frames.
 use std::rc::Rc;
 
-use beamplay_term::{Closure, Fun, Term};
+use beamplay_term::{meter, Closure, Fun, MapTerm, Term};
 
 use crate::binary::{build_binary, match_binary};
 use crate::code::{ArithOp, Callee, CmpOp, FunCode, Module, Op, Reg, TypeTest};
@@ -58,7 +58,10 @@ impl Node {
         }
         self.running = Some(id);
         let budget = self.limits.reductions_per_slice;
+        let (soft, hard) = self.heap_rooms(&p);
+        meter::arm(soft, hard);
         let (outcome, used) = self.exec(&mut p, budget);
+        p.heap_alloc = p.heap_alloc.saturating_add(clamp_u32(meter::used()));
         self.running = None;
         p.reductions += u64::from(used);
         match outcome {
@@ -78,6 +81,8 @@ impl Node {
                 if p.kind == Kind::Shell {
                     p.status = Status::Idle;
                     p.regs.clear();
+                    p.heap_live = 0;
+                    p.heap_alloc = 0;
                     self.procs.insert(id, p);
                     self.shell_line_done(id, Ok(v));
                 } else {
@@ -88,6 +93,8 @@ impl Node {
                 if p.kind == Kind::Shell {
                     p.status = Status::Idle;
                     p.regs.clear();
+                    p.heap_live = 0;
+                    p.heap_alloc = 0;
                     p.frames.clear();
                     p.handlers.clear();
                     self.procs.insert(id, p);
@@ -141,6 +148,12 @@ impl Node {
                     let e = $e;
                     if let Some(fr) = p.frames.last_mut() {
                         fr.pc = pc;
+                    }
+                    // a refused allocation is a kill, never an exception to rescue
+                    if meter::over() {
+                        if let Some(r) = self.heap_check(p) {
+                            return (Outcome::Exit(r), budget - reds);
+                        }
                     }
                     match self.unwind(p, e) {
                         Ok(()) => continue 'frames,
@@ -198,7 +211,9 @@ impl Node {
                                     whole
                                 ])));
                             }
-                            Rc::make_mut(&mut m).entries.insert(key, reg!(*v).clone());
+                            MapTerm::make_mut(&mut m, 1)
+                                .entries
+                                .insert(key, reg!(*v).clone());
                         }
                         reg!(*d) = Term::Map(m);
                     }
@@ -345,13 +360,14 @@ impl Node {
                         if let Some(fr) = p.frames.last_mut() {
                             fr.pc = pc;
                         }
+                        if p.stack_words() > self.limits.max_heap_words || meter::over() {
+                            if let Some(r) = self.heap_check(p) {
+                                return (Outcome::Exit(r), budget - reds);
+                            }
+                        }
                         if let Some((module, code, env)) =
                             self.resolve_code(p, callee, args.len(), base)
                         {
-                            if p.stack_words() > self.limits.max_stack_words {
-                                let r = self.heap_limit_exit(p);
-                                return (Outcome::Exit(r), budget - reds);
-                            }
                             // arguments go straight from this frame's registers to the new one
                             let new_base = p.regs.len();
                             if let Some(Fun::Closure(c)) = env.as_deref() {
@@ -397,6 +413,11 @@ impl Node {
                         reds = reds.saturating_sub(1);
                         if let Some(fr) = p.frames.last_mut() {
                             fr.pc = pc;
+                        }
+                        if meter::over() {
+                            if let Some(r) = self.heap_check(p) {
+                                return (Outcome::Exit(r), budget - reds);
+                            }
                         }
                         if let Some((module, code, env)) =
                             self.resolve_code(p, callee, args.len(), base)
@@ -873,12 +894,7 @@ impl Node {
         ret: Option<Reg>,
     ) -> Result<Invoked, Raise> {
         match ret {
-            Some(r) => {
-                if p.stack_words() > self.limits.max_stack_words {
-                    return Ok(Invoked::Exit(self.heap_limit_exit(p)));
-                }
-                p.push_frame(module, code, &args, r);
-            }
+            Some(r) => p.push_frame(module, code, &args, r),
             None => {
                 let Some(fr) = p.frames.last_mut() else {
                     p.push_frame(module, code, &args, 0);
@@ -897,11 +913,48 @@ impl Node {
         Ok(Invoked::Pushed)
     }
 
-    fn heap_limit_exit(&mut self, p: &Process) -> Term {
+    /// What the meter may charge to `p` before its heap is measured again
+    /// (as a collector would) and before it passes its limit if nothing
+    /// was freed. Measuring after as much allocation as was live keeps the
+    /// cost of measuring in proportion to the allocation.
+    fn heap_rooms(&self, p: &Process) -> (usize, usize) {
+        let max = self.limits.max_heap_words;
+        let live = p.heap_live as usize;
+        let alloc = p.heap_alloc as usize;
+        let soft = live
+            .max(MIN_HEAP_ROOM)
+            .min(max.saturating_sub(live) / 2)
+            .max(MIN_HEAP_ROOM / 16);
+        (soft.saturating_sub(alloc), max.saturating_sub(live + alloc))
+    }
+
+    /// Measures `p` once the meter says so (soft room used, a native's
+    /// reservation refused) or its stack passed the limit: the exit reason
+    /// when it is over its limit, else re-arms the meter.
+    fn heap_check(&mut self, p: &mut Process) -> Option<Term> {
+        let refused = meter::failed();
+        let live = p.heap_words();
+        if live > self.limits.max_heap_words || refused {
+            let wanted = p.heap_live as usize + p.heap_alloc as usize + meter::used();
+            let total = if refused { live.max(wanted) } else { live };
+            return Some(self.heap_limit_exit(p, total));
+        }
+        p.heap_live = clamp_u32(live);
+        p.heap_alloc = 0;
+        let (soft, hard) = self.heap_rooms(p);
+        meter::arm(soft, hard);
+        None
+    }
+
+    /// Logs BEAM's `maximum heap size reached` report; the reason is `:killed`.
+    fn heap_limit_exit(&mut self, p: &Process, total: usize) -> Term {
         let text = format!(
-            "Process {} exceeded its heap limit of {} words (runaway recursion or allocation) and was killed",
+            "[error]      Process:            {} on node {}\n     Context:            maximum heap size reached\n     Max Heap Size:      {}\n     Total Heap Size:    {}\n     Kill:               true\n     Error Logger:       true\n     Message Queue Len:  {}",
             crate::error::pid_text(self, &p.pid),
-            self.limits.max_stack_words
+            self.inspect_plain(&Term::Atom(self.name.clone())),
+            self.limits.max_heap_words,
+            total,
+            p.mailbox.len()
         );
         self.console.output(crate::node::ConsoleEvent::Log(text));
         Term::Atom(self.a.killed.clone())
@@ -948,7 +1001,15 @@ fn free_regs(regs: &mut Vec<Term>, base: usize) {
     }
 }
 
+/// Allocation between two measures of a process's heap, at least.
+const MIN_HEAP_ROOM: usize = 1 << 20;
+
+fn clamp_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
 pub fn make_closure(module: Rc<Module>, index: u32, code: &FunCode, env: Vec<Term>) -> Term {
+    meter::charge(12 + 2 * env.len());
     Term::Fun(Rc::new(Fun::Closure(Closure {
         arity: code.arity,
         module: module.name.clone(),

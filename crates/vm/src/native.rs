@@ -111,6 +111,13 @@ impl Ctx<'_> {
         r
     }
 
+    /// Room for `words` more under the running process's heap limit, or
+    /// the exit that ends it (the interpreter kills it, uncatchably, with
+    /// a `maximum heap size reached` report).
+    pub fn reserve(&mut self, words: usize) -> Result<(), Raise> {
+        beamplay_term::meter::reserve(words).map_err(|_| Raise::exit(self.known("killed")))
+    }
+
     /// A plain `:badarg` without details (`:a ++ [1]`).
     pub fn badarg_plain(&mut self) -> Raise {
         Raise::error(self.known("badarg"))

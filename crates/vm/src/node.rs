@@ -18,12 +18,22 @@ use crate::process::{Kind, Monitor, Process, Status};
 #[derive(Debug, Clone)]
 pub struct Limits {
     pub max_processes: usize,
-    /// Register words a process may hold (stack depth x frame size): the
-    /// per-process heap limit for runaway recursion.
-    pub max_stack_words: usize,
+    /// 8-byte words a process may hold (BEAM's `max_heap_size`): its
+    /// register stack, frames, mailbox and the terms they reach, shared
+    /// terms counted once. Runaway recursion or allocation past it kills
+    /// the process (reason `:killed`) with a `maximum heap size reached`
+    /// report; the node goes on.
+    pub max_heap_words: usize,
     pub reductions_per_slice: u32,
     pub max_line_bytes: usize,
 }
+
+/// Heap words per process: 512 MB natively, 128 MB in a browser tab.
+const MAX_HEAP_WORDS: usize = if cfg!(target_arch = "wasm32") {
+    16 * 1024 * 1024
+} else {
+    64 * 1024 * 1024
+};
 
 /// Processes a node may hold: OTP's default natively; in a browser tab a
 /// quarter of it (about 220 MB of idle processes).
@@ -37,7 +47,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_processes: MAX_PROCESSES,
-            max_stack_words: 16 * 1024 * 1024,
+            max_heap_words: MAX_HEAP_WORDS,
             reductions_per_slice: 4000,
             max_line_bytes: 64 * 1024,
         }

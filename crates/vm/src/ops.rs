@@ -3,7 +3,7 @@
 use beamplay_term::{int_from_bigint, int_to_f64, Int, Term};
 
 use crate::code::ArithOp;
-use crate::native::{Ctx, NResult};
+use crate::native::{Ctx, NResult, Raise};
 
 fn float_result(c: &mut Ctx<'_>, f: f64) -> NResult {
     if f.is_finite() {
@@ -21,6 +21,9 @@ pub fn to_f64(t: &Term) -> Option<f64> {
     }
 }
 
+/// Bits of the largest integer BEAM makes (one more is `system_limit`).
+pub const MAX_INT_BITS: u64 = (1 << 25) - 64;
+
 pub fn arith(c: &mut Ctx<'_>, op: ArithOp, a: &Term, b: &Term) -> NResult {
     if op == ArithOp::Div {
         let (Some(x), Some(y)) = (to_f64(a), to_f64(b)) else {
@@ -33,6 +36,9 @@ pub fn arith(c: &mut Ctx<'_>, op: ArithOp, a: &Term, b: &Term) -> NResult {
     }
     if let (Some(x), Some(y)) = (Int::of(a), Int::of(b)) {
         let (x, y) = (x.to_big(), y.to_big());
+        if op == ArithOp::Mul && x.bits() + y.bits() > MAX_INT_BITS + 1 {
+            return Err(Raise::error(c.known("system_limit")));
+        }
         return Ok(int_from_bigint(match op {
             ArithOp::Add => x + y,
             ArithOp::Sub => x - y,

@@ -85,6 +85,10 @@ pub struct Process {
     pub armed_timer: Option<u64>,
     /// The armed receive timeout passed: the next wait falls through.
     pub timeout_fired: bool,
+    /// Heap words found live when last measured.
+    pub heap_live: u32,
+    /// Words allocated since then.
+    pub heap_alloc: u32,
 }
 
 impl Process {
@@ -112,6 +116,8 @@ impl Process {
             aliases: Vec::new(),
             armed_timer: None,
             timeout_fired: false,
+            heap_live: 0,
+            heap_alloc: 0,
         }
     }
 
@@ -136,8 +142,18 @@ impl Process {
         });
     }
 
-    /// Approximate heap words in use: registers of all frames plus mailbox.
+    /// Words of the register stack and frames (not what they reach).
     pub fn stack_words(&self) -> usize {
-        self.regs.len() + self.frames.len() * 4
+        self.regs.len() * 2 + self.frames.len() * 5
+    }
+
+    /// Words this process holds: stack, frames, mailbox, dictionary and
+    /// every term they reach (shared terms once).
+    pub fn heap_words(&self) -> usize {
+        let dict = self.dict.iter().flat_map(|(k, v)| [k, v]);
+        self.frames.len() * 5
+            + beamplay_term::meter::heap_words(
+                self.regs.iter().chain(self.mailbox.iter()).chain(dict),
+            )
     }
 }

@@ -1,6 +1,7 @@
 //! `:erlang` BIFs, Kernel operators that are functions, `:math`.
 use std::rc::Rc;
 
+use beamplay_term::meter::{binary_words, tuple_words};
 use beamplay_term::{compare, int_from_bigint, Int, Term};
 use num_bigint::BigInt;
 use num_integer::Integer;
@@ -9,7 +10,7 @@ use num_traits::{Signed, ToPrimitive, Zero};
 use super::{charlist, list_arg, text_of, usize_arg};
 use crate::code::ArithOp;
 use crate::native::{Ctx, NResult, NativeTable, Raise};
-use crate::ops::{arith, to_f64};
+use crate::ops::{arith, to_f64, MAX_INT_BITS};
 
 fn bool(c: &mut Ctx<'_>, b: bool) -> NResult {
     Ok(c.bool(b))
@@ -244,6 +245,11 @@ fn math1(c: &mut Ctx<'_>, a: &[Term], f: fn(f64) -> f64) -> NResult {
     }
 }
 
+/// Heap words of an integer of `bits` bits.
+fn int_words(bits: u64) -> usize {
+    5 + usize::try_from(bits.div_ceil(64)).unwrap_or(usize::MAX)
+}
+
 fn pow(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
     match (&a[0], &a[1]) {
         (b, Term::Int(e)) if b.is_integer() && *e >= 0 => {
@@ -252,9 +258,13 @@ fn pow(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
             };
             let e = u32::try_from(*e).map_err(|_| Raise::error(c.known("system_limit")))?;
             let big = base.to_big();
-            if big.bits().saturating_mul(u64::from(e)) > 8_000_000 {
+            // bits of the result: e * log2(|base|), rounded up
+            let log2 = big.to_f64().map_or(big.bits() as f64, |f| f.abs().log2());
+            let bits = (log2.max(0.0) * f64::from(e)).floor() as u64 + 1;
+            if bits > MAX_INT_BITS {
                 return Err(Raise::error(c.known("system_limit")));
             }
+            c.reserve(int_words(bits))?;
             Ok(int_from_bigint(num_traits::pow(big, e as usize)))
         }
         (x, y) => match (to_f64(x), to_f64(y)) {
@@ -458,11 +468,18 @@ pub fn register(t: &mut NativeTable) {
     t.add("erlang", "bor", 2, |c, a| bitop(c, a, |x, y| x | y));
     t.add("erlang", "bxor", 2, |c, a| bitop(c, a, |x, y| x ^ y));
     t.add("erlang", "bsl", 2, |c, a| match (Int::of(&a[0]), &a[1]) {
-        (Some(x), Term::Int(n)) if *n < 1_000_000 => Ok(int_from_bigint(if *n >= 0 {
-            x.to_big() << (*n as usize)
-        } else {
-            x.to_big() >> ((-n) as usize)
-        })),
+        (Some(x), Term::Int(n)) => {
+            let x = x.to_big();
+            if *n < 0 {
+                return Ok(int_from_bigint(x >> n.unsigned_abs()));
+            }
+            let bits = x.bits().saturating_add(n.unsigned_abs());
+            if bits > MAX_INT_BITS {
+                return Err(Raise::error(c.known("system_limit")));
+            }
+            c.reserve(int_words(bits))?;
+            Ok(int_from_bigint(x << n.unsigned_abs()))
+        }
         _ => Err(c.badarith()),
     });
     t.add("erlang", "bsr", 2, |c, a| match (Int::of(&a[0]), &a[1]) {
@@ -567,7 +584,10 @@ pub fn register(t: &mut NativeTable) {
         _ => Err(c.badarg(&[(1, "not a tuple")])),
     });
     t.add("erlang", "make_tuple", 2, |c, a| match usize_arg(&a[0]) {
-        Some(n) if n <= 16_777_215 => Ok(Term::tuple(vec![a[1].clone(); n])),
+        Some(n) if n <= 16_777_215 => {
+            c.reserve(tuple_words(n))?;
+            Ok(Term::tuple(vec![a[1].clone(); n]))
+        }
         _ => Err(c.badarg(&[(1, "not a valid tuple size")])),
     });
     t.add("erlang", "++", 2, append);
@@ -686,10 +706,10 @@ pub fn register(t: &mut NativeTable) {
     });
     t.add("binary", "copy", 2, |c, a| {
         match (a[0].as_bytes(), usize_arg(&a[1])) {
-            (Some(b), Some(n)) if b.len().saturating_mul(n) <= 64 * 1024 * 1024 => {
+            (Some(b), Some(n)) => {
+                c.reserve(binary_words(b.len().saturating_mul(n)))?;
                 Ok(Term::binary(&b.repeat(n)))
             }
-            (Some(_), Some(_)) => Err(Raise::error(c.known("system_limit"))),
             _ => Err(c.badarg(&[(1, "not a binary")])),
         }
     });

@@ -1,4 +1,5 @@
 //! `:lists` functions that take no funs (those are prelude Elixir).
+use beamplay_term::meter::CONS_WORDS;
 use beamplay_term::{compare, Term};
 
 use super::{iter, list_arg, usize_arg};
@@ -194,7 +195,10 @@ pub fn register(t: &mut NativeTable) {
             .ok_or_else(|| fc(c, "min", 1))
     });
     t.add("lists", "duplicate", 2, |c, a| match usize_arg(&a[0]) {
-        Some(n) if n <= 10_000_000 => Ok(Term::list(std::iter::repeat_n(a[1].clone(), n))),
+        Some(n) => {
+            c.reserve(n.saturating_mul(CONS_WORDS))?;
+            Ok(Term::list(std::iter::repeat_n(a[1].clone(), n)))
+        }
         _ => Err(fc(c, "duplicate", 2)),
     });
     t.add("lists", "delete", 2, |c, a| {
@@ -274,8 +278,10 @@ fn seq(c: &mut Ctx<'_>, from: &Term, to: &Term, step: &Term) -> NResult {
     } else {
         (f - t) / (-s) + 1
     };
-    if count > 50_000_000 {
-        return Err(crate::native::Raise::error(c.known("system_limit")));
-    }
+    c.reserve(
+        usize::try_from(count)
+            .unwrap_or(usize::MAX)
+            .saturating_mul(CONS_WORDS),
+    )?;
     Ok(Term::list((0..count.max(0)).map(|i| Term::Int(f + i * s))))
 }

@@ -1,7 +1,6 @@
 //! `:maps` functions that take no funs.
-use std::rc::Rc;
 
-use beamplay_term::Term;
+use beamplay_term::{MapTerm, Term};
 
 use super::list_arg;
 use crate::native::{Ctx, NativeTable};
@@ -21,7 +20,7 @@ fn with_entry(map: &Term, key: &Term, value: &Term) -> Term {
     let Term::Map(mut m) = map.clone() else {
         return map.clone();
     };
-    Rc::make_mut(&mut m)
+    MapTerm::make_mut(&mut m, 1)
         .entries
         .insert(key.clone(), value.clone());
     Term::Map(m)
@@ -75,7 +74,7 @@ pub fn register(t: &mut NativeTable) {
             return Ok(a[1].clone());
         };
         if m.entries.contains_key(&a[0]) {
-            Rc::make_mut(&mut m).entries.remove(&a[0]);
+            MapTerm::make_mut(&mut m, 0).entries.remove(&a[0]);
         }
         Ok(Term::Map(m))
     });
@@ -84,7 +83,7 @@ pub fn register(t: &mut NativeTable) {
         let Term::Map(mut m) = a[1].clone() else {
             return Ok(a[1].clone());
         };
-        match Rc::make_mut(&mut m).entries.remove(&a[0]) {
+        match MapTerm::make_mut(&mut m, 0).entries.remove(&a[0]) {
             Some(v) => Ok(Term::tuple(vec![v, Term::Map(m)])),
             None => Ok(c.known("error")),
         }
@@ -127,7 +126,7 @@ pub fn register(t: &mut NativeTable) {
         let Term::Map(mut m) = a[0].clone() else {
             return Ok(a[0].clone());
         };
-        Rc::make_mut(&mut m).entries.extend(add);
+        MapTerm::make_mut(&mut m, add.len()).entries.extend(add);
         Ok(Term::Map(m))
     });
     t.add("maps", "size", 1, |c, a| {

@@ -1,6 +1,7 @@
 //! String, Integer, Float and List conversions, as Elixir 1.14 defines
 //! them; a wrong argument raises what Elixir's own code raises (often a
 //! FunctionClauseError naming the full arity).
+use beamplay_term::meter::binary_words;
 use beamplay_term::{int_from_bigint, Int, Term};
 use num_bigint::BigInt;
 use unicode_segmentation::UnicodeSegmentation;
@@ -174,9 +175,10 @@ fn pad(c: &mut Ctx<'_>, a: &[Term], leading: bool) -> NResult {
         None => " ".to_string(),
     };
     let len = text.graphemes(true).count();
-    if count <= len || padding.is_empty() || count > MAX_STRING {
+    if count <= len || padding.is_empty() {
         return Ok(bin(text));
     }
+    c.reserve(binary_words(count.saturating_mul(padding.len())))?;
     let fill: String = padding.graphemes(true).cycle().take(count - len).collect();
     Ok(bin(&if leading {
         fill + text
@@ -369,8 +371,10 @@ pub fn register(t: &mut NativeTable) {
     t.add(S, "duplicate", 2, |c, a| {
         let text = s(c, &a[0], "duplicate", 2)?;
         match usize_arg(&a[1]) {
-            Some(n) if text.len().saturating_mul(n) <= MAX_STRING => Ok(bin(&text.repeat(n))),
-            Some(_) => Err(Raise::error(c.known("system_limit"))),
+            Some(n) => {
+                c.reserve(binary_words(text.len().saturating_mul(n)))?;
+                Ok(bin(&text.repeat(n)))
+            }
             None => Err(fc(c, S, "duplicate", 2)),
         }
     });
