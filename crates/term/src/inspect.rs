@@ -468,7 +468,6 @@ impl Builder<'_> {
             return d;
         }
         let entries: Vec<Term> = m
-            .entries
             .iter()
             .map(|(k, v)| Term::tuple(vec![k.clone(), v.clone()]))
             .collect();
@@ -537,7 +536,7 @@ impl Builder<'_> {
             }
             "Elixir.MapSet" if m.entries.len() == 3 => {
                 if let Some(Term::Map(inner)) = get("map") {
-                    let keys: Vec<Term> = inner.entries.keys().cloned().collect();
+                    let keys: Vec<Term> = inner.iter().map(|(k, _)| k.clone()).collect();
                     let list = Term::list(keys);
                     let inner_doc = self.doc_at(&list, limit, depth + 1);
                     return Some(Doc::Concat(vec![
@@ -845,7 +844,7 @@ fn fun_name(f: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap;
+    use crate::MapEntries;
 
     fn a(s: &str) -> Term {
         Term::Atom(Atom::new_uninterned(s))
@@ -882,7 +881,7 @@ mod tests {
 
     #[test]
     fn nested_map_breaks_strict() {
-        let mut m = BTreeMap::new();
+        let mut m = MapEntries::new();
         m.insert(a("id"), Term::Int(1));
         m.insert(
             a("payload"),

@@ -11,6 +11,7 @@
 mod atom;
 mod binary;
 mod float;
+mod hash;
 mod inspect;
 mod int;
 mod list;
@@ -21,6 +22,7 @@ mod term;
 pub use atom::{Atom, AtomLimitError, AtomTable};
 pub use binary::Bitstring;
 pub use float::float_to_string;
+pub use hash::map_hash;
 pub use inspect::{
     atom_to_inspect, inspect, key_to_inspect, string_to_inspect, Base, InspectCtx, InspectOpts,
     NoStructs,
@@ -28,6 +30,6 @@ pub use inspect::{
 pub use int::{int_from_bigint, Int};
 pub use list::{ListIter, ListView};
 pub use order::{compare, exact_eq, int_to_f64};
-pub use term::{Closure, Cons, Fun, MapTerm, PidData, RefData, Term};
+pub use term::{Closure, Cons, Fun, MapEntries, MapTerm, PidData, RefData, Term};
 
 pub use num_bigint::BigInt;

@@ -1,5 +1,4 @@
 use std::any::Any;
-use std::collections::BTreeMap;
 use std::fmt;
 use std::rc::Rc;
 
@@ -46,22 +45,30 @@ impl Drop for Cons {
     }
 }
 
-/// A map: keys kept in map-key order (term order, integers before equal
-/// floats), which is also the order iex prints maps of up to 32 keys in.
+/// The entries of a map, kept in map-key order (term order, integers
+/// before equal floats): a persistent B-tree, so that changing a shared
+/// map (`Map.put/3` in a loop) copies a path, not the map.
+pub type MapEntries = imbl::GenericOrdMap<Term, Term, imbl::shared_ptr::RcK>;
+
+/// A map. [`MapTerm::iter`] gives its entries in the BEAM's iteration
+/// order (term order up to 32 keys, hash order beyond).
 #[derive(Clone, Default)]
 pub struct MapTerm {
-    pub entries: BTreeMap<Term, Term>,
+    pub entries: MapEntries,
 }
 
 impl MapTerm {
-    /// The map behind `rc`, ready to change (copied first if shared), with
-    /// the copy and `growth` more entries charged to the allocation meter.
+    /// The entries in the order the BEAM iterates them (`:maps.to_list/1`,
+    /// `inspect`, `Enum`).
+    pub fn iter(&self) -> impl Iterator<Item = (&Term, &Term)> {
+        crate::hash::iteration_order(self.entries.iter()).into_iter()
+    }
+
+    /// The map behind `rc`, ready to change (copied first if shared: the
+    /// tree is shared and the change copies one path of it), with the copy
+    /// and `growth` more entries charged to the allocation meter.
     pub fn make_mut(rc: &mut Rc<MapTerm>, growth: usize) -> &mut MapTerm {
-        let copied = if Rc::strong_count(rc) > 1 {
-            rc.entries.len()
-        } else {
-            0
-        };
+        let copied = if Rc::strong_count(rc) > 1 { 16 } else { 0 };
         crate::meter::charge(crate::meter::map_words(copied + growth));
         Rc::make_mut(rc)
     }
@@ -147,7 +154,7 @@ impl Term {
         Term::binary(s.as_bytes())
     }
 
-    pub fn map(entries: BTreeMap<Term, Term>) -> Term {
+    pub fn map(entries: MapEntries) -> Term {
         crate::meter::charge(crate::meter::map_words(entries.len()));
         Term::Map(Rc::new(MapTerm { entries }))
     }

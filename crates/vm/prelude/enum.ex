@@ -10,18 +10,24 @@ defmodule Enum do
   defp to_l(map) when is_map(map), do: :maps.to_list(map)
   defp to_l(other), do: :erlang.error(Protocol.UndefinedError.exception(protocol: Enumerable, value: other))
 
+  # the elements in the order Enum.reduce/3 (:maps.fold/3 for a map) visits
+  # them: for a map of more than 32 keys, the reverse of :maps.to_list/1's
+  defp to_f(%{__struct__: _} = e), do: to_l(e)
+  defp to_f(map) when is_map(map), do: Beamplay.Runtime.map_fold_list(map)
+  defp to_f(e), do: to_l(e)
+
   defp range_list(first, last, step) when step > 0 and first > last, do: []
   defp range_list(first, last, step) when step < 0 and first < last, do: []
   defp range_list(first, last, step), do: :lists.seq(first, first + div(last - first, step) * step, step)
 
   def to_list(e), do: to_l(e)
 
-  def map(e, fun), do: map_list(to_l(e), fun, [])
+  def map(e, fun), do: map_list(to_f(e), fun, [])
   defp map_list([h | t], fun, acc), do: map_list(t, fun, [fun.(h) | acc])
   defp map_list([], _fun, acc), do: :lists.reverse(acc)
 
   def each(e, fun) do
-    each_list(to_l(e), fun)
+    each_list(to_f(e), fun)
     :ok
   end
 
@@ -39,7 +45,7 @@ defmodule Enum do
     end
   end
 
-  def reduce(e, acc, fun), do: reduce_list(to_l(e), acc, fun)
+  def reduce(e, acc, fun), do: reduce_list(to_f(e), acc, fun)
   defp reduce_list([h | t], acc, fun), do: reduce_list(t, fun.(h, acc), fun)
   defp reduce_list([], acc, _fun), do: acc
 
@@ -58,8 +64,8 @@ defmodule Enum do
     {:lists.reverse(list), acc}
   end
 
-  def filter(e, fun), do: for(x <- to_l(e), fun.(x), do: x)
-  def reject(e, fun), do: for(x <- to_l(e), !fun.(x), do: x)
+  def filter(e, fun), do: for(x <- to_f(e), fun.(x), do: x)
+  def reject(e, fun), do: for(x <- to_f(e), !fun.(x), do: x)
 
   def sum(e), do: :lists.sum(to_l(e))
   def product(e), do: reduce(to_l(e), 1, fn x, acc -> acc * x end)
@@ -277,7 +283,7 @@ defmodule Enum do
     {:lists.reverse(a), :lists.reverse(b)}
   end
 
-  def flat_map(e, fun), do: reduce(to_l(e), [], fn x, acc -> :lists.reverse(to_l(fun.(x)), acc) end) |> :lists.reverse()
+  def flat_map(e, fun), do: reduce(to_f(e), [], fn x, acc -> :lists.reverse(to_l(fun.(x)), acc) end) |> :lists.reverse()
 
   def concat(enums), do: flat_map(enums, fn e -> to_l(e) end)
   def concat(a, b), do: to_l(a) ++ to_l(b)

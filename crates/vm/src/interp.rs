@@ -190,7 +190,7 @@ impl Node {
                         reg!(*d) = acc;
                     }
                     Op::Map(pairs, d) => {
-                        let mut m = std::collections::BTreeMap::new();
+                        let mut m = beamplay_term::MapEntries::new();
                         for (k, v) in pairs.iter() {
                             m.insert(reg!(*k).clone(), reg!(*v).clone());
                         }

@@ -224,7 +224,7 @@ fn const_term(env: &mut CompileEnv<'_>, e: &Ast) -> Option<Term> {
                 Term::tuple(v?)
             }
             "%{}" => {
-                let mut m = std::collections::BTreeMap::new();
+                let mut m = beamplay_term::MapEntries::new();
                 for a in args {
                     let pairs: Vec<&Ast> = match a {
                         Ast::List(kw) => kw.iter().collect(),
@@ -554,7 +554,7 @@ pub fn compile_module(
             let mut argv: Vec<Reg> = (0..*k).map(|r| r as Reg).collect();
             let target = match fname.as_str() {
                 "__struct__" if *k == 0 => {
-                    let mut map = std::collections::BTreeMap::new();
+                    let mut map = beamplay_term::MapEntries::new();
                     map.insert(fc.atom_t("__struct__"), Term::Atom(name.clone()));
                     for (f, v) in struct_fields_v.clone().unwrap_or_default() {
                         map.insert(Term::Atom(f), v);

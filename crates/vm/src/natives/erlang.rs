@@ -333,7 +333,7 @@ fn chardata_bytes(t: &Term, out: &mut Vec<u8>) -> bool {
 
 /// `Protocol.UndefinedError` for `protocol` and `value`.
 pub(crate) fn protocol_undefined(c: &mut Ctx<'_>, protocol: &str, value: &Term) -> Raise {
-    let mut m = std::collections::BTreeMap::new();
+    let mut m = beamplay_term::MapEntries::new();
     m.insert(
         c.known("__struct__"),
         c.atom_term("Elixir.Protocol.UndefinedError")

@@ -1,6 +1,6 @@
 //! `:maps` functions that take no funs.
 
-use beamplay_term::{MapTerm, Term};
+use beamplay_term::{MapEntries, MapTerm, Term};
 
 use super::list_arg;
 use crate::native::{Ctx, NativeTable};
@@ -89,21 +89,31 @@ pub fn register(t: &mut NativeTable) {
         }
     });
     t.add("maps", "keys", 1, |c, a| {
-        Ok(Term::list(map_arg(c, &a[0])?.entries.keys().cloned()))
+        Ok(Term::list(
+            map_arg(c, &a[0])?
+                .iter()
+                .map(|(k, _)| k.clone())
+                .collect::<Vec<_>>(),
+        ))
     });
     t.add("maps", "values", 1, |c, a| {
-        Ok(Term::list(map_arg(c, &a[0])?.entries.values().cloned()))
+        Ok(Term::list(
+            map_arg(c, &a[0])?
+                .iter()
+                .map(|(_, v)| v.clone())
+                .collect::<Vec<_>>(),
+        ))
     });
     t.add("maps", "to_list", 1, |c, a| {
         Ok(Term::list(
             map_arg(c, &a[0])?
-                .entries
                 .iter()
-                .map(|(k, v)| Term::tuple(vec![k.clone(), v.clone()])),
+                .map(|(k, v)| Term::tuple(vec![k.clone(), v.clone()]))
+                .collect::<Vec<_>>(),
         ))
     });
     t.add("maps", "from_list", 1, |c, a| {
-        let mut m = std::collections::BTreeMap::new();
+        let mut m = MapEntries::new();
         for x in list_arg(c, &a[0], 1)? {
             match x.as_tuple() {
                 Some([k, v]) => {
@@ -129,12 +139,22 @@ pub fn register(t: &mut NativeTable) {
         MapTerm::make_mut(&mut m, add.len()).entries.extend(add);
         Ok(Term::Map(m))
     });
+    // the entries in :maps.fold/3's order (Enum.reduce/3 over a map)
+    t.add("Elixir.Beamplay.Runtime", "map_fold_list", 1, |c, a| {
+        let m = map_arg(c, &a[0])?;
+        let mut v: Vec<Term> = m
+            .iter()
+            .map(|(k, v)| Term::tuple(vec![k.clone(), v.clone()]))
+            .collect();
+        if v.len() > 32 {
+            v.reverse();
+        }
+        Ok(Term::list(v))
+    });
     t.add("maps", "size", 1, |c, a| {
         Ok(Term::Int(map_arg(c, &a[0])?.entries.len() as i64))
     });
-    t.add("maps", "new", 0, |_, _| {
-        Ok(Term::map(std::collections::BTreeMap::new()))
-    });
+    t.add("maps", "new", 0, |_, _| Ok(Term::map(MapEntries::new())));
     t.add("maps", "with", 2, |c, a| {
         let keys = list_arg(c, &a[0], 1)?;
         let m = map_arg(c, &a[1])?;
