@@ -93,6 +93,7 @@ impl World {
         for m in &self.prelude {
             node.modules.insert(m.name.clone(), m.clone());
         }
+        node.start_logger();
         self.nodes.push(Some(node));
         id
     }

@@ -162,6 +162,45 @@ fn shared_terms_count_once_against_the_limit() {
 }
 
 #[test]
+fn crashes_are_reported_by_the_logger_process_as_iex_reports_them() {
+    let (mut w, n) = world();
+    assert_eq!(
+        value(&eval(&mut w, n, "is_pid(Process.whereis(:logger))", 100)).as_deref(),
+        Some("true")
+    );
+    eval(&mut w, n, "defmodule M do\n def f(x), do: x + 1\nend", 100);
+    let mut events = eval(&mut w, n, "spawn(fn -> M.f(:a) end); :ok", 100);
+    events.extend(eval(
+        &mut w,
+        n,
+        "spawn(fn -> [a] = [1, 2]; a end); :ok",
+        100,
+    ));
+    // reports come from the logger, after the values
+    w.advance(100);
+    events.extend(w.take_events().into_iter().map(|(_, e)| e));
+    let logs: Vec<&String> = events
+        .iter()
+        .filter_map(|e| match e {
+            ConsoleEvent::Log(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(logs.len(), 2, "{events:?}");
+    let (head, rest) = logs[0].split_once('\n').expect("two parts");
+    assert!(
+        head.starts_with("[error] Process #PID<0.")
+            && head.ends_with(" on node :node1@localhost raised an exception"),
+        "{head}"
+    );
+    assert_eq!(
+        rest,
+        "** (ArithmeticError) bad argument in arithmetic expression\n    iex:3: M.f/1"
+    );
+    assert!(logs[1].ends_with("\n** (MatchError) no match of right hand side value: [1, 2]\n    (stdlib 4.2) erl_eval.erl:742: :erl_eval.do_apply/7"), "{}", logs[1]);
+}
+
+#[test]
 fn the_process_limit_is_a_system_limit_error() {
     let (mut w, n) = world();
     if let Some(node) = w.node_mut(n) {

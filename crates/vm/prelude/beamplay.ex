@@ -132,7 +132,66 @@ defmodule Beamplay.Shell do
   defp shell_reason(reason), do: Beamplay.Exception.format_exit(reason)
 end
 
+defmodule Beamplay.Logger do
+  # The node's :logger process. Crash reports are formatted here, away from
+  # the process that crashed, as OTP's logger does; a report that cannot be
+  # formatted is shown raw rather than lost.
+  def loop do
+    receive do
+      {:crash, header, kind, reason, stack} ->
+        text =
+          try do
+            Beamplay.Exception.format_report(kind, reason, stack)
+          rescue
+            _ -> "** (" <> :erlang.atom_to_binary(kind) <> ") " <> inspect(reason)
+          end
+
+        Beamplay.Runtime.log(header <> "\n" <> text)
+
+      _ ->
+        :ok
+    end
+
+    loop()
+  end
+end
+
 defmodule Beamplay.Exception do
+  # A crash report's banner and stack, as Elixir's Logger.Translator words it.
+  def format_report(kind, reason, stack), do: format_banner(kind, reason, stack) <> format_stack(stack)
+
+  # A GenServer's stop reason in its "terminating" report.
+  def format_stop({e, [_ | _] = stack} = reason) do
+    if Enum.all?(stack, &stack_entry?/1),
+      do: format_report(:error, e, stack),
+      else: "** (stop) " <> format_exit(reason)
+  end
+
+  def format_stop(reason), do: "** (stop) " <> format_exit(reason)
+
+  # the user's frames; a console closure runs in erl_eval, as in iex; the
+  # prelude's frames stand for Elixir's and OTP's own, which differ
+  defp format_stack(stack) do
+    stack
+    |> Enum.flat_map(fn
+      {:erl_eval, _f, _a, _loc} -> ["(stdlib 4.2) erl_eval.erl:742: :erl_eval.do_apply/7"]
+      {m, f, a, loc} -> if Keyword.get(loc, :file) == 'prelude', do: [], else: [location(loc) <> format_mfa(m, f, a)]
+      _ -> []
+    end)
+    |> Enum.dedup()
+    |> Enum.map_join(&("\n    " <> &1))
+  end
+
+  defp location(loc) when is_list(loc) do
+    case {Keyword.get(loc, :file), Keyword.get(loc, :line)} do
+      {nil, _} -> ""
+      {file, nil} -> List.to_string(file) <> ": "
+      {file, line} -> List.to_string(file) <> ":" <> Integer.to_string(line) <> ": "
+    end
+  end
+
+  defp location(_), do: ""
+
   def normalize(:error, %{__exception__: true} = e, _stack), do: e
   def normalize(:error, reason, stack), do: erlang_error(reason, stack)
   def normalize(_kind, payload, _stack), do: payload

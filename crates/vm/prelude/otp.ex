@@ -197,8 +197,8 @@ defmodule GenServer do
       last = if kind == :cast, do: {:"$gen_cast", msg}, else: msg
 
       Beamplay.Runtime.log(
-        "[error] GenServer " <> inspect(name || self()) <> " terminating\n** (stop) " <>
-          inspect(reason) <> "\nLast message: " <> inspect(last) <> "\nState: " <> inspect(state)
+        "[error] GenServer " <> inspect(name || self()) <> " terminating\n" <>
+          Beamplay.Exception.format_stop(reason) <> "\nLast message: " <> inspect(last) <> "\nState: " <> inspect(state)
       )
     end
 

@@ -187,6 +187,9 @@ pub struct FunCode {
 /// A loaded module.
 pub struct Module {
     pub name: Atom,
+    /// The file it was compiled from, as stack traces name it (`iex`, or
+    /// `prelude` for the library written in Elixir).
+    pub file: Rc<str>,
     pub funs: Vec<Rc<FunCode>>,
     /// `{name, arity}` of public functions to their index in `funs`.
     pub exports: FxHashMap<(Atom, u32), u32>,

@@ -4,14 +4,14 @@
 use beamplay_term::{Atom, Term};
 
 use crate::native::Raise;
-use crate::node::{ConsoleEvent, Node};
+use crate::node::Node;
 use crate::process::Process;
 
 /// How many frames a stack trace keeps.
 const MAX_FRAMES: usize = 8;
 
-fn location(node: &Node, line: u32) -> Term {
-    let file = Term::list("iex".chars().map(|c| Term::Int(c as i64)));
+fn location(node: &Node, file: &str, line: u32) -> Term {
+    let file = Term::list(file.chars().map(|c| Term::Int(c as i64)));
     Term::list([
         Term::tuple(vec![node.atom_term("file"), file]),
         Term::tuple(vec![node.atom_term("line"), Term::Int(i64::from(line))]),
@@ -45,7 +45,7 @@ pub fn stacktrace(node: &Node, p: &Process, r: &Raise) -> Term {
             Term::Atom(fr.module.name.clone()),
             Term::Atom(fr.fun.name.clone()),
             Term::Int(i64::from(fr.fun.arity)),
-            location(node, fr.fun.line),
+            location(node, &fr.module.file, fr.fun.line),
         ]));
     }
     Term::list(items)
@@ -65,51 +65,79 @@ pub fn pid_text(node: &Node, pid: &Term) -> String {
     node.inspect_plain(pid)
 }
 
-impl Node {
-    /// The logger's report for a process that raised (shown on the
-    /// console, never part of a transcript).
-    pub(crate) fn report_crash(&mut self, p: &Process, r: &Raise) {
-        if r.kind == crate::native::Kind::Exit {
-            return;
-        }
-        let what = match r.kind {
-            crate::native::Kind::Throw => format!(
-                "** (ErlangError) Erlang error: {{:nocatch, {}}}",
-                self.inspect_plain(&r.reason)
-            ),
-            _ => self.error_line(&r.reason),
-        };
-        let text = format!(
-            "[error] Process {} on node {} raised an exception\n{}",
-            pid_text(self, &p.pid),
-            self.inspect_plain(&Term::Atom(self.name.clone())),
-            what
-        );
-        self.console.output(ConsoleEvent::Log(text));
-    }
-}
+/// The local id of each node's `:logger` process, below the ids user
+/// processes get (OTP's logger also starts before the shell).
+pub const LOGGER_ID: u32 = 70;
 
 impl Node {
-    /// `** (Mod) message` for an exception struct with a message field,
-    /// else the raw reason as an ErlangError (a report, not a banner).
-    fn error_line(&self, reason: &Term) -> String {
-        if let Term::Map(m) = reason {
-            let get = |k: &str| {
-                m.entries
-                    .iter()
-                    .find(|(key, _)| key.is_atom(k))
-                    .map(|(_, v)| v)
-            };
-            if let (Some(Term::Atom(module)), Some(msg)) = (get("__struct__"), get("message")) {
-                if let Some(text) = msg.as_str() {
-                    return format!("** ({}) {text}", module_text(module));
-                }
-            }
+    /// Starts the node's `:logger`, which formats crash reports (the
+    /// prelude must be loaded).
+    pub fn start_logger(&mut self) {
+        let init = Term::tuple(vec![
+            self.atom_term("Elixir.Beamplay.Logger"),
+            self.atom_term("loop"),
+            Term::Int(0),
+        ]);
+        let pid = self.make_pid(LOGGER_ID);
+        let mut p = Process::new(
+            LOGGER_ID,
+            pid,
+            crate::process::Kind::Normal,
+            Term::Nil,
+            init,
+        );
+        let name = self.atom("logger");
+        p.name = Some(name.clone());
+        self.procs.insert(LOGGER_ID, Box::new(p));
+        self.registry.insert(name, LOGGER_ID);
+        let f = Term::Fun(std::rc::Rc::new(beamplay_term::Fun::Export {
+            module: self.atom("Elixir.Beamplay.Logger"),
+            function: self.atom("loop"),
+            arity: 0,
+        }));
+        // a prelude without the logger leaves a process that ends at once
+        let _ = self.start_fun(LOGGER_ID, f, Vec::new());
+    }
+
+    /// `[error] Process ... raised an exception` for a process that ended
+    /// by a raise: the header here, the rest formatted by the `:logger`
+    /// process (shown on the console, never part of a transcript).
+    pub(crate) fn report_crash(&mut self, p: &Process, r: &Raise) {
+        let (kind, reason) = match r.kind {
+            crate::native::Kind::Exit => return,
+            crate::native::Kind::Throw => (
+                "error",
+                Term::tuple(vec![self.atom_term("nocatch"), r.reason.clone()]),
+            ),
+            crate::native::Kind::Error => ("error", r.reason.clone()),
+        };
+        let header = format!(
+            "[error] Process {}{} raised an exception",
+            pid_text(self, &p.pid),
+            self.on_node()
+        );
+        let stack = stacktrace(self, p, r);
+        let msg = Term::tuple(vec![
+            self.atom_term("crash"),
+            Term::string(&header),
+            self.atom_term(kind),
+            reason,
+            stack,
+        ]);
+        self.deliver(None, LOGGER_ID, msg);
+    }
+
+    /// ` on node :name` in logger reports, as OTP words it for a
+    /// distributed node (nothing for `nonode@nohost`).
+    pub(crate) fn on_node(&self) -> String {
+        if self.name.as_str() == "nonode@nohost" {
+            String::new()
+        } else {
+            format!(
+                " on node {}",
+                self.inspect_plain(&Term::Atom(self.name.clone()))
+            )
         }
-        format!(
-            "** (ErlangError) Erlang error: {}",
-            self.inspect_plain(reason)
-        )
     }
 }
 

@@ -949,9 +949,9 @@ impl Node {
     /// Logs BEAM's `maximum heap size reached` report; the reason is `:killed`.
     fn heap_limit_exit(&mut self, p: &Process, total: usize) -> Term {
         let text = format!(
-            "[error]      Process:            {} on node {}\n     Context:            maximum heap size reached\n     Max Heap Size:      {}\n     Total Heap Size:    {}\n     Kill:               true\n     Error Logger:       true\n     Message Queue Len:  {}",
+            "[error]      Process:            {}{}\n     Context:            maximum heap size reached\n     Max Heap Size:      {}\n     Total Heap Size:    {}\n     Kill:               true\n     Error Logger:       true\n     Message Queue Len:  {}",
             crate::error::pid_text(self, &p.pid),
-            self.inspect_plain(&Term::Atom(self.name.clone())),
+            self.on_node(),
             self.limits.max_heap_words,
             total,
             p.mailbox.len()

@@ -73,6 +73,7 @@ pub fn compile_line(env: &mut CompileEnv<'_>, ast: &Ast, bindings: &[String]) ->
     let fun = Rc::new(code);
     let module = Rc::new(Module {
         name,
+        file: Rc::from(env.file),
         funs: vec![fun.clone()],
         exports: Default::default(),
         privates: Default::default(),
@@ -593,6 +594,7 @@ pub fn compile_module(
     subs.extend(m.submodules);
     Ok(Rc::new(Module {
         name,
+        file: Rc::from(env.file),
         funs,
         exports,
         privates,
