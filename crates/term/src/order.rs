@@ -62,53 +62,111 @@ fn cmp_numbers(a: &Term, b: &Term) -> Ordering {
     }
 }
 
+/// Compares `a` and `b` one pair of subterms at a time, with an explicit
+/// stack (first children first), so that nesting never recurses.
 fn cmp_with(a: &Term, b: &Term, exact: bool) -> Ordering {
-    let (ra, rb) = (rank(a), rank(b));
-    if ra != rb {
-        return ra.cmp(&rb);
+    let mut stack: Vec<(&Term, &Term, bool)> = vec![(a, b, exact)];
+    while let Some((x, y, exact)) = stack.pop() {
+        match cmp_shallow(x, y, exact, &mut stack) {
+            Ordering::Equal => {}
+            o => return o,
+        }
     }
-    match (a, b) {
-        (Term::Nil | Term::Cons(_), Term::Nil | Term::Cons(_)) => cmp_lists(a, b, exact),
-        _ if ra == 0 => {
-            let o = cmp_numbers(a, b);
+    Ordering::Equal
+}
+
+/// Compares what `x` and `y` hold themselves; pushes the pairs of
+/// children still to compare (in reverse, so the first pops first).
+fn cmp_shallow<'a>(
+    x: &'a Term,
+    y: &'a Term,
+    exact: bool,
+    stack: &mut Vec<(&'a Term, &'a Term, bool)>,
+) -> Ordering {
+    let (rx, ry) = (rank(x), rank(y));
+    if rx != ry {
+        return rx.cmp(&ry);
+    }
+    match (x, y) {
+        (Term::Nil, Term::Nil) => Ordering::Equal,
+        (Term::Nil, Term::Cons(_)) => Ordering::Less,
+        (Term::Cons(_), Term::Nil) => Ordering::Greater,
+        (Term::Cons(cx), Term::Cons(cy)) => {
+            if !std::rc::Rc::ptr_eq(cx, cy) {
+                stack.push((&cx.tail, &cy.tail, exact));
+                stack.push((&cx.head, &cy.head, exact));
+            }
+            Ordering::Equal
+        }
+        _ if rx == 0 => {
+            let o = cmp_numbers(x, y);
             if o == Ordering::Equal && exact {
                 // integers sort before the equal float
-                let fa = matches!(a, Term::Float(_));
-                let fb = matches!(b, Term::Float(_));
-                fa.cmp(&fb)
+                let fx = matches!(x, Term::Float(_));
+                let fy = matches!(y, Term::Float(_));
+                fx.cmp(&fy)
             } else {
                 o
             }
         }
-        (Term::Atom(x), Term::Atom(y)) => x.cmp(y),
-        (Term::Ref(x), Term::Ref(y)) => (x.node.clone(), x.creation, x.ids[2], x.ids[1], x.ids[0])
-            .cmp(&(y.node.clone(), y.creation, y.ids[2], y.ids[1], y.ids[0])),
-        (Term::Pid(x), Term::Pid(y)) => (x.node.clone(), x.serial, x.id, x.creation).cmp(&(
-            y.node.clone(),
-            y.serial,
-            y.id,
-            y.creation,
+        (Term::Atom(p), Term::Atom(q)) => p.cmp(q),
+        (Term::Ref(p), Term::Ref(q)) => (p.node.clone(), p.creation, p.ids[2], p.ids[1], p.ids[0])
+            .cmp(&(q.node.clone(), q.creation, q.ids[2], q.ids[1], q.ids[0])),
+        (Term::Pid(p), Term::Pid(q)) => (p.node.clone(), p.serial, p.id, p.creation).cmp(&(
+            q.node.clone(),
+            q.serial,
+            q.id,
+            q.creation,
         )),
-        (Term::Fun(x), Term::Fun(y)) => cmp_funs(x, y, exact),
-        (Term::Tuple(x), Term::Tuple(y)) => x
-            .len()
-            .cmp(&y.len())
-            .then_with(|| cmp_seq(x.iter(), y.iter(), exact)),
-        (Term::Map(x), Term::Map(y)) => x
-            .entries
-            .len()
-            .cmp(&y.entries.len())
-            .then_with(|| cmp_seq(x.entries.keys(), y.entries.keys(), true))
-            .then_with(|| cmp_seq(x.entries.values(), y.entries.values(), exact)),
-        (Term::Binary(x), Term::Binary(y)) => {
-            let (xb, yb) = (x.raw_bytes(), y.raw_bytes());
-            xb.cmp(yb).then(x.bit_len().cmp(&y.bit_len()))
+        (Term::Fun(p), Term::Fun(q)) => {
+            let o = cmp_funs(p, q);
+            if o == Ordering::Equal {
+                if let (Fun::Closure(c1), Fun::Closure(c2)) = (&**p, &**q) {
+                    let o = c1.env.len().cmp(&c2.env.len());
+                    if o != Ordering::Equal {
+                        return o;
+                    }
+                    push_pairs(stack, c1.env.iter().zip(c2.env.iter()), exact);
+                }
+            }
+            o
+        }
+        (Term::Tuple(p), Term::Tuple(q)) => {
+            let o = p.len().cmp(&q.len());
+            if o == Ordering::Equal && !std::rc::Rc::ptr_eq(p, q) {
+                push_pairs(stack, p.iter().zip(q.iter()), exact);
+            }
+            o
+        }
+        (Term::Map(p), Term::Map(q)) => {
+            let o = p.entries.len().cmp(&q.entries.len());
+            if o == Ordering::Equal && !std::rc::Rc::ptr_eq(p, q) {
+                // all keys (exactly) before any value
+                push_pairs(stack, p.entries.values().zip(q.entries.values()), exact);
+                push_pairs(stack, p.entries.keys().zip(q.entries.keys()), true);
+            }
+            o
+        }
+        (Term::Binary(p), Term::Binary(q)) => {
+            let (pb, qb) = (p.raw_bytes(), q.raw_bytes());
+            pb.cmp(qb).then(p.bit_len().cmp(&q.bit_len()))
         }
         _ => Ordering::Equal,
     }
 }
 
-fn cmp_funs(x: &Fun, y: &Fun, exact: bool) -> Ordering {
+fn push_pairs<'a>(
+    stack: &mut Vec<(&'a Term, &'a Term, bool)>,
+    pairs: impl Iterator<Item = (&'a Term, &'a Term)>,
+    exact: bool,
+) {
+    let at = stack.len();
+    stack.extend(pairs.map(|(x, y)| (x, y, exact)));
+    stack[at..].reverse();
+}
+
+/// Funs by what they are, captured values aside (compared after).
+fn cmp_funs(x: &Fun, y: &Fun) -> Ordering {
     match (x, y) {
         (
             Fun::Export {
@@ -132,49 +190,7 @@ fn cmp_funs(x: &Fun, y: &Fun, exact: bool) -> Ordering {
                 } else {
                     c1.origin.cmp(&c2.origin)
                 }
-            })
-            .then_with(|| cmp_seq(c1.env.iter(), c2.env.iter(), exact)),
-    }
-}
-
-fn cmp_seq<'a>(
-    mut xs: impl Iterator<Item = &'a Term>,
-    mut ys: impl Iterator<Item = &'a Term>,
-    exact: bool,
-) -> Ordering {
-    loop {
-        match (xs.next(), ys.next()) {
-            (None, None) => return Ordering::Equal,
-            (None, Some(_)) => return Ordering::Less,
-            (Some(_), None) => return Ordering::Greater,
-            (Some(x), Some(y)) => match cmp_with(x, y, exact) {
-                Ordering::Equal => {}
-                o => return o,
-            },
-        }
-    }
-}
-
-/// Lists compare element by element; iterative along the spine so long lists
-/// never recurse deeply.
-fn cmp_lists(a: &Term, b: &Term, exact: bool) -> Ordering {
-    let (mut x, mut y) = (a, b);
-    loop {
-        match (x, y) {
-            (Term::Nil, Term::Nil) => return Ordering::Equal,
-            (Term::Nil, Term::Cons(_)) => return Ordering::Less,
-            (Term::Cons(_), Term::Nil) => return Ordering::Greater,
-            (Term::Cons(cx), Term::Cons(cy)) => {
-                match cmp_with(&cx.head, &cy.head, exact) {
-                    Ordering::Equal => {}
-                    o => return o,
-                }
-                x = &cx.tail;
-                y = &cy.tail;
-            }
-            // improper tails
-            _ => return cmp_with(x, y, exact),
-        }
+            }),
     }
 }
 
@@ -224,6 +240,28 @@ mod tests {
         let big = crate::int_from_bigint(BigInt::from(2).pow(70));
         assert_eq!(compare(&big, &Term::Float(1.0e30)), Ordering::Less);
         assert_eq!(compare(&big, &Term::Int(5)), Ordering::Greater);
+    }
+
+    fn nested(depth: usize, wrap: impl Fn(Term) -> Term) -> Term {
+        (0..depth).fold(Term::Nil, |t, _| wrap(t))
+    }
+
+    #[test]
+    fn terms_nested_300_000_deep_compare_and_drop_without_recursion() {
+        let shapes: [fn(Term) -> Term; 4] = [
+            |t| Term::tuple(vec![t]),
+            |t| Term::list([t]),
+            |t| Term::map(std::iter::once((a("k"), t)).collect()),
+            |t| Term::tuple(vec![Term::Int(1), Term::list([t, Term::Int(2)])]),
+        ];
+        for wrap in shapes {
+            let x = nested(300_000, wrap);
+            let y = nested(300_000, wrap);
+            assert_eq!(compare(&x, &y), Ordering::Equal);
+            let z = wrap(y.clone());
+            assert_ne!(compare(&x, &z), Ordering::Equal);
+            drop((x, y, z));
+        }
     }
 
     #[test]

@@ -19,7 +19,7 @@ pub enum Term {
     /// The empty list `[]`.
     Nil,
     Cons(Rc<Cons>),
-    Tuple(Rc<Vec<Term>>),
+    Tuple(Rc<TupleData>),
     Map(Rc<MapTerm>),
     Binary(Rc<Bitstring>),
     Pid(Rc<PidData>),
@@ -35,12 +35,111 @@ pub struct Cons {
 
 impl Drop for Cons {
     fn drop(&mut self) {
+        let mut head = std::mem::replace(&mut self.head, Term::Nil);
         let mut next = std::mem::replace(&mut self.tail, Term::Nil);
-        while let Term::Cons(rc) = next {
-            match Rc::try_unwrap(rc) {
-                Ok(mut cell) => next = std::mem::replace(&mut cell.tail, Term::Nil),
-                Err(_) => break,
+        loop {
+            drop_shallow(head);
+            match next {
+                Term::Cons(rc) => match Rc::try_unwrap(rc) {
+                    Ok(mut cell) => {
+                        head = std::mem::replace(&mut cell.head, Term::Nil);
+                        next = std::mem::replace(&mut cell.tail, Term::Nil);
+                    }
+                    Err(_) => return,
+                },
+                other => return drop_shallow(other),
             }
+        }
+    }
+}
+
+/// A tuple's elements. Dropping nested tuples is iterative.
+pub struct TupleData(pub Vec<Term>);
+
+impl std::ops::Deref for TupleData {
+    type Target = [Term];
+    fn deref(&self) -> &[Term] {
+        &self.0
+    }
+}
+
+impl Drop for TupleData {
+    fn drop(&mut self) {
+        if self.0.iter().any(owns_container) {
+            dismantle(std::mem::take(&mut self.0));
+        }
+    }
+}
+
+impl Drop for MapTerm {
+    fn drop(&mut self) {
+        if self.entries.len() <= 32
+            && self
+                .entries
+                .iter()
+                .any(|(k, v)| owns_container(k) || owns_container(v))
+        {
+            dismantle(self.take_small());
+        }
+    }
+}
+
+impl Drop for Closure {
+    fn drop(&mut self) {
+        if self.env.iter().any(owns_container) {
+            dismantle(std::mem::take(&mut self.env));
+        }
+    }
+}
+
+/// Whether dropping `t` could recurse: a container that only this
+/// reference holds.
+fn owns_container(t: &Term) -> bool {
+    match t {
+        Term::Cons(rc) => Rc::strong_count(rc) == 1,
+        Term::Tuple(rc) => Rc::strong_count(rc) == 1 && !rc.0.is_empty(),
+        Term::Map(rc) => Rc::strong_count(rc) == 1 && !rc.entries.is_empty(),
+        Term::Fun(rc) => {
+            Rc::strong_count(rc) == 1 && matches!(&**rc, Fun::Closure(c) if !c.env.is_empty())
+        }
+        _ => false,
+    }
+}
+
+/// Drops `t`, taking apart what only it holds without recursing.
+fn drop_shallow(t: Term) {
+    if owns_container(&t) {
+        dismantle(vec![t]);
+    }
+}
+
+/// Drops `work` and everything only it holds one box at a time, so a
+/// term nested a million levels deep never recurses on the Rust stack.
+fn dismantle(mut work: Vec<Term>) {
+    while let Some(t) = work.pop() {
+        match t {
+            Term::Cons(rc) => {
+                if let Ok(mut c) = Rc::try_unwrap(rc) {
+                    work.push(std::mem::replace(&mut c.head, Term::Nil));
+                    work.push(std::mem::replace(&mut c.tail, Term::Nil));
+                }
+            }
+            Term::Tuple(rc) => {
+                if let Ok(mut items) = Rc::try_unwrap(rc) {
+                    work.append(&mut items.0);
+                }
+            }
+            Term::Map(rc) => {
+                if let Ok(mut m) = Rc::try_unwrap(rc) {
+                    work.extend(m.take_small());
+                }
+            }
+            Term::Fun(rc) => {
+                if let Ok(Fun::Closure(mut c)) = Rc::try_unwrap(rc) {
+                    work.append(&mut c.env);
+                }
+            }
+            leaf => drop(leaf),
         }
     }
 }
@@ -58,6 +157,19 @@ pub struct MapTerm {
 }
 
 impl MapTerm {
+    /// The keys and values of a map of up to 32 entries, taken out (for
+    /// dropping without recursion; a larger map's tree may be shared with
+    /// other maps, and walking it on every drop would cost its size).
+    fn take_small(&mut self) -> Vec<Term> {
+        if self.entries.len() > 32 {
+            return Vec::new();
+        }
+        std::mem::take(&mut self.entries)
+            .into_iter()
+            .flat_map(|(k, v)| [k, v])
+            .collect()
+    }
+
     /// The entries in the order the BEAM iterates them (`:maps.to_list/1`,
     /// `inspect`, `Enum`).
     pub fn iter(&self) -> impl Iterator<Item = (&Term, &Term)> {
@@ -123,7 +235,7 @@ impl Term {
 
     pub fn tuple(items: Vec<Term>) -> Term {
         crate::meter::charge(crate::meter::tuple_words(items.len()));
-        Term::Tuple(Rc::new(items))
+        Term::Tuple(Rc::new(TupleData(items)))
     }
 
     pub fn cons(head: Term, tail: Term) -> Term {
