@@ -8,7 +8,8 @@ use beamplay_syntax::{Ast, Meta};
 use beamplay_term::{Fun, Term};
 
 use super::expr::{
-    block_kw, clauses, err, is_local, line_of, mentioned_vars, remote, stab, var, Clause, Fc, Vars,
+    block_kw, case_of, clauses, err, is_local, line_of, mentioned_vars, remote, stab, var, Clause,
+    Fc, Vars,
 };
 use super::kernel::kernel_import;
 use super::{CResult, CompileError};
@@ -691,17 +692,7 @@ impl Fc<'_, '_> {
         let innermost = match &reduce {
             Some(_) => {
                 // the user's `acc -> ...` clauses over our accumulator
-                Ast::call(
-                    "case",
-                    Meta::default(),
-                    vec![
-                        acc.clone(),
-                        Ast::List(vec![Ast::Pair(
-                            Box::new(Ast::Atom("do".into())),
-                            Box::new(body.clone()),
-                        )]),
-                    ],
-                )
+                case_of(acc.clone(), body.clone())
             }
             None => Ast::List(vec![Ast::call(
                 "|",
@@ -826,17 +817,7 @@ impl Fc<'_, '_> {
                         line,
                     ),
                 ));
-                Ast::call(
-                    "case",
-                    Meta::default(),
-                    vec![
-                        other.clone(),
-                        Ast::List(vec![Ast::Pair(
-                            Box::new(Ast::Atom("do".into())),
-                            Box::new(Ast::List(c)),
-                        )]),
-                    ],
-                )
+                case_of(other.clone(), Ast::List(c))
             }
             _ => other.clone(),
         };
@@ -856,17 +837,7 @@ impl Fc<'_, '_> {
                         stab(head, expr),
                         stab(vec![other.clone()], fallback.clone()),
                     ];
-                    expr = Ast::call(
-                        "case",
-                        Meta::default(),
-                        vec![
-                            value.clone(),
-                            Ast::List(vec![Ast::Pair(
-                                Box::new(Ast::Atom("do".into())),
-                                Box::new(Ast::List(cls)),
-                            )]),
-                        ],
-                    );
+                    expr = case_of(value.clone(), Ast::List(cls));
                 }
                 _ => {
                     expr = Ast::call("__block__", Meta::default(), vec![s.clone(), expr]);

@@ -186,6 +186,21 @@ pub fn stab(pats: Vec<Ast>, body: Ast) -> Ast {
     Ast::call("->", meta0(), vec![Ast::List(pats), body])
 }
 
+/// `case subject do clauses end`, with `clauses` the do-block's body.
+pub fn case_of(subject: Ast, clauses: Ast) -> Ast {
+    Ast::call(
+        "case",
+        Meta::default(),
+        vec![
+            subject,
+            Ast::List(vec![Ast::Pair(
+                Box::new(Ast::Atom("do".into())),
+                Box::new(clauses),
+            )]),
+        ],
+    )
+}
+
 pub fn arith_of(name: &str) -> Option<ArithOp> {
     Some(match name {
         "+" => ArithOp::Add,
