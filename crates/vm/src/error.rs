@@ -89,14 +89,17 @@ impl Node {
         let name = self.atom("logger");
         p.name = Some(name.clone());
         self.procs.insert(LOGGER_ID, Box::new(p));
-        self.registry.insert(name, LOGGER_ID);
+        self.registry.insert(name.clone(), LOGGER_ID);
         let f = Term::Fun(std::rc::Rc::new(beamplay_term::Fun::Export {
             module: self.atom("Elixir.Beamplay.Logger"),
             function: self.atom("loop"),
             arity: 0,
         }));
-        // a prelude without the logger leaves a process that ends at once
-        let _ = self.start_fun(LOGGER_ID, f, Vec::new());
+        if self.start_fun(LOGGER_ID, f, Vec::new()).is_err() {
+            // no logger in this prelude: reports are dropped, not queued
+            self.procs.remove(&LOGGER_ID);
+            self.registry.remove(&name);
+        }
     }
 
     /// `[error] Process ... raised an exception` for a process that ended
