@@ -65,7 +65,12 @@ fn cmp_numbers(a: &Term, b: &Term) -> Ordering {
 /// Compares `a` and `b` one pair of subterms at a time, with an explicit
 /// stack (first children first), so that nesting never recurses.
 fn cmp_with(a: &Term, b: &Term, exact: bool) -> Ordering {
-    let mut stack: Vec<(&Term, &Term, bool)> = vec![(a, b, exact)];
+    // the stack allocates only when there are children to compare
+    let mut stack: Vec<(&Term, &Term, bool)> = Vec::new();
+    match cmp_shallow(a, b, exact, &mut stack) {
+        Ordering::Equal => {}
+        o => return o,
+    }
     while let Some((x, y, exact)) = stack.pop() {
         match cmp_shallow(x, y, exact, &mut stack) {
             Ordering::Equal => {}
