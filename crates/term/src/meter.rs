@@ -76,10 +76,10 @@ pub fn used() -> usize {
     METER.with(|m| m.used.get())
 }
 
-/// The soft room is used up: time to measure.
+/// The soft room (or the hard one) is used up: time to measure.
 #[inline]
 pub fn over() -> bool {
-    METER.with(|m| m.used.get() > m.soft.get())
+    METER.with(|m| m.used.get() > m.soft.get().min(m.hard.get()))
 }
 
 /// A [`reserve`] was refused, or the charges passed the hard room.
