@@ -238,6 +238,15 @@ impl Term {
         Term::Tuple(Rc::new(TupleData(items)))
     }
 
+    /// `&module.function/arity`.
+    pub fn export(module: Atom, function: Atom, arity: u32) -> Term {
+        Term::Fun(Rc::new(Fun::Export {
+            module,
+            function,
+            arity,
+        }))
+    }
+
     pub fn cons(head: Term, tail: Term) -> Term {
         crate::meter::charge(crate::meter::CONS_WORDS);
         Term::Cons(Rc::new(Cons { head, tail }))

@@ -254,11 +254,11 @@ impl Node {
             return;
         }
         let Some(id) = self.console.shell else { return };
-        let f = Term::Fun(std::rc::Rc::new(beamplay_term::Fun::Export {
-            module: self.atom("Elixir.Beamplay.Shell"),
-            function: self.atom("exit_line"),
-            arity: 2,
-        }));
+        let f = Term::export(
+            self.atom("Elixir.Beamplay.Shell"),
+            self.atom("exit_line"),
+            2,
+        );
         self.console.job = Some(Job::ExitLine);
         if self
             .start_fun(id, f, vec![pid.clone(), reason.clone()])

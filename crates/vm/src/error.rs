@@ -90,11 +90,7 @@ impl Node {
         p.name = Some(name.clone());
         self.procs.insert(LOGGER_ID, Box::new(p));
         self.registry.insert(name.clone(), LOGGER_ID);
-        let f = Term::Fun(std::rc::Rc::new(beamplay_term::Fun::Export {
-            module: self.atom("Elixir.Beamplay.Logger"),
-            function: self.atom("loop"),
-            arity: 0,
-        }));
+        let f = Term::export(self.atom("Elixir.Beamplay.Logger"), self.atom("loop"), 0);
         if self.start_fun(LOGGER_ID, f, Vec::new()).is_err() {
             // no logger in this prelude: reports are dropped, not queued
             self.procs.remove(&LOGGER_ID);

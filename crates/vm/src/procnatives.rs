@@ -1,9 +1,8 @@
 //! Natives that act on processes: spawning, messages, links, monitors,
 //! names, timers, flags, the process dictionary. They get the node and the
 //! calling process.
-use std::rc::Rc;
 
-use beamplay_term::{Fun, ListIter, Term};
+use beamplay_term::{ListIter, Term};
 
 use crate::interp::{NativeOut, ProcNativeFn};
 use crate::native::Raise;
@@ -126,11 +125,7 @@ pub fn lookup(module: &str, function: &str, arity: u32) -> Option<ProcNativeFn> 
         },
         ("erlang", "apply", 3) => |n, _, a| match (&a[0], &a[1], a[2].to_vec()) {
             (Term::Atom(m), Term::Atom(f), Some(args)) => {
-                let fun = Term::Fun(Rc::new(Fun::Export {
-                    module: m.clone(),
-                    function: f.clone(),
-                    arity: args.len() as u32,
-                }));
+                let fun = Term::export(m.clone(), f.clone(), args.len() as u32);
                 NativeOut::Call(fun, args)
             }
             _ => badarg(n, &[(1, "not an atom")]),
@@ -238,11 +233,7 @@ fn spawn(n: &mut Node, p: &mut Process, a: &[Term], link: bool, monitor: bool) -
         ),
         [Term::Atom(m), Term::Atom(fname), list] => match list.to_vec() {
             Some(args) => (
-                Term::Fun(Rc::new(Fun::Export {
-                    module: m.clone(),
-                    function: fname.clone(),
-                    arity: args.len() as u32,
-                })),
+                Term::export(m.clone(), fname.clone(), args.len() as u32),
                 args.clone(),
                 Term::tuple(vec![
                     Term::Atom(m.clone()),

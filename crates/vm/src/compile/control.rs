@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use beamplay_syntax::ast::Head;
 use beamplay_syntax::{Ast, Meta};
-use beamplay_term::{Fun, Term};
+use beamplay_term::Term;
 
 use super::expr::{
     block_kw, case_of, clauses, err, is_local, line_of, mentioned_vars, remote, stab, var, Clause,
@@ -251,11 +251,7 @@ impl Fc<'_, '_> {
                     } else {
                         (module, fname.clone())
                     };
-                    let t = Term::Fun(Rc::new(Fun::Export {
-                        module: self.atom(&module),
-                        function: self.atom(&fname),
-                        arity: arity as u32,
-                    }));
+                    let t = Term::export(self.atom(&module), self.atom(&fname), arity as u32);
                     return self.b.load(t);
                 }
                 Ast::Var { name, .. }
@@ -282,11 +278,7 @@ impl Fc<'_, '_> {
                         super::expr::erlang_op_of(name, arity).map(|op| ("erlang", op))
                     });
                     if let Some((km, kf)) = target {
-                        let t = Term::Fun(Rc::new(Fun::Export {
-                            module: self.atom(km),
-                            function: self.atom(kf),
-                            arity: arity as u32,
-                        }));
+                        let t = Term::export(self.atom(km), self.atom(kf), arity as u32);
                         return self.b.load(t);
                     }
                     if self.m.console {
