@@ -150,10 +150,8 @@ impl Node {
                         fr.pc = pc;
                     }
                     // a refused allocation is a kill, never an exception to rescue
-                    if meter::over() {
-                        if let Some(r) = self.heap_check(p) {
-                            return (Outcome::Exit(r), budget - reds);
-                        }
+                    if let Some(r) = self.heap_gate(p) {
+                        return (Outcome::Exit(r), budget - reds);
                     }
                     match self.unwind(p, e) {
                         Ok(()) => continue 'frames,
@@ -360,10 +358,8 @@ impl Node {
                         if let Some(fr) = p.frames.last_mut() {
                             fr.pc = pc;
                         }
-                        if p.stack_words() > self.limits.max_heap_words || meter::over() {
-                            if let Some(r) = self.heap_check(p) {
-                                return (Outcome::Exit(r), budget - reds);
-                            }
+                        if let Some(r) = self.heap_gate(p) {
+                            return (Outcome::Exit(r), budget - reds);
                         }
                         if let Some((module, code, env)) =
                             self.resolve_code(p, callee, args.len(), base)
@@ -414,10 +410,8 @@ impl Node {
                         if let Some(fr) = p.frames.last_mut() {
                             fr.pc = pc;
                         }
-                        if meter::over() {
-                            if let Some(r) = self.heap_check(p) {
-                                return (Outcome::Exit(r), budget - reds);
-                            }
+                        if let Some(r) = self.heap_gate(p) {
+                            return (Outcome::Exit(r), budget - reds);
                         }
                         if let Some((module, code, env)) =
                             self.resolve_code(p, callee, args.len(), base)
@@ -926,6 +920,18 @@ impl Node {
             .min(max.saturating_sub(live) / 2)
             .max(MIN_HEAP_ROOM / 16);
         (soft.saturating_sub(alloc), max.saturating_sub(live + alloc))
+    }
+
+    /// At calls and raises: the exit reason when `p` is past its heap
+    /// limit. Cheap unless its stack is past the limit or the meter asks
+    /// for a measure.
+    #[inline]
+    fn heap_gate(&mut self, p: &mut Process) -> Option<Term> {
+        if p.stack_words() > self.limits.max_heap_words || meter::over() {
+            self.heap_check(p)
+        } else {
+            None
+        }
     }
 
     /// Measures `p` once the meter says so (soft room used, a native's
