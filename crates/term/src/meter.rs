@@ -132,16 +132,8 @@ pub fn heap_words<'a>(roots: impl IntoIterator<Item = &'a Term>) -> usize {
         words += 2;
         stack.push(root);
         while let Some(t) = stack.pop() {
-            let shared = match t {
-                Term::BigInt(rc) => Rc::strong_count(rc) > 1 && !seen.insert(rc_addr(rc)),
-                Term::Cons(rc) => Rc::strong_count(rc) > 1 && !seen.insert(rc_addr(rc)),
-                Term::Tuple(rc) => Rc::strong_count(rc) > 1 && !seen.insert(rc_addr(rc)),
-                Term::Map(rc) => Rc::strong_count(rc) > 1 && !seen.insert(rc_addr(rc)),
-                Term::Binary(rc) => Rc::strong_count(rc) > 1 && !seen.insert(rc_addr(rc)),
-                Term::Fun(rc) => Rc::strong_count(rc) > 1 && !seen.insert(rc_addr(rc)),
-                _ => false,
-            };
-            if shared {
+            // a shared box is counted the first time it is met
+            if shared_box(t).is_some_and(|addr| !seen.insert(addr)) {
                 continue;
             }
             words += boxed_words(t);
@@ -169,8 +161,20 @@ pub fn heap_words<'a>(roots: impl IntoIterator<Item = &'a Term>) -> usize {
     words
 }
 
-fn rc_addr<T: ?Sized>(rc: &Rc<T>) -> usize {
-    Rc::as_ptr(rc).cast::<u8>() as usize
+/// The address of the box behind `t` when other references share it.
+fn shared_box(t: &Term) -> Option<usize> {
+    fn addr<T: ?Sized>(rc: &Rc<T>) -> Option<usize> {
+        (Rc::strong_count(rc) > 1).then(|| Rc::as_ptr(rc).cast::<u8>() as usize)
+    }
+    match t {
+        Term::BigInt(rc) => addr(rc),
+        Term::Cons(rc) => addr(rc),
+        Term::Tuple(rc) => addr(rc),
+        Term::Map(rc) => addr(rc),
+        Term::Binary(rc) => addr(rc),
+        Term::Fun(rc) => addr(rc),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
