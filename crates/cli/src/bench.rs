@@ -93,30 +93,76 @@ fn idle_process_bytes(count: u64) -> Result<Option<f64>, String> {
         .map(|(b, a)| a.saturating_sub(b) as f64 / count as f64))
 }
 
+/// Rounds of each side when `--runs` is not given: one sub-millisecond
+/// sample of a workload is mostly noise on a busy machine.
+const DEFAULT_RUNS: usize = 5;
+
+/// Each workload's times over all rounds, in the order first seen.
+fn collect(rounds: &[Vec<(String, u64)>]) -> Vec<(String, Vec<u64>)> {
+    let mut all: Vec<(String, Vec<u64>)> = Vec::new();
+    for (name, us) in rounds.iter().flatten() {
+        match all.iter_mut().find(|(n, _)| n == name) {
+            Some((_, v)) => v.push(*us),
+            None => all.push((name.clone(), vec![*us])),
+        }
+    }
+    for (_, v) in &mut all {
+        v.sort_unstable();
+    }
+    all
+}
+
+/// The median of sorted samples.
+fn median(sorted: &[u64]) -> u64 {
+    sorted.get(sorted.len() / 2).copied().unwrap_or(0)
+}
+
+/// `min-max` of sorted samples.
+fn spread(sorted: &[u64]) -> String {
+    match (sorted.first(), sorted.last()) {
+        (Some(a), Some(b)) => format!("{a}-{b}"),
+        _ => "-".to_string(),
+    }
+}
+
 pub fn main(args: &[String]) -> Result<(), String> {
     let path = crate::flag_value(args, "--workloads").unwrap_or(DEFAULT_WORKLOADS);
-    let src = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-    let ours = parse_times(&playground(&src)?);
-    let theirs = if args.iter().any(|a| a == "--no-elixir") {
-        None
-    } else {
-        real_elixir(path).map(|o| parse_times(&o))
+    let runs = match crate::flag_value(args, "--runs") {
+        Some(n) => n
+            .parse::<usize>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| format!("--runs wants a positive number, not {n}"))?,
+        None => DEFAULT_RUNS,
     };
+    let src = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let with_elixir = !args.iter().any(|a| a == "--no-elixir");
+    let mut ours = Vec::new();
+    let mut theirs = Vec::new();
+    // rounds alternate, so a burst of load on the machine hits both sides
+    for _ in 0..runs {
+        ours.push(parse_times(&playground(&src)?));
+        if with_elixir {
+            if let Some(o) = real_elixir(path) {
+                theirs.push(parse_times(&o));
+            }
+        }
+    }
+    let (ours, theirs) = (collect(&ours), collect(&theirs));
+    println!("median of {runs} runs (min-max in brackets)");
     println!(
-        "{:<16} {:>14} {:>14} {:>8}",
+        "{:<14} {:>22} {:>22} {:>8}",
         "workload", "elixir (us)", "beamplay (us)", "ratio"
     );
     for (name, us) in &ours {
-        let real = theirs
-            .as_ref()
-            .and_then(|t| t.iter().find(|(n, _)| n == name))
-            .map(|(_, u)| *u);
-        match real {
-            Some(r) if r > 0 => println!(
-                "{name:<16} {r:>14} {us:>14} {:>7.2}x",
-                *us as f64 / r as f64
+        let mine = format!("{} [{}]", median(us), spread(us));
+        match theirs.iter().find(|(n, _)| n == name) {
+            Some((_, real)) if median(real) > 0 => println!(
+                "{name:<14} {:>22} {mine:>22} {:>7.2}x",
+                format!("{} [{}]", median(real), spread(real)),
+                median(us) as f64 / median(real) as f64
             ),
-            _ => println!("{name:<16} {:>14} {us:>14} {:>8}", "-", "-"),
+            _ => println!("{name:<14} {:>22} {mine:>22} {:>8}", "-", "-"),
         }
     }
     let start = Instant::now();

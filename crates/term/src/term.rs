@@ -366,8 +366,13 @@ impl Term {
 
 impl PartialEq for Term {
     /// Exact equality (`===`, and pattern matching): `1 != 1.0`.
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
-        crate::order::exact_eq(self, other)
+        // small integers (clause heads like `f(0)`) without a call
+        match (self, other) {
+            (Term::Int(a), Term::Int(b)) => a == b,
+            _ => crate::order::exact_eq(self, other),
+        }
     }
 }
 impl Eq for Term {}

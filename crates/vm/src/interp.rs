@@ -373,11 +373,7 @@ impl Node {
                                 let v = p.regs[base + *r as usize].clone();
                                 p.regs.push(v);
                             }
-                            let n = p.regs.len() - new_base;
-                            p.regs.extend(std::iter::repeat_n(
-                                Term::Nil,
-                                (code.nregs as usize).saturating_sub(n),
-                            ));
+                            crate::process::pad_regs(&mut p.regs, new_base + code.nregs as usize);
                             p.frames.push(crate::process::Frame {
                                 module,
                                 fun: code,
@@ -425,12 +421,8 @@ impl Node {
                                 let v = p.regs[base + *r as usize].clone();
                                 p.regs.push(v);
                             }
-                            let n = p.regs.len() - top;
                             p.regs.drain(base..top);
-                            p.regs.extend(std::iter::repeat_n(
-                                Term::Nil,
-                                (code.nregs as usize).saturating_sub(n),
-                            ));
+                            crate::process::pad_regs(&mut p.regs, base + code.nregs as usize);
                             if let Some(fr) = p.frames.last_mut() {
                                 fr.module = module;
                                 fr.fun = code;
@@ -602,6 +594,7 @@ impl Node {
     /// The bytecode a call runs, when it runs bytecode: the module, the
     /// function, and the closure whose captured values come first. `None`
     /// for natives and for calls that fail (the slow path words the error).
+    #[inline(always)]
     fn resolve_code(
         &self,
         p: &Process,
@@ -677,6 +670,7 @@ impl Node {
     }
 
     /// Pops the returning frame; `Some` when the process's bottom frame returned.
+    #[inline(always)]
     fn do_return(&mut self, p: &mut Process, v: Term) -> Option<Outcome> {
         let Some(done) = p.frames.pop() else {
             return Some(Outcome::Done(v));
@@ -925,7 +919,7 @@ impl Node {
     /// At calls and raises: the exit reason when `p` is past its heap
     /// limit. Cheap unless its stack is past the limit or the meter asks
     /// for a measure.
-    #[inline]
+    #[inline(always)]
     fn heap_gate(&mut self, p: &mut Process) -> Option<Term> {
         if p.stack_words() > self.limits.max_heap_words || meter::over() {
             self.heap_check(p)
@@ -937,6 +931,8 @@ impl Node {
     /// Measures `p` once the meter says so (soft room used, a native's
     /// reservation refused) or its stack passed the limit: the exit reason
     /// when it is over its limit, else re-arms the meter.
+    #[cold]
+    #[inline(never)]
     fn heap_check(&mut self, p: &mut Process) -> Option<Term> {
         let refused = meter::failed();
         let live = p.heap_words();

@@ -129,10 +129,7 @@ impl Process {
         }
         let base = self.regs.len();
         self.regs.extend_from_slice(args);
-        self.regs.extend(std::iter::repeat_n(
-            Term::Nil,
-            (fun.nregs as usize).saturating_sub(args.len()),
-        ));
+        pad_regs(&mut self.regs, base + fun.nregs as usize);
         self.frames.push(Frame {
             module,
             fun,
@@ -155,5 +152,17 @@ impl Process {
             + beamplay_term::meter::heap_words(
                 self.regs.iter().chain(self.mailbox.iter()).chain(dict),
             )
+    }
+}
+
+/// Fills the register stack with `[]` up to `len` (a new frame's
+/// registers past its arguments).
+#[inline(always)]
+pub fn pad_regs(regs: &mut Vec<Term>, len: usize) {
+    if regs.len() < len {
+        regs.reserve(len - regs.len());
+        while regs.len() < len {
+            regs.push(Term::Nil);
+        }
     }
 }

@@ -13,7 +13,10 @@ const MAX_REGS: u32 = 65_000;
 pub struct FnBuilder {
     pub ops: Vec<Op>,
     pub consts: Vec<Term>,
-    pub nregs: u32,
+    /// The next free register.
+    next: u32,
+    /// Registers the frame needs: the most ever in use at once.
+    nregs: u32,
     /// Label id to op index, once placed.
     labels: Vec<Option<u32>>,
     pub line: u32,
@@ -24,6 +27,7 @@ impl FnBuilder {
         FnBuilder {
             ops: Vec::new(),
             consts: Vec::new(),
+            next: nparams,
             nregs: nparams,
             labels: Vec::new(),
             line,
@@ -31,15 +35,29 @@ impl FnBuilder {
     }
 
     pub fn reg(&mut self) -> CResult<Reg> {
-        if self.nregs >= MAX_REGS {
+        if self.next >= MAX_REGS {
             return Err(CompileError::new(
                 self.line,
                 "function too large for this playground",
             ));
         }
-        let r = self.nregs as Reg;
-        self.nregs += 1;
+        let r = self.next as Reg;
+        self.next += 1;
+        self.nregs = self.nregs.max(self.next);
         Ok(r)
+    }
+
+    /// Where the registers of the code about to be built start: alternatives
+    /// of which only one runs (clauses) each start there, see [`Self::rewind`].
+    pub fn mark(&self) -> u32 {
+        self.next
+    }
+
+    /// Frees the registers taken since `mark`. Only for code whose values
+    /// are dead by now: a clause that returned or moved its value out and
+    /// whose variables do not outlive it.
+    pub fn rewind(&mut self, mark: u32) {
+        self.next = mark;
     }
 
     pub fn konst(&mut self, t: Term) -> u32 {

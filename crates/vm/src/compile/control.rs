@@ -45,7 +45,7 @@ impl Fc<'_, '_> {
                     ),
                 );
             }
-            let a = self.args_(args, vars)?;
+            let a = self.operands(args, vars)?;
             if m == "Elixir.Kernel" {
                 if let Some((km, kf)) = kernel_import(fname, args.len()) {
                     return self.call_remote(km, kf, a, tail);
@@ -183,7 +183,10 @@ impl Fc<'_, '_> {
         params: &[Reg],
         base: &Vars,
     ) -> CResult<()> {
+        // each clause returns, so the next one reuses its registers
+        let mark = self.b.mark();
         for c in cls {
+            self.b.rewind(mark);
             let next = self.b.label();
             let mut v = base.clone();
             let mut seen = BTreeSet::new();
@@ -361,7 +364,10 @@ impl Fc<'_, '_> {
     ) -> CResult<Reg> {
         let d = self.b.reg()?;
         let end = self.b.label();
+        // a clause's registers are dead once its value is in `d`
+        let mark = self.b.mark();
         for c in cls {
+            self.b.rewind(mark);
             let next = self.b.label();
             let mut v = vars.clone();
             let mut seen = BTreeSet::new();
@@ -394,7 +400,9 @@ impl Fc<'_, '_> {
         })?;
         let d = self.b.reg()?;
         let end = self.b.label();
+        let mark = self.b.mark();
         for c in &cls {
+            self.b.rewind(mark);
             let next = self.b.label();
             let Some(test) = c.pats.first() else {
                 return err(e, "cond clauses must have exactly one condition");

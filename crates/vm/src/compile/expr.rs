@@ -336,10 +336,6 @@ impl<'s, 'a> Fc<'s, 'a> {
         self.call(c, args, tail)
     }
 
-    fn args(&mut self, args: &[Ast], vars: &mut Vars) -> CResult<Vec<Reg>> {
-        args.iter().map(|a| self.gen(a, vars, false)).collect()
-    }
-
     /// Compiles `e`; in tail position also returns its value.
     pub fn gen(&mut self, e: &Ast, vars: &mut Vars, tail: bool) -> CResult<Reg> {
         match e {
@@ -406,7 +402,7 @@ impl<'s, 'a> Fc<'s, 'a> {
                 ..
             } => {
                 let fr = self.gen(f, vars, false)?;
-                let mut argv = self.args(args, vars)?;
+                let mut argv = self.args_(args, vars)?;
                 argv.insert(0, fr);
                 // args after the fun register: the callee reads the fun from it
                 let rest: Vec<Reg> = argv[1..].to_vec();

@@ -58,7 +58,7 @@ impl Fc<'_, '_> {
                 return self.ret_(r, tail);
             }
             ("{}", _) => {
-                let regs = self.args_(args, vars)?;
+                let regs = self.operands(args, vars)?;
                 let d = self.b.reg()?;
                 self.b.emit(Op::Tuple(regs.into(), d));
                 return self.ret_(d, tail);
@@ -229,25 +229,31 @@ impl Fc<'_, '_> {
         // operators
         if n == 2 {
             if let Some(op) = super::expr::arith_of(name) {
-                let a = self.gen(&args[0], vars, false)?;
                 // `n - 1`: the constant is an operand, not a register
                 if let (Ast::Int(k), None) = (&args[1], self.guard_fail) {
+                    let [a] = self.operands(&args[..1], vars)?[..] else {
+                        return err(e, "internal: one operand expected");
+                    };
                     let k = self.b.konst(Term::Int(*k));
                     let d = self.b.reg()?;
                     self.b.emit(Op::ArithK(op, a, k, d));
                     return self.ret_(d, tail);
                 }
-                let b = self.gen(&args[1], vars, false)?;
+                let ab = self.operands(args, vars)?;
                 if self.guard_fail.is_some() {
-                    return self.call_remote("erlang", erlang_name(name), vec![a, b], tail);
+                    return self.call_remote("erlang", erlang_name(name), ab, tail);
                 }
+                let [a, b] = ab[..] else {
+                    return err(e, "internal: two operands expected");
+                };
                 let d = self.b.reg()?;
                 self.b.emit(Op::Arith(op, a, b, d));
                 return self.ret_(d, tail);
             }
             if let Some(op) = super::expr::cmp_of(name) {
-                let a = self.gen(&args[0], vars, false)?;
-                let b = self.gen(&args[1], vars, false)?;
+                let [a, b] = self.operands(args, vars)?[..] else {
+                    return err(e, "internal: two operands expected");
+                };
                 let d = self.b.reg()?;
                 self.b.emit(Op::Cmp(op, a, b, d));
                 return self.ret_(d, tail);
@@ -323,11 +329,11 @@ impl Fc<'_, '_> {
         }
         // module-local functions
         if let Some(idx) = self.m.locals.get(&(name.to_string(), n as u32)).copied() {
-            let a = self.args_(args, vars)?;
+            let a = self.operands(args, vars)?;
             return self.call(Callee::Local(idx), a, tail);
         }
         if let Some((m, f)) = kernel_import(name, n) {
-            let a = self.args_(args, vars)?;
+            let a = self.operands(args, vars)?;
             return self.call_remote(m, f, a, tail);
         }
         if self.m.console {
@@ -365,6 +371,20 @@ impl Fc<'_, '_> {
 
     pub(super) fn args_(&mut self, args: &[Ast], vars: &mut Vars) -> CResult<Vec<Reg>> {
         args.iter().map(|a| self.gen(a, vars, false)).collect()
+    }
+
+    /// Compiles `args` for the op emitted right after them (a call, a
+    /// tuple, an operator), which reads them all before it writes its
+    /// destination: their temporaries are free again, so the destination
+    /// may reuse one. Nothing may be emitted between this and that op.
+    pub(super) fn operands(&mut self, args: &[Ast], vars: &mut Vars) -> CResult<Vec<Reg>> {
+        let mark = self.b.mark();
+        let regs = self.args_(args, vars)?;
+        // a variable bound inside an argument (`f(x = 1)`) lives on
+        if vars.0.values().all(|r| u32::from(*r) < mark) {
+            self.b.rewind(mark);
+        }
+        Ok(regs)
     }
 
     fn block(&mut self, items: &[Ast], vars: &mut Vars, tail: bool) -> CResult<Reg> {
