@@ -10,6 +10,7 @@
 
 mod atom;
 mod binary;
+pub mod etf;
 mod float;
 mod hash;
 mod inspect;

@@ -1,0 +1,170 @@
+//! The external term format against bytes real OTP 25 wrote
+//! (`fixtures/etf.txt`, made by `fixtures/etf.exs`), and the decoder
+//! against truncated, hostile and random input.
+#![cfg(not(target_arch = "wasm32"))]
+
+use beamplay_term::etf::{decode, encode, DecodeError, MAX_DEPTH};
+use beamplay_term::{inspect, AtomTable, InspectOpts, NoStructs, Term};
+use proptest::prelude::*;
+
+const FIXTURE: &str = include_str!("fixtures/etf.txt");
+
+fn unhex(s: &str) -> Vec<u8> {
+    (0..s.len() / 2)
+        .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).expect("fixture hex"))
+        .collect()
+}
+
+/// Each fixture line: OTP's bytes and how Elixir printed the term.
+fn fixture() -> Vec<(Vec<u8>, &'static str)> {
+    FIXTURE
+        .lines()
+        .map(|l| {
+            let (hex, text) = l.split_once('\t').expect("fixture line: hex<TAB>inspect");
+            (unhex(hex), text)
+        })
+        .collect()
+}
+
+fn full_inspect(t: &Term) -> String {
+    let opts = InspectOpts {
+        limit: None,
+        printable_limit: usize::MAX,
+        ..InspectOpts::plain()
+    };
+    inspect(t, &opts, &NoStructs)
+}
+
+#[test]
+fn decodes_what_otp_wrote_and_encodes_the_same_bytes() {
+    let mut atoms = AtomTable::new(10_000);
+    let lines = fixture();
+    assert!(lines.len() >= 60, "fixture too small: {}", lines.len());
+    for (bytes, text) in lines {
+        let t = decode(&bytes, &mut atoms).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+        assert_eq!(full_inspect(&t), text);
+        assert_eq!(encode(&t), Ok(bytes), "encoding {text}");
+    }
+}
+
+#[test]
+fn every_strict_prefix_is_an_error() {
+    let mut atoms = AtomTable::new(10_000);
+    for (bytes, text) in fixture().into_iter().filter(|(b, _)| b.len() < 2000) {
+        for n in 0..bytes.len() {
+            assert!(
+                decode(&bytes[..n], &mut atoms).is_err(),
+                "{text}: {n} bytes decoded"
+            );
+        }
+    }
+}
+
+#[test]
+fn hostile_lengths_fail_before_allocating() {
+    let mut atoms = AtomTable::new(100);
+    // a list, a tuple, a map and a binary each claiming 4 G elements
+    for tag in [108u8, 105, 116, 109, 111] {
+        let bytes = [131, tag, 0xff, 0xff, 0xff, 0xff, 97, 1];
+        assert_eq!(decode(&bytes, &mut atoms), Err(DecodeError::Truncated));
+    }
+    assert_eq!(
+        decode(&[130, 106], &mut atoms),
+        Err(DecodeError::BadVersion)
+    );
+    assert_eq!(
+        decode(&[131, 106, 106], &mut atoms),
+        Err(DecodeError::Trailing)
+    );
+    assert_eq!(
+        decode(&[131, 200], &mut atoms),
+        Err(DecodeError::BadTag(200))
+    );
+    // a bit binary of zero bytes, and one with 9 bits in its last byte
+    assert_eq!(
+        decode(&[131, 77, 0, 0, 0, 0, 1], &mut atoms),
+        Err(DecodeError::BadField)
+    );
+    assert_eq!(
+        decode(&[131, 77, 0, 0, 0, 1, 9, 0], &mut atoms),
+        Err(DecodeError::BadField)
+    );
+    // an atom that is not UTF-8
+    assert_eq!(
+        decode(&[131, 119, 2, 0xc3, 0x28], &mut atoms),
+        Err(DecodeError::BadAtom)
+    );
+}
+
+#[test]
+fn atom_table_abuse_is_an_error() {
+    let mut atoms = AtomTable::new(50);
+    let mut hit = None;
+    for i in 0..100 {
+        let name = format!("a{i}");
+        let mut bytes = vec![131, 119, name.len() as u8];
+        bytes.extend_from_slice(name.as_bytes());
+        if let Err(e) = decode(&bytes, &mut atoms) {
+            hit = Some(e);
+            break;
+        }
+    }
+    assert_eq!(hit, Some(DecodeError::AtomLimit));
+}
+
+#[test]
+fn nesting_uses_no_rust_stack_and_is_bounded() {
+    // decoded and dropped on a small thread: nothing recurses
+    std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(|| {
+            let mut atoms = AtomTable::new(100);
+            let depth = MAX_DEPTH - 1;
+            let mut bytes = vec![131];
+            bytes.extend(std::iter::repeat_n([104u8, 1], depth).flatten());
+            bytes.push(106);
+            let t = decode(&bytes, &mut atoms).expect("deep but allowed");
+            assert_eq!(encode(&t).as_deref(), Ok(&bytes[..]));
+            let mut too_deep = vec![131];
+            too_deep.extend(std::iter::repeat_n([108u8, 0, 0, 0, 1], MAX_DEPTH + 1).flatten());
+            too_deep.extend(std::iter::repeat_n(106u8, MAX_DEPTH + 2));
+            assert_eq!(decode(&too_deep, &mut atoms), Err(DecodeError::TooDeep));
+        })
+        .expect("thread")
+        .join()
+        .expect("no stack overflow");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    #[test]
+    fn random_bytes_never_panic(body in proptest::collection::vec(any::<u8>(), 0..64)) {
+        let mut atoms = AtomTable::new(1000);
+        let mut bytes = vec![131];
+        bytes.extend(body);
+        let _ = decode(&bytes, &mut atoms);
+    }
+
+    #[test]
+    fn mutated_otp_bytes_never_panic_and_round_trip_when_accepted(
+        line in 0usize..60,
+        edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..4),
+    ) {
+        let lines = fixture();
+        let (mut bytes, _) = lines[line % lines.len()].clone();
+        for (at, b) in edits {
+            let i = 1 + at % (bytes.len() - 1).max(1);
+            if let Some(slot) = bytes.get_mut(i) {
+                *slot = b;
+            }
+        }
+        let mut atoms = AtomTable::new(10_000);
+        if let Ok(t) = decode(&bytes, &mut atoms) {
+            // whatever was accepted encodes to bytes that decode to it again
+            let again = encode(&t).expect("encodable");
+            let back = decode(&again, &mut atoms).expect("re-decodes");
+            prop_assert_eq!(full_inspect(&back), full_inspect(&t));
+        }
+    }
+}
