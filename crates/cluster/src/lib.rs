@@ -2,12 +2,13 @@
 //! seeded RNG. Everything is driven by `step`/`advance`, so tests and
 //! scenarios run in virtual time, deterministically for a seed.
 pub mod canon;
+mod net;
 pub mod scenario;
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use beamplay_term::AtomTable;
+use beamplay_term::{Atom, AtomTable};
 use beamplay_vm::code::Module;
 use beamplay_vm::compile::CompileEnv;
 use beamplay_vm::console::EvalError;
@@ -39,6 +40,7 @@ pub struct World {
     /// Real-time mode: the host sets the clock (`sync_clock`); computing
     /// costs no virtual time.
     realtime: bool,
+    net: net::Network,
 }
 
 impl World {
@@ -71,6 +73,7 @@ impl World {
             next: 0,
             cost_ns: 0,
             realtime: false,
+            net: net::Network::default(),
         })
     }
 
@@ -116,11 +119,63 @@ impl World {
         })
     }
 
-    /// Kills a node: every process on it ends at once.
+    /// The live node whose full name is `name`.
+    fn by_name(&self, name: &Atom) -> Option<NodeId> {
+        self.nodes
+            .iter()
+            .position(|n| n.as_ref().is_some_and(|n| n.name == *name))
+    }
+
+    /// Kills a node: every process on it ends at once, what it had in
+    /// flight is lost, and every peer sees its connection close.
     pub fn kill(&mut self, id: NodeId) {
-        if let Some(slot) = self.nodes.get_mut(id) {
-            *slot = None;
+        let Some(dead) = self.nodes.get_mut(id).and_then(Option::take) else {
+            return;
+        };
+        self.net.forget_node(id);
+        for n in self.nodes.iter_mut().flatten() {
+            n.connection_lost(&dead.name);
         }
+        self.carry();
+    }
+
+    /// Moves the frames nodes have sent onto the network. A frame for a
+    /// node that does not exist fails its sender's connection at once, as
+    /// a dial to a host with no such node does.
+    fn carry(&mut self) {
+        let now = self.now_us();
+        for from in 0..self.nodes.len() {
+            let Some(node) = self.nodes[from].as_mut() else {
+                continue;
+            };
+            let frames = node.dist.take_outbox();
+            let from_name = node.name.clone();
+            for (peer, bytes) in frames {
+                match self.by_name(&peer) {
+                    Some(to) if to != from => {
+                        self.net.send(now, from, to, from_name.clone(), bytes)
+                    }
+                    _ => {
+                        if let Some(n) = self.nodes[from].as_mut() {
+                            n.connection_lost(&peer);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Hands every frame that has arrived by now to its node.
+    fn deliver_frames(&mut self) -> bool {
+        let mut any = false;
+        while let Some(f) = self.net.next_due(self.now_us()) {
+            any = true;
+            if let Some(n) = self.nodes.get_mut(f.to).and_then(Option::as_mut) {
+                n.frame_in(&f.from_name, &f.bytes);
+            }
+            self.carry();
+        }
+        any
     }
 
     pub fn eval(&mut self, id: NodeId, line: &str) -> Result<(), EvalError> {
@@ -135,8 +190,12 @@ impl World {
         self.clock.get()
     }
 
-    /// Runs one slice on the next node with work; false when none has any.
+    /// Delivers the frames that have arrived, then runs one slice on the
+    /// next node with work; false when there was nothing to do.
     pub fn step(&mut self) -> bool {
+        if self.deliver_frames() {
+            return true;
+        }
         let count = self.nodes.len();
         for i in 0..count {
             let idx = (self.next + i) % count;
@@ -145,6 +204,7 @@ impl World {
             };
             if let Some(reds) = node.step() {
                 self.next = (idx + 1) % count;
+                self.carry();
                 if self.realtime {
                     return true;
                 }
@@ -179,17 +239,22 @@ impl World {
         self.next_timer()
     }
 
+    /// Fires the timers that are due and delivers the frames that arrived.
     fn fire_timers(&mut self) {
         for n in self.nodes.iter_mut().flatten() {
             n.fire_timers();
         }
+        self.deliver_frames();
     }
 
+    /// When something happens next without a node computing: a timer, or
+    /// a frame arriving.
     fn next_timer(&self) -> Option<u64> {
         self.nodes
             .iter()
             .flatten()
             .filter_map(|n| n.next_timer_due())
+            .chain(self.net.next_arrival())
             .min()
     }
 

@@ -235,6 +235,16 @@ fn list<'a>(t: &'a Term, out: &mut Vec<u8>, stack: &mut Vec<&'a Term>) {
 
 /// `:erlang.binary_to_term(bytes)` on a node with atom table `atoms`.
 pub fn decode(bytes: &[u8], atoms: &mut AtomTable) -> Result<Term, DecodeError> {
+    let (t, used) = decode_prefix(bytes, atoms)?;
+    if used != bytes.len() {
+        return Err(DecodeError::Trailing);
+    }
+    Ok(t)
+}
+
+/// The encoded term at the start of `bytes` and how many bytes it took
+/// (a distribution frame holds a control term, then maybe a message).
+pub fn decode_prefix(bytes: &[u8], atoms: &mut AtomTable) -> Result<(Term, usize), DecodeError> {
     let mut r = Reader {
         bytes,
         pos: 0,
@@ -244,10 +254,7 @@ pub fn decode(bytes: &[u8], atoms: &mut AtomTable) -> Result<Term, DecodeError> 
         return Err(DecodeError::BadVersion);
     }
     let t = r.term()?;
-    if r.pos != bytes.len() {
-        return Err(DecodeError::Trailing);
-    }
-    Ok(t)
+    Ok((t, r.pos))
 }
 
 struct Reader<'a, 'b> {

@@ -135,6 +135,33 @@ defmodule Node do
   def alive?, do: :erlang.is_alive()
   def list, do: :erlang.nodes()
   def list(which), do: :erlang.nodes(which)
+  def connect(node), do: :net_kernel.connect_node(node)
+  def disconnect(node), do: :erlang.disconnect_node(node)
+  def ping(node), do: :net_adm.ping(node)
+end
+
+defmodule :net_kernel do
+  # the connection is dialled by the node; this process waits for it
+  def connect_node(node) when is_atom(node) do
+    case Beamplay.Runtime.dist_connect(node) do
+      :wait ->
+        receive do
+          {:"$beamplay_connect", ^node, up} -> up
+        end
+
+      now ->
+        now
+    end
+  end
+end
+
+defmodule :net_adm do
+  def ping(node) do
+    case :net_kernel.connect_node(node) do
+      true -> :pong
+      _ -> :pang
+    end
+  end
 end
 
 defmodule System do

@@ -3,6 +3,7 @@ pub mod binary;
 pub mod code;
 pub mod compile;
 pub mod console;
+pub mod dist;
 pub mod error;
 pub mod inspect_opts;
 pub mod interp;

@@ -157,6 +157,8 @@ pub struct Node {
     pub(crate) pending_msgs: Vec<(u32, Term)>,
     pub(crate) running: Option<u32>,
     pub unique: u64,
+    /// Connections to other nodes (DESIGN.md invariant 3).
+    pub dist: crate::dist::Dist,
 }
 
 impl Node {
@@ -197,6 +199,7 @@ impl Node {
             pending_msgs: Vec::new(),
             running: None,
             unique: 1,
+            dist: crate::dist::Dist::default(),
         };
         node.start_console();
         node
@@ -370,9 +373,12 @@ impl Node {
     /// name is not registered (the caller raises).
     pub fn send_to(&mut self, cur: Option<&mut Process>, dest: &Term, msg: Term) -> bool {
         match dest {
-            Term::Pid(_) => {
+            Term::Pid(p) => {
                 if let Some(id) = self.local_id(dest) {
                     self.deliver(cur, id, msg);
+                } else if p.node != self.name {
+                    let from = self.sender(cur.as_deref());
+                    self.send_remote(&from, &p.node.clone(), dest, &msg);
                 }
                 true
             }
@@ -402,11 +408,22 @@ impl Node {
                     self.send_to(cur, &t[0], msg);
                     true
                 }
-                // other nodes: the distribution layer (next issue) routes these
+                (Term::Atom(_), Term::Atom(node)) => {
+                    let from = self.sender(cur.as_deref());
+                    self.send_remote(&from, node, &t[0], &msg);
+                    true
+                }
                 _ => true,
             },
             _ => false,
         }
+    }
+
+    /// The pid a message from `cur` carries (the node's own `<0.0.0>`
+    /// when no process sends it).
+    fn sender(&self, cur: Option<&Process>) -> Term {
+        cur.map(|p| p.pid.clone())
+            .unwrap_or_else(|| self.make_pid(0))
     }
 
     /// Arms a timer; returns its token.

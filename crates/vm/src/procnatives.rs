@@ -4,6 +4,7 @@
 
 use beamplay_term::{ListIter, Term};
 
+use crate::dist::{Connect, NodeKind};
 use crate::interp::{NativeOut, ProcNativeFn};
 use crate::native::Raise;
 use crate::node::{ConsoleEvent, Node};
@@ -98,9 +99,28 @@ pub fn lookup(module: &str, function: &str, arity: u32) -> Option<ProcNativeFn> 
             Term::Ref(r) => v(Term::Atom(r.node.clone())),
             _ => badarg(n, &[(1, "not a pid, port or reference")]),
         },
-        ("erlang", "nodes", 0) => |_, _, _| v(Term::Nil),
-        ("erlang", "nodes", 1) => |_, _, _| v(Term::Nil),
-        ("erlang", "is_alive", 0) => |n, _, _| v(n.bool(true)),
+        ("erlang", "nodes", 0) => |n, _, _| v(Term::list(n.nodes(&[NodeKind::Visible]))),
+        ("erlang", "nodes", 1) => |n, _, a| match node_kinds(&a[0]) {
+            Some(kinds) => v(Term::list(n.nodes(&kinds))),
+            None => badarg(n, &[(1, "not a valid node type")]),
+        },
+        ("erlang", "is_alive", 0) => |n, _, _| v(n.bool(n.distributed())),
+        ("erlang", "disconnect_node", 1) => |n, _, a| match &a[0] {
+            Term::Atom(_) if !n.distributed() => v(n.atom_term("ignored")),
+            Term::Atom(peer) => {
+                let down = n.disconnect(peer);
+                v(n.bool(down))
+            }
+            _ => badarg(n, &[(1, "not an atom")]),
+        },
+        // `:net_kernel.connect_node/1` below the waiting (prelude)
+        ("Elixir.Beamplay.Runtime", "dist_connect", 1) => |n, p, a| match &a[0] {
+            Term::Atom(peer) => match n.connect(peer, p.id) {
+                Connect::Now(t) => v(t),
+                Connect::Wait => v(n.atom_term("wait")),
+            },
+            _ => badarg(n, &[(1, "not an atom")]),
+        },
         ("erlang", "send_after", 3) => |n, _, a| match &a[0] {
             Term::Int(ms) if *ms >= 0 => {
                 let r = n.send_after(*ms as u64, a[1].clone(), a[2].clone());
@@ -568,4 +588,23 @@ fn flush(n: &mut Node, p: &mut Process, _a: &[Term]) -> R {
 
 pub fn raise_to_out(e: Raise) -> NativeOut {
     NativeOut::Raise(e)
+}
+
+/// The node types of `:erlang.nodes/1`: one atom or a list of them.
+fn node_kinds(t: &Term) -> Option<Vec<NodeKind>> {
+    let one = |t: &Term| match t {
+        Term::Atom(a) => Some(match a.as_str() {
+            "this" => NodeKind::This,
+            "visible" => NodeKind::Visible,
+            "hidden" => NodeKind::Hidden,
+            "connected" => NodeKind::Connected,
+            "known" => NodeKind::Known,
+            _ => return None,
+        }),
+        _ => None,
+    };
+    match t {
+        Term::Atom(_) => one(t).map(|k| vec![k]),
+        _ => t.to_vec()?.iter().map(one).collect(),
+    }
 }

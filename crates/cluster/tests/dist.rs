@@ -1,0 +1,164 @@
+//! The network model and the distribution layer (DESIGN.md invariants 3
+//! and 4), driven through a World in virtual time: what OTP cannot script.
+use beamplay_cluster::{NodeId, World};
+use beamplay_vm::node::ConsoleEvent;
+use proptest::prelude::*;
+
+fn world(names: &[&str]) -> (World, Vec<NodeId>) {
+    let mut w = World::new(11).expect("prelude compiles");
+    let ids = names.iter().map(|n| w.add_node(n)).collect();
+    (w, ids)
+}
+
+/// Types `line` on node `n` and runs until its value, then lets 150 ms
+/// pass, as the oracle does before the next line: every event on the way.
+fn run(w: &mut World, n: NodeId, line: &str) -> Vec<ConsoleEvent> {
+    w.eval(n, line).expect("console free");
+    let mut events = Vec::new();
+    w.advance_with(5_000, |w| {
+        let new = w.take_events();
+        let done = new
+            .iter()
+            .any(|(at, e)| *at == n && matches!(e, ConsoleEvent::Value(_)));
+        events.extend(new.into_iter().map(|(_, e)| e));
+        done
+    });
+    w.advance(150);
+    events.extend(w.take_events().into_iter().map(|(_, e)| e));
+    events
+}
+
+/// The value `line` gives on node `n`.
+fn value(w: &mut World, n: NodeId, line: &str) -> String {
+    run(w, n, line)
+        .into_iter()
+        .find_map(|e| match e {
+            ConsoleEvent::Value(v) => Some(v),
+            _ => None,
+        })
+        .unwrap_or_else(|| format!("no value for {line}"))
+}
+
+fn connected(w: &mut World, ids: &[NodeId]) {
+    assert_eq!(value(w, ids[0], "Node.connect(:node2@localhost)"), "true");
+    assert_eq!(value(w, ids[1], "Node.list()"), "[:node1@localhost]");
+}
+
+#[test]
+fn a_killed_node_leaves_every_peer() {
+    let (mut w, ids) = world(&["node1", "node2", "node3"]);
+    connected(&mut w, &ids);
+    assert_eq!(
+        value(&mut w, ids[2], "Node.connect(:node2@localhost)"),
+        "true"
+    );
+    w.kill(ids[1]);
+    assert_eq!(value(&mut w, ids[0], "Node.list()"), "[]");
+    assert_eq!(value(&mut w, ids[2], "Node.list()"), "[]");
+    assert_eq!(
+        value(&mut w, ids[0], "Node.ping(:node2@localhost)"),
+        ":pang"
+    );
+}
+
+#[test]
+fn disconnect_takes_the_connection_down_on_both_sides() {
+    let (mut w, ids) = world(&["node1", "node2"]);
+    connected(&mut w, &ids);
+    assert_eq!(
+        value(&mut w, ids[1], "Node.disconnect(:node1@localhost)"),
+        "true"
+    );
+    assert_eq!(value(&mut w, ids[0], "Node.list()"), "[]");
+    assert_eq!(value(&mut w, ids[1], "Node.list()"), "[]");
+    assert_eq!(
+        value(&mut w, ids[1], "Node.disconnect(:node1@localhost)"),
+        "false"
+    );
+    // and it can be made again
+    connected(&mut w, &ids);
+}
+
+#[test]
+fn messages_between_two_processes_keep_their_order() {
+    let (mut w, ids) = world(&["node1", "node2"]);
+    value(&mut w, ids[1], "Process.register(self(), :sink)");
+    let send = "for i <- 1..200, do: send({:sink, :node2@localhost}, i); :sent";
+    assert_eq!(value(&mut w, ids[0], send), ":sent");
+    let got = "Enum.map(1..200, fn _ -> receive do i -> i end end) == Enum.to_list(1..200)";
+    assert_eq!(value(&mut w, ids[1], got), "true");
+}
+
+#[test]
+fn a_malformed_frame_is_counted_and_closes_the_connection() {
+    let (mut w, ids) = world(&["node1", "node2"]);
+    connected(&mut w, &ids);
+    let from = w.node(ids[0]).map(|n| n.name.clone()).expect("node1");
+    let node2 = w.node_mut(ids[1]).expect("node2");
+    // a control message whose tuple claims 4 G elements
+    node2.frame_in(&from, &[b'p', 131, 105, 0xff, 0xff, 0xff, 0xff]);
+    assert_eq!(node2.dist.rejected, 1);
+    assert_eq!(value(&mut w, ids[1], "Node.list()"), "[]");
+    assert_eq!(value(&mut w, ids[0], "Node.list()"), "[]");
+    // both nodes go on
+    assert_eq!(value(&mut w, ids[0], "1 + 1"), "2");
+}
+
+#[test]
+fn a_function_in_a_message_is_refused_with_a_warning() {
+    let (mut w, ids) = world(&["node1", "node2"]);
+    connected(&mut w, &ids);
+    value(&mut w, ids[1], "Process.register(self(), :sink)");
+    let logs: Vec<String> = run(
+        &mut w,
+        ids[0],
+        "send({:sink, :node2@localhost}, fn -> :x end); :ok",
+    )
+    .into_iter()
+    .filter_map(|e| match e {
+        ConsoleEvent::Log(l) => Some(l),
+        _ => None,
+    })
+    .collect();
+    assert!(
+        logs.iter().any(|l| l.contains("anonymous function")),
+        "{logs:?}"
+    );
+    assert_eq!(
+        value(&mut w, ids[1], "receive do m -> m after 100 -> :none end"),
+        ":none"
+    );
+}
+
+#[test]
+fn a_node_without_a_name_does_not_distribute() {
+    let (mut w, ids) = world(&["nonode@nohost", "node2"]);
+    assert_eq!(
+        value(&mut w, ids[0], "{Node.alive?(), Node.connect(:node2@localhost), Node.ping(:node2@localhost), Node.list([:this])}"),
+        "{false, :ignored, :pang, []}"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Whatever a peer sends, the node neither panics nor stops answering.
+    #[test]
+    fn garbage_frames_never_panic(frames in proptest::collection::vec(
+        proptest::collection::vec(any::<u8>(), 0..40), 1..5)) {
+        let (mut w, ids) = world(&["node1", "node2"]);
+        connected(&mut w, &ids);
+        let from = w.node(ids[0]).map(|n| n.name.clone()).expect("node1");
+        for mut f in frames {
+            // mostly well-framed control messages with garbage terms
+            if f.first().is_some_and(|b| b % 2 == 0) {
+                f.insert(0, b'p');
+                f.insert(1, 131);
+            }
+            if let Some(n) = w.node_mut(ids[1]) {
+                n.frame_in(&from, &f);
+            }
+        }
+        prop_assert_eq!(value(&mut w, ids[1], "1 + 1"), "2");
+    }
+}

@@ -1,0 +1,376 @@
+//! Distribution: this node's connections to other nodes and the frames
+//! that cross them. Nodes share nothing (DESIGN.md invariant 3): what one
+//! node says to another is a frame of bytes, which the World carries over
+//! its network model.
+//!
+//! Frames:
+//! - `h`: a connection request (the handshake's `send_name`);
+//! - `a`: its acceptance (`recv_status` `ok`);
+//! - `c`: the connection is closed by the sender (`Node.disconnect/1`);
+//! - `p`: a distribution control message, as OTP 25 sends it after the
+//!   handshake (`pass through`): the control tuple in external term
+//!   format, then the message when the control message carries one.
+use beamplay_term::etf::{self, DecodeError};
+use beamplay_term::{Atom, Term};
+
+use crate::node::Node;
+
+const HELLO: u8 = b'h';
+const ACCEPT: u8 = b'a';
+const CLOSE: u8 = b'c';
+const PASS: u8 = b'p';
+
+/// Control message codes (OTP_SEMANTICS.md, "Protocol notes").
+const REG_SEND: i64 = 6;
+const SEND_SENDER: i64 = 22;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Asked for; frames for the peer wait in `queued`.
+    Pending,
+    Up,
+}
+
+struct Conn {
+    peer: Atom,
+    state: State,
+    queued: Vec<Vec<u8>>,
+}
+
+/// This node's side of the network.
+#[derive(Default)]
+pub struct Dist {
+    /// Connections, pending and up; up ones in the order they came up.
+    conns: Vec<Conn>,
+    /// Every node name this node has seen or tried (`Node.list(:known)`).
+    known: Vec<Atom>,
+    /// Frames for the World to carry: (peer, bytes).
+    outbox: Vec<(Atom, Vec<u8>)>,
+    /// Processes waiting for a connection to come up or fail.
+    waiters: Vec<(Atom, u32)>,
+    /// Frames refused as malformed.
+    pub rejected: u64,
+}
+
+impl Dist {
+    fn conn(&self, peer: &Atom) -> Option<&Conn> {
+        self.conns.iter().find(|c| c.peer == *peer)
+    }
+
+    fn conn_mut(&mut self, peer: &Atom) -> Option<&mut Conn> {
+        self.conns.iter_mut().find(|c| c.peer == *peer)
+    }
+
+    fn learn(&mut self, peer: &Atom) {
+        if !self.known.contains(peer) {
+            self.known.push(peer.clone());
+        }
+    }
+
+    /// Connected peers, in the order their connections came up.
+    pub fn up(&self) -> Vec<Atom> {
+        self.conns
+            .iter()
+            .filter(|c| c.state == State::Up)
+            .map(|c| c.peer.clone())
+            .collect()
+    }
+
+    pub fn known(&self) -> &[Atom] {
+        &self.known
+    }
+
+    pub fn is_up(&self, peer: &Atom) -> bool {
+        self.conn(peer).is_some_and(|c| c.state == State::Up)
+    }
+
+    /// Frames the World has not carried yet.
+    pub fn take_outbox(&mut self) -> Vec<(Atom, Vec<u8>)> {
+        std::mem::take(&mut self.outbox)
+    }
+
+    /// Starts a connection to `peer` unless there is one.
+    fn dial(&mut self, peer: &Atom) {
+        self.learn(peer);
+        if self.conn(peer).is_none() {
+            self.conns.push(Conn {
+                peer: peer.clone(),
+                state: State::Pending,
+                queued: Vec::new(),
+            });
+            self.outbox.push((peer.clone(), vec![HELLO]));
+        }
+    }
+
+    /// Sends `frame` to `peer`, connecting first if needed (the implicit
+    /// connection of OTP: the frame waits for the connection).
+    fn send_frame(&mut self, peer: &Atom, frame: Vec<u8>) {
+        self.dial(peer);
+        if let Some(c) = self.conn_mut(peer) {
+            match c.state {
+                State::Up => self.outbox.push((peer.clone(), frame)),
+                State::Pending => c.queued.push(frame),
+            }
+        }
+    }
+
+    /// The connection to `peer` is up: queued frames go, in order.
+    fn mark_up(&mut self, peer: &Atom) -> bool {
+        let Some(i) = self.conns.iter().position(|c| c.peer == *peer) else {
+            return false;
+        };
+        if self.conns[i].state == State::Up {
+            return false;
+        }
+        // up connections keep the order they came up in
+        let mut c = self.conns.remove(i);
+        c.state = State::Up;
+        for f in std::mem::take(&mut c.queued) {
+            self.outbox.push((peer.clone(), f));
+        }
+        self.conns.push(c);
+        true
+    }
+
+    /// Forgets the connection to `peer`; what it had queued is dropped.
+    fn forget(&mut self, peer: &Atom) -> Option<State> {
+        let i = self.conns.iter().position(|c| c.peer == *peer)?;
+        Some(self.conns.remove(i).state)
+    }
+
+    fn take_waiters(&mut self, peer: &Atom) -> Vec<u32> {
+        let (mine, rest) = std::mem::take(&mut self.waiters)
+            .into_iter()
+            .partition(|(p, _)| p == peer);
+        self.waiters = rest;
+        mine.into_iter().map(|(_, id)| id).collect()
+    }
+}
+
+/// What `:erlang.nodes/1` lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeKind {
+    This,
+    Visible,
+    Hidden,
+    Connected,
+    Known,
+}
+
+/// The outcome of asking for a connection.
+pub enum Connect {
+    /// `true`, `false` or `:ignored` at once.
+    Now(Term),
+    /// The caller waits for `{:"$beamplay_connect", peer, result}`.
+    Wait,
+}
+
+impl Node {
+    /// A node started with a name (`Node.alive?/0`).
+    pub fn distributed(&self) -> bool {
+        self.name.as_str() != "nonode@nohost"
+    }
+
+    /// `:erlang.nodes(kinds)`: own node last.
+    pub fn nodes(&self, kinds: &[NodeKind]) -> Vec<Term> {
+        let mut out: Vec<Atom> = Vec::new();
+        let mut add = |a: &Atom| {
+            if !out.contains(a) {
+                out.push(a.clone());
+            }
+        };
+        for k in kinds {
+            match k {
+                NodeKind::Visible | NodeKind::Connected => self.dist.up().iter().for_each(&mut add),
+                NodeKind::Known => self.dist.known().iter().for_each(&mut add),
+                NodeKind::Hidden | NodeKind::This => {}
+            }
+        }
+        let mut out: Vec<Term> = out
+            .into_iter()
+            .filter(|a| *a != self.name)
+            .map(Term::Atom)
+            .collect();
+        if kinds
+            .iter()
+            .any(|k| matches!(k, NodeKind::This | NodeKind::Known))
+            && self.distributed()
+        {
+            out.push(Term::Atom(self.name.clone()));
+        }
+        out
+    }
+
+    /// `:net_kernel.connect_node(peer)` for process `waiter`.
+    pub fn connect(&mut self, peer: &Atom, waiter: u32) -> Connect {
+        if !self.distributed() {
+            return Connect::Now(self.atom_term("ignored"));
+        }
+        if *peer == self.name || self.dist.is_up(peer) {
+            return Connect::Now(self.bool(true));
+        }
+        // a node name needs a host part
+        if !peer.as_str().contains('@') {
+            self.dist.learn(peer);
+            self.log(format!(
+                "[error] ** Cannot get connection id for node {}",
+                beamplay_term::atom_to_inspect(peer.as_str())
+            ));
+            return Connect::Now(self.bool(false));
+        }
+        self.dist.waiters.push((peer.clone(), waiter));
+        self.dist.dial(peer);
+        Connect::Wait
+    }
+
+    /// `:erlang.disconnect_node(peer)`: whether a connection was taken down.
+    pub fn disconnect(&mut self, peer: &Atom) -> bool {
+        match self.dist.forget(peer) {
+            Some(State::Up) => {
+                self.dist.outbox.push((peer.clone(), vec![CLOSE]));
+                true
+            }
+            Some(State::Pending) => {
+                self.wake_waiters(peer, false);
+                false
+            }
+            None => false,
+        }
+    }
+
+    /// Sends `msg` to a process of another node: a pid, or `{name, node}`
+    /// (`to` is the name). Dropped, as OTP drops it, when the connection
+    /// cannot be made.
+    pub fn send_remote(&mut self, from: &Term, peer: &Atom, to: &Term, msg: &Term) {
+        if !self.distributed() {
+            return;
+        }
+        let control = match to {
+            Term::Atom(_) => Term::tuple(vec![
+                Term::Int(REG_SEND),
+                from.clone(),
+                self.atom_term(""),
+                to.clone(),
+            ]),
+            _ => Term::tuple(vec![Term::Int(SEND_SENDER), from.clone(), to.clone()]),
+        };
+        match pass_frame(&control, Some(msg)) {
+            Ok(frame) => self.dist.send_frame(peer, frame),
+            Err(etf::EncodeError::Closure) => self.log(format!(
+                "[warning] beamplay: a message to {} was not sent: it holds an anonymous function, and functions cannot cross nodes in this version",
+                beamplay_term::atom_to_inspect(peer.as_str())
+            )),
+        }
+    }
+
+    /// A frame from `peer`, carried by the World.
+    pub fn frame_in(&mut self, peer: &Atom, bytes: &[u8]) {
+        match bytes.first() {
+            Some(&HELLO) if bytes.len() == 1 => {
+                self.dist.learn(peer);
+                if self.dist.conn(peer).is_none() {
+                    self.dist.conns.push(Conn {
+                        peer: peer.clone(),
+                        state: State::Pending,
+                        queued: Vec::new(),
+                    });
+                }
+                self.dist.outbox.push((peer.clone(), vec![ACCEPT]));
+                if self.dist.mark_up(peer) {
+                    self.wake_waiters(peer, true);
+                }
+            }
+            Some(&ACCEPT) if bytes.len() == 1 => {
+                if self.dist.mark_up(peer) {
+                    self.wake_waiters(peer, true);
+                }
+            }
+            Some(&CLOSE) if bytes.len() == 1 => self.connection_lost(peer),
+            Some(&PASS) if self.dist.is_up(peer) => {
+                if let Err(e) = self.control_in(&bytes[1..]) {
+                    self.reject_frame(peer, e);
+                }
+            }
+            _ => self.reject_frame(
+                peer,
+                DecodeError::BadTag(bytes.first().copied().unwrap_or(0)),
+            ),
+        }
+    }
+
+    /// A malformed frame: counted, logged, and the connection closes, as a
+    /// real node closes a connection that breaks the protocol.
+    fn reject_frame(&mut self, peer: &Atom, e: DecodeError) {
+        self.dist.rejected += 1;
+        self.log(format!(
+            "[error] ** Malformed distribution frame from node {} ({e:?}); connection closed **",
+            beamplay_term::atom_to_inspect(peer.as_str())
+        ));
+        if self.dist.forget(peer).is_some() {
+            self.dist.outbox.push((peer.clone(), vec![CLOSE]));
+        }
+    }
+
+    fn control_in(&mut self, bytes: &[u8]) -> Result<(), DecodeError> {
+        let (control, used) = {
+            let mut atoms = self.atoms.borrow_mut();
+            etf::decode_prefix(bytes, &mut atoms)?
+        };
+        let payload = |node: &Node| {
+            let mut atoms = node.atoms.borrow_mut();
+            etf::decode(&bytes[used..], &mut atoms)
+        };
+        let items = control.as_tuple().ok_or(DecodeError::BadField)?;
+        match (items.first(), items.len()) {
+            (Some(Term::Int(SEND_SENDER)), 3) => {
+                let msg = payload(self)?;
+                if let Some(id) = self.local_id(&items[2]) {
+                    self.deliver(None, id, msg);
+                }
+                Ok(())
+            }
+            (Some(Term::Int(REG_SEND)), 4) => {
+                let msg = payload(self)?;
+                if let Term::Atom(name) = &items[3] {
+                    if let Some(id) = self.whereis(name) {
+                        self.deliver(None, id, msg);
+                    }
+                }
+                Ok(())
+            }
+            _ => Err(DecodeError::BadField),
+        }
+    }
+
+    /// The World found no node `peer` to carry frames to, the link to it
+    /// is cut, the peer closed the connection or died: a pending
+    /// connection fails, an up one goes down.
+    pub fn connection_lost(&mut self, peer: &Atom) {
+        if self.dist.forget(peer) == Some(State::Pending) {
+            self.wake_waiters(peer, false);
+        }
+    }
+
+    /// Answers the processes waiting on a connection to `peer`.
+    fn wake_waiters(&mut self, peer: &Atom, up: bool) {
+        let tag = self.atom_term("$beamplay_connect");
+        for id in self.dist.take_waiters(peer) {
+            let msg = Term::tuple(vec![tag.clone(), Term::Atom(peer.clone()), self.bool(up)]);
+            self.deliver(None, id, msg);
+        }
+    }
+
+    fn log(&mut self, text: String) {
+        self.console.output(crate::node::ConsoleEvent::Log(text));
+    }
+}
+
+/// A `p` frame: the control tuple, then the message if there is one.
+fn pass_frame(control: &Term, msg: Option<&Term>) -> Result<Vec<u8>, etf::EncodeError> {
+    let mut frame = vec![PASS];
+    frame.extend(etf::encode(control)?);
+    if let Some(m) = msg {
+        frame.extend(etf::encode(m)?);
+    }
+    Ok(frame)
+}
