@@ -171,15 +171,17 @@ defmodule Beamplay.Exception do
 
   # the user's frames; a console closure runs in erl_eval, as in iex; the
   # prelude's frames stand for Elixir's and OTP's own, which differ
-  defp format_stack(stack) do
+  defp format_stack(stack), do: Enum.map_join(stack_lines(stack), &("\n    " <> &1))
+
+  defp stack_lines(stack) do
     stack
     |> Enum.flat_map(fn
       {:erl_eval, _f, _a, _loc} -> ["(stdlib 4.2) erl_eval.erl:742: :erl_eval.do_apply/7"]
+      {m, f, a, loc} when m in [:gen_server, :proc_lib] -> ["(stdlib 4.2) " <> location(loc) <> format_mfa(m, f, a)]
       {m, f, a, loc} -> if Keyword.get(loc, :file) == 'prelude', do: [], else: [location(loc) <> format_mfa(m, f, a)]
       _ -> []
     end)
     |> Enum.dedup()
-    |> Enum.map_join(&("\n    " <> &1))
   end
 
   defp location(loc) when is_list(loc) do
@@ -224,7 +226,8 @@ defmodule Beamplay.Exception do
 
   def format_exit({exception, [_ | _] = stack}, joiner) when is_list(stack) do
     if Enum.all?(stack, &stack_entry?/1) do
-      "an exception was raised:" <> joiner <> format_banner(:error, exception, stack)
+      message = "an exception was raised:" <> joiner <> format_banner(:error, exception, stack)
+      Enum.join([message | stack_lines(stack)], joiner <> "    ")
     else
       format_exit_reason({exception, stack})
     end

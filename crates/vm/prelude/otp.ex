@@ -121,7 +121,7 @@ defmodule GenServer do
           :info -> {:ok, mod.handle_info(msg, state)}
         end
       rescue
-        e -> {:crash, {e, __STACKTRACE__}}
+        e -> {:crash, {e, otp_stack(__STACKTRACE__, kind)}}
       catch
         :exit, r -> {:crash, r}
         :throw, v -> {:ok, v}
@@ -170,6 +170,19 @@ defmodule GenServer do
       other ->
         terminate(name, mod, :undefined, {:bad_return_value, other}, msg, kind, from)
     end
+  end
+
+  # a callback's stack as OTP 25's gen_server shows it: the user's frames,
+  # then gen_server's own in place of the prelude's
+  defp otp_stack(stack, kind) do
+    user = Enum.reject(stack, fn {_m, _f, _a, loc} -> Keyword.get(loc, :file) == 'prelude' end)
+
+    gen =
+      if kind == :call,
+        do: [{:gen_server, :try_handle_call, 4, [file: 'gen_server.erl', line: 1149]}, {:gen_server, :handle_msg, 6, [file: 'gen_server.erl', line: 1178]}],
+        else: [{:gen_server, :try_dispatch, 4, [file: 'gen_server.erl', line: 1123]}, {:gen_server, :handle_msg, 6, [file: 'gen_server.erl', line: 1200]}]
+
+    user ++ gen ++ [{:proc_lib, :init_p_do_apply, 3, [file: 'proc_lib.erl', line: 240]}]
   end
 
   defp continue(parent, name, mod, c, state) do

@@ -180,8 +180,24 @@ pub struct FunCode {
     /// For a closure, what follows `in` when it is inspected:
     /// `:erl_eval.expr/6`, `Mod.fun/1`.
     pub origin: Rc<str>,
-    /// Source line of the function head (stack traces).
+    /// Source line of the function head.
     pub line: u32,
+    /// `(first op, line)` for each run of ops compiled from one source
+    /// line, in op order (stack traces name the line of the call).
+    pub lines: Box<[(u32, u32)]>,
+}
+
+impl FunCode {
+    /// The source line of the op before `pc`: a frame's pc is past the
+    /// op it is in (a call, or the op that raised).
+    pub fn line_at(&self, pc: usize) -> u32 {
+        let op = pc.saturating_sub(1) as u32;
+        let i = self.lines.partition_point(|(start, _)| *start <= op);
+        match i.checked_sub(1) {
+            Some(i) => self.lines[i].1,
+            None => self.line,
+        }
+    }
 }
 
 /// A loaded module.

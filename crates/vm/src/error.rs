@@ -10,12 +10,17 @@ use crate::process::Process;
 /// How many frames a stack trace keeps.
 const MAX_FRAMES: usize = 8;
 
-fn location(node: &Node, file: &str, line: u32) -> Term {
+/// `[file: 'iex', line: 3]`, and `error_info: info` when given.
+fn location(node: &Node, file: &str, line: u32, info: Option<Term>) -> Term {
     let file = Term::list(file.chars().map(|c| Term::Int(c as i64)));
-    Term::list([
+    let mut items = vec![
         Term::tuple(vec![node.atom_term("file"), file]),
         Term::tuple(vec![node.atom_term("line"), Term::Int(i64::from(line))]),
-    ])
+    ];
+    if let Some(i) = info {
+        items.push(Term::tuple(vec![node.atom_term("error_info"), i]));
+    }
+    Term::list(items)
 }
 
 /// `[{module, function, arity, location}]`, innermost first. A BIF's
@@ -40,12 +45,27 @@ pub fn stacktrace(node: &Node, p: &Process, r: &Raise) -> Term {
             info,
         ]));
     }
+    // `raise` runs in the prelude; BEAM names the function that raised,
+    // with the `error_info` Elixir's `raise` adds
+    let mut raised_by_kernel = false;
     for fr in p.frames.iter().rev().take(MAX_FRAMES) {
+        if items.is_empty()
+            && fr.module.name.as_str() == "Elixir.Beamplay.Runtime"
+            && fr.fun.name.as_str() == "raise"
+        {
+            raised_by_kernel = true;
+            continue;
+        }
+        let info = std::mem::take(&mut raised_by_kernel).then(|| {
+            let m = node.atom_term("module");
+            let e = node.atom_term("Elixir.Exception");
+            Term::map(std::iter::once((m, e)).collect())
+        });
         items.push(Term::tuple(vec![
             Term::Atom(fr.module.name.clone()),
             Term::Atom(fr.fun.name.clone()),
             Term::Int(i64::from(fr.fun.arity)),
-            location(node, &fr.module.file, fr.fun.line),
+            location(node, &fr.module.file, fr.fun.line_at(fr.pc), info),
         ]));
     }
     Term::list(items)

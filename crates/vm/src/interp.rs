@@ -694,8 +694,9 @@ impl Node {
             if h.depth > p.frames.len() || h.depth == 0 {
                 continue;
             }
-            p.frames.truncate(h.depth);
+            // the stack as it was where the raise happened
             let stack = crate::error::stacktrace(self, p, &e);
+            p.frames.truncate(h.depth);
             let Some(frame) = p.frames.last_mut() else {
                 break;
             };

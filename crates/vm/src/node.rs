@@ -364,9 +364,7 @@ impl Node {
             ]),
         };
         let answer = Term::tuple(vec![Term::Atom(self.a.io_reply.clone()), reply_as, reply]);
-        if let Some(id) = self.local_id(&from) {
-            self.deliver(cur, id, answer);
-        }
+        self.send_to(cur, &from, answer);
     }
 
     /// Sends to a pid, registered name, `{name, node}`; returns false when a
@@ -389,6 +387,11 @@ impl Node {
                 }
                 None => false,
             },
+            Term::Ref(r) if r.node != self.name => {
+                let from = self.sender(cur.as_deref());
+                self.send_remote(&from, &r.node.clone(), dest, &msg);
+                true
+            }
             Term::Ref(_) => {
                 // an alias: deliver to its owner while it is active
                 let owner = self
@@ -580,8 +583,13 @@ impl Node {
         }
         if link {
             // the link is gone with the process that sent this
-            if let (Some(from_id), Some(p)) = (self.local_id(&from), self.procs.get_mut(&to)) {
-                p.links.retain(|x| *x != from_id);
+            match self.local_id(&from) {
+                Some(from_id) => {
+                    if let Some(p) = self.procs.get_mut(&to) {
+                        p.links.retain(|x| *x != from_id);
+                    }
+                }
+                None => self.drop_remote_link(to, &from),
             }
         }
         let Some(p) = self.procs.get(&to) else { return };
@@ -638,6 +646,7 @@ impl Node {
             }
             self.exit_signal(l, p.pid.clone(), out_reason.clone(), true);
         }
+        self.ties_exit(p.id, &p.pid, &out_reason);
         if p.kind == Kind::Shell {
             self.shell_died(&p.pid, &out_reason);
         }

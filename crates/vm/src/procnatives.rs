@@ -30,8 +30,9 @@ pub fn lookup(module: &str, function: &str, arity: u32) -> Option<ProcNativeFn> 
         ("erlang", "send", 2) => send,
         ("erlang", "link", 1) => link,
         ("erlang", "unlink", 1) => |n, p, a| {
-            if let Some(id) = n.local_id(&a[0]) {
-                n.unlink(p, id);
+            match n.local_id(&a[0]) {
+                Some(id) => n.unlink(p, id),
+                None => n.unlink_remote(p, &a[0]),
             }
             let t = n.bool(true);
             v(t)
@@ -39,7 +40,9 @@ pub fn lookup(module: &str, function: &str, arity: u32) -> Option<ProcNativeFn> 
         ("erlang", "monitor", 2) => monitor,
         ("erlang", "monitor", 3) => monitor,
         ("erlang", "demonitor", 1) => |n, p, a| {
-            n.demonitor(p, &a[0]);
+            if !n.demonitor(p, &a[0]) {
+                n.demonitor_remote(p, &a[0]);
+            }
             let t = n.bool(true);
             v(t)
         },
@@ -328,8 +331,18 @@ fn link(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
                 NativeOut::Raise(e)
             }
         }
+        None if is_remote_pid(n, &a[0]) => {
+            n.link_remote(p, &a[0]);
+            v(n.bool(true))
+        }
         None => badarg(n, &[(1, "not a pid")]),
     }
+}
+
+/// A pid of another node (a pid of this node's name and an older
+/// creation is a dead local one).
+fn is_remote_pid(n: &Node, t: &Term) -> bool {
+    matches!(t, Term::Pid(p) if p.node != n.name)
 }
 
 fn monitor(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
@@ -345,11 +358,13 @@ fn monitor(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
                 .is_some_and(|t| t.first().is_some_and(|k| k.is_atom("alias")))
         });
     let noproc = n.atom_term("noproc");
-    let noconnection = n.atom_term("noconnection");
     let r = match &a[1] {
-        Term::Pid(_) => match n.local_id(&a[1]) {
+        Term::Pid(pd) => match n.local_id(&a[1]) {
             Some(id) => n.monitor(p, id, a[1].clone()),
-            None => down_at_once(n, p, a[1].clone(), noconnection),
+            None if pd.node != n.name => {
+                n.monitor_remote(p, &pd.node.clone(), a[1].clone(), a[1].clone())
+            }
+            None => down_at_once(n, p, a[1].clone(), noproc),
         },
         Term::Atom(name) => {
             let object = Term::tuple(vec![a[1].clone(), Term::Atom(n.name.clone())]);
@@ -359,7 +374,10 @@ fn monitor(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
             (Term::Atom(name), Term::Atom(node)) if *node == n.name => {
                 monitor_name(n, p, name, a[1].clone(), noproc)
             }
-            _ => down_at_once(n, p, a[1].clone(), noconnection),
+            (Term::Atom(_), Term::Atom(node)) => {
+                n.monitor_remote(p, &node.clone(), t[0].clone(), a[1].clone())
+            }
+            _ => return badarg(n, &[(2, "not a pid")]),
         },
         _ => return badarg(n, &[(2, "not a pid")]),
     };
@@ -392,7 +410,7 @@ fn monitor_name(
 }
 
 fn demonitor2(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
-    let found = n.demonitor(p, &a[0]);
+    let found = n.demonitor(p, &a[0]) || n.demonitor_remote(p, &a[0]);
     p.aliases.retain(|x| x != &a[0]);
     let opts: Vec<&Term> = ListIter::new(&a[1]).collect();
     if opts.iter().any(|o| o.is_atom("flush")) {
@@ -411,6 +429,9 @@ fn demonitor2(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
 fn exit2(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
     let (target, reason) = (&a[0], a[1].clone());
     let Some(id) = n.local_id(target) else {
+        if is_remote_pid(n, target) {
+            n.exit_remote(&p.pid, target, &reason);
+        }
         return match target {
             Term::Pid(_) => v(n.bool(true)),
             _ => badarg(n, &[(1, "not a pid")]),
@@ -480,14 +501,28 @@ fn info_item(n: &Node, p: &Process, key: &str) -> Option<Term> {
         }),
         "message_queue_len" => Term::Int(p.mailbox.len() as i64),
         "messages" => list(p.mailbox.iter().cloned().collect()),
-        "links" => list(p.links.iter().map(|id| n.make_pid(*id)).collect()),
+        "links" => list(
+            p.links
+                .iter()
+                .map(|id| n.make_pid(*id))
+                .chain(n.remote_links(p.id))
+                .collect(),
+        ),
         "monitors" => list(
             p.monitoring
                 .iter()
-                .map(|m| Term::tuple(vec![n.atom_term("process"), m.object.clone()]))
+                .map(|m| m.object.clone())
+                .chain(n.remote_monitoring(p.id))
+                .map(|o| Term::tuple(vec![n.atom_term("process"), o]))
                 .collect(),
         ),
-        "monitored_by" => list(p.monitored_by.iter().map(|m| n.make_pid(m.other)).collect()),
+        "monitored_by" => list(
+            p.monitored_by
+                .iter()
+                .map(|m| n.make_pid(m.other))
+                .chain(n.remote_monitored_by(p.id))
+                .collect(),
+        ),
         "trap_exit" => n.bool(p.trap_exit),
         "registered_name" => match &p.name {
             Some(a) => Term::Atom(a.clone()),

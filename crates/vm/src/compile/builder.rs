@@ -20,6 +20,10 @@ pub struct FnBuilder {
     /// Label id to op index, once placed.
     labels: Vec<Option<u32>>,
     pub line: u32,
+    /// The source line of the expression being compiled.
+    pub line_now: u32,
+    /// `(first op, line)` for each run of ops from one source line.
+    lines: Vec<(u32, u32)>,
 }
 
 impl FnBuilder {
@@ -31,6 +35,8 @@ impl FnBuilder {
             nregs: nparams,
             labels: Vec::new(),
             line,
+            line_now: line,
+            lines: Vec::new(),
         }
     }
 
@@ -81,6 +87,9 @@ impl FnBuilder {
     }
 
     pub fn emit(&mut self, op: Op) {
+        if self.line_now != 0 && self.lines.last().is_none_or(|l| l.1 != self.line_now) {
+            self.lines.push((self.ops.len() as u32, self.line_now));
+        }
         self.ops.push(op);
     }
 
@@ -131,6 +140,7 @@ impl FnBuilder {
             consts: self.consts,
             origin,
             line: self.line,
+            lines: self.lines.into_boxed_slice(),
         }
     }
 }

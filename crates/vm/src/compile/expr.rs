@@ -337,7 +337,19 @@ impl<'s, 'a> Fc<'s, 'a> {
     }
 
     /// Compiles `e`; in tail position also returns its value.
+    /// Compiles `e`; its ops carry its source line (stack traces).
     pub fn gen(&mut self, e: &Ast, vars: &mut Vars, tail: bool) -> CResult<Reg> {
+        let line = line_of(e);
+        if line == 0 {
+            return self.gen_expr(e, vars, tail);
+        }
+        let outer = std::mem::replace(&mut self.b.line_now, line);
+        let r = self.gen_expr(e, vars, tail);
+        self.b.line_now = outer;
+        r
+    }
+
+    fn gen_expr(&mut self, e: &Ast, vars: &mut Vars, tail: bool) -> CResult<Reg> {
         match e {
             Ast::Int(i) => {
                 let r = self.b.load(Term::Int(*i))?;

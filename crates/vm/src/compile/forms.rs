@@ -168,8 +168,10 @@ impl Fc<'_, '_> {
                 return err(e, format!("cannot use ^{v} outside of match clauses"));
             }
             ("raise", 1 | 2) => {
+                // never a tail call: the raising function stays on the
+                // stack, where BEAM's stack trace names it
                 let a = self.args_(args, vars)?;
-                return self.call_remote("Elixir.Beamplay.Runtime", "raise", a, tail);
+                return self.call_remote("Elixir.Beamplay.Runtime", "raise", a, false);
             }
             ("reraise", 2 | 3) => {
                 let a = self.args_(args, vars)?;

@@ -15,6 +15,8 @@ use beamplay_term::{Atom, Term};
 
 use crate::node::Node;
 
+mod signals;
+
 const HELLO: u8 = b'h';
 const ACCEPT: u8 = b'a';
 const CLOSE: u8 = b'c';
@@ -23,6 +25,7 @@ const PASS: u8 = b'p';
 /// Control message codes (OTP_SEMANTICS.md, "Protocol notes").
 const REG_SEND: i64 = 6;
 const SEND_SENDER: i64 = 22;
+const ALIAS_SEND: i64 = 33;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -50,6 +53,9 @@ pub struct Dist {
     waiters: Vec<(Atom, u32)>,
     /// Frames refused as malformed.
     pub rejected: u64,
+    /// Links and monitors of local processes with remote ones.
+    ties: std::collections::BTreeMap<u32, signals::Ties>,
+    next_unlink: u64,
 }
 
 impl Dist {
@@ -228,33 +234,42 @@ impl Node {
         match self.dist.forget(peer) {
             Some(State::Up) => {
                 self.dist.outbox.push((peer.clone(), vec![CLOSE]));
+                self.ties_lost(peer);
                 true
             }
             Some(State::Pending) => {
                 self.wake_waiters(peer, false);
+                self.ties_lost(peer);
                 false
             }
             None => false,
         }
     }
 
-    /// Sends `msg` to a process of another node: a pid, or `{name, node}`
-    /// (`to` is the name). Dropped, as OTP drops it, when the connection
+    /// Sends `msg` to a process of another node: a pid, an alias, or
+    /// `{name, node}` (`to` is the name). Dropped, as OTP drops it, when the connection
     /// cannot be made.
     pub fn send_remote(&mut self, from: &Term, peer: &Atom, to: &Term, msg: &Term) {
         if !self.distributed() {
             return;
         }
         let control = match to {
-            Term::Atom(_) => Term::tuple(vec![
+            Term::Atom(_) => vec![
                 Term::Int(REG_SEND),
                 from.clone(),
                 self.atom_term(""),
                 to.clone(),
-            ]),
-            _ => Term::tuple(vec![Term::Int(SEND_SENDER), from.clone(), to.clone()]),
+            ],
+            Term::Ref(_) => vec![Term::Int(ALIAS_SEND), from.clone(), to.clone()],
+            _ => vec![Term::Int(SEND_SENDER), from.clone(), to.clone()],
         };
-        match pass_frame(&control, Some(msg)) {
+        self.control_out(peer, control, Some(msg));
+    }
+
+    /// Sends a control message (and its payload) to `peer`, connecting
+    /// first if needed.
+    fn control_out(&mut self, peer: &Atom, control: Vec<Term>, payload: Option<&Term>) {
+        match pass_frame(&Term::tuple(control), payload) {
             Ok(frame) => self.dist.send_frame(peer, frame),
             Err(etf::EncodeError::Closure) => self.log(format!(
                 "[warning] beamplay: a message to {} was not sent: it holds an anonymous function, and functions cannot cross nodes in this version",
@@ -287,7 +302,7 @@ impl Node {
             }
             Some(&CLOSE) if bytes.len() == 1 => self.connection_lost(peer),
             Some(&PASS) if self.dist.is_up(peer) => {
-                if let Err(e) = self.control_in(&bytes[1..]) {
+                if let Err(e) = self.control_in(peer, &bytes[1..]) {
                     self.reject_frame(peer, e);
                 }
             }
@@ -308,10 +323,11 @@ impl Node {
         ));
         if self.dist.forget(peer).is_some() {
             self.dist.outbox.push((peer.clone(), vec![CLOSE]));
+            self.ties_lost(peer);
         }
     }
 
-    fn control_in(&mut self, bytes: &[u8]) -> Result<(), DecodeError> {
+    fn control_in(&mut self, peer: &Atom, bytes: &[u8]) -> Result<(), DecodeError> {
         let (control, used) = {
             let mut atoms = self.atoms.borrow_mut();
             etf::decode_prefix(bytes, &mut atoms)?
@@ -329,6 +345,13 @@ impl Node {
                 }
                 Ok(())
             }
+            (Some(Term::Int(ALIAS_SEND)), 3) => {
+                let msg = payload(self)?;
+                if matches!(&items[2], Term::Ref(_)) {
+                    self.send_to(None, &items[2], msg);
+                }
+                Ok(())
+            }
             (Some(Term::Int(REG_SEND)), 4) => {
                 let msg = payload(self)?;
                 if let Term::Atom(name) = &items[3] {
@@ -338,7 +361,7 @@ impl Node {
                 }
                 Ok(())
             }
-            _ => Err(DecodeError::BadField),
+            _ => self.signal_in(peer, items, &payload),
         }
     }
 
@@ -346,9 +369,12 @@ impl Node {
     /// is cut, the peer closed the connection or died: a pending
     /// connection fails, an up one goes down.
     pub fn connection_lost(&mut self, peer: &Atom) {
-        if self.dist.forget(peer) == Some(State::Pending) {
-            self.wake_waiters(peer, false);
+        match self.dist.forget(peer) {
+            Some(State::Pending) => self.wake_waiters(peer, false),
+            Some(State::Up) => {}
+            None => return,
         }
+        self.ties_lost(peer);
     }
 
     /// Answers the processes waiting on a connection to `peer`.
