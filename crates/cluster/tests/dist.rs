@@ -105,28 +105,38 @@ fn a_malformed_frame_is_counted_and_closes_the_connection() {
 }
 
 #[test]
-fn a_function_in_a_message_is_refused_with_a_warning() {
+fn closures_nested_too_deep_are_refused_with_a_warning() {
     let (mut w, ids) = world(&["node1", "node2"]);
     connected(&mut w, &ids);
     value(&mut w, ids[1], "Process.register(self(), :sink)");
-    let logs: Vec<String> = run(
-        &mut w,
-        ids[0],
-        "send({:sink, :node2@localhost}, fn -> :x end); :ok",
-    )
-    .into_iter()
-    .filter_map(|e| match e {
-        ConsoleEvent::Log(l) => Some(l),
-        _ => None,
-    })
-    .collect();
+    let deep = "f = Enum.reduce(1..300, fn -> 0 end, fn _, acc -> fn -> acc end end); \
+                send({:sink, :node2@localhost}, f); :ok";
+    let logs: Vec<String> = run(&mut w, ids[0], deep)
+        .into_iter()
+        .filter_map(|e| match e {
+            ConsoleEvent::Log(l) => Some(l),
+            _ => None,
+        })
+        .collect();
     assert!(
-        logs.iter().any(|l| l.contains("anonymous function")),
+        logs.iter().any(|l| l.contains("nested too deep")),
         "{logs:?}"
     );
     assert_eq!(
         value(&mut w, ids[1], "receive do m -> m after 100 -> :none end"),
         ":none"
+    );
+    // a shallower one travels, and runs on the receiver
+    let ok = "g = Enum.reduce(1..50, fn -> node() end, fn _, acc -> fn -> acc.() end end); \
+              send({:sink, :node2@localhost}, g); :ok";
+    value(&mut w, ids[0], ok);
+    assert_eq!(
+        value(
+            &mut w,
+            ids[1],
+            "receive do f -> f.() after 100 -> :none end"
+        ),
+        ":node2@localhost"
     );
 }
 

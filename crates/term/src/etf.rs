@@ -7,16 +7,17 @@
 //! and interns atoms through the node's table, so atom-table abuse ends in
 //! an error rather than a full table.
 //!
-//! Closures are not encoded here: how a console closure's code travels is
-//! the distribution layer's choice, and [`encode`] says so with
-//! [`EncodeError::Closure`].
+//! A closure travels as `NEW_FUN_EXT`: its module, index, uniq and
+//! captured values. What those name is the distribution layer's business,
+//! through [`Closures`]: [`encode`] and [`decode`] know no closures
+//! ([`EncodeError::Closure`], [`DecodeError::BadTag`]).
 use std::rc::Rc;
 
 use num_bigint::{BigInt, Sign};
 
 use crate::atom::AtomTable;
 use crate::binary::Bitstring;
-use crate::term::{Fun, MapEntries, PidData, RefData, Term};
+use crate::term::{Closure, Fun, MapEntries, PidData, RefData, Term};
 use crate::{int_from_bigint, Atom};
 
 const VERSION: u8 = 131;
@@ -35,6 +36,7 @@ const LIST_EXT: u8 = 108;
 const BINARY_EXT: u8 = 109;
 const SMALL_BIG_EXT: u8 = 110;
 const LARGE_BIG_EXT: u8 = 111;
+const NEW_FUN_EXT: u8 = 112;
 const EXPORT_EXT: u8 = 113;
 const SMALL_ATOM_EXT: u8 = 115;
 const MAP_EXT: u8 = 116;
@@ -47,6 +49,45 @@ const NEW_REFERENCE_EXT: u8 = 114;
 /// Deepest nesting of tuples, lists and maps the decoder accepts. The
 /// decoder does not recurse, so this bounds only its own stack.
 pub const MAX_DEPTH: usize = 100_000;
+
+/// Closures nested in the captured values of closures, at most. The
+/// encoder recurses once per level.
+pub const MAX_FUN_DEPTH: usize = 200;
+
+/// A closure as `NEW_FUN_EXT` carries it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FunParts {
+    pub module: Atom,
+    pub arity: u32,
+    pub index: u32,
+    pub uniq: u32,
+    /// The process that made it.
+    pub pid: Term,
+    /// The captured values (and whatever else the code needs to travel).
+    pub free: Vec<Term>,
+}
+
+/// How closures travel: the node's side of `NEW_FUN_EXT`.
+pub trait Closures {
+    /// What to send for `c`, or `None` if it cannot leave the node.
+    fn split(&self, c: &Closure) -> Option<FunParts>;
+    /// The closure received `parts` stand for, made with the receiving
+    /// node's atoms (the decoder holds them).
+    fn join(&mut self, parts: FunParts, atoms: &mut AtomTable) -> Result<Term, DecodeError>;
+}
+
+/// No closure crosses: the codec of plain data.
+pub struct NoClosures;
+
+impl Closures for NoClosures {
+    fn split(&self, _c: &Closure) -> Option<FunParts> {
+        None
+    }
+
+    fn join(&mut self, _parts: FunParts, _atoms: &mut AtomTable) -> Result<Term, DecodeError> {
+        Err(DecodeError::BadTag(NEW_FUN_EXT))
+    }
+}
 
 /// Why bytes are not a term.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,18 +114,64 @@ pub enum DecodeError {
 /// Why a term cannot be encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EncodeError {
-    /// A closure: its code travels as the distribution layer decides.
+    /// A closure that cannot leave its node.
     Closure,
+    /// Closures nested deeper than [`MAX_FUN_DEPTH`].
+    TooDeep,
 }
 
-/// `:erlang.term_to_binary(term)`.
+/// `:erlang.term_to_binary(term)`, for terms without closures.
 pub fn encode(t: &Term) -> Result<Vec<u8>, EncodeError> {
+    encode_with(t, &NoClosures)
+}
+
+/// `:erlang.term_to_binary(term)`, closures split by `closures`.
+pub fn encode_with(t: &Term, closures: &dyn Closures) -> Result<Vec<u8>, EncodeError> {
     let mut out = vec![VERSION];
-    encode_into(t, &mut out)?;
+    encode_into(t, &mut out, closures, 0)?;
     Ok(out)
 }
 
-fn encode_into(t: &Term, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+/// `NEW_FUN_EXT`; its captured values are encoded one level deeper.
+fn fun(
+    c: &Closure,
+    out: &mut Vec<u8>,
+    closures: &dyn Closures,
+    depth: usize,
+) -> Result<(), EncodeError> {
+    if depth >= MAX_FUN_DEPTH {
+        return Err(EncodeError::TooDeep);
+    }
+    let parts = closures.split(c).ok_or(EncodeError::Closure)?;
+    let arity = u8::try_from(parts.arity).map_err(|_| EncodeError::Closure)?;
+    out.push(NEW_FUN_EXT);
+    let size_at = out.len();
+    out.extend_from_slice(&[0; 4]);
+    out.push(arity);
+    // OTP puts the module's MD5 here; the uniq number leads it
+    out.extend_from_slice(&parts.uniq.to_be_bytes());
+    out.extend_from_slice(&[0; 12]);
+    out.extend_from_slice(&parts.index.to_be_bytes());
+    out.extend_from_slice(&(parts.free.len() as u32).to_be_bytes());
+    atom(&parts.module, out);
+    int(i64::from(parts.index), out);
+    int(i64::from(parts.uniq), out);
+    encode_into(&parts.pid, out, closures, depth + 1)?;
+    for f in &parts.free {
+        encode_into(f, out, closures, depth + 1)?;
+    }
+    // the size counts itself
+    let size = (out.len() - size_at) as u32;
+    out[size_at..size_at + 4].copy_from_slice(&size.to_be_bytes());
+    Ok(())
+}
+
+fn encode_into(
+    t: &Term,
+    out: &mut Vec<u8>,
+    closures: &dyn Closures,
+    depth: usize,
+) -> Result<(), EncodeError> {
     // an explicit stack: a long list or deep nesting never recurses
     let mut stack: Vec<&Term> = vec![t];
     while let Some(t) = stack.pop() {
@@ -157,7 +244,7 @@ fn encode_into(t: &Term, out: &mut Vec<u8>) -> Result<(), EncodeError> {
                     atom(function, out);
                     int(i64::from(*arity), out);
                 }
-                Fun::Closure(_) => return Err(EncodeError::Closure),
+                Fun::Closure(c) => fun(c, out, closures, depth)?,
             },
         }
     }
@@ -235,7 +322,16 @@ fn list<'a>(t: &'a Term, out: &mut Vec<u8>, stack: &mut Vec<&'a Term>) {
 
 /// `:erlang.binary_to_term(bytes)` on a node with atom table `atoms`.
 pub fn decode(bytes: &[u8], atoms: &mut AtomTable) -> Result<Term, DecodeError> {
-    let (t, used) = decode_prefix(bytes, atoms)?;
+    decode_with(bytes, atoms, &mut NoClosures)
+}
+
+/// `:erlang.binary_to_term(bytes)`, closures joined by `closures`.
+pub fn decode_with(
+    bytes: &[u8],
+    atoms: &mut AtomTable,
+    closures: &mut dyn Closures,
+) -> Result<Term, DecodeError> {
+    let (t, used) = decode_prefix_with(bytes, atoms, closures)?;
     if used != bytes.len() {
         return Err(DecodeError::Trailing);
     }
@@ -245,10 +341,20 @@ pub fn decode(bytes: &[u8], atoms: &mut AtomTable) -> Result<Term, DecodeError> 
 /// The encoded term at the start of `bytes` and how many bytes it took
 /// (a distribution frame holds a control term, then maybe a message).
 pub fn decode_prefix(bytes: &[u8], atoms: &mut AtomTable) -> Result<(Term, usize), DecodeError> {
+    decode_prefix_with(bytes, atoms, &mut NoClosures)
+}
+
+/// [`decode_prefix`], closures joined by `closures`.
+pub fn decode_prefix_with(
+    bytes: &[u8],
+    atoms: &mut AtomTable,
+    closures: &mut dyn Closures,
+) -> Result<(Term, usize), DecodeError> {
     let mut r = Reader {
         bytes,
         pos: 0,
         atoms,
+        closures,
     };
     if r.u8()? != VERSION {
         return Err(DecodeError::BadVersion);
@@ -261,6 +367,7 @@ struct Reader<'a, 'b> {
     bytes: &'a [u8],
     pos: usize,
     atoms: &'b mut AtomTable,
+    closures: &'b mut dyn Closures,
 }
 
 /// A container being decoded: what it has so far and how many more
@@ -271,12 +378,15 @@ enum Partial {
     List(Vec<Term>, usize),
     /// Keys and values alternate in `Vec`; `usize` terms still to come.
     Map(Vec<Term>, usize),
+    /// A closure's captured values.
+    Fun(Box<FunParts>, usize),
 }
 
 impl Partial {
     fn wants(&self) -> usize {
         match self {
             Partial::Tuple(_, n) | Partial::List(_, n) | Partial::Map(_, n) => *n,
+            Partial::Fun(_, n) => *n,
         }
     }
 
@@ -286,11 +396,20 @@ impl Partial {
                 v.push(t);
                 *n -= 1;
             }
+            Partial::Fun(f, n) => {
+                f.free.push(t);
+                *n -= 1;
+            }
         }
     }
 
-    fn finish(self) -> Term {
-        match self {
+    fn finish(
+        self,
+        closures: &mut dyn Closures,
+        atoms: &mut AtomTable,
+    ) -> Result<Term, DecodeError> {
+        Ok(match self {
+            Partial::Fun(f, _) => return closures.join(*f, atoms),
             Partial::Tuple(items, _) => Term::tuple(items),
             Partial::List(mut items, _) => {
                 let tail = items.pop().unwrap_or(Term::Nil);
@@ -304,7 +423,7 @@ impl Partial {
                 }
                 Term::map(m)
             }
-        }
+        })
     }
 }
 
@@ -395,7 +514,7 @@ impl Reader<'_, '_> {
                     stack.push(p);
                     continue;
                 }
-                Read::Open(p) => p.finish(),
+                Read::Open(p) => p.finish(self.closures, self.atoms)?,
             };
             // hand the finished term up, closing every container it fills
             loop {
@@ -407,9 +526,57 @@ impl Reader<'_, '_> {
                     stack.push(top);
                     break;
                 }
-                t = top.finish();
+                t = top.finish(self.closures, self.atoms)?;
             }
         }
+    }
+
+    /// An integer field (`OldIndex`, `OldUniq`).
+    fn int_field(&mut self) -> Result<i64, DecodeError> {
+        match self.u8()? {
+            SMALL_INTEGER_EXT => Ok(i64::from(self.u8()?)),
+            INTEGER_EXT => Ok(i64::from(i32::from_be_bytes(self.array()?))),
+            _ => Err(DecodeError::BadField),
+        }
+    }
+
+    /// `NEW_FUN_EXT` up to its captured values, which follow as terms.
+    fn fun_head(&mut self) -> Result<Partial, DecodeError> {
+        let start = self.pos;
+        let size = self.u32()? as usize;
+        if size > self.bytes.len() - start {
+            return Err(DecodeError::Truncated);
+        }
+        let arity = u32::from(self.u8()?);
+        let md5: [u8; 16] = self.array()?;
+        let index = self.u32()?;
+        let nfree = self.len32()?;
+        let nfree = self.count(nfree, 1)?;
+        let module = self.atom()?;
+        let _old_index = self.int_field()?;
+        let _old_uniq = self.int_field()?;
+        let pid = match self.u8()? {
+            tag @ (NEW_PID_EXT | PID_EXT) => {
+                self.pos -= 1;
+                match self.one()? {
+                    Read::Done(p) => p,
+                    Read::Open(_) => return Err(DecodeError::BadTag(tag)),
+                }
+            }
+            tag => return Err(DecodeError::BadTag(tag)),
+        };
+        let uniq = u32::from_be_bytes([md5[0], md5[1], md5[2], md5[3]]);
+        Ok(Partial::Fun(
+            Box::new(FunParts {
+                module,
+                arity,
+                index,
+                uniq,
+                pid,
+                free: Vec::with_capacity(nfree),
+            }),
+            nfree,
+        ))
     }
 
     /// The term (or the container) at the next tag.
@@ -520,6 +687,7 @@ impl Reader<'_, '_> {
                     ids,
                 }))
             }
+            NEW_FUN_EXT => return self.fun_head().map(Read::Open),
             EXPORT_EXT => {
                 let module = self.atom()?;
                 let function = self.atom()?;

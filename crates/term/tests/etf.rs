@@ -168,3 +168,86 @@ proptest! {
         }
     }
 }
+
+/// Closures as a test node sees them: every closure splits into the same
+/// parts, and parts join into a tuple that shows them.
+struct Recorder(beamplay_term::etf::FunParts);
+
+impl beamplay_term::etf::Closures for Recorder {
+    fn split(&self, _c: &beamplay_term::Closure) -> Option<beamplay_term::etf::FunParts> {
+        Some(self.0.clone())
+    }
+
+    fn join(
+        &mut self,
+        parts: beamplay_term::etf::FunParts,
+        _atoms: &mut AtomTable,
+    ) -> Result<Term, DecodeError> {
+        self.0 = parts;
+        Ok(Term::Atom(self.0.module.clone()))
+    }
+}
+
+fn recorder(atoms: &mut AtomTable) -> Recorder {
+    let node = atoms.intern("nonode@nohost").expect("atom");
+    Recorder(beamplay_term::etf::FunParts {
+        module: atoms.intern("erl_eval").expect("atom"),
+        arity: 1,
+        index: 0,
+        uniq: 0,
+        pid: Term::Pid(std::rc::Rc::new(beamplay_term::PidData {
+            node,
+            creation: 0,
+            id: 96,
+            serial: 0,
+        })),
+        free: Vec::new(),
+    })
+}
+
+#[test]
+fn reads_an_erl_eval_fun_that_otp_wrote() {
+    // `x = 7; :erlang.term_to_binary(fn y -> x + y end)` in Elixir 1.14
+    let bytes = unhex("8370000000D101065361AA461590D1BDF1EB62D1A6EB080000002A0000000164000865726C5F6576616C612A6200329B0D5864000D6E6F6E6F6465406E6F686F73740000006000000000000000006806610174000000016400045F78403161076400046E6F6E656400046E6F6E6574000000006C000000016805640006636C6175736561016C00000001680364000376617261016400045F7940316A6A6C0000000168056400026F7061016400012B680364000376617261016400045F784031680364000376617261016400045F7940316A6A");
+    let mut atoms = AtomTable::new(10_000);
+    let mut rec = recorder(&mut atoms);
+    let t = beamplay_term::etf::decode_with(&bytes, &mut atoms, &mut rec).expect("decodes");
+    assert!(t.is_atom("erl_eval"));
+    let parts = &rec.0;
+    assert_eq!((parts.arity, parts.index), (1, 42));
+    assert_eq!(parts.free.len(), 1);
+    assert_eq!(full_inspect(&parts.pid), "#PID<0.96.0>");
+    // without a closure codec the same bytes are refused, never guessed at
+    assert_eq!(decode(&bytes, &mut atoms), Err(DecodeError::BadTag(112)));
+    // every prefix is an error
+    for n in 0..bytes.len() {
+        let mut rec = recorder(&mut atoms);
+        assert!(beamplay_term::etf::decode_with(&bytes[..n], &mut atoms, &mut rec).is_err());
+    }
+}
+
+#[test]
+fn a_closure_travels_as_its_parts() {
+    let mut atoms = AtomTable::new(10_000);
+    let mut rec = recorder(&mut atoms);
+    rec.0.index = 3;
+    rec.0.uniq = 77;
+    rec.0.free = vec![Term::Int(7), Term::string("captured")];
+    let f = Term::Fun(std::rc::Rc::new(beamplay_term::Fun::Closure(
+        beamplay_term::Closure {
+            arity: 1,
+            module: rec.0.module.clone(),
+            index: 3,
+            uniq: 77,
+            origin: std::rc::Rc::from(":erl_eval.expr/6"),
+            env: Vec::new(),
+            code: std::rc::Rc::new(()),
+        },
+    )));
+    let sent = rec.0.clone();
+    let bytes = beamplay_term::etf::encode_with(&Term::tuple(vec![f, Term::Int(1)]), &rec)
+        .expect("encodes");
+    let back = beamplay_term::etf::decode_with(&bytes, &mut atoms, &mut rec).expect("decodes");
+    assert_eq!(full_inspect(&back), "{:erl_eval, 1}");
+    assert_eq!(rec.0, sent);
+}

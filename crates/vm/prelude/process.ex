@@ -138,6 +138,54 @@ defmodule Node do
   def connect(node), do: :net_kernel.connect_node(node)
   def disconnect(node), do: :erlang.disconnect_node(node)
   def ping(node), do: :net_adm.ping(node)
+  def spawn(node, fun), do: Beamplay.Dist.spawn(node, :erlang, :apply, [fun, []], [])
+  def spawn(node, m, f, a), do: Beamplay.Dist.spawn(node, m, f, a, [])
+  def spawn_link(node, fun), do: Beamplay.Dist.spawn(node, :erlang, :apply, [fun, []], [:link])
+  def spawn_link(node, m, f, a), do: Beamplay.Dist.spawn(node, m, f, a, [:link])
+  def spawn_monitor(node, fun), do: Beamplay.Dist.spawn(node, :erlang, :apply, [fun, []], [:monitor])
+  def spawn_monitor(node, m, f, a), do: Beamplay.Dist.spawn(node, m, f, a, [:monitor])
+end
+
+defmodule Beamplay.Dist do
+  # erlang:spawn/2,4 and their link and monitor variants: a local spawn on
+  # this node, a spawn request to any other, waited for here
+  def spawn(node, m, f, a, opts) when node == node(), do: local(m, f, a, opts)
+
+  def spawn(node, m, f, a, opts) do
+    ref = Beamplay.Runtime.spawn_request(node, m, f, a, opts)
+
+    receive do
+      {:spawn_reply, ^ref, :ok, pid} -> if opts == [:monitor], do: {pid, ref}, else: pid
+      {:spawn_reply, ^ref, :error, reason} -> crasher(node, m, f, a, opts, reason)
+    end
+  end
+
+  defp local(:erlang, :apply, [fun, []], opts) when is_function(fun) do
+    case opts do
+      [] -> :erlang.spawn(fun)
+      [:link] -> :erlang.spawn_link(fun)
+      [:monitor] -> :erlang.spawn_monitor(fun)
+    end
+  end
+
+  defp local(m, f, a, opts) do
+    case opts do
+      [] -> :erlang.spawn(m, f, a)
+      [:link] -> :erlang.spawn_link(m, f, a)
+      [:monitor] -> :erlang.spawn_monitor(m, f, a)
+    end
+  end
+
+  # what OTP gives when the node cannot be reached: a local process that
+  # logs a warning and exits with the reason
+  defp crasher(node, m, f, a, opts, reason) do
+    how = if opts == [], do: "", else: "(" <> inspect(opts) <> ")"
+
+    text =
+      "[warning] ** Can not start " <> inspect(m) <> ":" <> inspect(f) <> "," <> inspect(a) <> how <> " on " <> inspect(node) <> " **"
+
+    local(:erlang, :apply, [fn -> Beamplay.Runtime.log(text); exit(reason) end, []], opts)
+  end
 end
 
 defmodule :net_kernel do

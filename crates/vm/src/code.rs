@@ -220,6 +220,20 @@ pub struct Module {
     pub submodules: Vec<Rc<Module>>,
     /// The value of the module body's last expression (`{:f, 1}` after a def).
     pub body_value: Term,
+    /// For a console line: its source, so that its closures can be
+    /// compiled again on another node.
+    pub source: Option<Rc<LineSource>>,
+}
+
+/// A console line as typed: compiling `text` (parsed as line `line`) with
+/// the bindings `names` gives the same code on any node, so its closures
+/// travel as this and their captured values (as erl_eval's funs carry
+/// their abstract code).
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct LineSource {
+    pub text: String,
+    pub line: u32,
+    pub names: Vec<String>,
 }
 
 impl Module {

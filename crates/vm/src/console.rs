@@ -177,7 +177,12 @@ impl Node {
                 file: "iex",
                 warnings: Vec::new(),
             };
-            let line = compile_line(&mut env, &ast, &names);
+            let source = std::rc::Rc::new(crate::code::LineSource {
+                text: text.to_string(),
+                line: self.console.counter,
+                names: names.clone(),
+            });
+            let line = compile_line(&mut env, &ast, &names, Some(source));
             (line, env.warnings)
         };
         let (compiled, warnings) = compiled;

@@ -848,6 +848,16 @@ impl Node {
                     e
                 });
         }
+        // Kernel's functions that the compiler turns into BIFs are
+        // functions too, for `apply` and remote calls
+        if module.as_str() == "Elixir.Kernel" {
+            if let Some(("erlang", f)) =
+                crate::compile::kernel_import(function.as_str(), arity as usize)
+            {
+                let (m, f) = (self.atom("erlang"), self.atom(f));
+                return self.call_mfa(p, m, f, args, ret);
+            }
+        }
         let mut e = Raise::error(Term::Atom(self.a.undef.clone()));
         e.mfa = Some((module, function, arity));
         Err(e)
@@ -961,6 +971,33 @@ impl Node {
         );
         self.console.output(crate::node::ConsoleEvent::Log(text));
         Term::Atom(self.a.killed.clone())
+    }
+
+    /// Starts a new process `id` on `f(args)`. A call that cannot even
+    /// start (an undefined function, a wrong arity) ends it at once, with
+    /// the reason BEAM gives: `{:undef, [{m, f, args, []}]}`.
+    pub fn start_process(&mut self, id: u32, f: Term, args: Vec<Term>) {
+        let call = match &f {
+            Term::Fun(fun) => match &**fun {
+                Fun::Export {
+                    module, function, ..
+                } => Some((module.clone(), function.clone(), Term::list(args.clone()))),
+                Fun::Closure(_) => None,
+            },
+            _ => None,
+        };
+        if let Err(e) = self.start_fun(id, f, args) {
+            let stack = match call {
+                Some((m, f, a)) if e.reason.is_atom("undef") => Term::list([Term::tuple(vec![
+                    Term::Atom(m),
+                    Term::Atom(f),
+                    a,
+                    Term::Nil,
+                ])]),
+                _ => Term::Nil,
+            };
+            self.terminate(id, Term::tuple(vec![e.reason, stack]));
+        }
     }
 
     /// Starts running `fun` with `args` in process `id` from scratch.

@@ -4,7 +4,7 @@
 
 use beamplay_term::{ListIter, Term};
 
-use crate::dist::{Connect, NodeKind};
+use crate::dist::{Connect, NodeKind, SpawnOpts};
 use crate::interp::{NativeOut, ProcNativeFn};
 use crate::native::Raise;
 use crate::node::{ConsoleEvent, Node};
@@ -231,6 +231,7 @@ pub fn lookup(module: &str, function: &str, arity: u32) -> Option<ProcNativeFn> 
             }
             None => badarg(n, &[(2, "not a keyword list of inspect options")]),
         },
+        ("Elixir.Beamplay.Runtime", "spawn_request", 5) => spawn_request,
         ("Elixir.Beamplay.Runtime", "load_module", 1) => |n, _, _| v(n.atom_term("ok")),
         ("Elixir.Beamplay.Runtime", "log", 1) => |n, _, a| {
             if let Some(s) = crate::console::chardata(&a[0]) {
@@ -282,15 +283,30 @@ fn spawn(n: &mut Node, p: &mut Process, a: &[Term], link: bool, monitor: bool) -
     } else {
         None
     };
-    if let Err(e) = n.start_fun(id, f, args) {
-        // the call could not even start (badarity, undef): it exits at once
-        let reason = Term::tuple(vec![e.reason.clone(), Term::Nil]);
-        n.terminate(id, reason);
-    }
+    n.start_process(id, f, args);
     match mref {
         Some(r) => v(Term::tuple(vec![pid, r])),
         None => v(pid),
     }
+}
+
+/// `spawn_request(node, m, f, args, opts)`: the reference the
+/// `{:spawn_reply, ref, ...}` answer will carry (the prelude waits).
+fn spawn_request(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
+    let (Term::Atom(peer), m @ Term::Atom(_), f @ Term::Atom(_)) = (&a[0], &a[1], &a[2]) else {
+        return badarg(n, &[(1, "not an atom")]);
+    };
+    if a[3].to_vec().is_none() {
+        return badarg(n, &[(4, "not a list")]);
+    }
+    let opts = SpawnOpts {
+        link: ListIter::new(&a[4]).any(|o| o.is_atom("link")),
+        monitor: ListIter::new(&a[4]).any(|o| o.is_atom("monitor")),
+    };
+    let r = n.make_ref();
+    let mfa = (m.clone(), f.clone(), a[3].clone());
+    n.spawn_request(p, &peer.clone(), r.clone(), mfa, opts);
+    v(r)
 }
 
 fn send(n: &mut Node, p: &mut Process, a: &[Term]) -> R {

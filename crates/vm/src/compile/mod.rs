@@ -9,6 +9,8 @@ mod control;
 mod expr;
 mod forms;
 mod kernel;
+
+pub use kernel::kernel_import;
 mod module;
 mod pattern;
 
@@ -87,9 +89,15 @@ pub struct LineCode {
     pub bound: Vec<String>,
 }
 
-/// Compiles a console line (or a whole script) that sees `bindings`.
-pub fn compile_line(env: &mut CompileEnv<'_>, ast: &Ast, bindings: &[String]) -> CResult<LineCode> {
-    module::compile_line(env, ast, bindings)
+/// Compiles a console line (or a whole script) that sees `bindings`;
+/// `source` is kept with it for its closures to travel.
+pub fn compile_line(
+    env: &mut CompileEnv<'_>,
+    ast: &Ast,
+    bindings: &[String],
+    source: Option<Rc<crate::code::LineSource>>,
+) -> CResult<LineCode> {
+    module::compile_line(env, ast, bindings, source)
 }
 
 /// Compiles a module source (the prelude) and returns its modules.

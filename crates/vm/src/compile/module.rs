@@ -8,7 +8,7 @@ use beamplay_term::{Atom, Term};
 
 use super::expr::{alias_text, block_kw, err, is_local, line_of, Clause, Fc, ModState, Vars};
 use super::{CResult, CompileEnv, CompileError, LineCode};
-use crate::code::{Callee, FunCode, Module, Op, Reg};
+use crate::code::{Callee, FunCode, LineSource, Module, Op, Reg};
 
 /// Callbacks `use GenServer` provides when the module does not define
 /// them; each forwards to `GenServer.Default` with the module appended.
@@ -22,7 +22,12 @@ const GEN_SERVER_DEFAULTS: &[(&str, u32)] = &[
     ("child_spec", 1),
 ];
 
-pub fn compile_line(env: &mut CompileEnv<'_>, ast: &Ast, bindings: &[String]) -> CResult<LineCode> {
+pub fn compile_line(
+    env: &mut CompileEnv<'_>,
+    ast: &Ast,
+    bindings: &[String],
+    source: Option<Rc<LineSource>>,
+) -> CResult<LineCode> {
     let name = env.atom("erl_eval");
     let mut m = ModState::new(name.clone(), true);
     let line = line_of(ast).max(1);
@@ -82,6 +87,7 @@ pub fn compile_line(env: &mut CompileEnv<'_>, ast: &Ast, bindings: &[String]) ->
         is_exception: false,
         submodules: m.submodules,
         body_value: Term::Nil,
+        source,
     });
     Ok(LineCode { module, fun, bound })
 }
@@ -603,6 +609,7 @@ pub fn compile_module(
         is_exception,
         submodules: subs,
         body_value,
+        source: None,
     }))
 }
 

@@ -15,7 +15,11 @@ use beamplay_term::{Atom, Term};
 
 use crate::node::Node;
 
+mod funs;
 mod signals;
+mod spawn;
+
+pub use spawn::SpawnOpts;
 
 const HELLO: u8 = b'h';
 const ACCEPT: u8 = b'a';
@@ -56,6 +60,10 @@ pub struct Dist {
     /// Links and monitors of local processes with remote ones.
     ties: std::collections::BTreeMap<u32, signals::Ties>,
     next_unlink: u64,
+    /// Console lines compiled for closures that came from other nodes.
+    lines: funs::LineCache,
+    /// Spawn requests waiting for their replies.
+    spawns: Vec<spawn::SpawnRequest>,
 }
 
 impl Dist {
@@ -234,12 +242,12 @@ impl Node {
         match self.dist.forget(peer) {
             Some(State::Up) => {
                 self.dist.outbox.push((peer.clone(), vec![CLOSE]));
-                self.ties_lost(peer);
+                self.lost(peer);
                 true
             }
             Some(State::Pending) => {
                 self.wake_waiters(peer, false);
-                self.ties_lost(peer);
+                self.lost(peer);
                 false
             }
             None => false,
@@ -268,14 +276,25 @@ impl Node {
 
     /// Sends a control message (and its payload) to `peer`, connecting
     /// first if needed.
-    fn control_out(&mut self, peer: &Atom, control: Vec<Term>, payload: Option<&Term>) {
-        match pass_frame(&Term::tuple(control), payload) {
-            Ok(frame) => self.dist.send_frame(peer, frame),
-            Err(etf::EncodeError::Closure) => self.log(format!(
-                "[warning] beamplay: a message to {} was not sent: it holds an anonymous function, and functions cannot cross nodes in this version",
-                beamplay_term::atom_to_inspect(peer.as_str())
-            )),
-        }
+    fn control_out(&mut self, peer: &Atom, control: Vec<Term>, payload: Option<&Term>) -> bool {
+        // the sending process, where the control message names one
+        let creator = match control.get(1) {
+            Some(p @ Term::Pid(_)) => p.clone(),
+            _ => self.make_pid(0),
+        };
+        let why = match pass_frame(&Term::tuple(control), payload, creator) {
+            Ok(frame) => {
+                self.dist.send_frame(peer, frame);
+                return true;
+            }
+            Err(etf::EncodeError::Closure) => "it holds a function that cannot leave this node",
+            Err(etf::EncodeError::TooDeep) => "it holds functions nested too deep to send",
+        };
+        self.log(format!(
+            "[warning] beamplay: a message to {} was not sent: {why}",
+            beamplay_term::atom_to_inspect(peer.as_str())
+        ));
+        false
     }
 
     /// A frame from `peer`, carried by the World.
@@ -323,7 +342,7 @@ impl Node {
         ));
         if self.dist.forget(peer).is_some() {
             self.dist.outbox.push((peer.clone(), vec![CLOSE]));
-            self.ties_lost(peer);
+            self.lost(peer);
         }
     }
 
@@ -332,10 +351,7 @@ impl Node {
             let mut atoms = self.atoms.borrow_mut();
             etf::decode_prefix(bytes, &mut atoms)?
         };
-        let payload = |node: &Node| {
-            let mut atoms = node.atoms.borrow_mut();
-            etf::decode(&bytes[used..], &mut atoms)
-        };
+        let payload = |node: &mut Node| node.decode_payload(&bytes[used..]);
         let items = control.as_tuple().ok_or(DecodeError::BadField)?;
         match (items.first(), items.len()) {
             (Some(Term::Int(SEND_SENDER)), 3) => {
@@ -361,6 +377,9 @@ impl Node {
                 }
                 Ok(())
             }
+            (Some(Term::Int(spawn::SPAWN_REQUEST | spawn::SPAWN_REPLY)), _) => {
+                self.spawn_in(peer, items, &payload)
+            }
             _ => self.signal_in(peer, items, &payload),
         }
     }
@@ -374,7 +393,14 @@ impl Node {
             Some(State::Up) => {}
             None => return,
         }
+        self.lost(peer);
+    }
+
+    /// What was under way with `peer` ends: links fire, monitors go
+    /// `:DOWN`, spawn requests fail, all with `:noconnection`.
+    fn lost(&mut self, peer: &Atom) {
         self.ties_lost(peer);
+        self.spawns_lost(peer);
     }
 
     /// Answers the processes waiting on a connection to `peer`.
@@ -386,17 +412,35 @@ impl Node {
         }
     }
 
+    /// A message or exit reason from a peer: closures in it become
+    /// closures of this node's code.
+    fn decode_payload(&mut self, bytes: &[u8]) -> Result<Term, DecodeError> {
+        let table = self.atoms.clone();
+        let mut atoms = table.borrow_mut();
+        let mut incoming = funs::Incoming {
+            modules: &self.modules,
+            natives: &self.natives,
+            lines: &mut self.dist.lines,
+        };
+        etf::decode_with(bytes, &mut atoms, &mut incoming)
+    }
+
     fn log(&mut self, text: String) {
         self.console.output(crate::node::ConsoleEvent::Log(text));
     }
 }
 
 /// A `p` frame: the control tuple, then the message if there is one.
-fn pass_frame(control: &Term, msg: Option<&Term>) -> Result<Vec<u8>, etf::EncodeError> {
+/// Closures in the message were made by `creator`.
+fn pass_frame(
+    control: &Term,
+    msg: Option<&Term>,
+    creator: Term,
+) -> Result<Vec<u8>, etf::EncodeError> {
     let mut frame = vec![PASS];
     frame.extend(etf::encode(control)?);
     if let Some(m) = msg {
-        frame.extend(etf::encode(m)?);
+        frame.extend(etf::encode_with(m, &funs::Outgoing { creator })?);
     }
     Ok(frame)
 }

@@ -54,7 +54,7 @@ fn node_of(pid: &Term) -> Option<&Atom> {
 }
 
 impl Node {
-    fn ties(&mut self, id: u32) -> &mut Ties {
+    pub(super) fn ties(&mut self, id: u32) -> &mut Ties {
         self.dist.ties.entry(id).or_default()
     }
 
@@ -298,7 +298,7 @@ impl Node {
         &mut self,
         peer: &Atom,
         items: &[Term],
-        payload: &dyn Fn(&Node) -> Result<Term, DecodeError>,
+        payload: &dyn Fn(&mut Node) -> Result<Term, DecodeError>,
     ) -> Result<(), DecodeError> {
         let noproc = || self.atom_term("noproc");
         match items {
