@@ -151,11 +151,9 @@ impl Closures for Incoming<'_> {
             }
         };
         match module.lambdas.get(parts.index as usize) {
-            Some(code)
-                if code.arity == parts.arity
-                    && code.nfree as usize == parts.free.len()
-                    && code.line == parts.uniq =>
-            {
+            // OTP also compares the module's MD5; modules here carry none,
+            // so another version of the module runs its own lambda
+            Some(code) if code.arity == parts.arity && code.nfree as usize == parts.free.len() => {
                 let code = code.clone();
                 Ok(make_closure(module, parts.index, &code, parts.free))
             }
