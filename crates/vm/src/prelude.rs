@@ -13,6 +13,7 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("enum.ex", include_str!("../prelude/enum.ex")),
     ("collections.ex", include_str!("../prelude/collections.ex")),
     ("process.ex", include_str!("../prelude/process.ex")),
+    ("dist.ex", include_str!("../prelude/dist.ex")),
     ("otp.ex", include_str!("../prelude/otp.ex")),
     ("erlang.ex", include_str!("../prelude/erlang.ex")),
 ];

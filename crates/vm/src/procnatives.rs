@@ -299,10 +299,7 @@ fn spawn_request(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
     if a[3].to_vec().is_none() {
         return badarg(n, &[(4, "not a list")]);
     }
-    let opts = SpawnOpts {
-        link: ListIter::new(&a[4]).any(|o| o.is_atom("link")),
-        monitor: ListIter::new(&a[4]).any(|o| o.is_atom("monitor")),
-    };
+    let opts = SpawnOpts::from_list(&a[4]);
     let r = n.make_ref();
     let mfa = (m.clone(), f.clone(), a[3].clone());
     n.spawn_request(p, &peer.clone(), r.clone(), mfa, opts);

@@ -21,6 +21,9 @@ const FLAG_MONITOR: i64 = 2;
 pub struct SpawnOpts {
     pub link: bool,
     pub monitor: bool,
+    /// No reply wanted (`:erpc.cast`): nothing comes back, not even a
+    /// failure.
+    pub noreply: bool,
 }
 
 /// A spawn request waiting for its reply.
@@ -29,6 +32,18 @@ pub(crate) struct SpawnRequest {
     peer: Atom,
     caller: u32,
     opts: SpawnOpts,
+}
+
+impl SpawnOpts {
+    /// From an option list: `:link`, `:monitor`, `:noreply`.
+    pub fn from_list(opts: &Term) -> SpawnOpts {
+        let has = |a: &str| ListIter::new(opts).any(|o| o.is_atom(a));
+        SpawnOpts {
+            link: has("link"),
+            monitor: has("monitor"),
+            noreply: has("noreply"),
+        }
+    }
 }
 
 impl Node {
@@ -66,6 +81,9 @@ impl Node {
                 ],
                 Some(&args),
             );
+        if opts.noreply {
+            return;
+        }
         if sent {
             self.dist.spawns.push(SpawnRequest {
                 reference,
@@ -123,10 +141,7 @@ impl Node {
                 else {
                     return Err(DecodeError::BadField);
                 };
-                let opts = SpawnOpts {
-                    link: ListIter::new(opts).any(|o| o.is_atom("link")),
-                    monitor: ListIter::new(opts).any(|o| o.is_atom("monitor")),
-                };
+                let opts = SpawnOpts::from_list(opts);
                 self.spawn_for(peer, reference, (from, gl), (m, f, args), opts);
                 Ok(())
             }
