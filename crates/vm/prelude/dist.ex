@@ -9,6 +9,7 @@ defmodule Node do
   def connect(node), do: :net_kernel.connect_node(node)
   def disconnect(node), do: :erlang.disconnect_node(node)
   def ping(node), do: :net_adm.ping(node)
+  def monitor(node, flag), do: :erlang.monitor_node(node, flag)
   def spawn(node, fun), do: Beamplay.Dist.spawn(node, :erlang, :apply, [fun, []], [])
   def spawn(node, m, f, a), do: Beamplay.Dist.spawn(node, m, f, a, [])
   def spawn_link(node, fun), do: Beamplay.Dist.spawn(node, :erlang, :apply, [fun, []], [:link])
@@ -83,6 +84,23 @@ defmodule Beamplay.Dist do
 end
 
 defmodule :net_kernel do
+  def monitor_nodes(flag), do: monitor_nodes(flag, [])
+
+  def monitor_nodes(flag, opts) when is_boolean(flag) do
+    case watch_info(opts) do
+      {:ok, info} -> Beamplay.Runtime.monitor_nodes(flag, info)
+      error -> error
+    end
+  end
+
+  def monitor_nodes(_flag, _opts), do: :error
+
+  defp watch_info([]), do: {:ok, :plain}
+  defp watch_info([:nodedown_reason]), do: {:ok, :nodedown_reason}
+  defp watch_info(m) when m == %{}, do: {:ok, :map}
+  defp watch_info(opts) when is_list(opts), do: {:error, {:unknown_options, opts}}
+  defp watch_info(_), do: :error
+
   # the connection is dialled by the node; this process waits for it
   def connect_node(node) when is_atom(node) do
     case Beamplay.Runtime.dist_connect(node) do

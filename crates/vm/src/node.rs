@@ -647,6 +647,7 @@ impl Node {
             self.exit_signal(l, p.pid.clone(), out_reason.clone(), true);
         }
         self.ties_exit(p.id, &p.pid, &out_reason);
+        self.watch_exit(p.id);
         if p.kind == Kind::Shell {
             self.shell_died(&p.pid, &out_reason);
         }

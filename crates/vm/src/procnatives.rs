@@ -4,7 +4,7 @@
 
 use beamplay_term::{ListIter, Term};
 
-use crate::dist::{Connect, NodeKind, SpawnOpts};
+use crate::dist::{Connect, NodeKind, SpawnOpts, WatchInfo};
 use crate::interp::{NativeOut, ProcNativeFn};
 use crate::native::Raise;
 use crate::node::{ConsoleEvent, Node};
@@ -232,6 +232,34 @@ pub fn lookup(module: &str, function: &str, arity: u32) -> Option<ProcNativeFn> 
             None => badarg(n, &[(2, "not a keyword list of inspect options")]),
         },
         ("Elixir.Beamplay.Runtime", "spawn_request", 5) => spawn_request,
+        ("erlang", "monitor_node", 2) => |n, p, a| match (&a[0], &a[1]) {
+            (Term::Atom(peer), Term::Atom(flag)) if matches!(flag.as_str(), "true" | "false") => {
+                if !n.distributed() {
+                    return NativeOut::Raise(Raise::error(n.atom_term("notalive")));
+                }
+                if flag.as_str() == "true" {
+                    n.monitor_node(p.id, &peer.clone());
+                } else {
+                    n.demonitor_node(p.id, &peer.clone());
+                }
+                v(n.bool(true))
+            }
+            _ => badarg(n, &[(1, "not an atom")]),
+        },
+        ("Elixir.Beamplay.Runtime", "monitor_nodes", 2) => |n, p, a| {
+            let info = match &a[1] {
+                t if t.is_atom("map") => WatchInfo::Map,
+                t if t.is_atom("list") => WatchInfo::List {
+                    nodedown_reason: false,
+                },
+                t if t.is_atom("nodedown_reason") => WatchInfo::List {
+                    nodedown_reason: true,
+                },
+                _ => WatchInfo::Plain,
+            };
+            n.monitor_nodes(p.id, a[0].is_atom("true"), info);
+            v(n.atom_term("ok"))
+        },
         ("Elixir.Beamplay.Runtime", "load_module", 1) => |n, _, _| v(n.atom_term("ok")),
         ("Elixir.Beamplay.Runtime", "log", 1) => |n, _, a| {
             if let Some(s) = crate::console::chardata(&a[0]) {

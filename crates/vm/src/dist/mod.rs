@@ -18,8 +18,10 @@ use crate::node::Node;
 mod funs;
 mod signals;
 mod spawn;
+mod watch;
 
 pub use spawn::SpawnOpts;
+pub use watch::Info as WatchInfo;
 
 const HELLO: u8 = b'h';
 const ACCEPT: u8 = b'a';
@@ -64,6 +66,10 @@ pub struct Dist {
     lines: funs::LineCache,
     /// Spawn requests waiting for their replies.
     spawns: Vec<spawn::SpawnRequest>,
+    /// `Node.monitor`s: (process, node), one entry per call.
+    node_monitors: Vec<(u32, Atom)>,
+    /// `monitor_nodes` subscriptions.
+    watchers: Vec<watch::Watcher>,
 }
 
 impl Dist {
@@ -242,12 +248,12 @@ impl Node {
         match self.dist.forget(peer) {
             Some(State::Up) => {
                 self.dist.outbox.push((peer.clone(), vec![CLOSE]));
-                self.lost(peer);
+                self.lost(peer, Some("disconnect"));
                 true
             }
             Some(State::Pending) => {
                 self.wake_waiters(peer, false);
-                self.lost(peer);
+                self.lost(peer, None);
                 false
             }
             None => false,
@@ -311,11 +317,13 @@ impl Node {
                 }
                 self.dist.outbox.push((peer.clone(), vec![ACCEPT]));
                 if self.dist.mark_up(peer) {
+                    self.node_up(peer);
                     self.wake_waiters(peer, true);
                 }
             }
             Some(&ACCEPT) if bytes.len() == 1 => {
                 if self.dist.mark_up(peer) {
+                    self.node_up(peer);
                     self.wake_waiters(peer, true);
                 }
             }
@@ -340,9 +348,9 @@ impl Node {
             "[error] ** Malformed distribution frame from node {} ({e:?}); connection closed **",
             beamplay_term::atom_to_inspect(peer.as_str())
         ));
-        if self.dist.forget(peer).is_some() {
+        if let Some(state) = self.dist.forget(peer) {
             self.dist.outbox.push((peer.clone(), vec![CLOSE]));
-            self.lost(peer);
+            self.lost(peer, (state == State::Up).then_some("disconnect"));
         }
     }
 
@@ -389,18 +397,25 @@ impl Node {
     /// connection fails, an up one goes down.
     pub fn connection_lost(&mut self, peer: &Atom) {
         match self.dist.forget(peer) {
-            Some(State::Pending) => self.wake_waiters(peer, false),
-            Some(State::Up) => {}
-            None => return,
+            Some(State::Pending) => {
+                self.wake_waiters(peer, false);
+                self.lost(peer, None);
+            }
+            Some(State::Up) => self.lost(peer, Some("connection_closed")),
+            None => {}
         }
-        self.lost(peer);
     }
 
-    /// What was under way with `peer` ends: links fire, monitors go
-    /// `:DOWN`, spawn requests fail, all with `:noconnection`.
-    fn lost(&mut self, peer: &Atom) {
+    /// What was under way with `peer` ends: links fire, node monitors
+    /// and monitors go down, spawn requests fail, all with
+    /// `:noconnection`, in OTP's order. A connection that was up also
+    /// tells `monitor_nodes` subscribers, with `nodedown_reason`.
+    fn lost(&mut self, peer: &Atom, was_up: Option<&str>) {
         self.ties_lost(peer);
         self.spawns_lost(peer);
+        if let Some(reason) = was_up {
+            self.watchers_down(peer, reason);
+        }
     }
 
     /// Answers the processes waiting on a connection to `peer`.

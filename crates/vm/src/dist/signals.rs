@@ -251,8 +251,9 @@ impl Node {
         }
     }
 
-    /// The connection to `peer` is gone: links to its processes fire and
-    /// monitors on them go `:DOWN`, both with `:noconnection`.
+    /// The connection to `peer` is gone: links to its processes fire,
+    /// then `Node.monitor`s, then monitors on its processes go `:DOWN`,
+    /// with `:noconnection`.
     pub(super) fn ties_lost(&mut self, peer: &Atom) {
         let mut exits = Vec::new();
         let mut downs = Vec::new();
@@ -277,6 +278,7 @@ impl Node {
         for (id, from) in exits {
             self.exit_signal(id, from, reason.clone(), true);
         }
+        self.node_monitors_down(peer);
         for (id, r, object) in downs {
             let down = self.down_message(&r, object, reason.clone());
             self.deliver(None, id, down);
