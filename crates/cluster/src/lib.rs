@@ -97,6 +97,12 @@ impl World {
             node.modules.insert(m.name.clone(), m.clone());
         }
         node.start_logger();
+        node.start_service(
+            beamplay_vm::error::GLOBAL_ID,
+            "global_name_server",
+            "Elixir.Beamplay.Global",
+            "start",
+        );
         self.nodes.push(Some(node));
         id
     }

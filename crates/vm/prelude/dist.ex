@@ -236,3 +236,269 @@ defmodule :rpc do
     {Enum.reverse(good), Enum.reverse(bad)}
   end
 end
+
+defmodule :global do
+  # global.erl's interface; the names and locks live in every node's
+  # :global_name_server (Beamplay.Global), which keep each other in step
+  def register_name(name, pid) when is_pid(pid), do: register_name(name, pid, &:global.random_exit_name/3)
+
+  def register_name(name, pid, method) when is_pid(pid) and is_function(method, 3),
+    do: Beamplay.Global.call(node(), {:register, name, pid, method})
+
+  def re_register_name(name, pid) when is_pid(pid), do: re_register_name(name, pid, &:global.random_exit_name/3)
+
+  def re_register_name(name, pid, method) when is_pid(pid),
+    do: Beamplay.Global.call(node(), {:re_register, name, pid, method})
+
+  def unregister_name(name), do: Beamplay.Global.call(node(), {:unregister, name})
+  def whereis_name(name), do: Beamplay.Global.call(node(), {:whereis, name})
+  def registered_names, do: Beamplay.Global.call(node(), :names)
+  def sync, do: :ok
+
+  def send(name, msg) do
+    case whereis_name(name) do
+      pid when is_pid(pid) ->
+        Kernel.send(pid, msg)
+        pid
+
+      :undefined ->
+        exit({:badarg, {name, msg}})
+    end
+  end
+
+  def random_exit_name(name, pid1, pid2) do
+    {keep, kill} = if :rand.uniform(2) == 1, do: {pid1, pid2}, else: {pid2, pid1}
+    Beamplay.Runtime.log("[info] global: Name conflict terminating " <> inspect({name, kill}))
+    Process.exit(kill, :kill)
+    keep
+  end
+
+  def random_notify_name(name, pid1, pid2) do
+    {keep, other} = if :rand.uniform(2) == 1, do: {pid1, pid2}, else: {pid2, pid1}
+    Kernel.send(other, {:global_name_conflict, name})
+    keep
+  end
+
+  def notify_all_name(name, pid1, pid2) do
+    Kernel.send(pid1, {:global_name_conflict, name, pid2})
+    Kernel.send(pid2, {:global_name_conflict, name, pid1})
+    :none
+  end
+
+  def set_lock(id), do: set_lock(id, [node() | Node.list()], :infinity)
+  def set_lock(id, nodes), do: set_lock(id, nodes, :infinity)
+  def set_lock({_resource, _requester} = id, nodes, retries), do: lock(id, nodes, retries, 0)
+
+  def del_lock(id), do: del_lock(id, [node() | Node.list()])
+
+  def del_lock({_resource, _requester} = id, nodes) do
+    Enum.each(nodes, fn n -> Beamplay.Global.call(n, {:unlock, id, self()}) end)
+    true
+  end
+
+  def trans(id, fun), do: trans(id, fun, [node() | Node.list()], :infinity)
+  def trans(id, fun, nodes), do: trans(id, fun, nodes, :infinity)
+
+  def trans(id, fun, nodes, retries) do
+    if set_lock(id, nodes, retries) do
+      try do
+        fun.()
+      after
+        del_lock(id, nodes)
+      end
+    else
+      :aborted
+    end
+  end
+
+  # every node grants the lock, or none keeps it and the caller retries
+  # after global.erl's random sleep
+  defp lock(id, nodes, retries, times) do
+    granted = Enum.filter(nodes, fn n -> Beamplay.Global.call(n, {:lock, id, self()}) != false end)
+
+    cond do
+      length(granted) == length(nodes) ->
+        true
+
+      retries != :infinity and times >= retries ->
+        Enum.each(granted, fn n -> Beamplay.Global.call(n, {:unlock, id, self()}) end)
+        false
+
+      true ->
+        Enum.each(granted, fn n -> Beamplay.Global.call(n, {:unlock, id, self()}) end)
+        tmax = if times > 5, do: 8000, else: div(:erlang.bsl(1, times) * 1000, 8)
+
+        receive do
+        after
+          :rand.uniform(tmax) -> :ok
+        end
+
+        lock(id, nodes, retries, times + 1)
+    end
+  end
+end
+
+defmodule Beamplay.Global do
+  # A node's :global_name_server: its copy of the global names (name =>
+  # {pid, resolve}) and locks (resource => {requester, pids}). It watches
+  # every owner and holder; 200 ms after a node comes up it sends that
+  # node its names and peers, which makes the mesh full (connect_all).
+  def start do
+    :net_kernel.monitor_nodes(true)
+    loop(%{names: %{}, locks: %{}})
+  end
+
+  # a request to the server on `node`; a node that is gone answers :down
+  def call(node, req) do
+    server = {:global_name_server, node}
+    ref = Process.monitor(server)
+    Kernel.send(server, {:"$global_call", self(), ref, req})
+
+    receive do
+      {^ref, reply} ->
+        Process.demonitor(ref, [:flush])
+        reply
+
+      {:DOWN, ^ref, _, _, _} ->
+        :down
+    end
+  end
+
+  defp loop(s) do
+    receive do
+      {:"$global_call", from, ref, req} ->
+        {reply, s} = handle(req, from, s)
+        Kernel.send(from, {ref, reply})
+        loop(s)
+
+      {:insert, name, pid, method} ->
+        loop(insert(s, name, pid, method))
+
+      {:delete, name, pid} ->
+        case s.names do
+          %{^name => {^pid, _}} -> loop(%{s | names: Map.delete(s.names, name)})
+          _ -> loop(s)
+        end
+
+      {:nodeup, node} ->
+        Process.send_after(self(), {:sync_with, node}, 200)
+        loop(s)
+
+      {:sync_with, node} ->
+        if node in Node.list(), do: Kernel.send({:global_name_server, node}, {:sync, node(), Node.list(), s.names})
+        loop(s)
+
+      {:sync, from, peers, names} ->
+        Enum.each(peers -- [node() | Node.list()], &Beamplay.Runtime.dist_connect/1)
+        loop(Enum.reduce(names, s, fn {name, {pid, method}}, s -> merge(s, from, name, pid, method) end))
+
+      {:DOWN, _ref, :process, pid, _reason} ->
+        names = for {n, {p, m}} <- s.names, p != pid, into: %{}, do: {n, {p, m}}
+        loop(%{s | names: names, locks: release(s.locks, pid)})
+
+      _other ->
+        loop(s)
+    end
+  end
+
+  defp handle({:register, name, pid, method}, _from, s) do
+    owned = for {n, {^pid, _}} <- s.names, do: n
+
+    cond do
+      Map.has_key?(s.names, name) ->
+        {:no, s}
+
+      owned != [] ->
+        Beamplay.Runtime.log("[error] global: " <> inspect(pid) <> " registered under several names: " <> inspect([name | owned]))
+        {:no, s}
+
+      true ->
+        broadcast({:insert, name, pid, method})
+        {:yes, insert(s, name, pid, method)}
+    end
+  end
+
+  defp handle({:re_register, name, pid, method}, _from, s) do
+    broadcast({:insert, name, pid, method})
+    {:yes, insert(s, name, pid, method)}
+  end
+
+  defp handle({:unregister, name}, _from, s) do
+    case s.names do
+      %{^name => {pid, _}} ->
+        broadcast({:delete, name, pid})
+        {:ok, %{s | names: Map.delete(s.names, name)}}
+
+      _ ->
+        {:ok, s}
+    end
+  end
+
+  defp handle({:whereis, name}, _from, s) do
+    case s.names do
+      %{^name => {pid, _}} -> {pid, s}
+      _ -> {:undefined, s}
+    end
+  end
+
+  defp handle(:names, _from, s), do: {Map.keys(s.names), s}
+
+  defp handle({:lock, {resource, requester}, pid}, _from, s) do
+    case s.locks do
+      %{^resource => {^requester, pids}} ->
+        Process.monitor(pid)
+        {true, %{s | locks: Map.put(s.locks, resource, {requester, Enum.uniq([pid | pids])})}}
+
+      %{^resource => _} ->
+        {false, s}
+
+      _ ->
+        Process.monitor(pid)
+        {true, %{s | locks: Map.put(s.locks, resource, {requester, [pid]})}}
+    end
+  end
+
+  defp handle({:unlock, {resource, requester}, pid}, _from, s) do
+    case s.locks do
+      %{^resource => {^requester, pids}} ->
+        case List.delete(pids, pid) do
+          [] -> {true, %{s | locks: Map.delete(s.locks, resource)}}
+          rest -> {true, %{s | locks: Map.put(s.locks, resource, {requester, rest})}}
+        end
+
+      _ ->
+        {true, s}
+    end
+  end
+
+  defp insert(s, name, pid, method) do
+    Process.monitor(pid)
+    %{s | names: Map.put(s.names, name, {pid, method})}
+  end
+
+  # a name from a node that was in another partition: a clash is resolved
+  # on the node with the smaller name, which tells the other the winner
+  defp merge(s, from, name, pid, method) do
+    case s.names do
+      %{^name => {^pid, _}} ->
+        s
+
+      %{^name => {mine, _}} when node() < from ->
+        winner = method.(name, mine, pid)
+        Kernel.send({:global_name_server, from}, {:insert, name, winner, method})
+        if is_pid(winner), do: insert(s, name, winner, method), else: %{s | names: Map.delete(s.names, name)}
+
+      %{^name => _} ->
+        s
+
+      _ ->
+        insert(s, name, pid, method)
+    end
+  end
+
+  defp release(locks, pid) do
+    for {r, {req, pids}} <- locks, rest = List.delete(pids, pid), rest != [], into: %{}, do: {r, {req, rest}}
+  end
+
+  defp broadcast(msg), do: Enum.each(Node.list(), fn n -> Kernel.send({:global_name_server, n}, msg) end)
+end

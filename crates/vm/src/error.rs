@@ -89,31 +89,37 @@ pub fn pid_text(node: &Node, pid: &Term) -> String {
 /// processes get (OTP's logger also starts before the shell).
 pub const LOGGER_ID: u32 = 70;
 
+/// The local id of each node's `:global_name_server`.
+pub const GLOBAL_ID: u32 = 71;
+
 impl Node {
     /// Starts the node's `:logger`, which formats crash reports (the
     /// prelude must be loaded).
     pub fn start_logger(&mut self) {
+        self.start_service(LOGGER_ID, "logger", "Elixir.Beamplay.Logger", "loop");
+    }
+
+    /// Starts a registered system process running `module.function()`
+    /// with id `id`. Without that code in the prelude there is no such
+    /// service: what would go to it is dropped.
+    pub fn start_service(&mut self, id: u32, name: &str, module: &str, function: &str) {
+        let (m, f) = (self.atom(module), self.atom(function));
         let init = Term::tuple(vec![
-            self.atom_term("Elixir.Beamplay.Logger"),
-            self.atom_term("loop"),
+            Term::Atom(m.clone()),
+            Term::Atom(f.clone()),
             Term::Int(0),
         ]);
-        let pid = self.make_pid(LOGGER_ID);
-        let mut p = Process::new(
-            LOGGER_ID,
-            pid,
-            crate::process::Kind::Normal,
-            Term::Nil,
-            init,
-        );
-        let name = self.atom("logger");
+        let pid = self.make_pid(id);
+        let mut p = Process::new(id, pid, crate::process::Kind::Normal, Term::Nil, init);
+        let name = self.atom(name);
         p.name = Some(name.clone());
-        self.procs.insert(LOGGER_ID, Box::new(p));
-        self.registry.insert(name.clone(), LOGGER_ID);
-        let f = Term::export(self.atom("Elixir.Beamplay.Logger"), self.atom("loop"), 0);
-        if self.start_fun(LOGGER_ID, f, Vec::new()).is_err() {
-            // no logger in this prelude: reports are dropped, not queued
-            self.procs.remove(&LOGGER_ID);
+        self.procs.insert(id, Box::new(p));
+        self.registry.insert(name.clone(), id);
+        if self
+            .start_fun(id, Term::export(m, f, 0), Vec::new())
+            .is_err()
+        {
+            self.procs.remove(&id);
             self.registry.remove(&name);
         }
     }
