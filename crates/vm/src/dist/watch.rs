@@ -68,18 +68,24 @@ impl Node {
 
     /// The connection to `peer` came up.
     pub(super) fn node_up(&mut self, peer: &Atom) {
-        let up = self.atom_term("nodeup");
+        self.tell_watchers("nodeup", peer, |info| match info {
+            Info::Plain => None,
+            Info::List { .. } => Some(Term::Nil),
+            Info::Map => Some(Term::map(Default::default())),
+        });
+    }
+
+    /// `{event, peer}` to every `monitor_nodes` subscriber, with the info
+    /// `extra` gives for the shape it asked for.
+    fn tell_watchers(&mut self, event: &str, peer: &Atom, extra: impl Fn(Info) -> Option<Term>) {
+        let tag = self.atom_term(event);
         let msgs: Vec<(u32, Term)> = self
             .dist
             .watchers
             .iter()
             .map(|w| {
-                let mut items = vec![up.clone(), Term::Atom(peer.clone())];
-                match w.info {
-                    Info::Plain => {}
-                    Info::List { .. } => items.push(Term::Nil),
-                    Info::Map => items.push(Term::map(Default::default())),
-                }
+                let mut items = vec![tag.clone(), Term::Atom(peer.clone())];
+                items.extend(extra(w.info));
                 (w.id, Term::tuple(items))
             })
             .collect();
@@ -108,29 +114,18 @@ impl Node {
     /// `monitor_nodes` subscribers learn that `peer` went down, for
     /// `reason` (`:disconnect` or `:connection_closed`).
     pub(super) fn watchers_down(&mut self, peer: &Atom, reason: &str) {
-        let down = self.atom_term("nodedown");
-        let key = self.atom_term("nodedown_reason");
-        let reason = self.atom_term(reason);
-        let msgs: Vec<(u32, Term)> = self
-            .dist
-            .watchers
-            .iter()
-            .map(|w| {
-                let mut items = vec![down.clone(), Term::Atom(peer.clone())];
-                match w.info {
-                    Info::Plain => {}
-                    Info::List { nodedown_reason } => items.push(if nodedown_reason {
-                        Term::list([Term::tuple(vec![key.clone(), reason.clone()])])
-                    } else {
-                        Term::Nil
-                    }),
-                    Info::Map => items.push(Term::map(Default::default())),
-                }
-                (w.id, Term::tuple(items))
-            })
-            .collect();
-        for (id, m) in msgs {
-            self.deliver(None, id, m);
-        }
+        let why = Term::tuple(vec![
+            self.atom_term("nodedown_reason"),
+            self.atom_term(reason),
+        ]);
+        self.tell_watchers("nodedown", peer, |info| match info {
+            Info::Plain => None,
+            Info::List { nodedown_reason } => Some(if nodedown_reason {
+                Term::list([why.clone()])
+            } else {
+                Term::Nil
+            }),
+            Info::Map => Some(Term::map(Default::default())),
+        });
     }
 }
