@@ -171,6 +171,10 @@ defmodule Beamplay.Exception do
 
   # the user's frames; a console closure runs in erl_eval, as in iex; the
   # prelude's frames stand for Elixir's and OTP's own, which differ
+  # a frame of the playground's own library, which stands for Elixir's or OTP's
+  def prelude_frame?({_m, _f, _a, loc}) when is_list(loc), do: Keyword.get(loc, :file) == 'prelude'
+  def prelude_frame?(_), do: false
+
   defp format_stack(stack), do: Enum.map_join(stack_lines(stack), &("\n    " <> &1))
 
   defp stack_lines(stack) do
@@ -178,7 +182,7 @@ defmodule Beamplay.Exception do
     |> Enum.flat_map(fn
       {:erl_eval, _f, _a, _loc} -> ["(stdlib 4.2) erl_eval.erl:742: :erl_eval.do_apply/7"]
       {m, f, a, loc} when m in [:gen_server, :proc_lib] -> ["(stdlib 4.2) " <> location(loc) <> format_mfa(m, f, a)]
-      {m, f, a, loc} -> if Keyword.get(loc, :file) == 'prelude', do: [], else: [location(loc) <> format_mfa(m, f, a)]
+      {m, f, a, loc} = frame -> if prelude_frame?(frame), do: [], else: [location(loc) <> format_mfa(m, f, a)]
       _ -> []
     end)
     |> Enum.dedup()

@@ -53,7 +53,7 @@ defmodule Beamplay.Dist do
     do: [{m, f, a, []} | call_stack(nil, rest, m, f, a)]
 
   def call_stack(_r, stack, _m, _f, _a),
-    do: Enum.reject(stack, fn {_, _, _, loc} -> Keyword.get(loc, :file) == 'prelude' end)
+    do: Enum.reject(stack, &Beamplay.Exception.prelude_frame?/1)
 
   defp local(:erlang, :apply, [fun, []], opts) when is_function(fun) do
     case opts do

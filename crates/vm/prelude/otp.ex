@@ -175,7 +175,7 @@ defmodule GenServer do
   # a callback's stack as OTP 25's gen_server shows it: the user's frames,
   # then gen_server's own in place of the prelude's
   defp otp_stack(stack, kind) do
-    user = Enum.reject(stack, fn {_m, _f, _a, loc} -> Keyword.get(loc, :file) == 'prelude' end)
+    user = Enum.reject(stack, &Beamplay.Exception.prelude_frame?/1)
 
     gen =
       if kind == :call,

@@ -106,8 +106,7 @@ impl Incoming<'_> {
             file: "iex",
             warnings: Vec::new(),
         };
-        let names = src.names.clone();
-        let line = compile_line(&mut env, &ast, &names, Some(src.clone()))
+        let line = compile_line(&mut env, &ast, &src.names, Some(src.clone()))
             .map_err(|_| DecodeError::BadField)?;
         self.lines.put(src, line.module.clone());
         Ok(line.module)

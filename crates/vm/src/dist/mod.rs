@@ -159,12 +159,18 @@ impl Dist {
     }
 
     fn take_waiters(&mut self, peer: &Atom) -> Vec<u32> {
-        let (mine, rest) = std::mem::take(&mut self.waiters)
+        take_where(&mut self.waiters, |(p, _)| p == peer)
             .into_iter()
-            .partition(|(p, _)| p == peer);
-        self.waiters = rest;
-        mine.into_iter().map(|(_, id)| id).collect()
+            .map(|(_, id)| id)
+            .collect()
     }
+}
+
+/// Takes the entries of `v` that `f` picks, in order; the others stay.
+fn take_where<T>(v: &mut Vec<T>, f: impl Fn(&T) -> bool) -> Vec<T> {
+    let (taken, rest) = std::mem::take(v).into_iter().partition(|x| f(x));
+    *v = rest;
+    taken
 }
 
 /// What `:erlang.nodes/1` lists.

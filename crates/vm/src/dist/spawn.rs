@@ -114,12 +114,7 @@ impl Node {
 
     /// The connection to `peer` is gone: its spawn requests fail.
     pub(super) fn spawns_lost(&mut self, peer: &Atom) {
-        let (lost, rest) = std::mem::take(&mut self.dist.spawns)
-            .into_iter()
-            .partition(|s| s.peer == *peer);
-        self.dist.spawns = rest;
-        let lost: Vec<SpawnRequest> = lost;
-        for s in lost {
+        for s in super::take_where(&mut self.dist.spawns, |s| s.peer == *peer) {
             let reason = self.atom_term("noconnection");
             let reply = self.spawn_reply_msg(s.reference, false, reason);
             self.deliver(None, s.caller, reply);

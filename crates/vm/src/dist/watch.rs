@@ -97,15 +97,7 @@ impl Node {
     /// `Node.monitor` watchers of `peer` get `{:nodedown, peer}`.
     pub(super) fn node_monitors_down(&mut self, peer: &Atom) {
         let down = self.atom_term("nodedown");
-        let ids: Vec<u32> = self
-            .dist
-            .node_monitors
-            .iter()
-            .filter(|(_, n)| n == peer)
-            .map(|(w, _)| *w)
-            .collect();
-        self.dist.node_monitors.retain(|(_, n)| n != peer);
-        for id in ids {
+        for (id, _) in super::take_where(&mut self.dist.node_monitors, |(_, n)| n == peer) {
             let m = Term::tuple(vec![down.clone(), Term::Atom(peer.clone())]);
             self.deliver(None, id, m);
         }
