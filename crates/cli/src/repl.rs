@@ -1,11 +1,13 @@
 //! `beamplay repl`: iex-like consoles in the terminal. With several nodes,
 //! `node2> expr` types at node2's console, and `:node node2` makes node2
-//! the default. Ctrl+C while a line runs kills the line's shell (iex
-//! starts a new one); Ctrl+D quits.
+//! the default; `@kill node2`, `@restart`, `@disconnect`, `@heal` and
+//! `@latency` inject faults (cluster/fault.rs). Ctrl+C while a line runs
+//! kills the line's shell (iex starts a new one); Ctrl+D quits.
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use beamplay_cluster::fault::{Fault, USAGE};
 use beamplay_cluster::NodeId;
 use beamplay_vm::node::ConsoleEvent;
 use rustyline::error::ReadlineError;
@@ -38,8 +40,16 @@ pub fn main(args: &[String]) -> Result<(), String> {
     );
     if nodes.len() > 1 {
         println!("type `node2> expr` to use another console, `:node node2` to switch");
+        println!("faults: {USAGE}");
     }
     loop {
+        if !rt.world.is_alive(current) {
+            let Some((n, id)) = nodes.iter().find(|(_, id)| rt.world.is_alive(*id)) else {
+                return Err("every node is down".into());
+            };
+            println!("(that node is down: now typing at {n}; `@restart` brings a node back)");
+            current = *id;
+        }
         let (name, counter) = match rt.world.node(current) {
             Some(n) => (n.name.as_str().to_string(), n.console.counter),
             None => return Err("the node is gone".into()),
@@ -74,6 +84,14 @@ pub fn main(args: &[String]) -> Result<(), String> {
                 Some((_, id)) => current = *id,
                 None => println!("no node named {}", target.trim()),
             }
+            continue;
+        }
+        if let Some(fault) = Fault::parse(&rt.world, &input) {
+            match fault {
+                Ok(f) => rt.world.apply(f),
+                Err(e) => println!("{e}"),
+            }
+            settle(&mut rt);
             continue;
         }
         let (target, expr) = match input.split_once("> ") {
@@ -124,18 +142,23 @@ pub fn main(args: &[String]) -> Result<(), String> {
             }
             done && w.node(target).is_none_or(|n| !n.console.busy())
         });
-        // output that processes started by this line write right after it
-        rt.run_until(Duration::from_millis(AFTER_VALUE_MS), |w| {
-            for (_, e) in w.take_events() {
-                match e {
-                    ConsoleEvent::Output(t) | ConsoleEvent::ShellExit(t) => print!("{t}"),
-                    ConsoleEvent::Log(t) => eprintln!("\n{t}"),
-                    ConsoleEvent::Value(_) | ConsoleEvent::Abandoned => {}
-                }
-            }
-            false
-        });
+        settle(&mut rt);
     }
+}
+
+/// Lets the World run a moment and prints the output that comes, such as
+/// what processes started by a line write right after its value.
+fn settle(rt: &mut RealTime) {
+    rt.run_until(Duration::from_millis(AFTER_VALUE_MS), |w| {
+        for (_, e) in w.take_events() {
+            match e {
+                ConsoleEvent::Output(t) | ConsoleEvent::ShellExit(t) => print!("{t}"),
+                ConsoleEvent::Log(t) => eprintln!("\n{t}"),
+                ConsoleEvent::Value(_) | ConsoleEvent::Abandoned => {}
+            }
+        }
+        false
+    });
 }
 
 /// How long the prompt waits for output of what a line started.

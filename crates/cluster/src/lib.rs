@@ -2,6 +2,7 @@
 //! seeded RNG. Everything is driven by `step`/`advance`, so tests and
 //! scenarios run in virtual time, deterministically for a seed.
 pub mod canon;
+pub mod fault;
 mod net;
 pub mod scenario;
 
@@ -29,6 +30,9 @@ const NS_PER_REDUCTION: u64 = 50;
 
 pub struct World {
     nodes: Vec<Option<Node>>,
+    /// Full name and creation of each slot, alive or dead, so a killed
+    /// node can come back (`restart`) with a new creation.
+    slots: Vec<(String, u32)>,
     atoms: Rc<RefCell<AtomTable>>,
     natives: Rc<NativeTable>,
     prelude: Vec<Rc<Module>>,
@@ -65,6 +69,7 @@ impl World {
         };
         Ok(World {
             nodes: Vec::new(),
+            slots: Vec::new(),
             atoms,
             natives: Rc::new(natives),
             prelude,
@@ -85,13 +90,26 @@ impl World {
             format!("{name}@localhost")
         };
         let id = self.nodes.len();
+        let node = self.boot(&full, 1, id);
+        self.nodes.push(Some(node));
+        self.slots.push((full, 1));
+        id
+    }
+
+    /// A fresh node: the prelude loaded, its logger and global name
+    /// server running.
+    fn boot(&self, full: &str, creation: u32, id: NodeId) -> Node {
+        let seed = self
+            .seed
+            .wrapping_add(id as u64 * 0x9E37_79B9)
+            .wrapping_add(u64::from(creation - 1) << 32);
         let mut node = Node::new(
-            &full,
-            1,
+            full,
+            creation,
             self.atoms.clone(),
             self.natives.clone(),
             self.clock.clone(),
-            self.seed.wrapping_add(id as u64 * 0x9E37_79B9),
+            seed,
         );
         for m in &self.prelude {
             node.modules.insert(m.name.clone(), m.clone());
@@ -103,8 +121,22 @@ impl World {
             "Elixir.Beamplay.Global",
             "start",
         );
-        self.nodes.push(Some(node));
-        id
+        node
+    }
+
+    /// Starts node `id` again, killing it first if it runs: a new
+    /// creation, so pids of its earlier life stay dead; nothing of its
+    /// state survives, and it connects to nobody until asked.
+    pub fn restart(&mut self, id: NodeId) -> bool {
+        let Some((full, creation)) = self.slots.get(id).cloned() else {
+            return false;
+        };
+        self.kill(id);
+        let creation = creation.wrapping_add(1).max(1);
+        let node = self.boot(&full, creation, id);
+        self.nodes[id] = Some(node);
+        self.slots[id].1 = creation;
+        true
     }
 
     pub fn node(&self, id: NodeId) -> Option<&Node> {
@@ -115,14 +147,16 @@ impl World {
         self.nodes.get_mut(id).and_then(|n| n.as_mut())
     }
 
-    /// The node called `name` (short or full).
+    /// The node called `name` (short or full), alive or dead.
     pub fn find(&self, name: &str) -> Option<NodeId> {
-        self.nodes.iter().position(|n| {
-            n.as_ref().is_some_and(|n| {
-                let full = n.name.as_str();
-                full == name || full.split('@').next() == Some(name)
-            })
-        })
+        self.slots
+            .iter()
+            .position(|(full, _)| full == name || full.split('@').next() == Some(name))
+    }
+
+    /// Whether node `id` runs.
+    pub fn is_alive(&self, id: NodeId) -> bool {
+        self.node(id).is_some()
     }
 
     /// The live node whose full name is `name`.
@@ -145,9 +179,53 @@ impl World {
         self.carry();
     }
 
+    /// Cuts the link between two nodes: what is on it is lost, both see
+    /// the connection close (as OTP does when a connection is taken
+    /// down), and no connection between them can be made until `heal`.
+    pub fn disconnect(&mut self, a: NodeId, b: NodeId) {
+        if a == b {
+            return;
+        }
+        self.net.cut(a, b);
+        for (x, y) in [(a, b), (b, a)] {
+            let peer = self.slots.get(y).map(|(full, _)| full.clone());
+            let peer = peer.and_then(|p| self.atoms.borrow_mut().intern(&p).ok());
+            if let (Some(peer), Some(n)) = (peer, self.node_mut(x)) {
+                n.connection_lost(&peer);
+            }
+        }
+        self.carry();
+    }
+
+    /// Lets the link between two nodes carry frames again. Like a real
+    /// network that comes back, it connects nobody: the nodes connect
+    /// again when one addresses the other. False if it was not cut.
+    pub fn heal(&mut self, a: NodeId, b: NodeId) -> bool {
+        self.net.heal(a, b)
+    }
+
+    /// Sets the one-way latency between two nodes, both ways.
+    pub fn set_latency(&mut self, a: NodeId, b: NodeId, ms: u64) {
+        self.net.set_latency(a, b, ms.saturating_mul(1000));
+    }
+
+    /// The one-way latency between two nodes, in milliseconds.
+    pub fn latency_ms(&self, a: NodeId, b: NodeId) -> f64 {
+        self.net.latency_us(a, b) as f64 / 1000.0
+    }
+
+    pub fn is_cut(&self, a: NodeId, b: NodeId) -> bool {
+        self.net.is_cut(a, b)
+    }
+
+    /// Frames the network lost to cuts.
+    pub fn frames_dropped(&self) -> u64 {
+        self.net.dropped
+    }
+
     /// Moves the frames nodes have sent onto the network. A frame for a
-    /// node that does not exist fails its sender's connection at once, as
-    /// a dial to a host with no such node does.
+    /// node that does not exist, or over a cut link, fails its sender's
+    /// connection at once, as a dial to a host with no such node does.
     fn carry(&mut self) {
         let now = self.now_us();
         for from in 0..self.nodes.len() {
@@ -157,14 +235,15 @@ impl World {
             let frames = node.dist.take_outbox();
             let from_name = node.name.clone();
             for (peer, bytes) in frames {
-                match self.by_name(&peer) {
+                let sent = match self.by_name(&peer) {
                     Some(to) if to != from => {
                         self.net.send(now, from, to, from_name.clone(), bytes)
                     }
-                    _ => {
-                        if let Some(n) = self.nodes[from].as_mut() {
-                            n.connection_lost(&peer);
-                        }
+                    _ => false,
+                };
+                if !sent {
+                    if let Some(n) = self.nodes[from].as_mut() {
+                        n.connection_lost(&peer);
                     }
                 }
             }

@@ -1,7 +1,7 @@
 //! The network between a World's nodes (DESIGN.md invariant 4): per
 //! ordered pair of nodes, frames arrive in order, once, after the link's
-//! latency.
-use std::collections::BTreeMap;
+//! latency, unless the link is cut.
+use std::collections::{BTreeMap, BTreeSet};
 
 use beamplay_term::Atom;
 use rustc_hash::FxHashMap;
@@ -10,7 +10,7 @@ use crate::NodeId;
 
 /// Latency of a link nobody slowed: about what a loopback TCP connection
 /// between two BEAM nodes takes.
-const DEFAULT_LATENCY_US: u64 = 100;
+pub const DEFAULT_LATENCY_US: u64 = 100;
 
 /// A frame on its way.
 pub struct Flight {
@@ -20,6 +20,11 @@ pub struct Flight {
     pub bytes: Vec<u8>,
 }
 
+/// A link, whichever way it is named.
+fn pair(a: NodeId, b: NodeId) -> (NodeId, NodeId) {
+    (a.min(b), a.max(b))
+}
+
 #[derive(Default)]
 pub struct Network {
     /// By arrival time, then by sending order.
@@ -27,12 +32,30 @@ pub struct Network {
     seq: u64,
     /// The last arrival per ordered pair: a later frame never overtakes it.
     last_arrival: FxHashMap<(NodeId, NodeId), u64>,
+    /// Links that carry nothing.
+    cuts: BTreeSet<(NodeId, NodeId)>,
+    /// Links slowed (or sped up) from the default, in microseconds.
+    latency: BTreeMap<(NodeId, NodeId), u64>,
+    /// Frames lost: sent over a cut link or in flight when it was cut.
+    pub dropped: u64,
 }
 
 impl Network {
-    pub fn send(&mut self, now: u64, from: NodeId, to: NodeId, from_name: Atom, bytes: Vec<u8>) {
+    /// Puts a frame on the link `from`-`to`; false if the link is cut.
+    pub fn send(
+        &mut self,
+        now: u64,
+        from: NodeId,
+        to: NodeId,
+        from_name: Atom,
+        bytes: Vec<u8>,
+    ) -> bool {
+        if self.is_cut(from, to) {
+            self.dropped += 1;
+            return false;
+        }
         let last = self.last_arrival.get(&(from, to)).copied().unwrap_or(0);
-        let due = now.saturating_add(DEFAULT_LATENCY_US).max(last);
+        let due = now.saturating_add(self.latency_us(from, to)).max(last);
         self.last_arrival.insert((from, to), due);
         self.seq += 1;
         self.in_flight.insert(
@@ -44,6 +67,7 @@ impl Network {
                 bytes,
             },
         );
+        true
     }
 
     /// The next frame that has arrived by `now`.
@@ -63,5 +87,44 @@ impl Network {
     pub fn forget_node(&mut self, id: NodeId) {
         self.in_flight.retain(|_, f| f.from != id && f.to != id);
         self.last_arrival.retain(|(a, b), _| *a != id && *b != id);
+    }
+
+    /// Cuts the link `a`-`b`: what is on it is lost, and it carries
+    /// nothing until `heal`.
+    pub fn cut(&mut self, a: NodeId, b: NodeId) {
+        let before = self.in_flight.len();
+        self.in_flight
+            .retain(|_, f| pair(f.from, f.to) != pair(a, b));
+        self.dropped += (before - self.in_flight.len()) as u64;
+        self.cuts.insert(pair(a, b));
+    }
+
+    /// Whether the link was cut.
+    pub fn heal(&mut self, a: NodeId, b: NodeId) -> bool {
+        self.cuts.remove(&pair(a, b))
+    }
+
+    pub fn is_cut(&self, a: NodeId, b: NodeId) -> bool {
+        self.cuts.contains(&pair(a, b))
+    }
+
+    /// Sets the one-way latency of the link `a`-`b`, both ways.
+    pub fn set_latency(&mut self, a: NodeId, b: NodeId, us: u64) {
+        if us == DEFAULT_LATENCY_US {
+            self.latency.remove(&pair(a, b));
+        } else {
+            self.latency.insert(pair(a, b), us);
+        }
+    }
+
+    pub fn latency_us(&self, a: NodeId, b: NodeId) -> u64 {
+        self.latency
+            .get(&pair(a, b))
+            .copied()
+            .unwrap_or(DEFAULT_LATENCY_US)
+    }
+
+    pub fn cuts(&self) -> impl Iterator<Item = (NodeId, NodeId)> + '_ {
+        self.cuts.iter().copied()
     }
 }

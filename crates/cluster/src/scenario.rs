@@ -1,11 +1,15 @@
 //! Runs a console scenario (shared/oracle/README.md format) on a World in
 //! virtual time and prints the transcript the oracle prints for real OTP:
 //! the same waits (150 ms after a value, 1.5 s before a line counts as
-//! blocked, 1 s after `@kill`, 800 ms at the end) in virtual time.
+//! blocked, 1 s after `@kill`, 800 ms at the end) in virtual time. It
+//! also takes the faults real OTP cannot script (`@restart`,
+//! `@disconnect`, `@heal`, `@latency`: fault.rs), waiting 1 s after a
+//! restart or a cut as after a kill.
 use std::collections::HashMap;
 
 use beamplay_vm::node::ConsoleEvent;
 
+use crate::fault::Fault;
 use crate::{NodeId, World};
 
 const REPLY_WAIT_MS: u64 = 1_500;
@@ -85,7 +89,6 @@ struct State {
     log: Vec<String>,
     /// Lines that did not answer in time: their values print as `node ~> v`.
     blocked: HashMap<NodeId, String>,
-    killed: Vec<NodeId>,
 }
 
 impl State {
@@ -158,7 +161,7 @@ impl Runner<'_> {
             ));
             return;
         };
-        if self.st.killed.contains(&id) {
+        if !self.world.is_alive(id) {
             return;
         }
         // a line typed while the previous one blocks waits for it, as the
@@ -216,7 +219,6 @@ pub fn run(text: &str, seed: u64, clock: &mut dyn Clock) -> Run {
             out: Vec::new(),
             log: Vec::new(),
             blocked: HashMap::new(),
-            killed: Vec::new(),
         },
     };
     for n in scenario_nodes(text) {
@@ -230,14 +232,23 @@ pub fn run(text: &str, seed: u64, clock: &mut dyn Clock) -> Run {
         if let Some(ms) = line.strip_prefix("@sleep ") {
             let ms = ms.trim().parse().unwrap_or(0);
             r.drain(ms);
-        } else if let Some(name) = line.strip_prefix("@kill ") {
-            let name = name.trim();
-            r.st.out.push(format!("@kill {name}"));
-            if let Some(&id) = r.st.names.get(name) {
-                r.world.kill(id);
-                r.st.killed.push(id);
+        } else if let Some(fault) = Fault::parse(&r.world, &line) {
+            r.st.out.push(line.trim().to_string());
+            match fault {
+                Ok(f) => {
+                    if let Fault::Kill(id) | Fault::Restart(id) = f {
+                        r.st.blocked.remove(&id);
+                    }
+                    r.world.apply(f);
+                    if matches!(
+                        f,
+                        Fault::Kill(_) | Fault::Restart(_) | Fault::Disconnect(..)
+                    ) {
+                        r.drain(AFTER_KILL_MS);
+                    }
+                }
+                Err(e) => r.st.out.push(format!("** (beamplay) {e}")),
             }
-            r.drain(AFTER_KILL_MS);
         } else if let Some((who, expr)) = line.split_once("> ") {
             r.eval(who, expr);
         }

@@ -1,5 +1,6 @@
 //! The network model and the distribution layer (DESIGN.md invariants 3
 //! and 4), driven through a World in virtual time: what OTP cannot script.
+use beamplay_cluster::fault::Fault;
 use beamplay_cluster::{NodeId, World};
 use beamplay_vm::node::ConsoleEvent;
 use proptest::prelude::*;
@@ -171,4 +172,154 @@ proptest! {
         }
         prop_assert_eq!(value(&mut w, ids[1], "1 + 1"), "2");
     }
+}
+
+/// node1, node2 and node3 in a full mesh, synced by global.
+fn mesh() -> (World, Vec<NodeId>) {
+    let (mut w, ids) = world(&["node1", "node2", "node3"]);
+    connected(&mut w, &ids);
+    value(&mut w, ids[2], "Node.connect(:node2@localhost)");
+    w.advance(1_000);
+    assert_eq!(
+        value(&mut w, ids[0], "Node.list() |> Enum.sort()"),
+        "[:node2@localhost, :node3@localhost]"
+    );
+    (w, ids)
+}
+
+fn fault(w: &mut World, line: &str) {
+    let f = Fault::parse(w, line)
+        .expect("a fault command")
+        .expect("a valid one");
+    w.apply(f);
+    w.advance(1_000);
+}
+
+#[test]
+fn a_cut_link_isolates_both_ends_and_global_isolates_the_rest() {
+    let (mut w, ids) = mesh();
+    fault(&mut w, "@disconnect node1 node2");
+    // prevent_overlapping_partitions: node3 drops both, as for
+    // Node.disconnect (OTP_SEMANTICS.md §1.6)
+    for &n in &ids {
+        assert_eq!(value(&mut w, n, "Node.list()"), "[]");
+    }
+    // while cut, no connection can be made
+    assert_eq!(
+        value(&mut w, ids[0], "Node.ping(:node2@localhost)"),
+        ":pang"
+    );
+    assert_eq!(
+        value(&mut w, ids[0], "Node.ping(:node3@localhost)"),
+        ":pong"
+    );
+    assert!(w.is_cut(ids[0], ids[1]));
+    fault(&mut w, "@heal node1 node2");
+    // healing connects nobody by itself
+    assert_eq!(value(&mut w, ids[1], "Node.list()"), "[]");
+    assert_eq!(
+        value(&mut w, ids[1], "Node.ping(:node1@localhost)"),
+        ":pong"
+    );
+    w.advance(1_000);
+    assert_eq!(
+        value(&mut w, ids[1], "Node.list() |> Enum.sort()"),
+        "[:node1@localhost, :node3@localhost]"
+    );
+}
+
+#[test]
+fn a_name_registered_on_both_sides_of_a_cut_is_resolved_when_they_meet() {
+    let (mut w, ids) = mesh();
+    fault(&mut w, "@disconnect node1 node2");
+    assert_eq!(
+        value(&mut w, ids[0], ":global.register_name(:x, self())"),
+        ":yes"
+    );
+    assert_eq!(
+        value(&mut w, ids[1], ":global.register_name(:x, self())"),
+        ":yes"
+    );
+    fault(&mut w, "@heal node1 node2");
+    let events = run(&mut w, ids[0], "Node.ping(:node2@localhost)");
+    w.advance(1_000);
+    let mut events: Vec<_> = events
+        .into_iter()
+        .chain(w.take_events().into_iter().map(|(_, e)| e))
+        .collect();
+    events.retain(|e| matches!(e, ConsoleEvent::ShellExit(_)));
+    assert_eq!(events.len(), 1, "one shell is killed: {events:?}");
+    // random_exit_name keeps the pid of the lower node
+    for &n in &ids[..2] {
+        assert_eq!(
+            value(&mut w, n, ":global.whereis_name(:x) |> node()"),
+            ":node1@localhost"
+        );
+    }
+}
+
+#[test]
+fn latency_slows_every_frame_of_a_link() {
+    let (mut w, ids) = world(&["node1", "node2"]);
+    connected(&mut w, &ids);
+    let rpc = "{t, :node2@localhost} = :timer.tc(fn -> :rpc.call(:node2@localhost, :erlang, :node, []) end); div(t, 1000)";
+    let fast: u64 = value(&mut w, ids[0], rpc).parse().expect("ms");
+    fault(&mut w, "@latency node1 node2 40");
+    assert_eq!(w.latency_ms(ids[1], ids[0]), 40.0);
+    let slow: u64 = value(&mut w, ids[0], rpc).parse().expect("ms");
+    // a spawn request there and the reply back
+    assert!(fast < 5, "{fast} ms on a default link");
+    assert!((80..90).contains(&slow), "{slow} ms with 40 ms each way");
+}
+
+#[test]
+fn a_restarted_node_has_a_new_creation_and_its_old_pids_stay_dead() {
+    let (mut w, ids) = world(&["node1", "node2"]);
+    connected(&mut w, &ids);
+    value(
+        &mut w,
+        ids[0],
+        "old = Node.spawn(:node2@localhost, fn -> Process.sleep(:infinity) end)",
+    );
+    fault(&mut w, "@restart node2");
+    assert!(w.is_alive(ids[1]));
+    assert_eq!(w.node(ids[1]).map(|n| n.creation), Some(2));
+    assert_eq!(value(&mut w, ids[1], "Node.list()"), "[]");
+    assert_eq!(value(&mut w, ids[0], "Node.list()"), "[]");
+    let events = run(
+        &mut w,
+        ids[0],
+        "ref = Process.monitor(old); receive do {:DOWN, ^ref, _, _, r} -> r end",
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, ConsoleEvent::Value(v) if v == ":noproc")),
+        "{events:?}"
+    );
+    assert_eq!(value(&mut w, ids[0], "Node.list()"), "[:node2@localhost]");
+    // a process of the new life answers
+    assert_eq!(
+        value(
+            &mut w,
+            ids[0],
+            ":rpc.call(:node2@localhost, Node, :self, [])"
+        ),
+        ":node2@localhost"
+    );
+}
+
+#[test]
+fn fault_commands_name_their_errors() {
+    let (w, _) = world(&["node1", "node2"]);
+    let err = |line: &str| match Fault::parse(&w, line) {
+        Some(Err(e)) => e,
+        other => panic!("{line}: {other:?}"),
+    };
+    assert_eq!(err("@kill node9"), "no node named node9");
+    assert_eq!(err("@heal node1 node1"), "a link joins two different nodes");
+    assert!(err("@latency node1 node2 fast").contains("milliseconds"));
+    assert!(err("@disconnect node1").starts_with("usage:"));
+    assert!(Fault::parse(&w, "@sleep 10").is_none());
+    assert!(Fault::parse(&w, "node1> 1").is_none());
 }

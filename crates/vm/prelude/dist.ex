@@ -266,18 +266,21 @@ defmodule :global do
     end
   end
 
+  # despite the names, global.erl keeps the pid of the lower node
   def random_exit_name(name, pid1, pid2) do
-    {keep, kill} = if :rand.uniform(2) == 1, do: {pid1, pid2}, else: {pid2, pid1}
+    {keep, kill} = minmax(pid1, pid2)
     Beamplay.Runtime.log("[info] global: Name conflict terminating " <> inspect({name, kill}))
     Process.exit(kill, :kill)
     keep
   end
 
   def random_notify_name(name, pid1, pid2) do
-    {keep, other} = if :rand.uniform(2) == 1, do: {pid1, pid2}, else: {pid2, pid1}
+    {keep, other} = minmax(pid1, pid2)
     Kernel.send(other, {:global_name_conflict, name})
     keep
   end
+
+  defp minmax(pid1, pid2), do: if(node(pid1) < node(pid2), do: {pid1, pid2}, else: {pid2, pid1})
 
   def notify_all_name(name, pid1, pid2) do
     Kernel.send(pid1, {:global_name_conflict, name, pid2})
@@ -345,7 +348,7 @@ defmodule Beamplay.Global do
   # node its names and peers, which makes the mesh full (connect_all).
   def start do
     :net_kernel.monitor_nodes(true)
-    loop(%{names: %{}, locks: %{}})
+    loop(%{names: %{}, locks: %{}, dropping: []})
   end
 
   # a request to the server on `node`; a node that is gone answers :down
@@ -383,6 +386,35 @@ defmodule Beamplay.Global do
       {:nodeup, node} ->
         Process.send_after(self(), {:sync_with, node}, 200)
         loop(s)
+
+      # prevent_overlapping_partitions (OTP 25's default): a connection
+      # lost without global deciding it makes every peer that still sees
+      # the lost node ask that node to drop it
+      {:nodedown, node} ->
+        if node in s.dropping do
+          loop(%{s | dropping: List.delete(s.dropping, node)})
+        else
+          broadcast({:lost_connection, node(), node})
+          loop(s)
+        end
+
+      {:lost_connection, _from, lost} ->
+        if lost in Node.list() do
+          Beamplay.Runtime.log("[warning] 'global' at node " <> inspect(node()) <> " requested disconnect from node " <> inspect(lost) <> " in order to prevent overlapping partitions")
+          Kernel.send({:global_name_server, lost}, {:remove_connection, node()})
+          loop(%{s | dropping: [lost | s.dropping]})
+        else
+          loop(s)
+        end
+
+      {:remove_connection, node} ->
+        if node in Node.list() do
+          Beamplay.Runtime.log("[warning] 'global' at node " <> inspect(node()) <> " disconnected node " <> inspect(node) <> " in order to prevent overlapping partitions")
+          :erlang.disconnect_node(node)
+          loop(%{s | dropping: [node | s.dropping]})
+        else
+          loop(s)
+        end
 
       {:sync_with, node} ->
         if node in Node.list(), do: Kernel.send({:global_name_server, node}, {:sync, node(), Node.list(), s.names})
@@ -483,10 +515,21 @@ defmodule Beamplay.Global do
       %{^name => {^pid, _}} ->
         s
 
-      %{^name => {mine, _}} when node() < from ->
-        winner = method.(name, mine, pid)
-        Kernel.send({:global_name_server, from}, {:insert, name, winner, method})
-        if is_pid(winner), do: insert(s, name, winner, method), else: %{s | names: Map.delete(s.names, name)}
+      %{^name => {mine, mine_method}} when node() < from ->
+        winner =
+          try do
+            mine_method.(name, mine, pid)
+          catch
+            _, _ -> :none
+          end
+
+        if winner == mine or winner == pid do
+          Kernel.send({:global_name_server, from}, {:insert, name, winner, mine_method})
+          insert(s, name, winner, mine_method)
+        else
+          Kernel.send({:global_name_server, from}, {:delete, name, pid})
+          %{s | names: Map.delete(s.names, name)}
+        end
 
       %{^name => _} ->
         s

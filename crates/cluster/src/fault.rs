@@ -1,0 +1,79 @@
+//! Faults a user or a scenario injects into a World: the `@kill`,
+//! `@restart`, `@disconnect`, `@heal` and `@latency` commands of
+//! scenarios and of the REPL.
+use crate::{NodeId, World};
+
+/// One fault, its nodes resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    Kill(NodeId),
+    Restart(NodeId),
+    Disconnect(NodeId, NodeId),
+    Heal(NodeId, NodeId),
+    /// One-way latency in milliseconds.
+    Latency(NodeId, NodeId, u64),
+}
+
+/// What the commands look like, for error messages and help.
+pub const USAGE: &str = "@kill N | @restart N | @disconnect A B | @heal A B | @latency A B MS";
+
+impl Fault {
+    /// Reads a fault command such as `@disconnect node1 node2`: `None`
+    /// if `line` is not one, an error if it is one that cannot apply.
+    pub fn parse(world: &World, line: &str) -> Option<Result<Fault, String>> {
+        let mut words = line.split_whitespace();
+        let cmd = words.next()?.strip_prefix('@')?;
+        let args: Vec<&str> = words.collect();
+        let node = |name: &str| {
+            world
+                .find(name)
+                .ok_or_else(|| format!("no node named {name}"))
+        };
+        let two = |args: &[&str]| -> Result<(NodeId, NodeId), String> {
+            match args {
+                [a, b, ..] => {
+                    let (a, b) = (node(a)?, node(b)?);
+                    if a == b {
+                        return Err("a link joins two different nodes".into());
+                    }
+                    Ok((a, b))
+                }
+                _ => Err(format!("@{cmd} takes two node names")),
+            }
+        };
+        let fault = match (cmd, args.as_slice()) {
+            ("kill", [n]) => node(n).map(Fault::Kill),
+            ("restart", [n]) => node(n).map(Fault::Restart),
+            ("disconnect", [_, _]) => two(&args).map(|(a, b)| Fault::Disconnect(a, b)),
+            ("heal", [_, _]) => two(&args).map(|(a, b)| Fault::Heal(a, b)),
+            ("latency", [_, _, ms]) => match ms.parse::<u64>() {
+                Ok(ms) if ms <= 60_000 => two(&args).map(|(a, b)| Fault::Latency(a, b, ms)),
+                _ => Err(format!(
+                    "@latency wants milliseconds from 0 to 60000, not {ms}"
+                )),
+            },
+            ("kill" | "restart" | "disconnect" | "heal" | "latency", _) => {
+                Err(format!("usage: {USAGE}"))
+            }
+            _ => return None,
+        };
+        Some(fault)
+    }
+}
+
+impl World {
+    /// Applies a fault.
+    pub fn apply(&mut self, fault: Fault) {
+        match fault {
+            Fault::Kill(n) => self.kill(n),
+            Fault::Restart(n) => {
+                self.restart(n);
+            }
+            Fault::Disconnect(a, b) => self.disconnect(a, b),
+            Fault::Heal(a, b) => {
+                self.heal(a, b);
+            }
+            Fault::Latency(a, b, ms) => self.set_latency(a, b, ms),
+        }
+    }
+}
