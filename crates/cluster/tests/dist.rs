@@ -323,3 +323,177 @@ fn fault_commands_name_their_errors() {
     assert!(Fault::parse(&w, "@sleep 10").is_none());
     assert!(Fault::parse(&w, "node1> 1").is_none());
 }
+
+/// :pg2 as OTP 23 had it (OTP_SEMANTICS.md §8): no oracle can run it, so
+/// its table is checked here.
+#[test]
+fn pg2_behaves_as_in_otp_23() {
+    let (mut w, ids) = mesh();
+    let g = "{:todo_list, \"bob\"}";
+    assert_eq!(value(&mut w, ids[0], &format!(":pg2.create({g})")), ":ok");
+    assert_eq!(value(&mut w, ids[0], &format!(":pg2.create({g})")), ":ok");
+    // node2's pg2 starts now, and learns the group by an exchange
+    value(&mut w, ids[1], ":pg2.start()");
+    value(&mut w, ids[2], ":pg2.start()");
+    assert_eq!(
+        value(&mut w, ids[1], ":pg2.which_groups()"),
+        "[todo_list: \"bob\"]"
+    );
+    for n in [0, 1, 1] {
+        assert_eq!(
+            value(&mut w, ids[n], &format!(":pg2.join({g}, self())")),
+            ":ok"
+        );
+    }
+    // join is synchronous on every node: visible at once elsewhere
+    assert_eq!(
+        value(
+            &mut w,
+            ids[2],
+            &format!(":pg2.get_members({g}) |> Enum.map(&node/1)")
+        ),
+        "[:node1@localhost, :node2@localhost, :node2@localhost]"
+    );
+    assert_eq!(
+        value(
+            &mut w,
+            ids[1],
+            &format!(":pg2.get_local_members({g}) |> length()")
+        ),
+        "1"
+    );
+    assert_eq!(
+        value(
+            &mut w,
+            ids[0],
+            &format!(":pg2.get_closest_pid({g}) == self()")
+        ),
+        "true"
+    );
+    // no local member: any member
+    assert_eq!(
+        value(
+            &mut w,
+            ids[2],
+            &format!(":pg2.get_closest_pid({g}) in :pg2.get_members({g})")
+        ),
+        "true"
+    );
+    assert_eq!(
+        value(&mut w, ids[0], ":pg2.join(:nosuch, self())"),
+        "{:error, {:no_such_group, :nosuch}}"
+    );
+    assert_eq!(
+        value(&mut w, ids[0], ":pg2.leave(:nosuch, self())"),
+        "{:error, {:no_such_group, :nosuch}}"
+    );
+    assert_eq!(
+        value(&mut w, ids[0], ":pg2.get_members(:nosuch)"),
+        "{:error, {:no_such_group, :nosuch}}"
+    );
+    assert_eq!(
+        value(&mut w, ids[0], ":pg2.get_closest_pid(:nosuch)"),
+        "{:error, {:no_such_group, :nosuch}}"
+    );
+    assert!(value(&mut w, ids[0], ":pg2.join(:nosuch, :notapid)")
+        .starts_with("** (FunctionClauseError) no function clause matching in :pg2.join/2"));
+    // leave takes one occurrence, and is :ok for a non-member
+    assert_eq!(
+        value(&mut w, ids[1], &format!(":pg2.leave({g}, self())")),
+        ":ok"
+    );
+    assert_eq!(
+        value(
+            &mut w,
+            ids[0],
+            &format!(":pg2.leave({g}, spawn(fn -> :ok end))")
+        ),
+        ":ok"
+    );
+    assert_eq!(
+        value(
+            &mut w,
+            ids[2],
+            &format!(":pg2.get_members({g}) |> length()")
+        ),
+        "2"
+    );
+    assert_eq!(value(&mut w, ids[2], ":pg2.create(:empty)"), ":ok");
+    assert_eq!(
+        value(&mut w, ids[2], ":pg2.get_closest_pid(:empty)"),
+        "{:error, {:no_process, :empty}}"
+    );
+    // a member that dies leaves everywhere
+    value(
+        &mut w,
+        ids[2],
+        "p = spawn(fn -> receive do _ -> :ok end end)",
+    );
+    value(&mut w, ids[2], ":pg2.join(:empty, p)");
+    assert_eq!(
+        value(&mut w, ids[0], ":pg2.get_members(:empty) |> length()"),
+        "1"
+    );
+    value(&mut w, ids[2], "send(p, :stop)");
+    assert_eq!(value(&mut w, ids[0], ":pg2.get_members(:empty)"), "[]");
+    // a node going down takes its members, never the groups
+    w.kill(ids[1]);
+    w.advance(1_000);
+    assert_eq!(
+        value(
+            &mut w,
+            ids[0],
+            &format!(":pg2.get_members({g}) |> Enum.map(&node/1)")
+        ),
+        "[:node1@localhost]"
+    );
+    assert_eq!(
+        value(&mut w, ids[0], ":pg2.which_groups()"),
+        "[:empty, {:todo_list, \"bob\"}]"
+    );
+    assert_eq!(value(&mut w, ids[0], ":pg2.delete(:empty)"), ":ok");
+    assert_eq!(
+        value(&mut w, ids[2], ":pg2.which_groups()"),
+        "[todo_list: \"bob\"]"
+    );
+}
+
+/// Both sides of a cut keep their own members, and the groups converge
+/// when they meet again: :pg by discover and sync, :pg2 by exchange.
+#[test]
+fn pg_and_pg2_converge_after_a_partition_heals() {
+    let (mut w, ids) = mesh();
+    for &n in &ids {
+        value(&mut w, n, ":pg.start_link()");
+        value(&mut w, n, ":pg2.create(:g)");
+        value(&mut w, n, ":pg.join(:g, self())");
+        value(&mut w, n, ":pg2.join(:g, self())");
+    }
+    let count = |w: &mut World, n: NodeId| {
+        value(
+            w,
+            n,
+            "{length(:pg.get_members(:g)), length(:pg2.get_members(:g))}",
+        )
+    };
+    assert_eq!(count(&mut w, ids[0]), "{3, 3}");
+    fault(&mut w, "@disconnect node1 node3");
+    for &n in &ids {
+        assert_eq!(count(&mut w, n), "{1, 1}");
+    }
+    // a member joins on one side while apart
+    value(
+        &mut w,
+        ids[1],
+        "p = spawn(fn -> Process.sleep(:infinity) end)",
+    );
+    value(&mut w, ids[1], ":pg.join(:g, p)");
+    value(&mut w, ids[1], ":pg2.join(:g, p)");
+    fault(&mut w, "@heal node1 node3");
+    value(&mut w, ids[0], "Node.ping(:node2@localhost)");
+    value(&mut w, ids[2], "Node.ping(:node2@localhost)");
+    w.advance(1_000);
+    for &n in &ids {
+        assert_eq!(count(&mut w, n), "{4, 4}");
+    }
+}

@@ -7,6 +7,13 @@ defmodule GenServer do
   defp do_start(link, mod, arg, opts) do
     name = Keyword.get(opts, :name)
 
+    case name do
+      n when is_atom(n) -> :ok
+      {:global, _} -> :ok
+      {:via, via, _} when is_atom(via) -> :ok
+      other -> raise ArgumentError, "expected :name option to be one of the following:\n\n  * nil\n  * atom\n  * {:global, term}\n  * {:via, module, term}\n\nGot: " <> inspect(other) <> "\n"
+    end
+
     case whereis(name) do
       pid when is_pid(pid) ->
         {:error, {:already_started, pid}}
@@ -265,10 +272,83 @@ defmodule GenServer do
     :ok
   end
 
-  def reply({pid, ref}, reply) do
+  # a call's tag is an alias; multi_call's is {tag, node}, answered to the pid
+  def reply({_pid, ref}, reply) when is_reference(ref) do
     send(ref, {ref, reply})
-    _ = pid
     :ok
+  end
+
+  def reply({pid, tag}, reply) do
+    send(pid, {tag, reply})
+    :ok
+  end
+
+  def abcast(nodes \\ [node() | Node.list()], name, request) when is_list(nodes) and is_atom(name) do
+    Enum.each(nodes, fn n ->
+      try do
+        send({name, n}, {:"$gen_cast", request})
+      catch
+        _, _ -> :ok
+      end
+    end)
+
+    :abcast
+  end
+
+  # {[{node, reply}], [bad_node]} in the order of `nodes`; with a finite
+  # timeout a middleman collects, so late replies never reach the caller
+  def multi_call(nodes \\ [node() | Node.list()], name, request, timeout \\ :infinity)
+
+  def multi_call(nodes, name, request, :infinity), do: collect_replies(nodes, name, request, :infinity)
+
+  def multi_call(nodes, name, request, timeout) do
+    caller = self()
+
+    {pid, mon} =
+      spawn_monitor(fn ->
+        send(caller, {self(), collect_replies(nodes, name, request, timeout)})
+      end)
+
+    receive do
+      {^pid, result} ->
+        Process.demonitor(mon, [:flush])
+        result
+
+      {:DOWN, ^mon, _, _, reason} ->
+        exit(reason)
+    end
+  end
+
+  defp collect_replies(nodes, name, request, timeout) do
+    tag = :erlang.make_ref()
+    deadline = if timeout == :infinity, do: :infinity, else: System.monotonic_time(:millisecond) + timeout
+
+    asked =
+      Enum.map(nodes, fn n ->
+        ref = Process.monitor({name, n})
+        send({name, n}, {:"$gen_call", {self(), {tag, n}}, request})
+        {n, ref}
+      end)
+
+    {good, bad} =
+      Enum.reduce(asked, {[], []}, fn {n, ref}, {good, bad} ->
+        wait = if deadline == :infinity, do: :infinity, else: max(deadline - System.monotonic_time(:millisecond), 0)
+
+        receive do
+          {{^tag, ^n}, reply} ->
+            Process.demonitor(ref, [:flush])
+            {[{n, reply} | good], bad}
+
+          {:DOWN, ^ref, _, _, _} ->
+            {good, [n | bad]}
+        after
+          wait ->
+            Process.demonitor(ref, [:flush])
+            {good, [n | bad]}
+        end
+      end)
+
+    {Enum.reverse(good), Enum.reverse(bad)}
   end
 
   def stop(server, reason \\ :normal, timeout \\ :infinity) do
@@ -418,6 +498,13 @@ defmodule Task do
 end
 
 defmodule :gen_server do
+  def start({:local, name}, mod, arg, _opts), do: GenServer.start(mod, arg, name: name)
+  def start_link({:local, name}, mod, arg, _opts), do: GenServer.start_link(mod, arg, name: name)
+  def multi_call(name, request), do: GenServer.multi_call(name, request)
+  def multi_call(nodes, name, request), do: GenServer.multi_call(nodes, name, request)
+  def multi_call(nodes, name, request, timeout), do: GenServer.multi_call(nodes, name, request, timeout)
+  def abcast(name, request), do: GenServer.abcast(name, request)
+  def abcast(nodes, name, request), do: GenServer.abcast(nodes, name, request)
   def call(server, request), do: GenServer.do_call(server, request, 5000, {:gen_server, :call, [server, request]})
   def call(server, request, timeout), do: GenServer.do_call(server, request, timeout, {:gen_server, :call, [server, request, timeout]})
   def cast(server, request), do: GenServer.cast(server, request)

@@ -47,7 +47,20 @@ defmodule Process do
   def monitor(item), do: :erlang.monitor(:process, item)
   def demonitor(ref, opts \\ []), do: :erlang.demonitor(ref, opts)
   def exit(pid, reason), do: :erlang.exit(pid, reason)
-  def send(dest, msg, _opts), do: :erlang.send(dest, msg)
+  # :noconnect: a message for a node not connected is not sent, and the
+  # send makes no connection
+  def send(dest, msg, opts) do
+    if :noconnect in opts and dest_node(dest) != node() and dest_node(dest) not in Node.list(:connected) do
+      :noconnect
+    else
+      :erlang.send(dest, msg)
+      :ok
+    end
+  end
+
+  defp dest_node({_name, node}), do: node
+  defp dest_node(pid) when is_pid(pid) or is_reference(pid), do: node(pid)
+  defp dest_node(_name), do: node()
   def send_after(dest, msg, time, _opts \\ []), do: :erlang.send_after(time, dest, msg)
   def cancel_timer(ref, _opts \\ []), do: :erlang.cancel_timer(ref)
   def read_timer(ref), do: :erlang.read_timer(ref)

@@ -15,6 +15,7 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("process.ex", include_str!("../prelude/process.ex")),
     ("dist.ex", include_str!("../prelude/dist.ex")),
     ("otp.ex", include_str!("../prelude/otp.ex")),
+    ("groups.ex", include_str!("../prelude/groups.ex")),
     ("erlang.ex", include_str!("../prelude/erlang.ex")),
 ];
 
