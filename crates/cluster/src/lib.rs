@@ -4,6 +4,7 @@
 pub mod canon;
 pub mod fault;
 mod net;
+pub mod observe;
 pub mod scenario;
 
 use std::cell::{Cell, RefCell};
@@ -45,6 +46,8 @@ pub struct World {
     /// costs no virtual time.
     realtime: bool,
     net: net::Network,
+    /// World events while the event stream is on (observe.rs).
+    trace: Option<Vec<observe::Event>>,
 }
 
 impl World {
@@ -79,6 +82,7 @@ impl World {
             cost_ns: 0,
             realtime: false,
             net: net::Network::default(),
+            trace: None,
         })
     }
 
@@ -114,6 +118,7 @@ impl World {
         for m in &self.prelude {
             node.modules.insert(m.name.clone(), m.clone());
         }
+        node.set_tracing(self.trace.is_some());
         node.start_logger();
         node.start_service(
             beamplay_vm::error::GLOBAL_ID,
@@ -136,6 +141,7 @@ impl World {
         let node = self.boot(&full, creation, id);
         self.nodes[id] = Some(node);
         self.slots[id].1 = creation;
+        self.traced(|| observe::What::Restarted(id));
         true
     }
 
@@ -173,6 +179,7 @@ impl World {
             return;
         };
         self.net.forget_node(id);
+        self.traced(|| observe::What::Killed(id));
         for n in self.nodes.iter_mut().flatten() {
             n.connection_lost(&dead.name);
         }
@@ -186,7 +193,15 @@ impl World {
         if a == b {
             return;
         }
-        self.net.cut(a, b);
+        let lost = self.net.cut(a, b);
+        self.traced(|| observe::What::Cut(a, b));
+        if lost > 0 {
+            self.traced(|| observe::What::FramesDropped {
+                from: a,
+                to: b,
+                count: lost,
+            });
+        }
         for (x, y) in [(a, b), (b, a)] {
             let peer = self.slots.get(y).map(|(full, _)| full.clone());
             let peer = peer.and_then(|p| self.atoms.borrow_mut().intern(&p).ok());
@@ -201,11 +216,13 @@ impl World {
     /// network that comes back, it connects nobody: the nodes connect
     /// again when one addresses the other. False if it was not cut.
     pub fn heal(&mut self, a: NodeId, b: NodeId) -> bool {
+        self.traced(|| observe::What::Healed(a, b));
         self.net.heal(a, b)
     }
 
     /// Sets the one-way latency between two nodes, both ways.
     pub fn set_latency(&mut self, a: NodeId, b: NodeId, ms: u64) {
+        self.traced(|| observe::What::Latency(a, b, ms));
         self.net.set_latency(a, b, ms.saturating_mul(1000));
     }
 
@@ -235,13 +252,26 @@ impl World {
             let frames = node.dist.take_outbox();
             let from_name = node.name.clone();
             for (peer, bytes) in frames {
-                let sent = match self.by_name(&peer) {
-                    Some(to) if to != from => {
-                        self.net.send(now, from, to, from_name.clone(), bytes)
-                    }
-                    _ => false,
+                let to = self.by_name(&peer).filter(|to| *to != from);
+                let (len, control) = match (to, self.trace.is_some()) {
+                    (Some(_), true) => (bytes.len(), self.frame_control(from, &bytes)),
+                    _ => (bytes.len(), String::new()),
                 };
-                if !sent {
+                let due = to.and_then(|to| self.net.send(now, from, to, from_name.clone(), bytes));
+                match (to, due) {
+                    (Some(to), Some(arrives_us)) => self.traced(|| observe::What::FrameSent {
+                        from,
+                        to,
+                        bytes: len,
+                        control,
+                        arrives_us,
+                    }),
+                    (Some(to), None) => {
+                        self.traced(|| observe::What::FramesDropped { from, to, count: 1 })
+                    }
+                    _ => {}
+                }
+                if due.is_none() {
                     if let Some(n) = self.nodes[from].as_mut() {
                         n.connection_lost(&peer);
                     }
@@ -255,6 +285,11 @@ impl World {
         let mut any = false;
         while let Some(f) = self.net.next_due(self.now_us()) {
             any = true;
+            self.traced(|| observe::What::FrameDelivered {
+                from: f.from,
+                to: f.to,
+                bytes: f.bytes.len(),
+            });
             if let Some(n) = self.nodes.get_mut(f.to).and_then(Option::as_mut) {
                 n.frame_in(&f.from_name, &f.bytes);
             }

@@ -41,7 +41,8 @@ pub struct Network {
 }
 
 impl Network {
-    /// Puts a frame on the link `from`-`to`; false if the link is cut.
+    /// Puts a frame on the link `from`-`to`: when it will arrive, or
+    /// `None` if the link is cut.
     pub fn send(
         &mut self,
         now: u64,
@@ -49,10 +50,10 @@ impl Network {
         to: NodeId,
         from_name: Atom,
         bytes: Vec<u8>,
-    ) -> bool {
+    ) -> Option<u64> {
         if self.is_cut(from, to) {
             self.dropped += 1;
-            return false;
+            return None;
         }
         let last = self.last_arrival.get(&(from, to)).copied().unwrap_or(0);
         let due = now.saturating_add(self.latency_us(from, to)).max(last);
@@ -67,7 +68,7 @@ impl Network {
                 bytes,
             },
         );
-        true
+        Some(due)
     }
 
     /// The next frame that has arrived by `now`.
@@ -89,14 +90,16 @@ impl Network {
         self.last_arrival.retain(|(a, b), _| *a != id && *b != id);
     }
 
-    /// Cuts the link `a`-`b`: what is on it is lost, and it carries
-    /// nothing until `heal`.
-    pub fn cut(&mut self, a: NodeId, b: NodeId) {
+    /// Cuts the link `a`-`b`: what is on it is lost (how many frames is
+    /// returned), and it carries nothing until `heal`.
+    pub fn cut(&mut self, a: NodeId, b: NodeId) -> usize {
         let before = self.in_flight.len();
         self.in_flight
             .retain(|_, f| pair(f.from, f.to) != pair(a, b));
-        self.dropped += (before - self.in_flight.len()) as u64;
+        let lost = before - self.in_flight.len();
+        self.dropped += lost as u64;
         self.cuts.insert(pair(a, b));
+        lost
     }
 
     /// Whether the link was cut.
@@ -122,9 +125,5 @@ impl Network {
             .get(&pair(a, b))
             .copied()
             .unwrap_or(DEFAULT_LATENCY_US)
-    }
-
-    pub fn cuts(&self) -> impl Iterator<Item = (NodeId, NodeId)> + '_ {
-        self.cuts.iter().copied()
     }
 }

@@ -1,49 +1,12 @@
 //! The network model and the distribution layer (DESIGN.md invariants 3
 //! and 4), driven through a World in virtual time: what OTP cannot script.
+mod common;
+
 use beamplay_cluster::fault::Fault;
 use beamplay_cluster::{NodeId, World};
 use beamplay_vm::node::ConsoleEvent;
+use common::{connected, fault, mesh, run, value, world};
 use proptest::prelude::*;
-
-fn world(names: &[&str]) -> (World, Vec<NodeId>) {
-    let mut w = World::new(11).expect("prelude compiles");
-    let ids = names.iter().map(|n| w.add_node(n)).collect();
-    (w, ids)
-}
-
-/// Types `line` on node `n` and runs until its value, then lets 150 ms
-/// pass, as the oracle does before the next line: every event on the way.
-fn run(w: &mut World, n: NodeId, line: &str) -> Vec<ConsoleEvent> {
-    w.eval(n, line).expect("console free");
-    let mut events = Vec::new();
-    w.advance_with(5_000, |w| {
-        let new = w.take_events();
-        let done = new
-            .iter()
-            .any(|(at, e)| *at == n && matches!(e, ConsoleEvent::Value(_)));
-        events.extend(new.into_iter().map(|(_, e)| e));
-        done
-    });
-    w.advance(150);
-    events.extend(w.take_events().into_iter().map(|(_, e)| e));
-    events
-}
-
-/// The value `line` gives on node `n`.
-fn value(w: &mut World, n: NodeId, line: &str) -> String {
-    run(w, n, line)
-        .into_iter()
-        .find_map(|e| match e {
-            ConsoleEvent::Value(v) => Some(v),
-            _ => None,
-        })
-        .unwrap_or_else(|| format!("no value for {line}"))
-}
-
-fn connected(w: &mut World, ids: &[NodeId]) {
-    assert_eq!(value(w, ids[0], "Node.connect(:node2@localhost)"), "true");
-    assert_eq!(value(w, ids[1], "Node.list()"), "[:node1@localhost]");
-}
 
 #[test]
 fn a_killed_node_leaves_every_peer() {
@@ -172,27 +135,6 @@ proptest! {
         }
         prop_assert_eq!(value(&mut w, ids[1], "1 + 1"), "2");
     }
-}
-
-/// node1, node2 and node3 in a full mesh, synced by global.
-fn mesh() -> (World, Vec<NodeId>) {
-    let (mut w, ids) = world(&["node1", "node2", "node3"]);
-    connected(&mut w, &ids);
-    value(&mut w, ids[2], "Node.connect(:node2@localhost)");
-    w.advance(1_000);
-    assert_eq!(
-        value(&mut w, ids[0], "Node.list() |> Enum.sort()"),
-        "[:node2@localhost, :node3@localhost]"
-    );
-    (w, ids)
-}
-
-fn fault(w: &mut World, line: &str) {
-    let f = Fault::parse(w, line)
-        .expect("a fault command")
-        .expect("a valid one");
-    w.apply(f);
-    w.advance(1_000);
 }
 
 #[test]

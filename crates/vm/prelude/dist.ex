@@ -321,14 +321,17 @@ defmodule :global do
 
     cond do
       length(granted) == length(nodes) ->
+        waiting(id, times, false)
         true
 
       retries != :infinity and times >= retries ->
         Enum.each(granted, fn n -> Beamplay.Global.call(n, {:unlock, id, self()}) end)
+        waiting(id, times, false)
         false
 
       true ->
         Enum.each(granted, fn n -> Beamplay.Global.call(n, {:unlock, id, self()}) end)
+        waiting(id, 1, true)
         tmax = if times > 5, do: 8000, else: div(:erlang.bsl(1, times) * 1000, 8)
 
         receive do
@@ -339,6 +342,10 @@ defmodule :global do
         lock(id, nodes, retries, times + 1)
     end
   end
+
+  # for the UI: this process waits for the lock, or no longer does
+  defp waiting(_id, 0, _waits), do: :ok
+  defp waiting({resource, _}, _times, waits), do: Beamplay.Runtime.note({:lock_waiting, resource, self(), waits})
 end
 
 defmodule Beamplay.Global do
@@ -379,7 +386,7 @@ defmodule Beamplay.Global do
 
       {:delete, name, pid} ->
         case s.names do
-          %{^name => {^pid, _}} -> loop(%{s | names: Map.delete(s.names, name)})
+          %{^name => {^pid, _}} -> loop(drop(s, name))
           _ -> loop(s)
         end
 
@@ -425,8 +432,8 @@ defmodule Beamplay.Global do
         loop(Enum.reduce(names, s, fn {name, {pid, method}}, s -> merge(s, from, name, pid, method) end))
 
       {:DOWN, _ref, :process, pid, _reason} ->
-        names = for {n, {p, m}} <- s.names, p != pid, into: %{}, do: {n, {p, m}}
-        loop(%{s | names: names, locks: release(s.locks, pid)})
+        s = Enum.reduce(for({n, {^pid, _}} <- s.names, do: n), s, &drop(&2, &1))
+        loop(Enum.reduce(s.locks, s, fn {r, {req, pids}}, s -> set_lock(s, r, req, List.delete(pids, pid)) end))
 
       _other ->
         loop(s)
@@ -459,7 +466,7 @@ defmodule Beamplay.Global do
     case s.names do
       %{^name => {pid, _}} ->
         broadcast({:delete, name, pid})
-        {:ok, %{s | names: Map.delete(s.names, name)}}
+        {:ok, drop(s, name)}
 
       _ ->
         {:ok, s}
@@ -479,33 +486,44 @@ defmodule Beamplay.Global do
     case s.locks do
       %{^resource => {^requester, pids}} ->
         Process.monitor(pid)
-        {true, %{s | locks: Map.put(s.locks, resource, {requester, Enum.uniq([pid | pids])})}}
+        {true, set_lock(s, resource, requester, Enum.uniq([pid | pids]))}
 
       %{^resource => _} ->
         {false, s}
 
       _ ->
         Process.monitor(pid)
-        {true, %{s | locks: Map.put(s.locks, resource, {requester, [pid]})}}
+        {true, set_lock(s, resource, requester, [pid])}
     end
   end
 
   defp handle({:unlock, {resource, requester}, pid}, _from, s) do
     case s.locks do
-      %{^resource => {^requester, pids}} ->
-        case List.delete(pids, pid) do
-          [] -> {true, %{s | locks: Map.delete(s.locks, resource)}}
-          rest -> {true, %{s | locks: Map.put(s.locks, resource, {requester, rest})}}
-        end
-
-      _ ->
-        {true, s}
+      %{^resource => {^requester, pids}} -> {true, set_lock(s, resource, requester, List.delete(pids, pid))}
+      _ -> {true, s}
     end
   end
 
+  # every change of a name or a lock goes through these three, which
+  # also tell the node's service view (trace.rs)
   defp insert(s, name, pid, method) do
     Process.monitor(pid)
+    Beamplay.Runtime.note({:global_name, name, pid})
     %{s | names: Map.put(s.names, name, {pid, method})}
+  end
+
+  defp drop(s, name) do
+    Beamplay.Runtime.note({:global_name, name, nil})
+    %{s | names: Map.delete(s.names, name)}
+  end
+
+  defp set_lock(s, resource, requester, pids) do
+    if pids == [] and not Map.has_key?(s.locks, resource) do
+      s
+    else
+      Beamplay.Runtime.note({:global_lock, resource, requester, pids})
+      if pids == [], do: %{s | locks: Map.delete(s.locks, resource)}, else: %{s | locks: Map.put(s.locks, resource, {requester, pids})}
+    end
   end
 
   # a name from a node that was in another partition: a clash is resolved
@@ -528,7 +546,7 @@ defmodule Beamplay.Global do
           insert(s, name, winner, mine_method)
         else
           Kernel.send({:global_name_server, from}, {:delete, name, pid})
-          %{s | names: Map.delete(s.names, name)}
+          drop(s, name)
         end
 
       %{^name => _} ->
@@ -537,10 +555,6 @@ defmodule Beamplay.Global do
       _ ->
         insert(s, name, pid, method)
     end
-  end
-
-  defp release(locks, pid) do
-    for {r, {req, pids}} <- locks, rest = List.delete(pids, pid), rest != [], into: %{}, do: {r, {req, rest}}
   end
 
   defp broadcast(msg), do: Enum.each(Node.list(), fn n -> Kernel.send({:global_name_server, n}, msg) end)

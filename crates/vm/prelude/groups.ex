@@ -250,7 +250,7 @@ defmodule :pg do
     {all, local} = Map.get(s.groups, group, {[], []})
     local = if local?, do: new ++ local, else: local
     notify(s, :join, group, new)
-    %{s | groups: Map.put(s.groups, group, {new ++ all, local})}
+    put_group(s, group, {new ++ all, local})
   end
 
   defp update(s, :leave, group, pids, local?) do
@@ -261,13 +261,21 @@ defmodule :pg do
         local = if local?, do: local -- gone, else: local
         notify(s, :leave, group, gone)
 
-        if all == [] and local == [],
-          do: %{s | groups: Map.delete(s.groups, group)},
-          else: %{s | groups: Map.put(s.groups, group, {all, local})}
+        put_group(s, group, {all, local})
 
       _ ->
         s
     end
+  end
+
+  # every change of a group goes through here, which also tells the
+  # node's service view (trace.rs); an emptied group is gone
+  defp put_group(s, group, {all, local}) do
+    Beamplay.Runtime.note({:pg, s.scope, self(), group, all})
+
+    if all == [] and local == [],
+      do: %{s | groups: Map.delete(s.groups, group)},
+      else: %{s | groups: Map.put(s.groups, group, {all, local})}
   end
 
   # a peer's full local membership replaces what was known from it
@@ -289,7 +297,7 @@ defmodule :pg do
 
           {old, left} ->
             {all, local} = s.groups[g]
-            {%{s | groups: Map.put(s.groups, g, {pids ++ (all -- old), local})}, left}
+            {put_group(s, g, {pids ++ (all -- old), local}), left}
         end
       end)
 
@@ -432,6 +440,7 @@ defmodule :pg2 do
 
   def handle_call({:delete, name}, _from, s) do
     s = Enum.reduce(members(s, name), s, &leave_group(&2, name, &1))
+    Beamplay.Runtime.note({:pg2, self(), name, :deleted})
     {:reply, :ok, %{s | groups: Map.delete(s.groups, name)}}
   end
 
@@ -482,7 +491,17 @@ defmodule :pg2 do
 
   def terminate(_reason, _s), do: :ok
 
-  defp assure_group(s, name), do: %{s | groups: Map.put_new(s.groups, name, %{})}
+  defp assure_group(s, name) do
+    if Map.has_key?(s.groups, name), do: s, else: put_counts(s, name, %{})
+  end
+
+  # every change of a group goes through here, which also tells the
+  # node's service view (trace.rs)
+  defp put_counts(s, name, counts) do
+    s = %{s | groups: Map.put(s.groups, name, counts)}
+    Beamplay.Runtime.note({:pg2, self(), name, members(s, name)})
+    s
+  end
 
   # in pid order, a pid once per join, as pg2's ordered_set table lists them
   defp members(s, name) do
@@ -497,8 +516,7 @@ defmodule :pg2 do
         _ -> Map.put(s.monitors, pid, {Process.monitor(pid), 1})
       end
 
-    counts = Map.update(s.groups[name], pid, 1, &(&1 + 1))
-    %{s | monitors: monitors, groups: Map.put(s.groups, name, counts)}
+    put_counts(%{s | monitors: monitors}, name, Map.update(s.groups[name], pid, 1, &(&1 + 1)))
   end
 
   defp leave_group(s, name, pid) do
@@ -518,7 +536,7 @@ defmodule :pg2 do
               Map.put(s.monitors, pid, {ref, m - 1})
           end
 
-        %{s | monitors: monitors, groups: Map.put(s.groups, name, counts)}
+        put_counts(%{s | monitors: monitors}, name, counts)
 
       _ ->
         s

@@ -14,3 +14,4 @@ pub mod ops;
 pub mod prelude;
 pub mod process;
 pub mod procnatives;
+pub mod trace;

@@ -13,6 +13,7 @@ use crate::code::ModuleTable;
 use crate::console::Console;
 use crate::native::{Ctx, NativeTable, Raise, Rng};
 use crate::process::{Kind, Monitor, Process, Status};
+use crate::trace::Trace;
 
 /// Limits, each reported with a clear error when passed.
 #[derive(Debug, Clone)]
@@ -159,6 +160,10 @@ pub struct Node {
     pub unique: u64,
     /// Connections to other nodes (DESIGN.md invariant 3).
     pub dist: crate::dist::Dist,
+    /// Events recorded while tracing is on (trace.rs).
+    pub(crate) trace: Option<Vec<(u64, crate::trace::Trace)>>,
+    /// The state of this node's services, as they report it.
+    pub view: crate::trace::ServiceView,
 }
 
 impl Node {
@@ -200,6 +205,8 @@ impl Node {
             running: None,
             unique: 1,
             dist: crate::dist::Dist::default(),
+            trace: None,
+            view: crate::trace::ServiceView::default(),
         };
         node.start_console();
         node
@@ -288,6 +295,7 @@ impl Node {
         let id = self.next_id;
         self.next_id += 1;
         let pid = self.make_pid(id);
+        self.traced(|| Trace::Spawn { pid: pid.clone() });
         let p = Process::new(id, pid, kind, group_leader, initial_call);
         self.procs.insert(id, Box::new(p));
         Ok(id)
@@ -317,6 +325,13 @@ impl Node {
     /// Delivers a message to a local process (the running one included,
     /// through `cur`). Group leaders answer io requests at once.
     pub fn deliver(&mut self, cur: Option<&mut Process>, to: u32, msg: Term) {
+        if self.trace.is_some() {
+            let to = self.make_pid(to);
+            self.traced(|| Trace::Deliver {
+                to,
+                msg: msg.clone(),
+            });
+        }
         let cur = match cur {
             Some(c) if c.id == to => {
                 c.mailbox.push_back(msg);
@@ -355,6 +370,7 @@ impl Node {
         let (from, reply_as, req) = (items[1].clone(), items[2].clone(), items[3].clone());
         let reply = match crate::console::io_request_text(&req) {
             Some(text) => {
+                self.traced(|| Trace::Output(text.clone()));
                 self.console.output(ConsoleEvent::Output(text));
                 Term::Atom(self.a.ok.clone())
             }
@@ -370,6 +386,14 @@ impl Node {
     /// Sends to a pid, registered name, `{name, node}`; returns false when a
     /// name is not registered (the caller raises).
     pub fn send_to(&mut self, cur: Option<&mut Process>, dest: &Term, msg: Term) -> bool {
+        if self.trace.is_some() {
+            let from = self.sender(cur.as_deref());
+            self.traced(|| Trace::Send {
+                from,
+                to: dest.clone(),
+                msg: msg.clone(),
+            });
+        }
         match dest {
             Term::Pid(p) => {
                 if let Some(id) = self.local_id(dest) {
@@ -619,8 +643,13 @@ impl Node {
 
     /// Propagates the exit of `p` (already out of the table).
     pub fn finish_exit(&mut self, p: Box<Process>, reason: Term) {
+        self.traced(|| Trace::Exit {
+            pid: p.pid.clone(),
+            reason: reason.clone(),
+        });
         if let Some(name) = &p.name {
             self.registry.remove(name);
+            self.traced(|| Trace::Unregister { name: name.clone() });
         }
         self.run_queue.retain(|x| *x != p.id);
         let out_reason = if reason.is_atom("kill") {
@@ -671,6 +700,13 @@ impl Node {
             return false;
         }
         *slot = Some(name.clone());
+        if self.trace.is_some() {
+            let pid = self.make_pid(id);
+            self.traced(|| Trace::Register {
+                name: name.clone(),
+                pid,
+            });
+        }
         self.registry.insert(name, id);
         true
     }
@@ -679,6 +715,7 @@ impl Node {
         let Some(id) = self.registry.remove(name) else {
             return false;
         };
+        self.traced(|| Trace::Unregister { name: name.clone() });
         if cur.id == id {
             cur.name = None;
         } else if let Some(p) = self.procs.get_mut(&id) {

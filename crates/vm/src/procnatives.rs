@@ -261,6 +261,10 @@ pub fn lookup(module: &str, function: &str, arity: u32) -> Option<ProcNativeFn> 
             v(n.atom_term("ok"))
         },
         ("Elixir.Beamplay.Runtime", "load_module", 1) => |n, _, _| v(n.atom_term("ok")),
+        ("Elixir.Beamplay.Runtime", "note", 1) => |n, _, a| {
+            let ok = n.note(&a[0]);
+            v(n.bool(ok))
+        },
         ("Elixir.Beamplay.Runtime", "log", 1) => |n, _, a| {
             if let Some(s) = crate::console::chardata(&a[0]) {
                 n.console.output(ConsoleEvent::Log(s));
@@ -530,7 +534,7 @@ fn process_flag(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
     }
 }
 
-fn info_item(n: &Node, p: &Process, key: &str) -> Option<Term> {
+pub(crate) fn info_item(n: &Node, p: &Process, key: &str) -> Option<Term> {
     let list = |v: Vec<Term>| Term::list(v);
     Some(match key {
         "status" => n.atom_term(match p.status {

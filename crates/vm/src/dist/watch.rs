@@ -3,6 +3,7 @@
 use beamplay_term::{Atom, Term};
 
 use crate::node::Node;
+use crate::trace::Trace;
 
 /// A `monitor_nodes` subscription: its process and how it wants the
 /// messages.
@@ -68,6 +69,7 @@ impl Node {
 
     /// The connection to `peer` came up.
     pub(super) fn node_up(&mut self, peer: &Atom) {
+        self.traced(|| Trace::NodeUp(peer.clone()));
         self.tell_watchers("nodeup", peer, |info| match info {
             Info::Plain => None,
             Info::List { .. } => Some(Term::Nil),
@@ -106,6 +108,7 @@ impl Node {
     /// `monitor_nodes` subscribers learn that `peer` went down, for
     /// `reason` (`:disconnect` or `:connection_closed`).
     pub(super) fn watchers_down(&mut self, peer: &Atom, reason: &str) {
+        self.traced(|| Trace::NodeDown(peer.clone()));
         let why = Term::tuple(vec![
             self.atom_term("nodedown_reason"),
             self.atom_term(reason),

@@ -1,0 +1,284 @@
+//! What the UI and tests see of a World (issue 4): snapshots of its
+//! nodes, links and services, and a stream of events, both deterministic
+//! for a seed. Terms are printed as the console of the node they are on
+//! prints them.
+use beamplay_term::etf;
+use beamplay_vm::trace::{ProcessView, Trace};
+
+use crate::{NodeId, World};
+
+/// One event of the stream, at World time `at_us`.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub at_us: u64,
+    pub what: What,
+}
+
+#[derive(Debug, Clone)]
+pub enum What {
+    /// Something on a node: spawn, exit, send, deliver, register,
+    /// nodeup/nodedown as it sees them, a service's change, output.
+    Node(NodeId, Trace),
+    /// A frame put on the link, arriving at `arrives_us`; `control` is
+    /// its distribution control message, printed.
+    FrameSent {
+        from: NodeId,
+        to: NodeId,
+        bytes: usize,
+        control: String,
+        arrives_us: u64,
+    },
+    FrameDelivered {
+        from: NodeId,
+        to: NodeId,
+        bytes: usize,
+    },
+    /// Lost: sent over a cut link, or on it when it was cut (`count`).
+    FramesDropped {
+        from: NodeId,
+        to: NodeId,
+        count: usize,
+    },
+    Killed(NodeId),
+    Restarted(NodeId),
+    Cut(NodeId, NodeId),
+    Healed(NodeId, NodeId),
+    Latency(NodeId, NodeId, u64),
+}
+
+/// The whole World at one instant.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub now_us: u64,
+    pub nodes: Vec<NodeSnapshot>,
+    /// Every pair of nodes, once.
+    pub links: Vec<LinkSnapshot>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NodeSnapshot {
+    pub id: NodeId,
+    pub name: String,
+    pub alive: bool,
+    pub creation: u32,
+    /// Nodes it is connected to, in the order the connections came up.
+    pub connected: Vec<String>,
+    /// Locally registered names: (name, pid).
+    pub registered: Vec<(String, String)>,
+    /// The global names as this node's global_name_server has them:
+    /// (name, pid, node of the pid); sides of a partition disagree.
+    pub global_names: Vec<(String, String, String)>,
+    pub locks: Vec<LockSnapshot>,
+    /// :pg groups (scope, group) and :pg2 groups (scope `:pg2`).
+    pub groups: Vec<GroupSnapshot>,
+    pub processes: Vec<ProcessView>,
+    /// Frames refused as malformed.
+    pub frames_rejected: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct LockSnapshot {
+    pub resource: String,
+    pub requester: String,
+    pub holders: Vec<String>,
+    /// Processes (of any node) waiting in `set_lock` for this resource,
+    /// in the order they began to wait.
+    pub waiters: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct GroupSnapshot {
+    pub scope: String,
+    pub name: String,
+    pub members: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LinkSnapshot {
+    pub a: NodeId,
+    pub b: NodeId,
+    /// Both ends see the connection up.
+    pub connected: bool,
+    pub cut: bool,
+    pub latency_ms: f64,
+}
+
+impl World {
+    /// Starts or stops the event stream; stopping drops what was not taken.
+    pub fn set_tracing(&mut self, on: bool) {
+        self.trace = on.then(Vec::new);
+        for n in self.nodes.iter_mut().flatten() {
+            n.set_tracing(on);
+        }
+    }
+
+    pub fn tracing(&self) -> bool {
+        self.trace.is_some()
+    }
+
+    /// The events since the last call, in time order.
+    pub fn take_trace(&mut self) -> Vec<Event> {
+        let mut out = self.trace.as_mut().map(std::mem::take).unwrap_or_default();
+        for (id, n) in self.nodes.iter_mut().enumerate() {
+            if let Some(n) = n {
+                out.extend(n.take_trace().into_iter().map(|(at_us, t)| Event {
+                    at_us,
+                    what: What::Node(id, t),
+                }));
+            }
+        }
+        out.sort_by_key(|e| e.at_us);
+        out
+    }
+
+    /// Records a World event if the stream is on.
+    pub(crate) fn traced(&mut self, what: impl FnOnce() -> What) {
+        let at_us = self.now_us();
+        if let Some(t) = self.trace.as_mut() {
+            t.push(Event {
+                at_us,
+                what: what(),
+            });
+        }
+    }
+
+    /// A frame's control message, printed, for the event stream.
+    pub(crate) fn frame_control(&self, from: NodeId, bytes: &[u8]) -> String {
+        match bytes.split_first() {
+            Some((b'p', rest)) => {
+                let decoded = etf::decode_prefix(rest, &mut self.atoms.borrow_mut());
+                match (decoded, self.node(from)) {
+                    (Ok((t, _)), Some(n)) => n.inspect_plain(&t),
+                    _ => "?".into(),
+                }
+            }
+            Some((b'h', _)) => "connect".into(),
+            Some((b'a', _)) => "accept".into(),
+            Some((b'c', _)) => "close".into(),
+            _ => "?".into(),
+        }
+    }
+
+    /// Everything the UI shows, now.
+    pub fn snapshot(&self) -> Snapshot {
+        let waiters: Vec<(String, String)> = self
+            .nodes
+            .iter()
+            .flatten()
+            .flat_map(|n| {
+                n.view
+                    .lock_waiters
+                    .iter()
+                    .map(|(r, p)| (n.inspect_plain(r), n.inspect_plain(p)))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let nodes = self
+            .slots
+            .iter()
+            .enumerate()
+            .map(|(id, (name, creation))| match self.node(id) {
+                None => NodeSnapshot {
+                    id,
+                    name: name.clone(),
+                    alive: false,
+                    creation: *creation,
+                    connected: Vec::new(),
+                    registered: Vec::new(),
+                    global_names: Vec::new(),
+                    locks: Vec::new(),
+                    groups: Vec::new(),
+                    processes: Vec::new(),
+                    frames_rejected: 0,
+                },
+                Some(n) => {
+                    let show = |t: &beamplay_term::Term| n.inspect_plain(t);
+                    let processes = n.process_views();
+                    let alive = |pid: &beamplay_term::Term| {
+                        n.local_id(pid).is_none_or(|id| n.process(id).is_some())
+                    };
+                    NodeSnapshot {
+                        id,
+                        name: name.clone(),
+                        alive: true,
+                        creation: *creation,
+                        connected: n.dist.up().iter().map(|a| a.as_str().to_string()).collect(),
+                        registered: n
+                            .registered()
+                            .into_iter()
+                            .filter_map(|a| {
+                                let id = n.whereis(&a)?;
+                                Some((a.as_str().to_string(), show(&n.make_pid(id))))
+                            })
+                            .collect(),
+                        global_names: n
+                            .view
+                            .global_names
+                            .iter()
+                            .map(|(k, p)| {
+                                let node = match p {
+                                    beamplay_term::Term::Pid(d) => d.node.as_str().to_string(),
+                                    _ => String::new(),
+                                };
+                                (show(k), show(p), node)
+                            })
+                            .collect(),
+                        locks: n
+                            .view
+                            .locks
+                            .iter()
+                            .map(|l| {
+                                let resource = show(&l.resource);
+                                LockSnapshot {
+                                    waiters: waiters
+                                        .iter()
+                                        .filter(|(r, _)| *r == resource)
+                                        .map(|(_, p)| p.clone())
+                                        .collect(),
+                                    resource,
+                                    requester: show(&l.requester),
+                                    holders: l.holders.iter().map(show).collect(),
+                                }
+                            })
+                            .collect(),
+                        groups: n
+                            .view
+                            .groups
+                            .iter()
+                            .filter(|g| alive(&g.server))
+                            .map(|g| GroupSnapshot {
+                                scope: show(&g.scope),
+                                name: show(&g.name),
+                                members: g.members.iter().map(show).collect(),
+                            })
+                            .collect(),
+                        processes,
+                        frames_rejected: n.dist.rejected,
+                    }
+                }
+            })
+            .collect();
+        let mut links = Vec::new();
+        for a in 0..self.slots.len() {
+            for b in a + 1..self.slots.len() {
+                let sees = |x: NodeId, y: NodeId| {
+                    let peer = &self.slots[y].0;
+                    self.node(x)
+                        .is_some_and(|n| n.dist.up().iter().any(|p| p.as_str() == peer))
+                };
+                links.push(LinkSnapshot {
+                    a,
+                    b,
+                    connected: sees(a, b) && sees(b, a),
+                    cut: self.is_cut(a, b),
+                    latency_ms: self.latency_ms(a, b),
+                });
+            }
+        }
+        Snapshot {
+            now_us: self.now_us(),
+            nodes,
+            links,
+        }
+    }
+}
