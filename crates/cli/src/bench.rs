@@ -180,5 +180,6 @@ pub fn main(args: &[String]) -> Result<(), String> {
         }
         None => println!("memory per idle process: not measurable here (no /proc)"),
     }
-    Ok(())
+    crate::benchdist::dist(with_elixir)?;
+    crate::benchdist::meshes()
 }

@@ -64,10 +64,19 @@ pub fn run_real(
             if wake.is_zero() && Instant::now() >= deadline {
                 return false;
             }
-            std::thread::sleep(wake);
+            // a sleep lasts at least ~60 µs on Linux: a frame due sooner
+            // is waited for without sleeping
+            if wake < SPIN_BELOW {
+                std::thread::yield_now();
+            } else {
+                std::thread::sleep(wake);
+            }
         }
     }
 }
+
+/// Waits shorter than this spin instead of sleeping.
+const SPIN_BELOW: Duration = Duration::from_micros(200);
 
 /// Slices run between two checks for console events and the deadline.
 const CHECK_EVERY: u32 = 16;

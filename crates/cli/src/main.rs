@@ -6,6 +6,7 @@
 //!     beamplay repl [--nodes a,b,c]      iex-like consoles (default: node1)
 //!     beamplay bench [--workloads FILE]  side-by-side benchmarks with real Elixir
 mod bench;
+mod benchdist;
 mod drive;
 mod repl;
 

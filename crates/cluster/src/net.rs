@@ -8,9 +8,9 @@ use rustc_hash::FxHashMap;
 
 use crate::NodeId;
 
-/// Latency of a link nobody slowed: about what a loopback TCP connection
-/// between two BEAM nodes takes.
-pub const DEFAULT_LATENCY_US: u64 = 100;
+/// One-way latency of a link nobody slowed: about what a frame takes
+/// between two BEAM nodes over loopback TCP.
+pub const DEFAULT_LATENCY_US: u64 = 20;
 
 /// A frame on its way.
 pub struct Flight {
