@@ -253,9 +253,11 @@ impl World {
             let from_name = node.name.clone();
             for (peer, bytes) in frames {
                 let to = self.by_name(&peer).filter(|to| *to != from);
-                let (len, control) = match (to, self.trace.is_some()) {
-                    (Some(_), true) => (bytes.len(), self.frame_control(from, &bytes)),
-                    _ => (bytes.len(), String::new()),
+                let len = bytes.len();
+                let control = if to.is_some() && self.trace.is_some() {
+                    self.frame_control(from, &bytes)
+                } else {
+                    String::new()
                 };
                 let due = to.and_then(|to| self.net.send(now, from, to, from_name.clone(), bytes));
                 match (to, due) {

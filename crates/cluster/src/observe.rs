@@ -55,7 +55,7 @@ pub struct Snapshot {
     pub links: Vec<LinkSnapshot>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct NodeSnapshot {
     pub id: NodeId,
     pub name: String,
@@ -181,15 +181,8 @@ impl World {
                 None => NodeSnapshot {
                     id,
                     name: name.clone(),
-                    alive: false,
                     creation: *creation,
-                    connected: Vec::new(),
-                    registered: Vec::new(),
-                    global_names: Vec::new(),
-                    locks: Vec::new(),
-                    groups: Vec::new(),
-                    processes: Vec::new(),
-                    frames_rejected: 0,
+                    ..NodeSnapshot::default()
                 },
                 Some(n) => {
                     let show = |t: &beamplay_term::Term| n.inspect_plain(t);

@@ -439,3 +439,22 @@ fn pg_and_pg2_converge_after_a_partition_heals() {
         assert_eq!(count(&mut w, n), "{4, 4}");
     }
 }
+
+#[test]
+fn global_watches_each_owner_once() {
+    let (mut w, ids) = world(&["node1"]);
+    value(
+        &mut w,
+        ids[0],
+        "for i <- 1..5, do: :global.re_register_name({:n, i}, self())",
+    );
+    value(&mut w, ids[0], ":global.set_lock({:r, self()})");
+    assert_eq!(
+        value(
+            &mut w,
+            ids[0],
+            "{:monitors, m} = Process.info(Process.whereis(:global_name_server), :monitors); length(m)"
+        ),
+        "1"
+    );
+}

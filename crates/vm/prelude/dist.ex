@@ -355,7 +355,7 @@ defmodule Beamplay.Global do
   # node its names and peers, which makes the mesh full (connect_all).
   def start do
     :net_kernel.monitor_nodes(true)
-    loop(%{names: %{}, locks: %{}, dropping: []})
+    loop(%{names: %{}, locks: %{}, dropping: [], watched: %{}})
   end
 
   # a request to the server on `node`; a node that is gone answers :down
@@ -432,6 +432,7 @@ defmodule Beamplay.Global do
         loop(Enum.reduce(names, s, fn {name, {pid, method}}, s -> merge(s, from, name, pid, method) end))
 
       {:DOWN, _ref, :process, pid, _reason} ->
+        s = %{s | watched: Map.delete(s.watched, pid)}
         s = Enum.reduce(for({n, {^pid, _}} <- s.names, do: n), s, &drop(&2, &1))
         loop(Enum.reduce(s.locks, s, fn {r, {req, pids}}, s -> set_lock(s, r, req, List.delete(pids, pid)) end))
 
@@ -485,15 +486,13 @@ defmodule Beamplay.Global do
   defp handle({:lock, {resource, requester}, pid}, _from, s) do
     case s.locks do
       %{^resource => {^requester, pids}} ->
-        Process.monitor(pid)
-        {true, set_lock(s, resource, requester, Enum.uniq([pid | pids]))}
+        {true, set_lock(watch(s, pid), resource, requester, Enum.uniq([pid | pids]))}
 
       %{^resource => _} ->
         {false, s}
 
       _ ->
-        Process.monitor(pid)
-        {true, set_lock(s, resource, requester, [pid])}
+        {true, set_lock(watch(s, pid), resource, requester, [pid])}
     end
   end
 
@@ -507,9 +506,14 @@ defmodule Beamplay.Global do
   # every change of a name or a lock goes through these three, which
   # also tell the node's service view (trace.rs)
   defp insert(s, name, pid, method) do
-    Process.monitor(pid)
+    s = watch(s, pid)
     Beamplay.Runtime.note({:global_name, name, pid})
     %{s | names: Map.put(s.names, name, {pid, method})}
+  end
+
+  # one monitor per owner or holder, however many names and locks it has
+  defp watch(s, pid) do
+    if Map.has_key?(s.watched, pid), do: s, else: %{s | watched: Map.put(s.watched, pid, Process.monitor(pid))}
   end
 
   defp drop(s, name) do

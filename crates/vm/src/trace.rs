@@ -115,12 +115,8 @@ impl ServiceView {
             [kind, scope, server, group, members] if kind.is_atom("pg") => {
                 self.set_group(scope, server, group, members);
             }
-            [kind, server, group, members] if kind.is_atom("pg2") => {
-                let scope = Term::Atom(match kind {
-                    Term::Atom(a) => a.clone(),
-                    _ => return false,
-                });
-                self.set_group(&scope, server, group, members);
+            [scope, server, group, members] if scope.is_atom("pg2") => {
+                self.set_group(scope, server, group, members);
             }
             _ => return false,
         }
