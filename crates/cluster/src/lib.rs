@@ -33,7 +33,7 @@ pub struct World {
     nodes: Vec<Option<Node>>,
     /// Full name and creation of each slot, alive or dead, so a killed
     /// node can come back (`restart`) with a new creation.
-    slots: Vec<(String, u32)>,
+    slots: Vec<(Atom, u32)>,
     atoms: Rc<RefCell<AtomTable>>,
     natives: Rc<NativeTable>,
     prelude: Vec<Rc<Module>>,
@@ -95,8 +95,8 @@ impl World {
         };
         let id = self.nodes.len();
         let node = self.boot(&full, 1, id);
+        self.slots.push((node.name.clone(), 1));
         self.nodes.push(Some(node));
-        self.slots.push((full, 1));
         id
     }
 
@@ -138,7 +138,7 @@ impl World {
         };
         self.kill(id);
         let creation = creation.wrapping_add(1).max(1);
-        let node = self.boot(&full, creation, id);
+        let node = self.boot(full.as_str(), creation, id);
         self.nodes[id] = Some(node);
         self.slots[id].1 = creation;
         self.traced(|| observe::What::Restarted(id));
@@ -155,9 +155,10 @@ impl World {
 
     /// The node called `name` (short or full), alive or dead.
     pub fn find(&self, name: &str) -> Option<NodeId> {
-        self.slots
-            .iter()
-            .position(|(full, _)| full == name || full.split('@').next() == Some(name))
+        self.slots.iter().position(|(full, _)| {
+            let full = full.as_str();
+            full == name || full.split('@').next() == Some(name)
+        })
     }
 
     /// Whether node `id` runs.
@@ -203,9 +204,10 @@ impl World {
             });
         }
         for (x, y) in [(a, b), (b, a)] {
-            let peer = self.slots.get(y).map(|(full, _)| full.clone());
-            let peer = peer.and_then(|p| self.atoms.borrow_mut().intern(&p).ok());
-            if let (Some(peer), Some(n)) = (peer, self.node_mut(x)) {
+            let Some((peer, _)) = self.slots.get(y).cloned() else {
+                continue;
+            };
+            if let Some(n) = self.node_mut(x) {
                 n.connection_lost(&peer);
             }
         }
@@ -235,11 +237,6 @@ impl World {
         self.net.is_cut(a, b)
     }
 
-    /// Frames the network lost to cuts.
-    pub fn frames_dropped(&self) -> u64 {
-        self.net.dropped
-    }
-
     /// Moves the frames nodes have sent onto the network. A frame for a
     /// node that does not exist, or over a cut link, fails its sender's
     /// connection at once, as a dial to a host with no such node does.
@@ -254,10 +251,9 @@ impl World {
             for (peer, bytes) in frames {
                 let to = self.by_name(&peer).filter(|to| *to != from);
                 let len = bytes.len();
-                let control = if to.is_some() && self.trace.is_some() {
-                    self.frame_control(from, &bytes)
-                } else {
-                    String::new()
+                let control = match (to, &self.trace, &self.nodes[from]) {
+                    (Some(_), Some(_), Some(n)) => n.frame_summary(&bytes),
+                    _ => String::new(),
                 };
                 let due = to.and_then(|to| self.net.send(now, from, to, from_name.clone(), bytes));
                 match (to, due) {

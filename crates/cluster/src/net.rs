@@ -36,8 +36,6 @@ pub struct Network {
     cuts: BTreeSet<(NodeId, NodeId)>,
     /// Links slowed (or sped up) from the default, in microseconds.
     latency: BTreeMap<(NodeId, NodeId), u64>,
-    /// Frames lost: sent over a cut link or in flight when it was cut.
-    pub dropped: u64,
 }
 
 impl Network {
@@ -52,7 +50,6 @@ impl Network {
         bytes: Vec<u8>,
     ) -> Option<u64> {
         if self.is_cut(from, to) {
-            self.dropped += 1;
             return None;
         }
         let last = self.last_arrival.get(&(from, to)).copied().unwrap_or(0);
@@ -96,10 +93,8 @@ impl Network {
         let before = self.in_flight.len();
         self.in_flight
             .retain(|_, f| pair(f.from, f.to) != pair(a, b));
-        let lost = before - self.in_flight.len();
-        self.dropped += lost as u64;
         self.cuts.insert(pair(a, b));
-        lost
+        before - self.in_flight.len()
     }
 
     /// Whether the link was cut.

@@ -2,7 +2,6 @@
 //! nodes, links and services, and a stream of events, both deterministic
 //! for a seed. Terms are printed as the console of the node they are on
 //! prints them.
-use beamplay_term::etf;
 use beamplay_vm::trace::{ProcessView, Trace};
 
 use crate::{NodeId, World};
@@ -142,23 +141,6 @@ impl World {
         }
     }
 
-    /// A frame's control message, printed, for the event stream.
-    pub(crate) fn frame_control(&self, from: NodeId, bytes: &[u8]) -> String {
-        match bytes.split_first() {
-            Some((b'p', rest)) => {
-                let decoded = etf::decode_prefix(rest, &mut self.atoms.borrow_mut());
-                match (decoded, self.node(from)) {
-                    (Ok((t, _)), Some(n)) => n.inspect_plain(&t),
-                    _ => "?".into(),
-                }
-            }
-            Some((b'h', _)) => "connect".into(),
-            Some((b'a', _)) => "accept".into(),
-            Some((b'c', _)) => "close".into(),
-            _ => "?".into(),
-        }
-    }
-
     /// Everything the UI shows, now.
     pub fn snapshot(&self) -> Snapshot {
         let waiters: Vec<(String, String)> = self
@@ -180,7 +162,7 @@ impl World {
             .map(|(id, (name, creation))| match self.node(id) {
                 None => NodeSnapshot {
                     id,
-                    name: name.clone(),
+                    name: name.as_str().to_string(),
                     creation: *creation,
                     ..NodeSnapshot::default()
                 },
@@ -192,7 +174,7 @@ impl World {
                     };
                     NodeSnapshot {
                         id,
-                        name: name.clone(),
+                        name: name.as_str().to_string(),
                         alive: true,
                         creation: *creation,
                         connected: n.dist.up().iter().map(|a| a.as_str().to_string()).collect(),
@@ -255,9 +237,7 @@ impl World {
         for a in 0..self.slots.len() {
             for b in a + 1..self.slots.len() {
                 let sees = |x: NodeId, y: NodeId| {
-                    let peer = &self.slots[y].0;
-                    self.node(x)
-                        .is_some_and(|n| n.dist.up().iter().any(|p| p.as_str() == peer))
+                    self.node(x).is_some_and(|n| n.dist.is_up(&self.slots[y].0))
                 };
                 links.push(LinkSnapshot {
                     a,

@@ -61,6 +61,25 @@ fn a_snapshot_shows_names_groups_locks_and_links() {
         .find(|p| p.current.starts_with("Beamplay") || p.status == "waiting")
         .expect("processes are listed");
     assert!(!shell.pid.is_empty());
+    // a process's mailbox, as the UI shows it on a click
+    value(
+        &mut w,
+        ids[0],
+        "p = spawn(fn -> Process.sleep(:infinity) end); Process.register(p, :idle); send(p, {:hello, 1}); send(p, \"two\")",
+    );
+    let s = w.snapshot();
+    let idle = s.nodes[ids[0]]
+        .processes
+        .iter()
+        .find(|p| p.name.as_deref() == Some("idle"))
+        .expect("the registered process is listed");
+    assert_eq!(idle.mailbox, 2);
+    assert_eq!(idle.status, "waiting");
+    let mailbox = w.node(ids[0]).map(|n| n.mailbox_view(idle.id));
+    assert_eq!(
+        mailbox,
+        Some(vec!["{:hello, 1}".to_string(), "\"two\"".to_string()])
+    );
     // the lock is released, and the waiter gets it
     value(&mut w, ids[0], ":global.del_lock({:res, self()})");
     w.advance(9_000);

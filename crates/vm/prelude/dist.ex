@@ -321,17 +321,17 @@ defmodule :global do
 
     cond do
       length(granted) == length(nodes) ->
-        waiting(id, times, false)
+        if times > 0, do: waiting(id, false)
         true
 
       retries != :infinity and times >= retries ->
-        Enum.each(granted, fn n -> Beamplay.Global.call(n, {:unlock, id, self()}) end)
-        waiting(id, times, false)
+        del_lock(id, granted)
+        if times > 0, do: waiting(id, false)
         false
 
       true ->
-        Enum.each(granted, fn n -> Beamplay.Global.call(n, {:unlock, id, self()}) end)
-        waiting(id, 1, true)
+        del_lock(id, granted)
+        waiting(id, true)
         tmax = if times > 5, do: 8000, else: div(:erlang.bsl(1, times) * 1000, 8)
 
         receive do
@@ -344,8 +344,7 @@ defmodule :global do
   end
 
   # for the UI: this process waits for the lock, or no longer does
-  defp waiting(_id, 0, _waits), do: :ok
-  defp waiting({resource, _}, _times, waits), do: Beamplay.Runtime.note({:lock_waiting, resource, self(), waits})
+  defp waiting({resource, _}, waits), do: Beamplay.Runtime.note({:lock_waiting, resource, self(), waits})
 end
 
 defmodule Beamplay.Global do

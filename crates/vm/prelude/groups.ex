@@ -338,7 +338,6 @@ defmodule :pg2 do
   def start_link, do: :gen_server.start_link({:local, :pg2}, :pg2, [], [])
 
   def create(name) do
-    _ = ensure_started()
     if not read({:exists, name}), do: change(name, {:create, name})
     :ok
   end
@@ -352,20 +351,9 @@ defmodule :pg2 do
   def join(name, pid) when is_pid(pid), do: if_exists(name, {:join, name, pid})
   def leave(name, pid) when is_pid(pid), do: if_exists(name, {:leave, name, pid})
 
-  def get_members(name) do
-    _ = ensure_started()
-    read({:members, name})
-  end
-
-  def get_local_members(name) do
-    _ = ensure_started()
-    read({:local_members, name})
-  end
-
-  def which_groups do
-    _ = ensure_started()
-    read(:which_groups)
-  end
+  def get_members(name), do: read({:members, name})
+  def get_local_members(name), do: read({:local_members, name})
+  def which_groups, do: read(:which_groups)
 
   def get_closest_pid(name) do
     case get_local_members(name) do
@@ -388,8 +376,6 @@ defmodule :pg2 do
   end
 
   defp if_exists(name, req) do
-    _ = ensure_started()
-
     if read({:exists, name}) do
       change(name, req)
       :ok
@@ -400,7 +386,11 @@ defmodule :pg2 do
 
   defp change(name, req), do: :global.trans({{:pg2, name}, self()}, fn -> :gen_server.multi_call(:pg2, req) end)
 
-  defp read(req), do: :gen_server.call(:pg2, {:read, req}, :infinity)
+  # every call starts pg2 on this node if it does not run yet
+  defp read(req) do
+    _ = ensure_started()
+    :gen_server.call(:pg2, {:read, req}, :infinity)
+  end
 
   defp ensure_started do
     case Process.whereis(:pg2) do

@@ -172,6 +172,8 @@ impl Node {
 /// prints them.
 #[derive(Debug, Clone)]
 pub struct ProcessView {
+    /// Its number on its node, for `mailbox_view`.
+    pub id: u32,
     pub pid: String,
     pub name: Option<String>,
     /// `running`, `runnable`, `waiting` or `exiting`, as `Process.info`.
@@ -208,6 +210,7 @@ impl Node {
                     _ => String::new(),
                 };
                 ProcessView {
+                    id: p.id,
                     pid: self.inspect_plain(&p.pid),
                     name: p.name.as_ref().map(|a| a.as_str().to_string()),
                     status: match item("status") {

@@ -309,6 +309,21 @@ impl Node {
         false
     }
 
+    /// What a frame this node sent says, printed for the event stream:
+    /// the control message of a `p` frame, or what the others do.
+    pub fn frame_summary(&self, bytes: &[u8]) -> String {
+        match bytes.split_first() {
+            Some((&PASS, rest)) => {
+                let decoded = etf::decode_prefix(rest, &mut self.atoms.borrow_mut());
+                decoded.map_or_else(|_| "?".into(), |(t, _)| self.inspect_plain(&t))
+            }
+            Some((&HELLO, _)) => "connect".into(),
+            Some((&ACCEPT, _)) => "accept".into(),
+            Some((&CLOSE, _)) => "close".into(),
+            _ => "?".into(),
+        }
+    }
+
     /// A frame from `peer`, carried by the World.
     pub fn frame_in(&mut self, peer: &Atom, bytes: &[u8]) {
         match bytes.first() {
