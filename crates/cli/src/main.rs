@@ -3,7 +3,7 @@
 //!     beamplay run FILE.exs              run a script, like `elixir FILE.exs`
 //!     beamplay run SCENARIO.txt          run a console scenario, print its transcript
 //!     beamplay run --realtime FILE       ... against the real clock
-//!     beamplay repl [--nodes a,b,c]      iex-like consoles (default: node1)
+//!     beamplay repl [--nodes a,b,c] [--hidden d]   iex-like consoles (default: node1)
 //!     beamplay bench [--workloads FILE]  side-by-side benchmarks with real Elixir
 mod bench;
 mod benchdist;
@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   beamplay run [--realtime] [--seed N] FILE.exs|SCENARIO.txt
-  beamplay repl [--nodes node1,node2,...]
+  beamplay repl [--nodes node1,node2,...] [--hidden ctl,...]
   beamplay bench [--workloads FILE.exs] [--no-elixir]";
 
 fn main() -> ExitCode {

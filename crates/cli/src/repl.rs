@@ -1,4 +1,5 @@
-//! `beamplay repl`: iex-like consoles in the terminal. With several nodes,
+//! `beamplay repl`: iex-like consoles in the terminal (`--hidden ctl`
+//! adds hidden nodes, as `iex --hidden` starts one). With several nodes,
 //! `node2> expr` types at node2's console, and `:node node2` makes node2
 //! the default; `@kill node2`, `@restart`, `@disconnect`, `@heal` and
 //! `@latency` inject faults (cluster/fault.rs). Ctrl+C while a line runs
@@ -15,17 +16,26 @@ use rustyline::error::ReadlineError;
 use crate::drive::RealTime;
 
 pub fn main(args: &[String]) -> Result<(), String> {
-    let names: Vec<String> = crate::flag_value(args, "--nodes")
-        .unwrap_or("node1")
-        .split(',')
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect();
+    let list = |flag: &str, default: &str| -> Vec<String> {
+        crate::flag_value(args, flag)
+            .unwrap_or(default)
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
     let mut rt = RealTime::new(1)?;
-    let nodes: Vec<(String, NodeId)> = names
-        .iter()
-        .map(|n| (n.clone(), rt.world.add_node(n)))
+    let mut nodes: Vec<(String, NodeId)> = list("--nodes", "node1")
+        .into_iter()
+        .map(|n| {
+            let id = rt.world.add_node(&n);
+            (n, id)
+        })
         .collect();
+    for n in list("--hidden", "") {
+        let id = rt.world.add_hidden_node(&n);
+        nodes.push((n, id));
+    }
     let mut current = nodes.first().map(|(_, id)| *id).ok_or("no nodes")?;
     let interrupted = Arc::new(AtomicBool::new(false));
     {

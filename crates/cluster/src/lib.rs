@@ -31,9 +31,12 @@ const NS_PER_REDUCTION: u64 = 50;
 
 pub struct World {
     nodes: Vec<Option<Node>>,
-    /// Full name and creation of each slot, alive or dead, so a killed
-    /// node can come back (`restart`) with a new creation.
-    slots: Vec<(Atom, u32)>,
+    /// Every node ever added, alive or dead, so a killed node can come
+    /// back (`restart`) with a new creation.
+    slots: Vec<Slot>,
+    /// The host's epmd: the names of the live nodes and their ports,
+    /// newest first (`:net_adm.names/0`).
+    epmd: Rc<RefCell<Vec<(Atom, u16)>>>,
     atoms: Rc<RefCell<AtomTable>>,
     natives: Rc<NativeTable>,
     prelude: Vec<Rc<Module>>,
@@ -48,6 +51,14 @@ pub struct World {
     net: net::Network,
     /// World events while the event stream is on (observe.rs).
     trace: Option<Vec<observe::Event>>,
+}
+
+/// A node of the World, alive or dead.
+#[derive(Clone)]
+struct Slot {
+    name: Atom,
+    creation: u32,
+    hidden: bool,
 }
 
 impl World {
@@ -73,6 +84,7 @@ impl World {
         Ok(World {
             nodes: Vec::new(),
             slots: Vec::new(),
+            epmd: Rc::default(),
             atoms,
             natives: Rc::new(natives),
             prelude,
@@ -88,21 +100,37 @@ impl World {
 
     /// Adds a node named `name@localhost` (or `name` if it has a host).
     pub fn add_node(&mut self, name: &str) -> NodeId {
+        self.add(name, false)
+    }
+
+    /// Adds a hidden node (`elixir --hidden`): its connections show only in
+    /// `Node.list(:hidden)`, they never make a mesh, and global and pg do
+    /// not sync over them (OTP_SEMANTICS.md §1.5).
+    pub fn add_hidden_node(&mut self, name: &str) -> NodeId {
+        self.add(name, true)
+    }
+
+    fn add(&mut self, name: &str, hidden: bool) -> NodeId {
         let full = if name.contains('@') {
             name.to_string()
         } else {
             format!("{name}@localhost")
         };
         let id = self.nodes.len();
-        let node = self.boot(&full, 1, id);
-        self.slots.push((node.name.clone(), 1));
+        let node = self.boot(&full, 1, id, hidden);
+        self.slots.push(Slot {
+            name: node.name.clone(),
+            creation: 1,
+            hidden,
+        });
         self.nodes.push(Some(node));
         id
     }
 
-    /// A fresh node: the prelude loaded, its logger and global name
-    /// server running.
-    fn boot(&self, full: &str, creation: u32, id: NodeId) -> Node {
+    /// A fresh node: the prelude loaded, registered with epmd, its
+    /// logger, global name server, rex and (if it has a name) net_kernel
+    /// running.
+    fn boot(&self, full: &str, creation: u32, id: NodeId, hidden: bool) -> Node {
         let seed = self
             .seed
             .wrapping_add(id as u64 * 0x9E37_79B9)
@@ -119,13 +147,15 @@ impl World {
             node.modules.insert(m.name.clone(), m.clone());
         }
         node.set_tracing(self.trace.is_some());
-        node.start_logger();
-        node.start_service(
-            beamplay_vm::error::GLOBAL_ID,
-            "global_name_server",
-            "Elixir.Beamplay.Global",
-            "start",
-        );
+        node.dist.hidden = hidden;
+        node.start_services();
+        // a port from the range Linux hands out, the same for a seed
+        let port = 32768 + (seed.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 48) as u16 % 28000;
+        let mut epmd = self.epmd.borrow_mut();
+        epmd.retain(|(n, _)| *n != node.name);
+        epmd.insert(0, (node.name.clone(), port));
+        drop(epmd);
+        node.dist.epmd = self.epmd.clone();
         node
     }
 
@@ -133,14 +163,14 @@ impl World {
     /// creation, so pids of its earlier life stay dead; nothing of its
     /// state survives, and it connects to nobody until asked.
     pub fn restart(&mut self, id: NodeId) -> bool {
-        let Some((full, creation)) = self.slots.get(id).cloned() else {
+        let Some(slot) = self.slots.get(id).cloned() else {
             return false;
         };
         self.kill(id);
-        let creation = creation.wrapping_add(1).max(1);
-        let node = self.boot(full.as_str(), creation, id);
+        let creation = slot.creation.wrapping_add(1).max(1);
+        let node = self.boot(slot.name.as_str(), creation, id, slot.hidden);
         self.nodes[id] = Some(node);
-        self.slots[id].1 = creation;
+        self.slots[id].creation = creation;
         self.traced(|| observe::What::Restarted(id));
         true
     }
@@ -155,8 +185,8 @@ impl World {
 
     /// The node called `name` (short or full), alive or dead.
     pub fn find(&self, name: &str) -> Option<NodeId> {
-        self.slots.iter().position(|(full, _)| {
-            let full = full.as_str();
+        self.slots.iter().position(|slot| {
+            let full = slot.name.as_str();
             full == name || full.split('@').next() == Some(name)
         })
     }
@@ -180,6 +210,7 @@ impl World {
             return;
         };
         self.net.forget_node(id);
+        self.epmd.borrow_mut().retain(|(n, _)| *n != dead.name);
         self.traced(|| observe::What::Killed(id));
         for n in self.nodes.iter_mut().flatten() {
             n.connection_lost(&dead.name);
@@ -204,7 +235,7 @@ impl World {
             });
         }
         for (x, y) in [(a, b), (b, a)] {
-            let Some((peer, _)) = self.slots.get(y).cloned() else {
+            let Some(peer) = self.slots.get(y).map(|s| s.name.clone()) else {
                 continue;
             };
             if let Some(n) = self.node_mut(x) {

@@ -58,6 +58,8 @@ pub struct Snapshot {
 pub struct NodeSnapshot {
     pub id: NodeId,
     pub name: String,
+    /// Started hidden (`--hidden`).
+    pub hidden: bool,
     pub alive: bool,
     pub creation: u32,
     /// Nodes it is connected to, in the order the connections came up.
@@ -159,11 +161,12 @@ impl World {
             .slots
             .iter()
             .enumerate()
-            .map(|(id, (name, creation))| match self.node(id) {
+            .map(|(id, slot)| match self.node(id) {
                 None => NodeSnapshot {
                     id,
-                    name: name.as_str().to_string(),
-                    creation: *creation,
+                    name: slot.name.as_str().to_string(),
+                    hidden: slot.hidden,
+                    creation: slot.creation,
                     ..NodeSnapshot::default()
                 },
                 Some(n) => {
@@ -174,9 +177,10 @@ impl World {
                     };
                     NodeSnapshot {
                         id,
-                        name: name.as_str().to_string(),
+                        name: slot.name.as_str().to_string(),
+                        hidden: slot.hidden,
                         alive: true,
-                        creation: *creation,
+                        creation: slot.creation,
                         connected: n.dist.up().iter().map(|a| a.as_str().to_string()).collect(),
                         registered: n
                             .registered()
@@ -237,7 +241,8 @@ impl World {
         for a in 0..self.slots.len() {
             for b in a + 1..self.slots.len() {
                 let sees = |x: NodeId, y: NodeId| {
-                    self.node(x).is_some_and(|n| n.dist.is_up(&self.slots[y].0))
+                    self.node(x)
+                        .is_some_and(|n| n.dist.is_up(&self.slots[y].name))
                 };
                 links.push(LinkSnapshot {
                     a,

@@ -53,13 +53,27 @@ pub fn run_scenario(text: &str) -> String {
 pub fn scenario_nodes(text: &str) -> Vec<String> {
     let first = text.lines().next().unwrap_or("");
     match first.strip_prefix("# nodes:") {
-        Some(list) => list
-            .split(',')
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-            .collect(),
+        Some(list) => names(list),
         None => vec!["node1".into(), "node2".into(), "node3".into()],
     }
+}
+
+/// The hidden nodes a scenario starts besides those (`# hidden: ctl` in
+/// its opening comments; the oracle cannot start them, so such a
+/// scenario has no transcript from real OTP).
+pub fn scenario_hidden(text: &str) -> Vec<String> {
+    text.lines()
+        .take_while(|l| l.starts_with('#'))
+        .find_map(|l| l.strip_prefix("# hidden:"))
+        .map(names)
+        .unwrap_or_default()
+}
+
+fn names(list: &str) -> Vec<String> {
+    list.split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 /// Lines with `\` continuations joined, as the oracle's driver joins them.
@@ -223,6 +237,10 @@ pub fn run(text: &str, seed: u64, clock: &mut dyn Clock) -> Run {
     };
     for n in scenario_nodes(text) {
         let id = r.world.add_node(&n);
+        r.st.names.insert(n, id);
+    }
+    for n in scenario_hidden(text) {
+        let id = r.world.add_hidden_node(&n);
         r.st.names.insert(n, id);
     }
     for line in join_continued(text) {

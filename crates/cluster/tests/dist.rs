@@ -5,7 +5,7 @@ mod common;
 use beamplay_cluster::fault::Fault;
 use beamplay_cluster::{NodeId, World};
 use beamplay_vm::node::ConsoleEvent;
-use common::{connected, fault, mesh, run, value, world};
+use common::{connected, fault, mesh, run, seeded, value, world};
 use proptest::prelude::*;
 
 #[test]
@@ -457,4 +457,111 @@ fn global_watches_each_owner_once() {
         ),
         "1"
     );
+}
+
+#[test]
+fn one_name_registered_on_three_nodes_at_once_has_one_owner() {
+    for seed in 1..6 {
+        let (mut w, ids) = seeded(seed, &["node1", "node2", "node3"]);
+        connected(&mut w, &ids);
+        value(&mut w, ids[2], "Node.connect(:node2@localhost)");
+        w.advance(1_000);
+        for &n in &ids {
+            w.eval(n, ":global.register_name(:leader, self())")
+                .expect("console free");
+        }
+        let mut answers = Vec::new();
+        w.advance_with(30_000, |w| {
+            answers.extend(w.take_events().into_iter().filter_map(|(n, e)| match e {
+                ConsoleEvent::Value(v) => Some((n, v)),
+                _ => None,
+            }));
+            answers.len() == ids.len()
+        });
+        let winners: Vec<_> = answers.iter().filter(|(_, v)| v == ":yes").collect();
+        assert_eq!(winners.len(), 1, "seed {seed}: {answers:?}");
+        let owner = w
+            .node(winners[0].0)
+            .expect("a node")
+            .name
+            .as_str()
+            .to_string();
+        for &n in &ids {
+            assert_eq!(
+                value(&mut w, n, "node(:global.whereis_name(:leader))"),
+                format!(":{owner}"),
+                "seed {seed}"
+            );
+        }
+    }
+}
+
+#[test]
+fn hidden_nodes_stay_out_of_the_mesh_and_of_global() {
+    let (mut w, ids) = world(&["node1", "node2", "node3"]);
+    let ctl = w.add_hidden_node("ctl");
+    connected(&mut w, &ids);
+    for (n, line) in [
+        (ctl, ":net_kernel.monitor_nodes(true, node_type: :all)"),
+        (ids[0], ":net_kernel.monitor_nodes(true)"),
+        (ids[0], ":global.register_name(:n1, self())"),
+        (ctl, ":global.register_name(:c, self())"),
+        (ctl, "Node.connect(:node1@localhost)"),
+    ] {
+        value(&mut w, n, line);
+    }
+    w.advance(1_000);
+    let lists = "{Node.list(), Node.list(:hidden), Node.list(:connected)}";
+    assert_eq!(
+        value(&mut w, ctl, lists),
+        "{[], [:node1@localhost], [:node1@localhost]}"
+    );
+    assert_eq!(
+        value(&mut w, ids[0], lists),
+        "{[:node2@localhost], [:ctl@localhost], [:node2@localhost, :ctl@localhost]}"
+    );
+    // no transitive connection, and global does not sync either way
+    assert_eq!(
+        value(&mut w, ids[1], lists),
+        "{[:node1@localhost], [], [:node1@localhost]}"
+    );
+    assert_eq!(
+        value(&mut w, ctl, ":global.whereis_name(:n1)"),
+        ":undefined"
+    );
+    assert_eq!(
+        value(&mut w, ids[0], ":global.whereis_name(:c)"),
+        ":undefined"
+    );
+    // a plain monitor_nodes subscriber hears nothing of a hidden node
+    assert_eq!(
+        value(
+            &mut w,
+            ids[0],
+            ":erlang.process_info(self(), :message_queue_len)"
+        ),
+        "{:message_queue_len, 0}"
+    );
+    // addressing a node makes a direct hidden connection to it
+    assert_eq!(
+        value(
+            &mut w,
+            ctl,
+            ":rpc.call(:node3@localhost, Node, :list, [:connected])"
+        ),
+        "[:ctl@localhost]"
+    );
+    assert_eq!(value(&mut w, ids[2], "Node.list()"), "[]");
+    assert_eq!(
+        value(&mut w, ctl, ":erlang.process_info(self(), :messages)"),
+        "{:messages,\n [\n   {:nodeup, :node1@localhost, [node_type: :hidden]},\n   {:nodeup, :node3@localhost, [node_type: :hidden]}\n ]}"
+    );
+    // a hidden connection going down is no partition for global
+    assert_eq!(
+        value(&mut w, ctl, "Node.disconnect(:node1@localhost)"),
+        "true"
+    );
+    w.advance(1_000);
+    assert_eq!(value(&mut w, ids[1], "Node.list()"), "[:node1@localhost]");
+    assert_eq!(value(&mut w, ids[0], "Node.list(:hidden)"), "[]");
 }

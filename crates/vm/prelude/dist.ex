@@ -18,6 +18,15 @@ defmodule Node do
   def spawn_monitor(node, m, f, a), do: Beamplay.Dist.spawn(node, m, f, a, [:monitor])
 end
 
+defmodule Beamplay.Erlang do
+  # :erlang.spawn_opt/3,5 with a node (the process natives for
+  # :erlang.spawn/2,4 and the others with a node come here)
+  def spawn_opt(node, fun, opts), do: spawn_opt(node, :erlang, :apply, [fun, []], opts)
+
+  def spawn_opt(node, m, f, a, opts) when is_list(opts),
+    do: Beamplay.Dist.spawn(node, m, f, a, Enum.filter([:link, :monitor], &(&1 in opts)))
+end
+
 defmodule Beamplay.Dist do
   # erlang:spawn/2,4 and their link and monitor variants: a local spawn on
   # this node, a spawn request to any other, waited for here
@@ -27,7 +36,7 @@ defmodule Beamplay.Dist do
     ref = Beamplay.Runtime.spawn_request(node, m, f, a, opts)
 
     receive do
-      {:spawn_reply, ^ref, :ok, pid} -> if opts == [:monitor], do: {pid, ref}, else: pid
+      {:spawn_reply, ^ref, :ok, pid} -> if :monitor in opts, do: {pid, ref}, else: pid
       {:spawn_reply, ^ref, :error, reason} -> crasher(node, m, f, a, opts, reason)
     end
   end
@@ -55,21 +64,8 @@ defmodule Beamplay.Dist do
   def call_stack(_r, stack, _m, _f, _a),
     do: Enum.reject(stack, &Beamplay.Exception.prelude_frame?/1)
 
-  defp local(:erlang, :apply, [fun, []], opts) when is_function(fun) do
-    case opts do
-      [] -> :erlang.spawn(fun)
-      [:link] -> :erlang.spawn_link(fun)
-      [:monitor] -> :erlang.spawn_monitor(fun)
-    end
-  end
-
-  defp local(m, f, a, opts) do
-    case opts do
-      [] -> :erlang.spawn(m, f, a)
-      [:link] -> :erlang.spawn_link(m, f, a)
-      [:monitor] -> :erlang.spawn_monitor(m, f, a)
-    end
-  end
+  defp local(:erlang, :apply, [fun, []], opts) when is_function(fun), do: :erlang.spawn_opt(fun, opts)
+  defp local(m, f, a, opts), do: :erlang.spawn_opt(m, f, a, opts)
 
   # what OTP gives when the node cannot be reached: a local process that
   # logs a warning and exits with the reason
@@ -95,35 +91,146 @@ defmodule :net_kernel do
 
   def monitor_nodes(_flag, _opts), do: :error
 
-  defp watch_info([]), do: {:ok, :plain}
-  defp watch_info([:nodedown_reason]), do: {:ok, :nodedown_reason}
-  defp watch_info(m) when m == %{}, do: {:ok, :map}
-  defp watch_info(opts) when is_list(opts), do: {:error, {:unknown_options, opts}}
+  # the options as {form, node_type, nodedown_reason}
+  defp watch_info([]), do: {:ok, {:plain, nil, false}}
+  defp watch_info(opts) when is_list(opts), do: watch_opts(opts, {:list, nil, false}, [])
+
+  defp watch_info(opts) when is_map(opts) do
+    reason = Map.get(opts, :nodedown_reason, false)
+
+    case {Map.drop(opts, [:node_type, :nodedown_reason]), Map.get(opts, :node_type)} do
+      {rest, _} when rest != %{} -> {:error, {:unknown_options, rest}}
+      {_, t} when t not in [nil, :visible, :hidden, :all] -> {:error, {:bad_option_value, %{node_type: t}}}
+      _ when not is_boolean(reason) -> {:error, {:bad_option_value, %{nodedown_reason: reason}}}
+      {_, t} -> {:ok, {:map, t, reason}}
+    end
+  end
+
   defp watch_info(_), do: :error
 
-  # the connection is dialled by the node; this process waits for it
+  defp watch_opts([], info, []), do: {:ok, info}
+  defp watch_opts([], _info, unknown), do: {:error, {:unknown_options, unknown}}
+  defp watch_opts([:nodedown_reason | rest], {f, t, _}, u), do: watch_opts(rest, {f, t, true}, u)
+
+  defp watch_opts([{:node_type, t} | rest], {f, _, r}, u) when t in [:visible, :hidden, :all],
+    do: watch_opts(rest, {f, t, r}, u)
+
+  defp watch_opts([{:node_type, _} = bad | _], _info, _u), do: {:error, {:bad_option_value, bad}}
+  defp watch_opts([other | rest], info, u), do: watch_opts(rest, info, [other | u])
+
+  # a request to this node's net_kernel process, which dials; a node
+  # that is not distributed has none
   def connect_node(node) when is_atom(node) do
-    case Beamplay.Runtime.dist_connect(node) do
-      :wait ->
-        receive do
-          {:"$beamplay_connect", ^node, up} -> up
+    if Process.whereis(:net_kernel),
+      do: GenServer.call(:net_kernel, {:connect, :normal, node}, :infinity),
+      else: :ignored
+  end
+
+  def get_net_ticktime, do: 60
+end
+
+defmodule Beamplay.NetKernel do
+  # A node's :net_kernel: it dials for connect_node and answers each
+  # caller when the connection is up or has failed; peers ask it whether
+  # this node talks to them (net_adm:ping's is_auth)
+  def start, do: loop(%{})
+
+  defp loop(pending) do
+    receive do
+      {:"$gen_call", from, {:connect, :normal, node}} ->
+        case Beamplay.Runtime.dist_connect(node) do
+          :wait ->
+            loop(Map.update(pending, node, [from], &[from | &1]))
+
+          now ->
+            GenServer.reply(from, now)
+            loop(pending)
         end
 
-      now ->
-        now
+      {:"$beamplay_connect", node, up} ->
+        Enum.each(Enum.reverse(Map.get(pending, node, [])), &GenServer.reply(&1, up))
+        loop(Map.delete(pending, node))
+
+      {:"$net_kernel", {pid, ref}, {:is_auth, _node}} ->
+        Kernel.send(pid, {ref, :yes})
+        loop(pending)
+
+      _other ->
+        loop(pending)
+    end
+  end
+end
+
+defmodule Beamplay.Rex do
+  # A node's :rex, rpc's server of old: {:call, m, f, a, group_leader}
+  # and {:cast, ...} requests run in a process of their own
+  def start, do: loop()
+
+  defp loop do
+    receive do
+      {:"$gen_call", from, {:call, m, f, a, gl}} ->
+        spawn(fn ->
+          Process.group_leader(self(), gl)
+          GenServer.reply(from, execute(m, f, a))
+        end)
+
+      {:"$gen_call", from, {:block_call, m, f, a, gl}} ->
+        Process.group_leader(self(), gl)
+        GenServer.reply(from, execute(m, f, a))
+
+      {:"$gen_cast", {:cast, m, f, a, gl}} ->
+        spawn(fn ->
+          Process.group_leader(self(), gl)
+          apply(m, f, a)
+        end)
+
+      _other ->
+        :ok
+    end
+
+    loop()
+  end
+
+  defp execute(m, f, a) do
+    try do
+      apply(m, f, a)
+    catch
+      :throw, t -> t
+      :exit, r -> {:badrpc, {:EXIT, r}}
+      :error, r -> {:badrpc, {:EXIT, {r, __STACKTRACE__}}}
     end
   end
 end
 
 defmodule :net_adm do
-  def ping(node) do
-    case :net_kernel.connect_node(node) do
-      true -> :pong
+  # net_adm.erl: a call to the peer's net_kernel, which connects first
+  def ping(node) when is_atom(node) do
+    with true <- :net_kernel.connect_node(node),
+         :yes <- is_auth(node) do
+      :pong
+    else
       _ -> :pang
     end
   end
-end
 
+  defp is_auth(node) do
+    ref = Process.monitor({:net_kernel, node})
+    Kernel.send({:net_kernel, node}, {:"$net_kernel", {self(), ref}, {:is_auth, node()}})
+
+    receive do
+      {^ref, reply} ->
+        Process.demonitor(ref, [:flush])
+        reply
+
+      {:DOWN, ^ref, _, _, _} ->
+        :no
+    end
+  end
+
+  # the nodes of this host, newest first, as epmd lists them
+  def names, do: {:ok, Beamplay.Runtime.epmd_names()}
+  def localhost, do: ~c"localhost"
+end
 
 defmodule :erpc do
   # erpc.erl of OTP 25: a monitored spawn on the node, whose exit reason
@@ -243,14 +350,13 @@ defmodule :global do
   def register_name(name, pid) when is_pid(pid), do: register_name(name, pid, &:global.random_exit_name/3)
 
   def register_name(name, pid, method) when is_pid(pid) and is_function(method, 3),
-    do: Beamplay.Global.call(node(), {:register, name, pid, method})
+    do: registrar({:register, name, pid, method})
 
   def re_register_name(name, pid) when is_pid(pid), do: re_register_name(name, pid, &:global.random_exit_name/3)
 
-  def re_register_name(name, pid, method) when is_pid(pid),
-    do: Beamplay.Global.call(node(), {:re_register, name, pid, method})
+  def re_register_name(name, pid, method) when is_pid(pid), do: registrar({:re_register, name, pid, method})
 
-  def unregister_name(name), do: Beamplay.Global.call(node(), {:unregister, name})
+  def unregister_name(name), do: registrar({:unregister, name})
   def whereis_name(name), do: Beamplay.Global.call(node(), {:whereis, name})
   def registered_names, do: Beamplay.Global.call(node(), :names)
   def sync, do: :ok
@@ -295,7 +401,7 @@ defmodule :global do
   def del_lock(id), do: del_lock(id, [node() | Node.list()])
 
   def del_lock({_resource, _requester} = id, nodes) do
-    Enum.each(nodes, fn n -> Beamplay.Global.call(n, {:unlock, id, self()}) end)
+    Beamplay.Global.multi_call(nodes, {:unlock, id, self()})
     true
   end
 
@@ -314,10 +420,19 @@ defmodule :global do
     end
   end
 
-  # every node grants the lock, or none keeps it and the caller retries
-  # after global.erl's random sleep
+  # global.erl's registrar: a change of the names is made under the lock
+  # {:global, registrar} on every known node, so that two nodes
+  # registering one name at the same instant cannot both succeed
+  defp registrar(req) do
+    nodes = [node() | Node.list()]
+    trans({:global, self()}, fn -> Beamplay.Global.call(node(), req) end, nodes)
+  end
+
+  # every node grants the lock at once (a multi_call, as global.erl's
+  # set_lock_on_nodes), or none keeps it and the caller retries after
+  # global.erl's random sleep
   defp lock(id, nodes, retries, times) do
-    granted = Enum.filter(nodes, fn n -> Beamplay.Global.call(n, {:lock, id, self()}) != false end)
+    granted = for {n, reply} <- Beamplay.Global.multi_call(nodes, {:lock, id, self()}), reply != false, do: n
 
     cond do
       length(granted) == length(nodes) ->
@@ -354,15 +469,26 @@ defmodule Beamplay.Global do
   # node its names and peers, which makes the mesh full (connect_all).
   def start do
     :net_kernel.monitor_nodes(true)
-    loop(%{names: %{}, locks: %{}, dropping: [], watched: %{}})
+    loop(%{names: %{}, owners: %{}, locks: %{}, dropping: [], watched: %{}})
   end
 
   # a request to the server on `node`; a node that is gone answers :down
-  def call(node, req) do
+  def call(node, req), do: answer(ask(node, req))
+
+  # the same request to the servers of `nodes` at once: [{node, reply}]
+  def multi_call(nodes, req) do
+    asked = Enum.map(nodes, &ask(&1, req))
+    Enum.zip(nodes, Enum.map(asked, &answer/1))
+  end
+
+  defp ask(node, req) do
     server = {:global_name_server, node}
     ref = Process.monitor(server)
     Kernel.send(server, {:"$global_call", self(), ref, req})
+    ref
+  end
 
+  defp answer(ref) do
     receive do
       {^ref, reply} ->
         Process.demonitor(ref, [:flush])
@@ -432,7 +558,7 @@ defmodule Beamplay.Global do
 
       {:DOWN, _ref, :process, pid, _reason} ->
         s = %{s | watched: Map.delete(s.watched, pid)}
-        s = Enum.reduce(for({n, {^pid, _}} <- s.names, do: n), s, &drop(&2, &1))
+        s = Enum.reduce(Map.get(s.owners, pid, []), s, &drop(&2, &1))
         loop(Enum.reduce(s.locks, s, fn {r, {req, pids}}, s -> set_lock(s, r, req, List.delete(pids, pid)) end))
 
       _other ->
@@ -441,7 +567,7 @@ defmodule Beamplay.Global do
   end
 
   defp handle({:register, name, pid, method}, _from, s) do
-    owned = for {n, {^pid, _}} <- s.names, do: n
+    owned = Map.get(s.owners, pid, [])
 
     cond do
       Map.has_key?(s.names, name) ->
@@ -505,9 +631,10 @@ defmodule Beamplay.Global do
   # every change of a name or a lock goes through these three, which
   # also tell the node's service view (trace.rs)
   defp insert(s, name, pid, method) do
+    s = if Map.has_key?(s.names, name), do: drop(s, name), else: s
     s = watch(s, pid)
     Beamplay.Runtime.note({:global_name, name, pid})
-    %{s | names: Map.put(s.names, name, {pid, method})}
+    %{s | names: Map.put(s.names, name, {pid, method}), owners: Map.update(s.owners, pid, [name], &[name | &1])}
   end
 
   # one monitor per owner or holder, however many names and locks it has
@@ -516,8 +643,13 @@ defmodule Beamplay.Global do
   end
 
   defp drop(s, name) do
+    {pid, _} = Map.fetch!(s.names, name)
     Beamplay.Runtime.note({:global_name, name, nil})
-    %{s | names: Map.delete(s.names, name)}
+    owners = case List.delete(Map.fetch!(s.owners, pid), name) do
+      [] -> Map.delete(s.owners, pid)
+      names -> Map.put(s.owners, pid, names)
+    end
+    %{s | names: Map.delete(s.names, name), owners: owners}
   end
 
   defp set_lock(s, resource, requester, pids) do

@@ -89,14 +89,39 @@ pub fn pid_text(node: &Node, pid: &Term) -> String {
 /// processes get (OTP's logger also starts before the shell).
 pub const LOGGER_ID: u32 = 70;
 
-/// The local id of each node's `:global_name_server`.
+/// The local ids of each node's `:global_name_server`, `:rex` and
+/// `:net_kernel`.
 pub const GLOBAL_ID: u32 = 71;
+pub const REX_ID: u32 = 72;
+pub const NET_KERNEL_ID: u32 = 73;
 
 impl Node {
     /// Starts the node's `:logger`, which formats crash reports (the
     /// prelude must be loaded).
     pub fn start_logger(&mut self) {
         self.start_service(LOGGER_ID, "logger", "Elixir.Beamplay.Logger", "loop");
+    }
+
+    /// Starts the logger and the kernel's distribution services:
+    /// `:global_name_server`, `:rex` and, on a node with a name,
+    /// `:net_kernel`.
+    pub fn start_services(&mut self) {
+        self.start_logger();
+        self.start_service(
+            GLOBAL_ID,
+            "global_name_server",
+            "Elixir.Beamplay.Global",
+            "start",
+        );
+        self.start_service(REX_ID, "rex", "Elixir.Beamplay.Rex", "start");
+        if self.distributed() {
+            self.start_service(
+                NET_KERNEL_ID,
+                "net_kernel",
+                "Elixir.Beamplay.NetKernel",
+                "start",
+            );
+        }
     }
 
     /// Starts a registered system process running `module.function()`

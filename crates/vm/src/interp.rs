@@ -974,8 +974,9 @@ impl Node {
     }
 
     /// Starts a new process `id` on `f(args)`. A call that cannot even
-    /// start (an undefined function, a wrong arity) ends it at once, with
-    /// the reason BEAM gives: `{:undef, [{m, f, args, []}]}`.
+    /// start (an undefined function, a wrong arity) or a BIF that raises
+    /// at once ends it, with the reason BEAM gives: `{:undef, [{m, f,
+    /// args, []}]}`, an exit's own reason, `{{:nocatch, v}, []}`.
     pub fn start_process(&mut self, id: u32, f: Term, args: Vec<Term>) {
         let call = match &f {
             Term::Fun(fun) => match &**fun {
@@ -996,7 +997,15 @@ impl Node {
                 ])]),
                 _ => Term::Nil,
             };
-            self.terminate(id, Term::tuple(vec![e.reason, stack]));
+            let reason = match e.kind {
+                RaiseKind::Exit => e.reason,
+                RaiseKind::Error => Term::tuple(vec![e.reason, stack]),
+                RaiseKind::Throw => Term::tuple(vec![
+                    Term::tuple(vec![self.atom_term("nocatch"), e.reason]),
+                    stack,
+                ]),
+            };
+            self.terminate(id, reason);
         }
     }
 

@@ -4,7 +4,7 @@
 
 use beamplay_term::{ListIter, Term};
 
-use crate::dist::{Connect, NodeKind, SpawnOpts, WatchInfo};
+use crate::dist::{Connect, NodeKind, NodeType, SpawnOpts, WatchForm, WatchInfo};
 use crate::interp::{NativeOut, ProcNativeFn};
 use crate::native::Raise;
 use crate::node::{ConsoleEvent, Node};
@@ -27,6 +27,28 @@ pub fn lookup(module: &str, function: &str, arity: u32) -> Option<ProcNativeFn> 
         ("erlang", "spawn", 1 | 3) => |n, p, a| spawn(n, p, a, false, false),
         ("erlang", "spawn_link", 1 | 3) => |n, p, a| spawn(n, p, a, true, false),
         ("erlang", "spawn_monitor", 1 | 3) => |n, p, a| spawn(n, p, a, false, true),
+        // with a node first: Node's functions in the prelude
+        ("erlang", "spawn", 2 | 4) => |n, _, a| prelude_call(n, "Elixir.Node", "spawn", a),
+        ("erlang", "spawn_link", 2 | 4) => {
+            |n, _, a| prelude_call(n, "Elixir.Node", "spawn_link", a)
+        }
+        ("erlang", "spawn_monitor", 2 | 4) => {
+            |n, _, a| prelude_call(n, "Elixir.Node", "spawn_monitor", a)
+        }
+        ("erlang", "spawn_opt", 3 | 5) => {
+            |n, _, a| prelude_call(n, "Elixir.Beamplay.Erlang", "spawn_opt", a)
+        }
+        // `:link` and `:monitor` are the options that change anything here
+        ("erlang", "spawn_opt", 2 | 4) => |n, p, a| match a
+            .split_last()
+            .and_then(|(opts, rest)| Some((opts.to_vec()?, rest)))
+        {
+            Some((o, rest)) => {
+                let has = |name: &str| o.iter().any(|t| t.is_atom(name));
+                spawn(n, p, rest, has("link"), has("monitor"))
+            }
+            None => badarg(n, &[(a.len() as u8, "not a list")]),
+        },
         ("erlang", "send", 2) => send,
         ("erlang", "link", 1) => link,
         ("erlang", "unlink", 1) => |n, p, a| {
@@ -115,6 +137,26 @@ pub fn lookup(module: &str, function: &str, arity: u32) -> Option<ProcNativeFn> 
                 v(n.bool(down))
             }
             _ => badarg(n, &[(1, "not an atom")]),
+        },
+        // `:net_adm.names/0`: the nodes of this host, from epmd
+        ("Elixir.Beamplay.Runtime", "epmd_names", 0) => |n, _, _| {
+            let host = n.name.as_str().split_once('@').map(|(_, h)| h.to_string());
+            let names: Vec<Term> = n
+                .dist
+                .epmd
+                .borrow()
+                .iter()
+                .filter_map(|(name, port)| {
+                    let (short, h) = name.as_str().split_once('@')?;
+                    (host.as_deref().is_none_or(|mine| mine == h)).then(|| {
+                        Term::tuple(vec![
+                            crate::natives::charlist(short),
+                            Term::Int(i64::from(*port)),
+                        ])
+                    })
+                })
+                .collect();
+            v(Term::list(names))
         },
         // `:net_kernel.connect_node/1` below the waiting (prelude)
         ("Elixir.Beamplay.Runtime", "dist_connect", 1) => |n, p, a| match &a[0] {
@@ -246,19 +288,33 @@ pub fn lookup(module: &str, function: &str, arity: u32) -> Option<ProcNativeFn> 
             }
             _ => badarg(n, &[(1, "not an atom")]),
         },
+        // `:net_kernel.monitor_nodes/2` with its options checked by the
+        // prelude: `{form, node_type, nodedown_reason}`
         ("Elixir.Beamplay.Runtime", "monitor_nodes", 2) => |n, p, a| {
-            let info = match &a[1] {
-                t if t.is_atom("map") => WatchInfo::Map,
-                t if t.is_atom("list") => WatchInfo::List {
-                    nodedown_reason: false,
-                },
-                t if t.is_atom("nodedown_reason") => WatchInfo::List {
-                    nodedown_reason: true,
-                },
-                _ => WatchInfo::Plain,
-            };
-            n.monitor_nodes(p.id, a[0].is_atom("true"), info);
-            v(n.atom_term("ok"))
+            let info = a[1].as_tuple().and_then(|t| match t {
+                [form, node_type, reason] => Some(WatchInfo {
+                    form: match form {
+                        f if f.is_atom("list") => WatchForm::List,
+                        f if f.is_atom("map") => WatchForm::Map,
+                        _ => WatchForm::Plain,
+                    },
+                    node_type: match node_type {
+                        t if t.is_atom("visible") => Some(NodeType::Visible),
+                        t if t.is_atom("hidden") => Some(NodeType::Hidden),
+                        t if t.is_atom("all") => Some(NodeType::All),
+                        _ => None,
+                    },
+                    nodedown_reason: reason.is_atom("true"),
+                }),
+                _ => None,
+            });
+            match info {
+                Some(info) => {
+                    n.monitor_nodes(p.id, a[0].is_atom("true"), info);
+                    v(n.atom_term("ok"))
+                }
+                None => badarg(n, &[(2, "not a valid option set")]),
+            }
         },
         ("Elixir.Beamplay.Runtime", "load_module", 1) => |n, _, _| v(n.atom_term("ok")),
         ("Elixir.Beamplay.Runtime", "note", 1) => |n, _, a| {
@@ -320,6 +376,12 @@ fn spawn(n: &mut Node, p: &mut Process, a: &[Term], link: bool, monitor: bool) -
         Some(r) => v(Term::tuple(vec![pid, r])),
         None => v(pid),
     }
+}
+
+/// Runs `module.function` of the prelude on `args` in the calling process.
+fn prelude_call(n: &mut Node, module: &str, function: &str, args: &[Term]) -> R {
+    let f = Term::export(n.atom(module), n.atom(function), args.len() as u32);
+    NativeOut::Call(f, args.to_vec())
 }
 
 /// `spawn_request(node, m, f, args, opts)`: the reference the

@@ -4,8 +4,10 @@
 //! its network model.
 //!
 //! Frames:
-//! - `h`: a connection request (the handshake's `send_name`);
-//! - `a`: its acceptance (`recv_status` `ok`);
+//! - `h`: a connection request (the handshake's `send_name`), then one
+//!   byte: 1 if the sender is a visible node (OTP's `DFLAG_PUBLISHED`),
+//!   0 if it is hidden;
+//! - `a`: its acceptance (`recv_status` `ok`), with the same byte;
 //! - `c`: the connection is closed by the sender (`Node.disconnect/1`);
 //! - `p`: a distribution control message, as OTP 25 sends it after the
 //!   handshake (`pass through`): the control tuple in external term
@@ -21,7 +23,7 @@ mod spawn;
 mod watch;
 
 pub use spawn::SpawnOpts;
-pub use watch::Info as WatchInfo;
+pub use watch::{Form as WatchForm, Info as WatchInfo, NodeType};
 
 const HELLO: u8 = b'h';
 const ACCEPT: u8 = b'a';
@@ -43,12 +45,17 @@ enum State {
 struct Conn {
     peer: Atom,
     state: State,
+    /// Hidden when either end is a hidden node; known once up.
+    hidden: bool,
     queued: Vec<Vec<u8>>,
 }
 
 /// This node's side of the network.
 #[derive(Default)]
 pub struct Dist {
+    /// A hidden node (`--hidden`): its connections are hidden ones, which
+    /// `Node.list/0` and global leave out.
+    pub hidden: bool,
     /// Connections, pending and up; up ones in the order they came up.
     conns: Vec<Conn>,
     /// Every node name this node has seen or tried (`Node.list(:known)`).
@@ -70,6 +77,9 @@ pub struct Dist {
     node_monitors: Vec<(u32, Atom)>,
     /// `monitor_nodes` subscriptions.
     watchers: Vec<watch::Watcher>,
+    /// The host's epmd, kept by the World: node names and ports, newest
+    /// first (`:net_adm.names/0`).
+    pub epmd: std::rc::Rc<std::cell::RefCell<Vec<(Atom, u16)>>>,
 }
 
 impl Dist {
@@ -87,13 +97,28 @@ impl Dist {
         }
     }
 
-    /// Connected peers, in the order their connections came up.
+    /// Connected peers, visible and hidden, in the order their
+    /// connections came up.
     pub fn up(&self) -> Vec<Atom> {
+        self.up_where(|_| true)
+    }
+
+    /// Connected peers whose connection is hidden (`hidden`) or visible.
+    pub fn up_kind(&self, hidden: bool) -> Vec<Atom> {
+        self.up_where(|c| c.hidden == hidden)
+    }
+
+    fn up_where(&self, f: impl Fn(&Conn) -> bool) -> Vec<Atom> {
         self.conns
             .iter()
-            .filter(|c| c.state == State::Up)
+            .filter(|c| c.state == State::Up && f(c))
             .map(|c| c.peer.clone())
             .collect()
+    }
+
+    /// The byte this node's handshake frames end with.
+    fn published(&self) -> u8 {
+        u8::from(!self.hidden)
     }
 
     pub fn known(&self) -> &[Atom] {
@@ -116,9 +141,11 @@ impl Dist {
             self.conns.push(Conn {
                 peer: peer.clone(),
                 state: State::Pending,
+                hidden: self.hidden,
                 queued: Vec::new(),
             });
-            self.outbox.push((peer.clone(), vec![HELLO]));
+            self.outbox
+                .push((peer.clone(), vec![HELLO, self.published()]));
         }
     }
 
@@ -134,8 +161,10 @@ impl Dist {
         }
     }
 
-    /// The connection to `peer` is up: queued frames go, in order.
-    fn mark_up(&mut self, peer: &Atom) -> bool {
+    /// The connection to `peer` is up: queued frames go, in order. It is
+    /// hidden if either end is a hidden node (`published` is the peer's
+    /// handshake byte).
+    fn mark_up(&mut self, peer: &Atom, published: u8) -> bool {
         let Some(i) = self.conns.iter().position(|c| c.peer == *peer) else {
             return false;
         };
@@ -145,6 +174,7 @@ impl Dist {
         // up connections keep the order they came up in
         let mut c = self.conns.remove(i);
         c.state = State::Up;
+        c.hidden = self.hidden || published == 0;
         for f in std::mem::take(&mut c.queued) {
             self.outbox.push((peer.clone(), f));
         }
@@ -153,9 +183,9 @@ impl Dist {
     }
 
     /// Forgets the connection to `peer`; what it had queued is dropped.
-    fn forget(&mut self, peer: &Atom) -> Option<State> {
+    fn forget(&mut self, peer: &Atom) -> Option<Conn> {
         let i = self.conns.iter().position(|c| c.peer == *peer)?;
-        Some(self.conns.remove(i).state)
+        Some(self.conns.remove(i))
     }
 
     fn take_waiters(&mut self, peer: &Atom) -> Vec<u32> {
@@ -207,9 +237,11 @@ impl Node {
         };
         for k in kinds {
             match k {
-                NodeKind::Visible | NodeKind::Connected => self.dist.up().iter().for_each(&mut add),
+                NodeKind::Visible => self.dist.up_kind(false).iter().for_each(&mut add),
+                NodeKind::Hidden => self.dist.up_kind(true).iter().for_each(&mut add),
+                NodeKind::Connected => self.dist.up().iter().for_each(&mut add),
                 NodeKind::Known => self.dist.known().iter().for_each(&mut add),
-                NodeKind::Hidden | NodeKind::This => {}
+                NodeKind::This => {}
             }
         }
         let mut out: Vec<Term> = out
@@ -252,12 +284,12 @@ impl Node {
     /// `:erlang.disconnect_node(peer)`: whether a connection was taken down.
     pub fn disconnect(&mut self, peer: &Atom) -> bool {
         match self.dist.forget(peer) {
-            Some(State::Up) => {
+            Some(c) if c.state == State::Up => {
                 self.dist.outbox.push((peer.clone(), vec![CLOSE]));
-                self.lost(peer, Some("disconnect"));
+                self.lost(peer, Some((c.hidden, "disconnect")));
                 true
             }
-            Some(State::Pending) => {
+            Some(_) => {
                 self.wake_waiters(peer, false);
                 self.lost(peer, None);
                 false
@@ -327,27 +359,21 @@ impl Node {
     /// A frame from `peer`, carried by the World.
     pub fn frame_in(&mut self, peer: &Atom, bytes: &[u8]) {
         match bytes.first() {
-            Some(&HELLO) if bytes.len() == 1 => {
+            Some(&HELLO) if bytes.len() == 2 => {
                 self.dist.learn(peer);
                 if self.dist.conn(peer).is_none() {
                     self.dist.conns.push(Conn {
                         peer: peer.clone(),
                         state: State::Pending,
+                        hidden: self.dist.hidden,
                         queued: Vec::new(),
                     });
                 }
-                self.dist.outbox.push((peer.clone(), vec![ACCEPT]));
-                if self.dist.mark_up(peer) {
-                    self.node_up(peer);
-                    self.wake_waiters(peer, true);
-                }
+                let accept = vec![ACCEPT, self.dist.published()];
+                self.dist.outbox.push((peer.clone(), accept));
+                self.came_up(peer, bytes[1]);
             }
-            Some(&ACCEPT) if bytes.len() == 1 => {
-                if self.dist.mark_up(peer) {
-                    self.node_up(peer);
-                    self.wake_waiters(peer, true);
-                }
-            }
+            Some(&ACCEPT) if bytes.len() == 2 => self.came_up(peer, bytes[1]),
             Some(&CLOSE) if bytes.len() == 1 => self.connection_lost(peer),
             Some(&PASS) if self.dist.is_up(peer) => {
                 if let Err(e) = self.control_in(peer, &bytes[1..]) {
@@ -361,6 +387,16 @@ impl Node {
         }
     }
 
+    /// The handshake with `peer` is done: subscribers hear of it and the
+    /// processes waiting for it wake.
+    fn came_up(&mut self, peer: &Atom, published: u8) {
+        if self.dist.mark_up(peer, published) {
+            let hidden = self.dist.conn(peer).is_some_and(|c| c.hidden);
+            self.node_up(peer, hidden);
+            self.wake_waiters(peer, true);
+        }
+    }
+
     /// A malformed frame: counted, logged, and the connection closes, as a
     /// real node closes a connection that breaks the protocol.
     fn reject_frame(&mut self, peer: &Atom, e: DecodeError) {
@@ -369,9 +405,12 @@ impl Node {
             "[error] ** Malformed distribution frame from node {} ({e:?}); connection closed **",
             beamplay_term::atom_to_inspect(peer.as_str())
         ));
-        if let Some(state) = self.dist.forget(peer) {
+        if let Some(c) = self.dist.forget(peer) {
             self.dist.outbox.push((peer.clone(), vec![CLOSE]));
-            self.lost(peer, (state == State::Up).then_some("disconnect"));
+            self.lost(
+                peer,
+                (c.state == State::Up).then_some((c.hidden, "disconnect")),
+            );
         }
     }
 
@@ -418,24 +457,27 @@ impl Node {
     /// connection fails, an up one goes down.
     pub fn connection_lost(&mut self, peer: &Atom) {
         match self.dist.forget(peer) {
-            Some(State::Pending) => {
+            Some(c) if c.state == State::Up => {
+                self.lost(peer, Some((c.hidden, "connection_closed")));
+            }
+            Some(_) => {
                 self.wake_waiters(peer, false);
                 self.lost(peer, None);
             }
-            Some(State::Up) => self.lost(peer, Some("connection_closed")),
             None => {}
         }
     }
 
     /// What was under way with `peer` ends: links fire, node monitors
     /// and monitors go down, spawn requests fail, all with
-    /// `:noconnection`, in OTP's order. A connection that was up also
-    /// tells `monitor_nodes` subscribers, with `nodedown_reason`.
-    fn lost(&mut self, peer: &Atom, was_up: Option<&str>) {
+    /// `:noconnection`, in OTP's order. A connection that was up (hidden
+    /// or not) also tells `monitor_nodes` subscribers, with
+    /// `nodedown_reason`.
+    fn lost(&mut self, peer: &Atom, was_up: Option<(bool, &str)>) {
         self.ties_lost(peer);
         self.spawns_lost(peer);
-        if let Some(reason) = was_up {
-            self.watchers_down(peer, reason);
+        if let Some((hidden, reason)) = was_up {
+            self.watchers_down(peer, hidden, reason);
         }
     }
 

@@ -12,16 +12,44 @@ pub(crate) struct Watcher {
     info: Info,
 }
 
-/// The shape of `monitor_nodes` messages.
+/// What a `monitor_nodes` subscriber asked for (`:net_kernel.monitor_nodes/2`'s
+/// options, checked by the prelude).
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Info {
-    /// `{:nodeup, n}`.
+pub struct Info {
+    pub form: Form,
+    /// `node_type:`; without it only visible nodes are reported.
+    pub node_type: Option<NodeType>,
+    /// `nodedown_reason`: nodedowns say why.
+    pub nodedown_reason: bool,
+}
+
+/// The shape of the messages.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// `{:nodeup, n}`: no options.
     Plain,
-    /// `{:nodeup, n, []}`; `nodedown_reason` says whether nodedowns carry
-    /// `[nodedown_reason: r]`.
-    List { nodedown_reason: bool },
-    /// `{:nodeup, n, %{}}`.
+    /// `{:nodeup, n, [node_type: :visible]}`: options as a list.
+    List,
+    /// `{:nodeup, n, %{node_type: :visible}}`: options as a map.
     Map,
+}
+
+/// Which connections a subscriber hears of.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum NodeType {
+    Visible,
+    Hidden,
+    All,
+}
+
+impl Info {
+    fn hears(&self, hidden: bool) -> bool {
+        match self.node_type {
+            None | Some(NodeType::Visible) => !hidden,
+            Some(NodeType::Hidden) => hidden,
+            Some(NodeType::All) => true,
+        }
+    }
 }
 
 impl Node {
@@ -68,26 +96,43 @@ impl Node {
     }
 
     /// The connection to `peer` came up.
-    pub(super) fn node_up(&mut self, peer: &Atom) {
+    pub(super) fn node_up(&mut self, peer: &Atom, hidden: bool) {
         self.traced(|| Trace::NodeUp(peer.clone()));
-        self.tell_watchers("nodeup", peer, |info| match info {
-            Info::Plain => None,
-            Info::List { .. } => Some(Term::Nil),
-            Info::Map => Some(Term::map(Default::default())),
-        });
+        self.tell_watchers("nodeup", peer, hidden, None);
     }
 
-    /// `{event, peer}` to every `monitor_nodes` subscriber, with the info
-    /// `extra` gives for the shape it asked for.
-    fn tell_watchers(&mut self, event: &str, peer: &Atom, extra: impl Fn(Info) -> Option<Term>) {
+    /// `{event, peer}` to every `monitor_nodes` subscriber that hears of
+    /// this kind of connection, with the information it asked for: the
+    /// node type, and for a nodedown the reason.
+    fn tell_watchers(&mut self, event: &str, peer: &Atom, hidden: bool, reason: Option<&str>) {
         let tag = self.atom_term(event);
+        let node_type = self.atom_term(if hidden { "hidden" } else { "visible" });
+        let (type_key, reason_key) = (
+            self.atom_term("node_type"),
+            self.atom_term("nodedown_reason"),
+        );
+        let reason = reason.map(|r| self.atom_term(r));
         let msgs: Vec<(u32, Term)> = self
             .dist
             .watchers
             .iter()
+            .filter(|w| w.info.hears(hidden))
             .map(|w| {
+                let mut pairs = Vec::new();
+                if let (true, Some(r)) = (w.info.nodedown_reason, &reason) {
+                    pairs.push((reason_key.clone(), r.clone()));
+                }
+                if w.info.node_type.is_some() {
+                    pairs.push((type_key.clone(), node_type.clone()));
+                }
                 let mut items = vec![tag.clone(), Term::Atom(peer.clone())];
-                items.extend(extra(w.info));
+                match w.info.form {
+                    Form::Plain => {}
+                    Form::List => items.push(Term::list(
+                        pairs.into_iter().map(|(k, v)| Term::tuple(vec![k, v])),
+                    )),
+                    Form::Map => items.push(Term::map(pairs.into_iter().collect())),
+                }
                 (w.id, Term::tuple(items))
             })
             .collect();
@@ -107,20 +152,8 @@ impl Node {
 
     /// `monitor_nodes` subscribers learn that `peer` went down, for
     /// `reason` (`:disconnect` or `:connection_closed`).
-    pub(super) fn watchers_down(&mut self, peer: &Atom, reason: &str) {
+    pub(super) fn watchers_down(&mut self, peer: &Atom, hidden: bool, reason: &str) {
         self.traced(|| Trace::NodeDown(peer.clone()));
-        let why = Term::tuple(vec![
-            self.atom_term("nodedown_reason"),
-            self.atom_term(reason),
-        ]);
-        self.tell_watchers("nodedown", peer, |info| match info {
-            Info::Plain => None,
-            Info::List { nodedown_reason } => Some(if nodedown_reason {
-                Term::list([why.clone()])
-            } else {
-                Term::Nil
-            }),
-            Info::Map => Some(Term::map(Default::default())),
-        });
+        self.tell_watchers("nodedown", peer, hidden, Some(reason));
     }
 }
