@@ -91,18 +91,20 @@ defmodule :net_kernel do
 
   def monitor_nodes(_flag, _opts), do: :error
 
-  # the options as {form, node_type, nodedown_reason}
-  defp watch_info([]), do: {:ok, {:plain, nil, false}}
-  defp watch_info(opts) when is_list(opts), do: watch_opts(opts, {:list, nil, false}, [])
+  # the options as {form, node_type, nodedown_reason, connection_id}
+  defp watch_info([]), do: {:ok, {:plain, nil, false, false}}
+  defp watch_info(opts) when is_list(opts), do: watch_opts(opts, {:list, nil, false, false}, [])
 
   defp watch_info(opts) when is_map(opts) do
-    reason = Map.get(opts, :nodedown_reason, false)
+    known = [:node_type, :nodedown_reason, :connection_id]
+    flags = Map.take(opts, [:nodedown_reason, :connection_id])
+    type = Map.get(opts, :node_type)
 
-    case {Map.drop(opts, [:node_type, :nodedown_reason]), Map.get(opts, :node_type)} do
-      {rest, _} when rest != %{} -> {:error, {:unknown_options, rest}}
-      {_, t} when t not in [nil, :visible, :hidden, :all] -> {:error, {:bad_option_value, %{node_type: t}}}
-      _ when not is_boolean(reason) -> {:error, {:bad_option_value, %{nodedown_reason: reason}}}
-      {_, t} -> {:ok, {:map, t, reason}}
+    cond do
+      Map.drop(opts, known) != %{} -> {:error, {:unknown_options, Map.drop(opts, known)}}
+      type not in [nil, :visible, :hidden, :all] -> {:error, {:bad_option_value, %{node_type: type}}}
+      Enum.any?(flags, fn {_, v} -> not is_boolean(v) end) -> {:error, {:bad_option_value, Map.reject(flags, fn {_, v} -> is_boolean(v) end)}}
+      true -> {:ok, {:map, type, Map.get(opts, :nodedown_reason, false), Map.get(opts, :connection_id, false)}}
     end
   end
 
@@ -110,10 +112,11 @@ defmodule :net_kernel do
 
   defp watch_opts([], info, []), do: {:ok, info}
   defp watch_opts([], _info, unknown), do: {:error, {:unknown_options, unknown}}
-  defp watch_opts([:nodedown_reason | rest], {f, t, _}, u), do: watch_opts(rest, {f, t, true}, u)
+  defp watch_opts([:nodedown_reason | rest], {f, t, _, c}, u), do: watch_opts(rest, {f, t, true, c}, u)
+  defp watch_opts([:connection_id | rest], {f, t, r, _}, u), do: watch_opts(rest, {f, t, r, true}, u)
 
-  defp watch_opts([{:node_type, t} | rest], {f, _, r}, u) when t in [:visible, :hidden, :all],
-    do: watch_opts(rest, {f, t, r}, u)
+  defp watch_opts([{:node_type, t} | rest], {f, _, r, c}, u) when t in [:visible, :hidden, :all],
+    do: watch_opts(rest, {f, t, r, c}, u)
 
   defp watch_opts([{:node_type, _} = bad | _], _info, _u), do: {:error, {:bad_option_value, bad}}
   defp watch_opts([other | rest], info, u), do: watch_opts(rest, info, [other | u])

@@ -289,10 +289,10 @@ pub fn lookup(module: &str, function: &str, arity: u32) -> Option<ProcNativeFn> 
             _ => badarg(n, &[(1, "not an atom")]),
         },
         // `:net_kernel.monitor_nodes/2` with its options checked by the
-        // prelude: `{form, node_type, nodedown_reason}`
+        // prelude: `{form, node_type, nodedown_reason, connection_id}`
         ("Elixir.Beamplay.Runtime", "monitor_nodes", 2) => |n, p, a| {
             let info = a[1].as_tuple().and_then(|t| match t {
-                [form, node_type, reason] => Some(WatchInfo {
+                [form, node_type, reason, id] => Some(WatchInfo {
                     form: match form {
                         f if f.is_atom("list") => WatchForm::List,
                         f if f.is_atom("map") => WatchForm::Map,
@@ -305,6 +305,7 @@ pub fn lookup(module: &str, function: &str, arity: u32) -> Option<ProcNativeFn> 
                         _ => None,
                     },
                     nodedown_reason: reason.is_atom("true"),
+                    connection_id: id.is_atom("true"),
                 }),
                 _ => None,
             });

@@ -47,7 +47,16 @@ struct Conn {
     state: State,
     /// Hidden when either end is a hidden node; known once up.
     hidden: bool,
+    /// This node's number for the connection (`connection_id`).
+    id: u64,
     queued: Vec<Vec<u8>>,
+}
+
+impl Conn {
+    /// Whether it is hidden, and its id: what `monitor_nodes` reports.
+    fn kind(&self) -> (bool, u64) {
+        (self.hidden, self.id)
+    }
 }
 
 /// This node's side of the network.
@@ -58,6 +67,8 @@ pub struct Dist {
     pub hidden: bool,
     /// Connections, pending and up; up ones in the order they came up.
     conns: Vec<Conn>,
+    /// Connections made so far, for their ids.
+    conns_made: u64,
     /// Every node name this node has seen or tried (`Node.list(:known)`).
     known: Vec<Atom>,
     /// Frames for the World to carry: (peer, bytes).
@@ -116,6 +127,18 @@ impl Dist {
             .collect()
     }
 
+    /// A new pending connection to `peer`.
+    fn open(&mut self, peer: &Atom) {
+        self.conns_made += 1;
+        self.conns.push(Conn {
+            peer: peer.clone(),
+            state: State::Pending,
+            hidden: self.hidden,
+            id: self.conns_made,
+            queued: Vec::new(),
+        });
+    }
+
     /// The byte this node's handshake frames end with.
     fn published(&self) -> u8 {
         u8::from(!self.hidden)
@@ -138,12 +161,7 @@ impl Dist {
     fn dial(&mut self, peer: &Atom) {
         self.learn(peer);
         if self.conn(peer).is_none() {
-            self.conns.push(Conn {
-                peer: peer.clone(),
-                state: State::Pending,
-                hidden: self.hidden,
-                queued: Vec::new(),
-            });
+            self.open(peer);
             self.outbox
                 .push((peer.clone(), vec![HELLO, self.published()]));
         }
@@ -286,7 +304,7 @@ impl Node {
         match self.dist.forget(peer) {
             Some(c) if c.state == State::Up => {
                 self.dist.outbox.push((peer.clone(), vec![CLOSE]));
-                self.lost(peer, Some((c.hidden, "disconnect")));
+                self.lost(peer, Some((c.kind(), "disconnect")));
                 true
             }
             Some(_) => {
@@ -362,12 +380,7 @@ impl Node {
             Some(&HELLO) if bytes.len() == 2 => {
                 self.dist.learn(peer);
                 if self.dist.conn(peer).is_none() {
-                    self.dist.conns.push(Conn {
-                        peer: peer.clone(),
-                        state: State::Pending,
-                        hidden: self.dist.hidden,
-                        queued: Vec::new(),
-                    });
+                    self.dist.open(peer);
                 }
                 let accept = vec![ACCEPT, self.dist.published()];
                 self.dist.outbox.push((peer.clone(), accept));
@@ -391,8 +404,8 @@ impl Node {
     /// processes waiting for it wake.
     fn came_up(&mut self, peer: &Atom, published: u8) {
         if self.dist.mark_up(peer, published) {
-            let hidden = self.dist.conn(peer).is_some_and(|c| c.hidden);
-            self.node_up(peer, hidden);
+            let conn = self.dist.conn(peer).map_or((false, 0), Conn::kind);
+            self.node_up(peer, conn);
             self.wake_waiters(peer, true);
         }
     }
@@ -409,7 +422,7 @@ impl Node {
             self.dist.outbox.push((peer.clone(), vec![CLOSE]));
             self.lost(
                 peer,
-                (c.state == State::Up).then_some((c.hidden, "disconnect")),
+                (c.state == State::Up).then_some((c.kind(), "disconnect")),
             );
         }
     }
@@ -458,7 +471,7 @@ impl Node {
     pub fn connection_lost(&mut self, peer: &Atom) {
         match self.dist.forget(peer) {
             Some(c) if c.state == State::Up => {
-                self.lost(peer, Some((c.hidden, "connection_closed")));
+                self.lost(peer, Some((c.kind(), "connection_closed")));
             }
             Some(_) => {
                 self.wake_waiters(peer, false);
@@ -473,11 +486,11 @@ impl Node {
     /// `:noconnection`, in OTP's order. A connection that was up (hidden
     /// or not) also tells `monitor_nodes` subscribers, with
     /// `nodedown_reason`.
-    fn lost(&mut self, peer: &Atom, was_up: Option<(bool, &str)>) {
+    fn lost(&mut self, peer: &Atom, was_up: Option<((bool, u64), &str)>) {
         self.ties_lost(peer);
         self.spawns_lost(peer);
-        if let Some((hidden, reason)) = was_up {
-            self.watchers_down(peer, hidden, reason);
+        if let Some((conn, reason)) = was_up {
+            self.watchers_down(peer, conn, reason);
         }
     }
 

@@ -21,6 +21,8 @@ pub struct Info {
     pub node_type: Option<NodeType>,
     /// `nodedown_reason`: nodedowns say why.
     pub nodedown_reason: bool,
+    /// `connection_id`: the messages name the connection.
+    pub connection_id: bool,
 }
 
 /// The shape of the messages.
@@ -96,16 +98,24 @@ impl Node {
     }
 
     /// The connection to `peer` came up.
-    pub(super) fn node_up(&mut self, peer: &Atom, hidden: bool) {
+    pub(super) fn node_up(&mut self, peer: &Atom, conn: (bool, u64)) {
         self.traced(|| Trace::NodeUp(peer.clone()));
-        self.tell_watchers("nodeup", peer, hidden, None);
+        self.tell_watchers("nodeup", peer, conn, None);
     }
 
     /// `{event, peer}` to every `monitor_nodes` subscriber that hears of
-    /// this kind of connection, with the information it asked for: the
-    /// node type, and for a nodedown the reason.
-    fn tell_watchers(&mut self, event: &str, peer: &Atom, hidden: bool, reason: Option<&str>) {
+    /// this kind of connection (hidden or not, and its id), with the
+    /// information it asked for, in OTP's order: the connection id, for a
+    /// nodedown the reason, the node type.
+    fn tell_watchers(
+        &mut self,
+        event: &str,
+        peer: &Atom,
+        (hidden, conn): (bool, u64),
+        reason: Option<&str>,
+    ) {
         let tag = self.atom_term(event);
+        let id_key = self.atom_term("connection_id");
         let node_type = self.atom_term(if hidden { "hidden" } else { "visible" });
         let (type_key, reason_key) = (
             self.atom_term("node_type"),
@@ -119,6 +129,9 @@ impl Node {
             .filter(|w| w.info.hears(hidden))
             .map(|w| {
                 let mut pairs = Vec::new();
+                if w.info.connection_id {
+                    pairs.push((id_key.clone(), Term::Int(conn as i64)));
+                }
                 if let (true, Some(r)) = (w.info.nodedown_reason, &reason) {
                     pairs.push((reason_key.clone(), r.clone()));
                 }
@@ -152,8 +165,8 @@ impl Node {
 
     /// `monitor_nodes` subscribers learn that `peer` went down, for
     /// `reason` (`:disconnect` or `:connection_closed`).
-    pub(super) fn watchers_down(&mut self, peer: &Atom, hidden: bool, reason: &str) {
+    pub(super) fn watchers_down(&mut self, peer: &Atom, conn: (bool, u64), reason: &str) {
         self.traced(|| Trace::NodeDown(peer.clone()));
-        self.tell_watchers("nodedown", peer, hidden, Some(reason));
+        self.tell_watchers("nodedown", peer, conn, Some(reason));
     }
 }
