@@ -8,7 +8,7 @@ use beamplay_term::{meter, Closure, Fun, MapTerm, Term};
 use crate::binary::{build_binary, match_binary};
 use crate::code::{ArithOp, Callee, CmpOp, FunCode, Module, Op, Reg, TypeTest};
 use crate::native::{Kind as RaiseKind, Raise};
-use crate::node::{Node, Timer};
+use crate::node::{Node, Pending, Timer};
 use crate::ops;
 use crate::process::{Handler, Kind, Process, Status};
 
@@ -107,11 +107,11 @@ impl Node {
             }
             Outcome::Exit(reason) => self.finish_exit(p, reason),
         }
-        for (to, msg) in std::mem::take(&mut self.pending_msgs) {
-            self.deliver(None, to, msg);
-        }
-        for (to, from, reason, link) in std::mem::take(&mut self.pending) {
-            self.exit_signal(to, from, reason, link);
+        for signal in std::mem::take(&mut self.pending) {
+            match signal {
+                Pending::Message(to, msg) => self.deliver(None, to, msg),
+                Pending::Exit(to, from, reason, link) => self.exit_signal(to, from, reason, link),
+            }
         }
         Some(used)
     }

@@ -132,6 +132,13 @@ impl Atoms {
     }
 }
 
+/// A signal waiting for the running process's slice to end.
+pub(crate) enum Pending {
+    Message(u32, Term),
+    /// To, from, reason, whether a link carried it.
+    Exit(u32, Term, Term, bool),
+}
+
 pub struct Node {
     pub name: Atom,
     pub creation: u32,
@@ -151,11 +158,10 @@ pub struct Node {
     pub rng: Rng,
     pub limits: Limits,
     pub console: Console,
-    /// Exit signals for the process that is running (applied after its slice).
-    pub(crate) pending: Vec<(u32, Term, Term, bool)>,
-    /// Messages for the process that is running, from code that does not
-    /// hold it (another process's exit): delivered after its slice.
-    pub(crate) pending_msgs: Vec<(u32, Term)>,
+    /// Signals for the process that is running, from code that does not
+    /// hold it (another process's exit, a lost connection): applied after
+    /// its slice, in the order they were sent.
+    pub(crate) pending: Vec<Pending>,
     pub(crate) running: Option<u32>,
     pub unique: u64,
     /// Connections to other nodes (DESIGN.md invariant 3).
@@ -201,7 +207,6 @@ impl Node {
             limits: Limits::default(),
             console: Console::default(),
             pending: Vec::new(),
-            pending_msgs: Vec::new(),
             running: None,
             unique: 1,
             dist: crate::dist::Dist::default(),
@@ -343,7 +348,7 @@ impl Node {
             Some(p) => p.kind,
             None => {
                 if self.running == Some(to) {
-                    self.pending_msgs.push((to, msg));
+                    self.pending.push(Pending::Message(to, msg));
                 }
                 return;
             }
@@ -602,7 +607,7 @@ impl Node {
     /// link's signal (where `:kill` is just a reason) from `Process.exit/2`.
     pub fn exit_signal(&mut self, to: u32, from: Term, reason: Term, link: bool) {
         if self.running == Some(to) {
-            self.pending.push((to, from, reason, link));
+            self.pending.push(Pending::Exit(to, from, reason, link));
             return;
         }
         if link {

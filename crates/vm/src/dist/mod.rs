@@ -84,8 +84,11 @@ pub struct Dist {
     lines: funs::LineCache,
     /// Spawn requests waiting for their replies.
     spawns: Vec<spawn::SpawnRequest>,
-    /// `Node.monitor`s: (process, node), one entry per call.
-    node_monitors: Vec<(u32, Atom)>,
+    /// `Node.monitor`s: (process, node, when made), one entry per call.
+    node_monitors: Vec<(u32, Atom, u64)>,
+    /// Links and monitors with other nodes made so far: the order in
+    /// which losing a connection fires them.
+    ties_made: u64,
     /// `monitor_nodes` subscriptions.
     watchers: Vec<watch::Watcher>,
     /// The host's epmd, kept by the World: node names and ports, newest
@@ -125,6 +128,12 @@ impl Dist {
             .filter(|c| c.state == State::Up && f(c))
             .map(|c| c.peer.clone())
             .collect()
+    }
+
+    /// A number for a new link or monitor with another node.
+    fn next_tie(&mut self) -> u64 {
+        self.ties_made += 1;
+        self.ties_made
     }
 
     /// A new pending connection to `peer`.

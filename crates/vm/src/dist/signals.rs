@@ -27,12 +27,21 @@ pub(crate) struct RemoteMonitor {
     /// For our monitors, what `:DOWN` names: the pid or `{name, node}`.
     /// For monitors held on us, the target as the watcher named it.
     pub object: Term,
+    /// When it was made, among this node's ties with other nodes.
+    pub seq: u64,
+}
+
+/// A link between a local process and `pid`, a process of another node.
+pub(crate) struct RemoteLink {
+    pub pid: Term,
+    /// When it was made, among this node's ties with other nodes.
+    pub seq: u64,
 }
 
 /// What one local process holds with processes of other nodes.
 #[derive(Default)]
 pub(crate) struct Ties {
-    pub links: Vec<Term>,
+    pub links: Vec<RemoteLink>,
     /// Monitors this process holds on remote processes.
     pub monitoring: Vec<RemoteMonitor>,
     /// Monitors remote processes hold on this one.
@@ -43,6 +52,30 @@ impl Ties {
     fn is_empty(&self) -> bool {
         self.links.is_empty() && self.monitoring.is_empty() && self.monitored_by.is_empty()
     }
+
+    pub(super) fn linked(&self, pid: &Term) -> bool {
+        self.links.iter().any(|l| l.pid == *pid)
+    }
+
+    /// Links to `pid` unless already linked.
+    pub(super) fn link(&mut self, pid: &Term, seq: u64) -> bool {
+        let new = !self.linked(pid);
+        if new {
+            self.links.push(RemoteLink {
+                pid: pid.clone(),
+                seq,
+            });
+        }
+        new
+    }
+}
+
+/// What losing a connection does to a local process, in the order the
+/// ties were made (OTP keeps one list per connection).
+enum Lost {
+    Exit(u32, Term),
+    Down(u32, Term, Term),
+    NodeDown(u32),
 }
 
 /// The node a pid term belongs to.
@@ -69,7 +102,7 @@ impl Node {
         self.dist
             .ties
             .get(&id)
-            .map(|t| t.links.clone())
+            .map(|t| t.links.iter().map(|l| l.pid.clone()).collect())
             .unwrap_or_default()
     }
 
@@ -108,9 +141,8 @@ impl Node {
             self.exit_signal(p.id, pid.clone(), reason, false);
             return;
         }
-        let ties = self.ties(p.id);
-        if !ties.links.contains(pid) {
-            ties.links.push(pid.clone());
+        let seq = self.dist.next_tie();
+        if self.ties(p.id).link(pid, seq) {
             self.control_out(
                 &peer,
                 vec![Term::Int(LINK), p.pid.clone(), pid.clone()],
@@ -126,7 +158,7 @@ impl Node {
         let Some(t) = self.dist.ties.get_mut(&p.id) else {
             return;
         };
-        let Some(i) = t.links.iter().position(|l| l == pid) else {
+        let Some(i) = t.links.iter().position(|l| l.pid == *pid) else {
             return;
         };
         t.links.remove(i);
@@ -156,11 +188,13 @@ impl Node {
             p.mailbox.push_back(down);
             return reference;
         }
+        let seq = self.dist.next_tie();
         self.ties(p.id).monitoring.push(RemoteMonitor {
             reference: reference.clone(),
             peer: peer.clone(),
             other: target.clone(),
             object,
+            seq,
         });
         self.control_out(
             peer,
@@ -209,7 +243,7 @@ impl Node {
     /// the link is gone.
     pub(crate) fn drop_remote_link(&mut self, to: u32, from: &Term) {
         if let Some(t) = self.dist.ties.get_mut(&to) {
-            t.links.retain(|l| l != from);
+            t.links.retain(|l| l.pid != *from);
             self.tidy_ties(to);
         }
     }
@@ -222,10 +256,10 @@ impl Node {
             return;
         };
         for l in t.links {
-            if let Some(peer) = node_of(&l).cloned() {
+            if let Some(peer) = node_of(&l.pid).cloned() {
                 self.control_out(
                     &peer,
-                    vec![Term::Int(PAYLOAD_EXIT), pid.clone(), l],
+                    vec![Term::Int(PAYLOAD_EXIT), pid.clone(), l.pid],
                     Some(reason),
                 );
             }
@@ -252,36 +286,47 @@ impl Node {
     }
 
     /// The connection to `peer` is gone: links to its processes fire,
-    /// then `Node.monitor`s, then monitors on its processes go `:DOWN`,
-    /// with `:noconnection`.
+    /// monitors on its processes go `:DOWN` (both with `:noconnection`)
+    /// and `Node.monitor`s send `{:nodedown, peer}`, all in the order
+    /// they were made, as OTP does.
     pub(super) fn ties_lost(&mut self, peer: &Atom) {
-        let mut exits = Vec::new();
-        let mut downs = Vec::new();
+        let mut lost: Vec<(u64, Lost)> = Vec::new();
         for (id, t) in self.dist.ties.iter_mut() {
             t.links.retain(|l| {
-                let theirs = node_of(l) == Some(peer);
+                let theirs = node_of(&l.pid) == Some(peer);
                 if theirs {
-                    exits.push((*id, l.clone()));
+                    lost.push((l.seq, Lost::Exit(*id, l.pid.clone())));
                 }
                 !theirs
             });
             t.monitoring.retain(|m| {
                 if m.peer == *peer {
-                    downs.push((*id, m.reference.clone(), m.object.clone()));
+                    let down = Lost::Down(*id, m.reference.clone(), m.object.clone());
+                    lost.push((m.seq, down));
                 }
                 m.peer != *peer
             });
             t.monitored_by.retain(|m| m.peer != *peer);
         }
         self.dist.ties.retain(|_, t| !t.is_empty());
+        let watchers = super::take_where(&mut self.dist.node_monitors, |(_, n, _)| n == peer);
+        lost.extend(
+            watchers
+                .into_iter()
+                .map(|(id, _, seq)| (seq, Lost::NodeDown(id))),
+        );
+        lost.sort_by_key(|(seq, _)| *seq);
         let reason = self.atom_term("noconnection");
-        for (id, from) in exits {
-            self.exit_signal(id, from, reason.clone(), true);
-        }
-        self.node_monitors_down(peer);
-        for (id, r, object) in downs {
-            let down = self.down_message(&r, object, reason.clone());
-            self.deliver(None, id, down);
+        let nodedown = Term::tuple(vec![self.atom_term("nodedown"), Term::Atom(peer.clone())]);
+        for (_, what) in lost {
+            match what {
+                Lost::Exit(id, from) => self.exit_signal(id, from, reason.clone(), true),
+                Lost::Down(id, r, object) => {
+                    let down = self.down_message(&r, object, reason.clone());
+                    self.deliver(None, id, down);
+                }
+                Lost::NodeDown(id) => self.deliver(None, id, nodedown.clone()),
+            }
         }
     }
 
@@ -306,10 +351,8 @@ impl Node {
         match items {
             [Term::Int(LINK), from, to] => match self.resolve(to) {
                 Some(id) if matches!(to, Term::Pid(_)) => {
-                    let ties = self.ties(id);
-                    if !ties.links.contains(from) {
-                        ties.links.push(from.clone());
-                    }
+                    let seq = self.dist.next_tie();
+                    self.ties(id).link(from, seq);
                 }
                 _ => {
                     let reason = noproc();
@@ -323,11 +366,7 @@ impl Node {
             [Term::Int(PAYLOAD_EXIT), from, to] => {
                 let reason = payload(self)?;
                 if let Some(id) = self.local_id(to) {
-                    let linked = self
-                        .dist
-                        .ties
-                        .get(&id)
-                        .is_some_and(|t| t.links.contains(from));
+                    let linked = self.dist.ties.get(&id).is_some_and(|t| t.linked(from));
                     if linked {
                         self.exit_signal(id, from.clone(), reason, true);
                     }
@@ -356,12 +395,16 @@ impl Node {
             }
             [Term::Int(UNLINK_ID_ACK), _, _, _] => {}
             [Term::Int(MONITOR_P), from, to, reference] => match self.resolve(to) {
-                Some(id) => self.ties(id).monitored_by.push(RemoteMonitor {
-                    reference: reference.clone(),
-                    peer: peer.clone(),
-                    other: from.clone(),
-                    object: to.clone(),
-                }),
+                Some(id) => {
+                    let seq = self.dist.next_tie();
+                    self.ties(id).monitored_by.push(RemoteMonitor {
+                        reference: reference.clone(),
+                        peer: peer.clone(),
+                        other: from.clone(),
+                        object: to.clone(),
+                        seq,
+                    });
+                }
                 None => {
                     let reason = noproc();
                     self.control_out(

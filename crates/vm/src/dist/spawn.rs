@@ -152,14 +152,17 @@ impl Node {
                 let s = self.dist.spawns.remove(i);
                 let ok = matches!(result, Term::Pid(_));
                 if ok && s.opts.link && flags & FLAG_LINK != 0 {
-                    self.ties(s.caller).links.push(result.clone());
+                    let seq = self.dist.next_tie();
+                    self.ties(s.caller).link(result, seq);
                 }
                 if ok && s.opts.monitor && flags & FLAG_MONITOR != 0 {
+                    let seq = self.dist.next_tie();
                     self.ties(s.caller).monitoring.push(RemoteMonitor {
                         reference: s.reference.clone(),
                         peer: peer.clone(),
                         other: result.clone(),
                         object: result.clone(),
+                        seq,
                     });
                 }
                 let reply = self.spawn_reply_msg(s.reference, ok, result.clone());
@@ -198,15 +201,18 @@ impl Node {
         let pid = self.make_pid(id);
         let mut flags = 0;
         if opts.link {
-            self.ties(id).links.push(from.clone());
+            let seq = self.dist.next_tie();
+            self.ties(id).link(from, seq);
             flags |= FLAG_LINK;
         }
         if opts.monitor {
+            let seq = self.dist.next_tie();
             self.ties(id).monitored_by.push(RemoteMonitor {
                 reference: reference.clone(),
                 peer: peer.clone(),
                 other: from.clone(),
                 object: pid.clone(),
+                seq,
             });
             flags |= FLAG_MONITOR;
         }

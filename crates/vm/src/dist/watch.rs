@@ -58,7 +58,8 @@ impl Node {
     /// `Node.monitor(peer, true)` for process `id`: one `{:nodedown, peer}`
     /// per call, at once if the node cannot be reached.
     pub fn monitor_node(&mut self, id: u32, peer: &Atom) {
-        self.dist.node_monitors.push((id, peer.clone()));
+        let seq = self.dist.next_tie();
+        self.dist.node_monitors.push((id, peer.clone(), seq));
         if *peer != self.name && !self.dist.is_up(peer) {
             self.dist.dial(peer);
         }
@@ -70,7 +71,7 @@ impl Node {
             .dist
             .node_monitors
             .iter()
-            .position(|(w, n)| *w == id && n == peer)
+            .position(|(w, n, _)| *w == id && n == peer)
         {
             self.dist.node_monitors.remove(i);
         }
@@ -90,7 +91,7 @@ impl Node {
     /// A process ended: its node monitors and subscriptions go.
     pub(crate) fn watch_exit(&mut self, id: u32) {
         if !self.dist.node_monitors.is_empty() {
-            self.dist.node_monitors.retain(|(w, _)| *w != id);
+            self.dist.node_monitors.retain(|(w, _, _)| *w != id);
         }
         if !self.dist.watchers.is_empty() {
             self.dist.watchers.retain(|w| w.id != id);
@@ -150,15 +151,6 @@ impl Node {
             })
             .collect();
         for (id, m) in msgs {
-            self.deliver(None, id, m);
-        }
-    }
-
-    /// `Node.monitor` watchers of `peer` get `{:nodedown, peer}`.
-    pub(super) fn node_monitors_down(&mut self, peer: &Atom) {
-        let down = self.atom_term("nodedown");
-        for (id, _) in super::take_where(&mut self.dist.node_monitors, |(_, n)| n == peer) {
-            let m = Term::tuple(vec![down.clone(), Term::Atom(peer.clone())]);
             self.deliver(None, id, m);
         }
     }
