@@ -59,10 +59,17 @@ defmodule Beamplay.Dist do
   # the stack of an error in an erpc call: the caller's frames only, and an
   # undefined function named with its arguments, as BEAM names it
   def call_stack(:undef, [{m, f, arity, _} | rest], m, f, a) when length(a) == arity,
-    do: [{m, f, a, []} | call_stack(nil, rest, m, f, a)]
+    do: [{m, f, a, []} | callers(rest)]
 
-  def call_stack(_r, stack, _m, _f, _a),
-    do: Enum.reject(stack, &Beamplay.Exception.prelude_frame?/1)
+  # a function that raises at once (a BIF) is the top frame itself
+  def call_stack(_r, stack, m, f, a) do
+    case callers(stack) do
+      [] -> [{m, f, a, []}]
+      frames -> frames
+    end
+  end
+
+  defp callers(stack), do: Enum.reject(stack, &Beamplay.Exception.prelude_frame?/1)
 
   defp local(:erlang, :apply, [fun, []], opts) when is_function(fun), do: :erlang.spawn_opt(fun, opts)
   defp local(m, f, a, opts), do: :erlang.spawn_opt(m, f, a, opts)
@@ -472,7 +479,7 @@ defmodule Beamplay.Global do
   # node its names and peers, which makes the mesh full (connect_all).
   def start do
     :net_kernel.monitor_nodes(true)
-    loop(%{names: %{}, owners: %{}, locks: %{}, dropping: [], watched: %{}})
+    loop(%{names: %{}, owners: %{}, locks: %{}, dropping: [], watched: %{}, known: []})
   end
 
   # a request to the server on `node`; a node that is gone answers :down
@@ -526,6 +533,8 @@ defmodule Beamplay.Global do
       # lost without global deciding it makes every peer that still sees
       # the lost node ask that node to drop it
       {:nodedown, node} ->
+        s = %{s | known: List.delete(s.known, node)}
+
         if node in s.dropping do
           loop(%{s | dropping: List.delete(s.dropping, node)})
         else
@@ -552,11 +561,14 @@ defmodule Beamplay.Global do
         end
 
       {:sync_with, node} ->
-        if node in Node.list(), do: Kernel.send({:global_name_server, node}, {:sync, node(), Node.list(), s.names})
+        if node in Node.list(), do: Kernel.send({:global_name_server, node}, {:sync, node(), s.known, s.names})
         loop(s)
 
+      # the nodes a peer has synced with, not merely connected to, are
+      # the ones it makes this node connect to, as global's known nodes
       {:sync, from, peers, names} ->
         Enum.each(peers -- [node() | Node.list()], &Beamplay.Runtime.dist_connect/1)
+        s = if from in s.known, do: s, else: %{s | known: [from | s.known]}
         loop(Enum.reduce(names, s, fn {name, {pid, method}}, s -> merge(s, from, name, pid, method) end))
 
       {:DOWN, _ref, :process, pid, _reason} ->

@@ -96,3 +96,8 @@ defmodule Access do
   def put(list, key, value) when is_list(list), do: Keyword.put(list, key, value)
   def put(nil, key, value), do: %{key => value}
 end
+
+defmodule Function do
+  def info(fun, item), do: :erlang.fun_info(fun, item)
+  def identity(value), do: value
+end

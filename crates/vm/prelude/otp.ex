@@ -250,6 +250,9 @@ defmodule GenServer do
             Process.demonitor(ref, [:flush])
             reply
 
+          {:DOWN, ^ref, _, _, :noconnection} ->
+            exit({{:nodedown, node_of(pid)}, mfa})
+
           {:DOWN, ^ref, _, _, reason} ->
             exit({reason, mfa})
         after
@@ -259,6 +262,9 @@ defmodule GenServer do
         end
     end
   end
+
+  defp node_of({_name, node}), do: node
+  defp node_of(pid), do: node(pid)
 
   def cast(server, request) do
     case server do

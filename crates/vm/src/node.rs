@@ -214,6 +214,12 @@ impl Node {
             view: crate::trace::ServiceView::default(),
         };
         node.start_console();
+        // a node is born without a name and takes one as it starts
+        // distribution, so it has known `nonode@nohost` (`Node.list(:known)`)
+        if node.distributed() {
+            let unnamed = node.atom("nonode@nohost");
+            node.dist.learn(&unnamed);
+        }
         node
     }
 
@@ -445,7 +451,7 @@ impl Node {
                     self.send_remote(&from, node, &t[0], &msg);
                     true
                 }
-                _ => true,
+                _ => false,
             },
             _ => false,
         }

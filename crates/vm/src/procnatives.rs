@@ -127,7 +127,8 @@ pub fn lookup(module: &str, function: &str, arity: u32) -> Option<ProcNativeFn> 
         ("erlang", "nodes", 0) => |n, _, _| v(Term::list(n.nodes(&[NodeKind::Visible]))),
         ("erlang", "nodes", 1) => |n, _, a| match node_kinds(&a[0]) {
             Some(kinds) => v(Term::list(n.nodes(&kinds))),
-            None => badarg(n, &[(1, "not a valid node type")]),
+            None if matches!(a[0], Term::Atom(_)) => badarg(n, &[(1, "not a valid node type")]),
+            None => badarg(n, &[(1, "not a list of valid node types")]),
         },
         ("erlang", "is_alive", 0) => |n, _, _| v(n.bool(n.distributed())),
         ("erlang", "disconnect_node", 1) => |n, _, a| match &a[0] {

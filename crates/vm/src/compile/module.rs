@@ -474,7 +474,10 @@ pub fn compile_module(
         m.attrs = first.attrs.clone();
         m.current = format!("{alias}.{fname}/{n}");
         let line = first.line;
-        let display = if line == module_line {
+        // a def on the defmodule's line is named as the compiler inlined
+        // it, unless it overrides a callback `use GenServer` defined
+        let overrides = uses_gen_server && GEN_SERVER_DEFAULTS.contains(&(fname.as_str(), *n));
+        let display = if line == module_line && !overrides {
             format!("-inlined-{fname}/{n}-")
         } else {
             fname.clone()

@@ -105,7 +105,7 @@ impl Dist {
         self.conns.iter_mut().find(|c| c.peer == *peer)
     }
 
-    fn learn(&mut self, peer: &Atom) {
+    pub(crate) fn learn(&mut self, peer: &Atom) {
         if !self.known.contains(peer) {
             self.known.push(peer.clone());
         }
