@@ -217,6 +217,16 @@ fn simulate(seed: u64) {
                 value(&mut w, a, ":pg2.start()");
             }
             4 if a != b => fault(&mut w, &format!("@latency {an} {bn} {}", dice.below(50))),
+            // every node registers one name at the same instant
+            5 => {
+                let name = dice.below(3);
+                let line = format!(
+                    "p = spawn(fn -> Process.sleep(:infinity) end); :global.register_name(:burst{name}, p)"
+                );
+                for &n in &ids {
+                    w.eval(n, &line).expect("console free");
+                }
+            }
             _ => {
                 let name = dice.below(3);
                 value(
