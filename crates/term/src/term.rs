@@ -8,7 +8,6 @@ use crate::atom::Atom;
 use crate::binary::Bitstring;
 
 /// A value. 16 bytes; cloning never copies more than a pointer.
-#[derive(Clone)]
 pub enum Term {
     /// Small integer. Results that leave `i64` become [`Term::BigInt`].
     Int(i64),
@@ -25,6 +24,40 @@ pub enum Term {
     Pid(Rc<PidData>),
     Ref(Rc<RefData>),
     Fun(Rc<Fun>),
+}
+
+impl Clone for Term {
+    /// Immediates are copied inline (register moves and argument passing
+    /// clone them all the time); the rest bump a reference count.
+    #[inline(always)]
+    fn clone(&self) -> Term {
+        match self {
+            Term::Int(i) => Term::Int(*i),
+            Term::Nil => Term::Nil,
+            Term::Float(f) => Term::Float(*f),
+            _ => self.clone_boxed(),
+        }
+    }
+}
+
+impl Term {
+    #[inline(never)]
+    fn clone_boxed(&self) -> Term {
+        match self {
+            Term::Int(i) => Term::Int(*i),
+            Term::BigInt(b) => Term::BigInt(b.clone()),
+            Term::Float(f) => Term::Float(*f),
+            Term::Atom(a) => Term::Atom(a.clone()),
+            Term::Nil => Term::Nil,
+            Term::Cons(c) => Term::Cons(c.clone()),
+            Term::Tuple(t) => Term::Tuple(t.clone()),
+            Term::Map(m) => Term::Map(m.clone()),
+            Term::Binary(b) => Term::Binary(b.clone()),
+            Term::Pid(p) => Term::Pid(p.clone()),
+            Term::Ref(r) => Term::Ref(r.clone()),
+            Term::Fun(f) => Term::Fun(f.clone()),
+        }
+    }
 }
 
 /// A list cell. Dropping a long list is iterative, never recursive.

@@ -566,10 +566,24 @@ defmodule Beamplay.Global do
 
       # the nodes a peer has synced with, not merely connected to, are
       # the ones it makes this node connect to, as global's known nodes
+      # (a node newly synced with is announced to the others, as global's
+      # new_nodes, so that nodes that joined at the same time meet)
       {:sync, from, peers, names} ->
-        Enum.each(peers -- [node() | Node.list()], &Beamplay.Runtime.dist_connect/1)
-        s = if from in s.known, do: s, else: %{s | known: [from | s.known]}
+        connect_all(peers)
+
+        s =
+          if from in s.known do
+            s
+          else
+            Enum.each(s.known, &Kernel.send({:global_name_server, &1}, {:new_nodes, [from]}))
+            %{s | known: [from | s.known]}
+          end
+
         loop(Enum.reduce(names, s, fn {name, {pid, method}}, s -> merge(s, from, name, pid, method) end))
+
+      {:new_nodes, nodes} ->
+        connect_all(nodes)
+        loop(s)
 
       {:DOWN, _ref, :process, pid, _reason} ->
         s = %{s | watched: Map.delete(s.watched, pid)}
@@ -706,6 +720,8 @@ defmodule Beamplay.Global do
         insert(s, name, pid, method)
     end
   end
+
+  defp connect_all(nodes), do: Enum.each(nodes -- [node() | Node.list()], &Beamplay.Runtime.dist_connect/1)
 
   defp broadcast(msg), do: Enum.each(Node.list(), fn n -> Kernel.send({:global_name_server, n}, msg) end)
 end

@@ -135,8 +135,8 @@ impl Node {
             let Some(frame) = p.frames.last() else {
                 return (Outcome::Done(Term::Nil), budget - reds);
             };
-            let fun = frame.fun.clone();
-            let base = frame.base;
+            let mut fun = frame.fun.clone();
+            let mut base = frame.base;
             let mut pc = frame.pc;
             macro_rules! reg {
                 ($r:expr) => {
@@ -376,7 +376,7 @@ impl Node {
                             crate::process::pad_regs(&mut p.regs, new_base + code.nregs as usize);
                             p.frames.push(crate::process::Frame {
                                 module,
-                                fun: code,
+                                fun: code.clone(),
                                 pc: 0,
                                 base: new_base,
                                 ret: *d,
@@ -384,7 +384,11 @@ impl Node {
                             if reds == 0 {
                                 return (Outcome::Yield, budget);
                             }
-                            continue 'frames;
+                            // run the callee here, without reloading its frame
+                            fun = code;
+                            base = new_base;
+                            pc = 0;
+                            continue;
                         }
                         let argv: Vec<Term> = args.iter().map(|r| reg!(*r).clone()).collect();
                         match self.invoke(p, callee, argv, Some(*d)) {

@@ -160,9 +160,6 @@ impl Process {
 #[inline(always)]
 pub fn pad_regs(regs: &mut Vec<Term>, len: usize) {
     if regs.len() < len {
-        regs.reserve(len - regs.len());
-        while regs.len() < len {
-            regs.push(Term::Nil);
-        }
+        regs.resize(len, Term::Nil);
     }
 }
