@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::fmt;
 use std::rc::Rc;
 
@@ -63,14 +63,14 @@ pub const MAX_ATOM_CHARS: usize = 255;
 
 /// Per-node atom table with an explicit limit.
 pub struct AtomTable {
-    map: HashMap<Box<str>, Atom>,
+    map: FxHashMap<Box<str>, Atom>,
     limit: usize,
 }
 
 impl AtomTable {
     pub fn new(limit: usize) -> AtomTable {
         AtomTable {
-            map: HashMap::new(),
+            map: FxHashMap::default(),
             limit,
         }
     }

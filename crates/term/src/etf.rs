@@ -127,9 +127,21 @@ pub fn encode(t: &Term) -> Result<Vec<u8>, EncodeError> {
 
 /// `:erlang.term_to_binary(term)`, closures split by `closures`.
 pub fn encode_with(t: &Term, closures: &dyn Closures) -> Result<Vec<u8>, EncodeError> {
-    let mut out = vec![VERSION];
-    encode_into(t, &mut out, closures, 0)?;
+    let mut out = Vec::new();
+    append_with(t, &mut out, closures)?;
     Ok(out)
+}
+
+/// [`encode_with`] at the end of `out` (a distribution frame holds a
+/// control message and its payload one after the other). On an error
+/// `out` may hold part of the term.
+pub fn append_with(
+    t: &Term,
+    out: &mut Vec<u8>,
+    closures: &dyn Closures,
+) -> Result<(), EncodeError> {
+    out.push(VERSION);
+    encode_into(t, out, closures, 0)
 }
 
 /// `NEW_FUN_EXT`; its captured values are encoded one level deeper.
@@ -172,9 +184,11 @@ fn encode_into(
     closures: &dyn Closures,
     depth: usize,
 ) -> Result<(), EncodeError> {
-    // an explicit stack: a long list or deep nesting never recurses
-    let mut stack: Vec<&Term> = vec![t];
-    while let Some(t) = stack.pop() {
+    // an explicit stack: a long list or deep nesting never recurses (it
+    // allocates only for containers)
+    let mut stack: Vec<&Term> = Vec::new();
+    let mut next = Some(t);
+    while let Some(t) = next.take().or_else(|| stack.pop()) {
         match t {
             Term::Int(i) => int(*i, out),
             Term::BigInt(b) => big(b, out),
@@ -433,8 +447,8 @@ enum Read {
     Open(Partial),
 }
 
-impl Reader<'_, '_> {
-    fn take(&mut self, n: usize) -> Result<&[u8], DecodeError> {
+impl<'a> Reader<'a, '_> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
         let end = self.pos.checked_add(n).ok_or(DecodeError::Truncated)?;
         let s = self
             .bytes
@@ -482,17 +496,20 @@ impl Reader<'_, '_> {
             other => return Err(DecodeError::BadTag(other)),
         };
         let raw = self.take(len)?;
-        let name: String = if tag == ATOM_EXT || tag == SMALL_ATOM_EXT {
-            raw.iter().map(|b| char::from(*b)).collect()
+        let latin1 = tag == ATOM_EXT || tag == SMALL_ATOM_EXT;
+        // ASCII reads the same in both encodings and needs no copy
+        let owned: String;
+        let name: &str = if latin1 && !raw.is_ascii() {
+            owned = raw.iter().map(|b| char::from(*b)).collect();
+            &owned
         } else {
-            std::str::from_utf8(raw)
-                .map_err(|_| DecodeError::BadAtom)?
-                .to_string()
+            std::str::from_utf8(raw).map_err(|_| DecodeError::BadAtom)?
         };
-        if name.chars().count() > 255 {
+        // no more than 255 characters (fewer bytes cannot hold more)
+        if name.len() > 255 && name.chars().count() > 255 {
             return Err(DecodeError::BadAtom);
         }
-        self.atoms.intern(&name).map_err(|_| DecodeError::AtomLimit)
+        self.atoms.intern(name).map_err(|_| DecodeError::AtomLimit)
     }
 
     fn atom(&mut self) -> Result<Atom, DecodeError> {

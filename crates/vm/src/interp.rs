@@ -473,6 +473,13 @@ impl Node {
                         }
                         None => pc = *wait as usize,
                     },
+                    Op::RecvMark(r) => {
+                        if let (0, Some((m, pos))) = (p.save, &p.mark) {
+                            if *m == reg!(*r) {
+                                p.save = (*pos).min(p.mailbox.len());
+                            }
+                        }
+                    }
                     Op::RecvNext(peek) => {
                         p.save += 1;
                         pc = *peek as usize;
@@ -480,6 +487,11 @@ impl Node {
                     Op::RecvAccept => {
                         let s = p.save;
                         p.mailbox.remove(s);
+                        if let Some((_, pos)) = &mut p.mark {
+                            if *pos > s {
+                                *pos -= 1;
+                            }
+                        }
                         p.save = 0;
                         p.armed_timer = None;
                         p.timeout_fired = false;

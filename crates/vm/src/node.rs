@@ -84,6 +84,8 @@ pub(crate) enum Timer {
 
 /// Common atoms, interned once.
 pub struct Atoms {
+    /// `:""`, the empty name a REG_SEND control message carries.
+    pub empty: Atom,
     pub ok: Atom,
     pub error: Atom,
     pub true_: Atom,
@@ -128,6 +130,7 @@ impl Atoms {
             io_reply: a("io_reply"),
             erl_eval: a("erl_eval"),
             timeout: a("timeout"),
+            empty: a(""),
         }
     }
 }

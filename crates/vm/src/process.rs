@@ -65,6 +65,11 @@ pub struct Process {
     pub mailbox: VecDeque<Term>,
     /// Receive save pointer: messages before it have been looked at.
     pub save: usize,
+    /// The reference this process made last, with the length its mailbox
+    /// had then: a receive that needs that reference in every clause can
+    /// skip the older messages, which cannot hold it (BEAM's receive
+    /// marker).
+    pub mark: Option<(Term, usize)>,
     pub links: Vec<u32>,
     /// Monitors other processes hold on this one.
     pub monitored_by: Vec<Monitor>,
@@ -103,6 +108,7 @@ impl Process {
             handlers: Vec::new(),
             mailbox: VecDeque::new(),
             save: 0,
+            mark: None,
             links: Vec::new(),
             monitored_by: Vec::new(),
             monitoring: Vec::new(),

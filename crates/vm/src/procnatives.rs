@@ -59,8 +59,7 @@ pub fn lookup(module: &str, function: &str, arity: u32) -> Option<ProcNativeFn> 
             let t = n.bool(true);
             v(t)
         },
-        ("erlang", "monitor", 2) => monitor,
-        ("erlang", "monitor", 3) => monitor,
+        ("erlang", "monitor", 2 | 3) => |n, p, a| marked(n, p, a, monitor),
         ("erlang", "demonitor", 1) => |n, p, a| {
             if !n.demonitor(p, &a[0]) {
                 n.demonitor_remote(p, &a[0]);
@@ -117,7 +116,7 @@ pub fn lookup(module: &str, function: &str, arity: u32) -> Option<ProcNativeFn> 
             let t = n.bool(true);
             v(t)
         },
-        ("erlang", "make_ref", 0) => |n, _, _| v(n.make_ref()),
+        ("erlang", "make_ref", 0) => |n, p, a| marked(n, p, a, |n, _, _| v(n.make_ref())),
         ("erlang", "node", 0) => |n, _, _| v(Term::Atom(n.name.clone())),
         ("erlang", "node", 1) => |n, _, a| match &a[0] {
             Term::Pid(pd) => v(Term::Atom(pd.node.clone())),
@@ -274,7 +273,7 @@ pub fn lookup(module: &str, function: &str, arity: u32) -> Option<ProcNativeFn> 
             }
             None => badarg(n, &[(2, "not a keyword list of inspect options")]),
         },
-        ("Elixir.Beamplay.Runtime", "spawn_request", 5) => spawn_request,
+        ("Elixir.Beamplay.Runtime", "spawn_request", 5) => |n, p, a| marked(n, p, a, spawn_request),
         ("erlang", "monitor_node", 2) => |n, p, a| match (&a[0], &a[1]) {
             (Term::Atom(peer), Term::Atom(flag)) if matches!(flag.as_str(), "true" | "false") => {
                 if !n.distributed() {
@@ -378,6 +377,17 @@ fn spawn(n: &mut Node, p: &mut Process, a: &[Term], link: bool, monitor: bool) -
         Some(r) => v(Term::tuple(vec![pid, r])),
         None => v(pid),
     }
+}
+
+/// Runs a native that makes a reference, and marks the caller's mailbox
+/// where the reference was made (`Process::mark`).
+fn marked(n: &mut Node, p: &mut Process, a: &[Term], f: ProcNativeFn) -> R {
+    let pos = p.mailbox.len();
+    let out = f(n, p, a);
+    if let NativeOut::Value(r @ Term::Ref(_)) = &out {
+        p.mark = Some((r.clone(), pos));
+    }
+    out
 }
 
 /// Runs `module.function` of the prelude on `args` in the calling process.
@@ -528,6 +538,7 @@ fn demonitor2(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
             |m| !matches!(m.as_tuple(), Some([tag, mr, ..]) if tag.is_atom("DOWN") && mr == r),
         );
         p.save = 0;
+        p.mark = None;
     }
     if opts.iter().any(|o| o.is_atom("info")) {
         return v(n.bool(found));
@@ -723,6 +734,7 @@ fn process_info(n: &mut Node, p: &mut Process, pid: &Term, item: Option<&Term>) 
 fn flush(n: &mut Node, p: &mut Process, _a: &[Term]) -> R {
     let msgs: Vec<Term> = p.mailbox.drain(..).collect();
     p.save = 0;
+    p.mark = None;
     for m in msgs {
         let text = n.inspect_iex(&m);
         n.console.output(ConsoleEvent::Output(text));

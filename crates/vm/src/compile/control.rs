@@ -493,6 +493,9 @@ impl Fc<'_, '_> {
         let msg = self.b.reg()?;
         let peek = self.b.label();
         let wait = self.b.label();
+        if let Some(r) = common_pin(&cls).and_then(|name| vars.0.get(name).copied()) {
+            self.b.emit(Op::RecvMark(r));
+        }
         self.b.place(peek);
         self.b.emit(Op::RecvPeek(msg, wait));
         let after_vars = vars.clone();
@@ -1002,5 +1005,46 @@ fn atom_text(e: &Ast) -> Option<String> {
     match e {
         Ast::Atom(a) => Some(beamplay_term::atom_to_inspect(a)),
         _ => None,
+    }
+}
+
+/// A variable every clause pins (`^ref`) somewhere in its pattern: a
+/// message without its value matches no clause.
+fn common_pin<'x>(cls: &[Clause<'x>]) -> Option<&'x str> {
+    let mut common: Option<Vec<&'x str>> = None;
+    for c in cls {
+        let mut pins = Vec::new();
+        for p in &c.pats {
+            pinned(p, &mut pins);
+        }
+        common = Some(match common {
+            None => pins,
+            Some(prev) => prev.into_iter().filter(|n| pins.contains(n)).collect(),
+        });
+    }
+    common?.first().copied()
+}
+
+/// The names pinned in a pattern. A pattern is never deeper than the
+/// parser's nesting limit, so recursing is bounded.
+fn pinned<'x>(pat: &'x Ast, out: &mut Vec<&'x str>) {
+    match pat {
+        Ast::Call {
+            head: Head::Local(n),
+            args,
+            ..
+        } if n == "^" => {
+            if let [Ast::Var { name, .. }] = args.as_slice() {
+                out.push(name);
+            }
+        }
+        // a guard-less alternative (`when`) or `=` keeps both sides
+        Ast::Call { args, .. } => args.iter().for_each(|a| pinned(a, out)),
+        Ast::List(items) => items.iter().for_each(|a| pinned(a, out)),
+        Ast::Pair(a, b) => {
+            pinned(a, out);
+            pinned(b, out);
+        }
+        _ => {}
     }
 }

@@ -336,7 +336,7 @@ impl Node {
             Term::Atom(_) => vec![
                 Term::Int(REG_SEND),
                 from.clone(),
-                self.atom_term(""),
+                Term::Atom(self.a.empty.clone()),
                 to.clone(),
             ],
             Term::Ref(_) => vec![Term::Int(ALIAS_SEND), from.clone(), to.clone()],
@@ -537,10 +537,11 @@ fn pass_frame(
     msg: Option<&Term>,
     creator: Term,
 ) -> Result<Vec<u8>, etf::EncodeError> {
-    let mut frame = vec![PASS];
-    frame.extend(etf::encode(control)?);
+    let mut frame = Vec::with_capacity(64);
+    frame.push(PASS);
+    etf::append_with(control, &mut frame, &etf::NoClosures)?;
     if let Some(m) = msg {
-        frame.extend(etf::encode_with(m, &funs::Outgoing { creator })?);
+        etf::append_with(m, &mut frame, &funs::Outgoing { creator })?;
     }
     Ok(frame)
 }
