@@ -77,6 +77,8 @@ pub struct Dist {
     waiters: Vec<(Atom, u32)>,
     /// Frames refused as malformed.
     pub rejected: u64,
+    /// The last control message read, with its peer and bytes.
+    last_control: Option<(Atom, Vec<u8>, Term)>,
     /// Links and monitors of local processes with remote ones.
     ties: std::collections::BTreeMap<u32, signals::Ties>,
     next_unlink: u64,
@@ -437,10 +439,7 @@ impl Node {
     }
 
     fn control_in(&mut self, peer: &Atom, bytes: &[u8]) -> Result<(), DecodeError> {
-        let (control, used) = {
-            let mut atoms = self.atoms.borrow_mut();
-            etf::decode_prefix(bytes, &mut atoms)?
-        };
+        let (control, used) = self.decode_control(peer, bytes)?;
         let payload = |node: &mut Node| node.decode_payload(&bytes[used..]);
         let items = control.as_tuple().ok_or(DecodeError::BadField)?;
         match (items.first(), items.len()) {
@@ -510,6 +509,25 @@ impl Node {
             let msg = Term::tuple(vec![tag.clone(), Term::Atom(peer.clone()), self.bool(up)]);
             self.deliver(None, id, msg);
         }
+    }
+
+    /// The control message a `p` frame starts with, and its length. A
+    /// stream of messages to one process repeats one control message; the
+    /// last one read from each peer is kept, as OTP's atom cache saves
+    /// decoding the same atoms again (an encoded term is complete in
+    /// itself, so equal leading bytes are the same term).
+    fn decode_control(&mut self, peer: &Atom, bytes: &[u8]) -> Result<(Term, usize), DecodeError> {
+        if let Some((p, seen, term)) = &self.dist.last_control {
+            if p == peer && bytes.starts_with(seen) {
+                return Ok((term.clone(), seen.len()));
+            }
+        }
+        let (control, used) = {
+            let mut atoms = self.atoms.borrow_mut();
+            etf::decode_prefix(bytes, &mut atoms)?
+        };
+        self.dist.last_control = Some((peer.clone(), bytes[..used].to_vec(), control.clone()));
+        Ok((control, used))
     }
 
     /// A message or exit reason from a peer: closures in it become
