@@ -41,6 +41,19 @@ defmodule Beamplay.Dist do
     end
   end
 
+  # the `{ref, reply}` to a request sent to the process `ref` monitors,
+  # or `down` if that process goes away first
+  def await(ref, down) do
+    receive do
+      {^ref, reply} ->
+        Process.demonitor(ref, [:flush])
+        reply
+
+      {:DOWN, ^ref, _, _, _} ->
+        down
+    end
+  end
+
   # a spawn with a monitor, for erpc: {:ok, pid, ref} or {:error, reason}
   def monitor_spawn(node, m, f, a) when node == node() do
     {pid, ref} = :erlang.spawn_monitor(m, f, a)
@@ -226,15 +239,7 @@ defmodule :net_adm do
   defp is_auth(node) do
     ref = Process.monitor({:net_kernel, node})
     Kernel.send({:net_kernel, node}, {:"$net_kernel", {self(), ref}, {:is_auth, node()}})
-
-    receive do
-      {^ref, reply} ->
-        Process.demonitor(ref, [:flush])
-        reply
-
-      {:DOWN, ^ref, _, _, _} ->
-        :no
-    end
+    Beamplay.Dist.await(ref, :no)
   end
 
   # the nodes of this host, newest first, as epmd lists them
@@ -498,16 +503,7 @@ defmodule Beamplay.Global do
     ref
   end
 
-  defp answer(ref) do
-    receive do
-      {^ref, reply} ->
-        Process.demonitor(ref, [:flush])
-        reply
-
-      {:DOWN, ^ref, _, _, _} ->
-        :down
-    end
-  end
+  defp answer(ref), do: Beamplay.Dist.await(ref, :down)
 
   defp loop(s) do
     receive do
