@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need (skipping what is present), then runs every
 # test: formatting, lints, unit/property/snapshot tests, the conformance
-# suite against real OTP transcripts, and the core crates' tests for wasm32
-# in headless Chromium.
+# suite against real OTP transcripts, the crates' tests for wasm32 in headless
+# Chromium (the browser app's included), and the release build of the app.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test
@@ -22,6 +22,11 @@ step "cargo test (wasm32, headless Chromium)"
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-300}"
-for crate in term syntax vm cluster; do
+for crate in term syntax vm cluster web; do
   cargo test --locked --target wasm32-unknown-unknown -p "beamplay-$crate" --test wasm
 done
+
+step "browser app (trunk build --release into dist/)"
+scripts/setup.sh web
+PATH="$PWD/.tools/node_modules/.bin:$PATH" trunk build --release --offline
+printf 'dist wasm: %s bytes, %s gzipped\n' "$(wc -c < dist/*.wasm)" "$(gzip -9 -c dist/*.wasm | wc -c)"

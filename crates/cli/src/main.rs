@@ -5,17 +5,20 @@
 //!     beamplay run --realtime FILE       ... against the real clock
 //!     beamplay repl [--nodes a,b,c] [--hidden d]   iex-like consoles (default: node1)
 //!     beamplay bench [--workloads FILE]  side-by-side benchmarks with real Elixir
+//!     beamplay serve [--port N]          serve the browser app built into dist/
 mod bench;
 mod benchdist;
 mod drive;
 mod repl;
+mod serve;
 
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   beamplay run [--realtime] [--seed N] FILE.exs|SCENARIO.txt
   beamplay repl [--nodes node1,node2,...] [--hidden ctl,...]
-  beamplay bench [--workloads FILE.exs] [--no-elixir]";
+  beamplay bench [--workloads FILE.exs] [--no-elixir]
+  beamplay serve [--port N] [--dir dist]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -23,6 +26,7 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("repl") => repl::main(&args[1..]),
         Some("bench") => bench::main(&args[1..]),
+        Some("serve") => serve::main(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())

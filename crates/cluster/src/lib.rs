@@ -6,6 +6,7 @@ pub mod fault;
 mod net;
 pub mod observe;
 pub mod scenario;
+pub mod session;
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;

@@ -46,7 +46,7 @@ pub enum What {
 }
 
 /// The whole World at one instant.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Snapshot {
     pub now_us: u64,
     pub nodes: Vec<NodeSnapshot>,

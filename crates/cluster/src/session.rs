@@ -1,0 +1,329 @@
+//! A playground session as the browser app runs it: a World, the
+//! transcript of each node's console, and the controls of time (pause,
+//! step, speed). Hosts hand it the real time that passed and a budget;
+//! it never reads a clock itself, so it runs and is tested natively.
+use beamplay_vm::node::ConsoleEvent;
+
+use crate::fault::Fault;
+use crate::{NodeId, World};
+
+/// What a line of a console transcript is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    /// What the user typed, with the prompt it was typed at.
+    Input,
+    /// The value of a line, or its error banner.
+    Value,
+    /// Output of a process whose group leader is this console.
+    Output,
+    /// Logger reports and warnings (iex shows them; transcripts do not).
+    Log,
+    /// What the playground itself says (a fault applied, a busy console).
+    Note,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub kind: LineKind,
+    pub text: String,
+}
+
+/// Lines a console keeps; older ones scroll away.
+pub const MAX_LINES: usize = 2_000;
+
+/// One node's console as the user sees it.
+#[derive(Debug, Default, Clone)]
+pub struct Console {
+    pub lines: Vec<Line>,
+    /// Moves on with every line, so a view can tell it changed.
+    pub version: u64,
+}
+
+impl Console {
+    fn push(&mut self, kind: LineKind, text: &str) {
+        self.version += 1;
+        let text = text.strip_suffix('\n').unwrap_or(text);
+        self.lines.push(Line {
+            kind,
+            text: text.to_string(),
+        });
+        if self.lines.len() > MAX_LINES {
+            let extra = self.lines.len() - MAX_LINES;
+            self.lines.drain(..extra);
+        }
+    }
+}
+
+/// Slowest and fastest speeds of virtual time against real time.
+pub const MIN_SPEED: f64 = 0.1;
+pub const MAX_SPEED: f64 = 10.0;
+
+pub struct Session {
+    pub world: World,
+    consoles: Vec<Console>,
+    paused: bool,
+    speed: f64,
+    /// Virtual microseconds owed to the World and not yet run.
+    owed_us: f64,
+}
+
+impl Session {
+    /// A session whose World (seed `seed`) runs the nodes `names`.
+    pub fn new(seed: u64, names: &[&str]) -> Result<Session, String> {
+        let mut s = Session {
+            world: World::new(seed)?,
+            consoles: Vec::new(),
+            paused: false,
+            speed: 1.0,
+            owed_us: 0.0,
+        };
+        for n in names {
+            s.add_node(n)?;
+        }
+        Ok(s)
+    }
+
+    /// Adds a node with a short name (`node4`): letters, digits and `_`,
+    /// starting with a lower-case letter, as `--sname` wants.
+    pub fn add_node(&mut self, name: &str) -> Result<NodeId, String> {
+        let valid = name.len() <= 64
+            && name.starts_with(|c: char| c.is_ascii_lowercase())
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !valid {
+            return Err(format!(
+                "{name:?} is not a node name: use a lower-case letter, then letters, digits or _"
+            ));
+        }
+        if self.world.find(name).is_some() {
+            return Err(format!("there is already a node named {name}"));
+        }
+        let id = self.world.add_node(name);
+        self.consoles.resize(id + 1, Console::default());
+        Ok(id)
+    }
+
+    pub fn console(&self, id: NodeId) -> Option<&Console> {
+        self.consoles.get(id)
+    }
+
+    /// The prompt of node `id`'s console: `iex(node1@localhost)3>`, or
+    /// `...(node1@localhost)3>` while `pending` input is incomplete.
+    pub fn prompt(&self, id: NodeId, pending: &str) -> String {
+        let Some(n) = self.world.node(id) else {
+            return String::new();
+        };
+        let lead = if pending.is_empty() { "iex" } else { "..." };
+        format!("{lead}({}){}>", n.name.as_str(), n.console.counter)
+    }
+
+    /// Whether `input` needs more lines before it can run.
+    pub fn incomplete(input: &str) -> bool {
+        beamplay_syntax::is_incomplete(input)
+    }
+
+    /// Whether node `id` runs a line.
+    pub fn busy(&self, id: NodeId) -> bool {
+        self.world.node(id).is_some_and(|n| n.console.busy())
+    }
+
+    /// Types `input` at node `id`'s console: a line of Elixir, or a fault
+    /// command (`@kill node2`, `@disconnect node1 node2`...).
+    pub fn submit(&mut self, id: NodeId, input: &str) {
+        let prompt = self.prompt(id, "");
+        let Some(console) = self.consoles.get_mut(id) else {
+            return;
+        };
+        for (i, l) in input.lines().enumerate() {
+            let lead = if i == 0 {
+                prompt.clone()
+            } else {
+                prompt.replacen("iex", "...", 1)
+            };
+            console.push(LineKind::Input, &format!("{lead} {l}"));
+        }
+        if let Some(fault) = Fault::parse(&self.world, input) {
+            let note = match fault {
+                Ok(f) => {
+                    self.world.apply(f);
+                    format!("applied {}", input.trim())
+                }
+                Err(e) => e,
+            };
+            console.push(LineKind::Note, &note);
+            return;
+        }
+        if self.world.eval(id, input).is_err() {
+            console.push(
+                LineKind::Note,
+                "this console is still running its previous line (interrupt it first)",
+            );
+        }
+    }
+
+    /// Interrupts the line node `id` runs (iex's Ctrl+C: the shell dies
+    /// and a new one starts).
+    pub fn interrupt(&mut self, id: NodeId) {
+        if let Some(n) = self.world.node_mut(id) {
+            n.interrupt_shell();
+        }
+    }
+
+    /// Applies a fault from a button rather than a typed command.
+    pub fn apply(&mut self, fault: Fault) {
+        self.world.apply(fault);
+    }
+
+    pub fn paused(&self) -> bool {
+        self.paused
+    }
+
+    pub fn set_paused(&mut self, paused: bool) {
+        self.paused = paused;
+        self.owed_us = 0.0;
+    }
+
+    pub fn speed(&self) -> f64 {
+        self.speed
+    }
+
+    /// Sets the speed of virtual time, clamped to 0.1x..10x.
+    pub fn set_speed(&mut self, speed: f64) {
+        self.speed = if speed.is_finite() {
+            speed.clamp(MIN_SPEED, MAX_SPEED)
+        } else {
+            1.0
+        };
+    }
+
+    /// Lets `real_ms` of real time pass (times the speed) unless paused,
+    /// running what becomes due while `budget` says there is time left in
+    /// this frame; what does not fit waits for the next call.
+    pub fn run(&mut self, real_ms: f64, budget: &mut dyn FnMut() -> bool) {
+        if !self.paused && real_ms.is_finite() && real_ms > 0.0 {
+            // a tab in the background comes back with a long gap: at most
+            // a second of virtual time is owed
+            self.owed_us = (self.owed_us + real_ms * 1000.0 * self.speed).min(1e6);
+        }
+        let ms = (self.owed_us / 1000.0).floor();
+        if ms >= 1.0 {
+            let before = self.world.now_us();
+            self.world.advance_with(ms as u64, |_| !budget());
+            let ran = self.world.now_us().saturating_sub(before) as f64;
+            self.owed_us = (self.owed_us - ran).max(0.0);
+        }
+        self.collect();
+    }
+
+    /// One slice or one due timer, for stepping while paused.
+    pub fn step(&mut self) {
+        if !self.world.step() {
+            if let Some(due) = self.world.next_timer_due() {
+                let now = self.world.now_us();
+                self.world.advance(due.saturating_sub(now).div_ceil(1000));
+            }
+        }
+        self.collect();
+    }
+
+    /// Moves what the consoles printed into their transcripts.
+    fn collect(&mut self) {
+        for (id, e) in self.world.take_events() {
+            let Some(c) = self.consoles.get_mut(id) else {
+                continue;
+            };
+            match e {
+                ConsoleEvent::Value(v) => c.push(LineKind::Value, &v),
+                ConsoleEvent::Output(t) | ConsoleEvent::ShellExit(t) => {
+                    c.push(LineKind::Output, &t)
+                }
+                ConsoleEvent::Log(t) => c.push(LineKind::Log, &t),
+                ConsoleEvent::Abandoned => {}
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run_ms(s: &mut Session, ms: f64) {
+        s.run(ms, &mut || true);
+    }
+
+    fn texts(s: &Session, id: NodeId) -> Vec<String> {
+        s.console(id)
+            .map(|c| c.lines.iter().map(|l| l.text.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_line_echoes_with_its_prompt_and_prints_its_value() {
+        let mut s = Session::new(1, &["node1", "node2"]).expect("session");
+        assert_eq!(s.prompt(0, ""), "iex(node1@localhost)1>");
+        s.submit(0, "1 + 1");
+        run_ms(&mut s, 50.0);
+        assert_eq!(texts(&s, 0), ["iex(node1@localhost)1> 1 + 1", "2"]);
+        assert_eq!(s.prompt(0, "x"), "...(node1@localhost)2>");
+    }
+
+    #[test]
+    fn output_of_a_remote_process_reaches_the_callers_console() {
+        let mut s = Session::new(1, &["node1", "node2"]).expect("session");
+        s.submit(
+            0,
+            "Node.spawn(:node2@localhost, fn -> IO.puts(\"hi from #{node()}\") end); :ok",
+        );
+        run_ms(&mut s, 100.0);
+        assert!(texts(&s, 0).contains(&"hi from node2@localhost".to_string()));
+        assert!(texts(&s, 1).is_empty());
+    }
+
+    #[test]
+    fn paused_time_stands_still_and_steps_move_it() {
+        let mut s = Session::new(1, &["node1"]).expect("session");
+        s.set_paused(true);
+        s.submit(0, ":ok");
+        run_ms(&mut s, 100.0);
+        assert_eq!(texts(&s, 0).len(), 1, "nothing runs while paused");
+        for _ in 0..50 {
+            s.step();
+        }
+        assert_eq!(texts(&s, 0).last().map(String::as_str), Some(":ok"));
+    }
+
+    #[test]
+    fn a_spent_budget_leaves_the_rest_for_later() {
+        let mut s = Session::new(1, &["node1"]).expect("session");
+        s.submit(0, "Enum.reduce(1..200_000, 0, &+/2)");
+        let mut calls = 0;
+        s.run(10.0, &mut || {
+            calls += 1;
+            calls < 3
+        });
+        assert!(!texts(&s, 0).contains(&"20000100000".to_string()));
+        for _ in 0..200 {
+            run_ms(&mut s, 10.0);
+        }
+        assert!(texts(&s, 0).contains(&"20000100000".to_string()));
+    }
+
+    #[test]
+    fn faults_and_bad_names_answer_in_words() {
+        let mut s = Session::new(1, &["node1", "node2"]).expect("session");
+        s.submit(0, "@kill node2");
+        assert!(!s.world.is_alive(1));
+        s.submit(0, "@kill nobody");
+        assert_eq!(
+            texts(&s, 0).last().map(String::as_str),
+            Some("no node named nobody")
+        );
+        assert!(s.add_node("Bad-Name").is_err());
+        assert!(s.add_node("node1").is_err());
+        assert_eq!(s.add_node("node3"), Ok(2));
+        s.set_speed(f64::NAN);
+        assert_eq!(s.speed(), 1.0);
+        s.set_speed(100.0);
+        assert_eq!(s.speed(), MAX_SPEED);
+    }
+}

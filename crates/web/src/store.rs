@@ -1,0 +1,238 @@
+//! The app's one store: the session (World, consoles, time controls) and
+//! the views the components render, changed only by actions.
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use beamplay_cluster::fault::Fault;
+use beamplay_cluster::observe::Snapshot;
+use beamplay_cluster::session::{Line, Session};
+use beamplay_cluster::NodeId;
+use yew::Reducible;
+
+/// The nodes a fresh page starts with.
+pub const START_NODES: [&str; 3] = ["node1", "node2", "node3"];
+
+/// Real time a frame may spend running the World, in milliseconds, so
+/// that the page stays responsive however busy the nodes are.
+pub const FRAME_BUDGET_MS: f64 = 8.0;
+
+pub enum Action {
+    /// A frame: `now_ms` is the page's clock.
+    Tick {
+        now_ms: f64,
+    },
+    Submit(NodeId, String),
+    Interrupt(NodeId),
+    Fault(Fault),
+    AddNode(String),
+    TogglePause,
+    Step,
+    Speed(f64),
+    /// A fresh World with the starting nodes.
+    Reset,
+}
+
+/// What a console shows: its lines (shared until they change).
+#[derive(Clone, PartialEq)]
+pub struct ConsoleView {
+    pub id: NodeId,
+    pub name: String,
+    pub alive: bool,
+    pub busy: bool,
+    pub prompt: String,
+    pub lines: Rc<Vec<Line>>,
+    version: u64,
+}
+
+pub struct Store {
+    session: Rc<RefCell<Session>>,
+    /// The page's clock, in milliseconds (performance.now in a browser).
+    clock: fn() -> f64,
+    last_tick: Option<f64>,
+    pub snapshot: Rc<Snapshot>,
+    pub consoles: Rc<Vec<ConsoleView>>,
+    pub paused: bool,
+    pub speed: f64,
+    /// The last thing the playground has to say (a refused node name...).
+    pub notice: Option<String>,
+}
+
+impl Store {
+    pub fn new(clock: fn() -> f64) -> Result<Store, String> {
+        let session = Session::new(1, &START_NODES)?;
+        let mut store = Store {
+            session: Rc::new(RefCell::new(session)),
+            clock,
+            last_tick: None,
+            snapshot: Rc::new(Snapshot::default()),
+            consoles: Rc::new(Vec::new()),
+            paused: false,
+            speed: 1.0,
+            notice: None,
+        };
+        store.refresh();
+        Ok(store)
+    }
+
+    /// Reads the views again from the session: the snapshot, and each
+    /// console whose lines changed.
+    fn refresh(&mut self) {
+        let s = self.session.borrow();
+        self.snapshot = Rc::new(s.world.snapshot());
+        let consoles = self
+            .snapshot
+            .nodes
+            .iter()
+            .map(|n| {
+                let c = s.console(n.id);
+                let version = c.map_or(0, |c| c.version);
+                let lines = match self.consoles.get(n.id) {
+                    Some(old) if old.version == version => old.lines.clone(),
+                    _ => Rc::new(c.map(|c| c.lines.clone()).unwrap_or_default()),
+                };
+                ConsoleView {
+                    id: n.id,
+                    name: n.name.clone(),
+                    alive: n.alive,
+                    busy: s.busy(n.id),
+                    prompt: s.prompt(n.id, ""),
+                    lines,
+                    version,
+                }
+            })
+            .collect();
+        self.consoles = Rc::new(consoles);
+        self.paused = s.paused();
+        self.speed = s.speed();
+    }
+
+    fn apply(&mut self, action: Action) {
+        self.notice = None;
+        let mut s = self.session.borrow_mut();
+        match action {
+            Action::Tick { now_ms } => {
+                let real = self.last_tick.map_or(0.0, |t| now_ms - t);
+                self.last_tick = Some(now_ms);
+                let clock = self.clock;
+                let start = clock();
+                s.run(real, &mut || clock() - start < FRAME_BUDGET_MS);
+            }
+            Action::Submit(id, line) => s.submit(id, &line),
+            Action::Interrupt(id) => s.interrupt(id),
+            Action::Fault(f) => s.apply(f),
+            Action::AddNode(name) => {
+                if let Err(e) = s.add_node(name.trim()) {
+                    self.notice = Some(e);
+                }
+            }
+            Action::TogglePause => {
+                let paused = s.paused();
+                s.set_paused(!paused);
+            }
+            Action::Step => s.step(),
+            Action::Speed(x) => s.set_speed(x),
+            Action::Reset => match Session::new(1, &START_NODES) {
+                Ok(fresh) => *s = fresh,
+                Err(e) => self.notice = Some(e),
+            },
+        }
+    }
+}
+
+impl Reducible for Store {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = Store {
+            session: self.session.clone(),
+            clock: self.clock,
+            last_tick: self.last_tick,
+            snapshot: self.snapshot.clone(),
+            consoles: self.consoles.clone(),
+            paused: self.paused,
+            speed: self.speed,
+            notice: self.notice.clone(),
+        };
+        next.apply(action);
+        next.refresh();
+        Rc::new(next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_clock() -> f64 {
+        0.0
+    }
+
+    fn after(store: Rc<Store>, actions: Vec<Action>) -> Rc<Store> {
+        actions.into_iter().fold(store, Store::reduce)
+    }
+
+    fn ticks(from: f64, n: usize) -> Vec<Action> {
+        (0..n)
+            .map(|i| Action::Tick {
+                now_ms: from + 16.0 * i as f64,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_console_line_runs_as_frames_pass() {
+        let store = Rc::new(Store::new(no_clock).expect("store"));
+        assert_eq!(store.consoles.len(), 3);
+        assert_eq!(store.consoles[0].prompt, "iex(node1@localhost)1>");
+        let store = after(
+            store,
+            vec![Action::Submit(0, "Node.connect(:node2@localhost)".into())],
+        );
+        let store = after(store, ticks(0.0, 20));
+        let lines: Vec<&str> = store.consoles[0]
+            .lines
+            .iter()
+            .map(|l| l.text.as_str())
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "iex(node1@localhost)1> Node.connect(:node2@localhost)",
+                "true"
+            ]
+        );
+        assert!(store.snapshot.links.iter().any(|l| l.connected));
+    }
+
+    #[test]
+    fn unchanged_consoles_share_their_lines() {
+        let store = Rc::new(Store::new(no_clock).expect("store"));
+        let store = after(store, vec![Action::Submit(0, ":a".into())]);
+        let before = store.consoles[1].lines.clone();
+        let store = after(store, ticks(0.0, 5));
+        assert!(Rc::ptr_eq(&before, &store.consoles[1].lines));
+    }
+
+    #[test]
+    fn controls_change_the_session() {
+        let store = Rc::new(Store::new(no_clock).expect("store"));
+        let store = after(
+            store,
+            vec![
+                Action::TogglePause,
+                Action::Speed(4.0),
+                Action::AddNode("node4".into()),
+                Action::AddNode("Node 5".into()),
+            ],
+        );
+        assert!(store.paused);
+        assert_eq!(store.speed, 4.0);
+        assert_eq!(store.consoles.len(), 4);
+        assert!(store
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.contains("not a node name")));
+        let store = after(store, vec![Action::Fault(Fault::Kill(3)), Action::Reset]);
+        assert_eq!(store.consoles.len(), 3);
+    }
+}

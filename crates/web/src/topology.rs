@@ -1,0 +1,95 @@
+//! The topology: nodes on a circle and the link between each pair,
+//! connected, idle or cut. Clicking a link cuts it or heals it.
+use std::rc::Rc;
+
+use beamplay_cluster::fault::Fault;
+use beamplay_cluster::observe::Snapshot;
+use yew::prelude::*;
+
+use crate::store::Action;
+
+#[derive(Properties)]
+pub struct TopologyProps {
+    pub snapshot: Rc<Snapshot>,
+    pub send: Callback<Action>,
+}
+
+/// A new snapshot is a new frame: compared by identity, not contents.
+impl PartialEq for TopologyProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.snapshot, &other.snapshot) && self.send == other.send
+    }
+}
+
+const SIZE: f64 = 260.0;
+const RADIUS: f64 = 95.0;
+
+/// Where node `i` of `n` sits.
+fn place(i: usize, n: usize) -> (f64, f64) {
+    let angle = std::f64::consts::TAU * i as f64 / n.max(1) as f64 - std::f64::consts::FRAC_PI_2;
+    (
+        SIZE / 2.0 + RADIUS * angle.cos(),
+        SIZE / 2.0 + RADIUS * angle.sin(),
+    )
+}
+
+#[function_component(Topology)]
+pub fn topology(p: &TopologyProps) -> Html {
+    let nodes = &p.snapshot.nodes;
+    let n = nodes.len();
+    let links = p.snapshot.links.iter().map(|l| {
+        let ((x1, y1), (x2, y2)) = (place(l.a, n), place(l.b, n));
+        let (a, b) = (l.a, l.b);
+        let cut = l.cut;
+        let onclick = p.send.reform(move |_| {
+            Action::Fault(if cut {
+                Fault::Heal(a, b)
+            } else {
+                Fault::Disconnect(a, b)
+            })
+        });
+        let state = if l.cut {
+            "cut"
+        } else if l.connected {
+            "up"
+        } else {
+            "idle"
+        };
+        let name = |i: usize| nodes.get(i).map_or("?", |x| x.name.as_str());
+        let title = format!(
+            "{} - {}: {state}, {} ms one way; click to {}",
+            name(a),
+            name(b),
+            l.latency_ms,
+            if cut { "heal" } else { "cut" }
+        );
+        html! {
+            <g class={classes!("link", state)} {onclick} role="button" aria-label={title.clone()}>
+                <title>{ title }</title>
+                <line x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} class="hit" />
+                <line x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} />
+            </g>
+        }
+    });
+    let circles = nodes.iter().enumerate().map(|(i, node)| {
+        let (x, y) = place(i, n);
+        let short = node.name.split('@').next().unwrap_or(&node.name).to_string();
+        let state = if node.alive { "alive" } else { "dead" };
+        html! {
+            <g class={classes!("node", state)}>
+                <title>{ format!("{} ({state}, creation {})", node.name, node.creation) }</title>
+                <circle cx={x.to_string()} cy={y.to_string()} r="22" />
+                <text x={x.to_string()} y={(y + 4.0).to_string()} text-anchor="middle">{ short }</text>
+            </g>
+        }
+    });
+    html! {
+        <section class="panel topology" aria-label="topology">
+            <h3>{ "topology" }</h3>
+            <svg viewBox={format!("0 0 {SIZE} {SIZE}")} role="img" aria-label="nodes and links">
+                { for links }
+                { for circles }
+            </svg>
+        </section>
+    }
+}

@@ -1,0 +1,255 @@
+//! The page: controls, the nodes' consoles, the topology and the panels.
+use beamplay_cluster::fault::Fault;
+use beamplay_cluster::session::{LineKind, Session};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::panels::Panels;
+use crate::store::{Action, ConsoleView, Store};
+use crate::topology::Topology;
+
+/// The page's clock: `performance.now()`.
+fn page_clock() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let store = use_reducer(|| match Store::new(page_clock) {
+        Ok(s) => s,
+        // the prelude is part of the build: failing to compile it is a bug
+        // of the playground, shown as such
+        Err(e) => panic!("the playground's prelude does not compile: {e}"),
+    });
+    {
+        let dispatch = store.dispatcher();
+        use_effect_with((), move |_| {
+            let timer = gloo_timers::callback::Interval::new(16, move || {
+                dispatch.dispatch(Action::Tick {
+                    now_ms: page_clock(),
+                })
+            });
+            move || drop(timer)
+        });
+    }
+    let send = {
+        let dispatch = store.dispatcher();
+        Callback::from(move |a: Action| dispatch.dispatch(a))
+    };
+    html! {
+        <main class="app">
+            <Controls paused={store.paused} speed={store.speed} notice={store.notice.clone()} send={send.clone()} />
+            <div class="body">
+                <section class="consoles" aria-label="consoles">
+                    { for store.consoles.iter().map(|c| html! {
+                        <ConsoleBox key={c.id} view={c.clone()} send={send.clone()} />
+                    }) }
+                </section>
+                <aside class="side">
+                    <Topology snapshot={store.snapshot.clone()} send={send.clone()} />
+                    <Panels snapshot={store.snapshot.clone()} />
+                </aside>
+            </div>
+        </main>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ControlsProps {
+    paused: bool,
+    speed: f64,
+    notice: Option<String>,
+    send: Callback<Action>,
+}
+
+#[function_component(Controls)]
+fn controls(p: &ControlsProps) -> Html {
+    let name = use_node_ref();
+    let send = p.send.clone();
+    let add = {
+        let name = name.clone();
+        let send = send.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if let Some(input) = name.cast::<HtmlInputElement>() {
+                send.emit(Action::AddNode(input.value()));
+                input.set_value("");
+            }
+        })
+    };
+    let speeds = [0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0];
+    let on_speed = {
+        let send = send.clone();
+        Callback::from(move |e: Event| {
+            let v = e
+                .target_dyn_into::<web_sys::HtmlSelectElement>()
+                .and_then(|s| s.value().parse::<f64>().ok());
+            if let Some(v) = v {
+                send.emit(Action::Speed(v));
+            }
+        })
+    };
+    let pause = send.reform(|_| Action::TogglePause);
+    let step = send.reform(|_| Action::Step);
+    let reset = send.reform(|_| Action::Reset);
+    html! {
+        <header class="controls" role="toolbar" aria-label="time and nodes">
+            <h1>{ "beamplay" }</h1>
+            <button onclick={pause} aria-pressed={p.paused.to_string()}>
+                { if p.paused { "resume" } else { "pause" } }
+            </button>
+            <button onclick={step} disabled={!p.paused}>{ "step" }</button>
+            <label>{ "speed " }
+                <select onchange={on_speed} aria-label="speed">
+                    { for speeds.iter().map(|s| html! {
+                        <option value={s.to_string()} selected={(*s - p.speed).abs() < 1e-9}>{ format!("{s}x") }</option>
+                    }) }
+                </select>
+            </label>
+            <button onclick={reset}>{ "reset" }</button>
+            <form class="add" onsubmit={add}>
+                <input ref={name} placeholder="node4" aria-label="new node name" />
+                <button type="submit">{ "add node" }</button>
+            </form>
+            if let Some(n) = &p.notice {
+                <span class="notice" role="status">{ n }</span>
+            }
+        </header>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ConsoleProps {
+    view: ConsoleView,
+    send: Callback<Action>,
+}
+
+/// One node's console: its transcript, and a prompt that takes a line
+/// (several while the input is incomplete), with history on up/down.
+#[function_component(ConsoleBox)]
+fn console_box(p: &ConsoleProps) -> Html {
+    let input = use_node_ref();
+    let end = use_node_ref();
+    let pending = use_state(String::new);
+    let history = use_mut_ref(Vec::<String>::new);
+    let back = use_mut_ref(|| 0usize);
+    {
+        let end = end.clone();
+        use_effect_with(p.view.lines.len(), move |_| {
+            if let Some(e) = end.cast::<web_sys::Element>() {
+                e.scroll_into_view_with_bool(false);
+            }
+        });
+    }
+    let id = p.view.id;
+    let onkeydown = {
+        let input = input.clone();
+        let pending = pending.clone();
+        let send = p.send.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let Some(field) = input.cast::<HtmlInputElement>() else {
+                return;
+            };
+            match e.key().as_str() {
+                "Enter" => {
+                    e.prevent_default();
+                    let line = field.value();
+                    field.set_value("");
+                    let text = if pending.is_empty() {
+                        line
+                    } else {
+                        format!("{}\n{line}", *pending)
+                    };
+                    if Session::incomplete(&text) {
+                        pending.set(text);
+                        return;
+                    }
+                    pending.set(String::new());
+                    if !text.trim().is_empty() {
+                        history.borrow_mut().push(text.clone());
+                        *back.borrow_mut() = 0;
+                        send.emit(Action::Submit(id, text));
+                    }
+                }
+                "c" if e.ctrl_key() => {
+                    e.prevent_default();
+                    pending.set(String::new());
+                    send.emit(Action::Interrupt(id));
+                }
+                "ArrowUp" | "ArrowDown" => {
+                    e.prevent_default();
+                    let h = history.borrow();
+                    let mut b = back.borrow_mut();
+                    *b = if e.key() == "ArrowUp" {
+                        (*b + 1).min(h.len())
+                    } else {
+                        b.saturating_sub(1)
+                    };
+                    let text = match *b {
+                        0 => String::new(),
+                        n => h[h.len() - n].clone(),
+                    };
+                    field.set_value(&text);
+                }
+                _ => {}
+            }
+        })
+    };
+    let v = &p.view;
+    let prompt = if pending.is_empty() {
+        v.prompt.clone()
+    } else {
+        v.prompt.replacen("iex", "...", 1)
+    };
+    let kill = p.send.reform(move |_| Action::Fault(Fault::Kill(id)));
+    let restart = p.send.reform(move |_| Action::Fault(Fault::Restart(id)));
+    let interrupt = p.send.reform(move |_| Action::Interrupt(id));
+    let state = if !v.alive {
+        "down"
+    } else if v.busy {
+        "waiting"
+    } else {
+        "ready"
+    };
+    html! {
+        <article class={classes!("console", state)} aria-label={format!("console of {}", v.name)}>
+            <header>
+                <h2>{ &v.name }</h2>
+                <span class="state" role="status">{ state }</span>
+                if v.busy {
+                    <button onclick={interrupt} title="Ctrl+C">{ "interrupt" }</button>
+                }
+                if v.alive {
+                    <button onclick={kill}>{ "kill" }</button>
+                }
+                <button onclick={restart}>{ "restart" }</button>
+            </header>
+            <pre class="lines" role="log" aria-live="polite">
+                { for v.lines.iter().map(|l| html! {
+                    <div class={line_class(l.kind)}>{ &l.text }</div>
+                }) }
+                <div ref={end}></div>
+            </pre>
+            if v.alive {
+                <div class="prompt">
+                    <label for={format!("in-{id}")}>{ prompt }</label>
+                    <input id={format!("in-{id}")} ref={input} {onkeydown}
+                        spellcheck="false" autocomplete="off"
+                        aria-label={format!("input for {}", v.name)} />
+                </div>
+            }
+        </article>
+    }
+}
+
+fn line_class(kind: LineKind) -> &'static str {
+    match kind {
+        LineKind::Input => "in",
+        LineKind::Value => "value",
+        LineKind::Output => "out",
+        LineKind::Log => "log",
+        LineKind::Note => "note",
+    }
+}

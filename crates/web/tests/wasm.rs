@@ -1,0 +1,55 @@
+//! The app in headless Chromium: it renders three consoles, and a line
+//! typed at a prompt runs and prints its value.
+#![cfg(target_arch = "wasm32")]
+
+use beamplay_web::App;
+use gloo_timers::future::TimeoutFuture;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{HtmlInputElement, KeyboardEvent, KeyboardEventInit};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document")
+}
+
+#[wasm_bindgen_test]
+async fn a_line_typed_at_a_console_prints_its_value() {
+    let root = document().create_element("div").expect("a div");
+    document()
+        .body()
+        .expect("a body")
+        .append_child(&root)
+        .expect("appended");
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    TimeoutFuture::new(100).await;
+    let consoles = root.query_selector_all(".console").expect("query");
+    assert_eq!(consoles.length(), 3);
+    let input: HtmlInputElement = root
+        .query_selector("#in-0")
+        .expect("query")
+        .expect("node1's prompt")
+        .dyn_into()
+        .expect("an input");
+    input.set_value("Enum.sum([1, 2, 3]) * 7");
+    let init = KeyboardEventInit::new();
+    init.set_key("Enter");
+    init.set_bubbles(true);
+    let enter = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("event");
+    input.dispatch_event(&enter).expect("dispatched");
+    TimeoutFuture::new(500).await;
+    let text = root
+        .query_selector(".console .lines")
+        .expect("query")
+        .expect("node1's transcript")
+        .text_content()
+        .unwrap_or_default();
+    assert!(
+        text.contains("iex(node1@localhost)1> Enum.sum([1, 2, 3]) * 7"),
+        "{text}"
+    );
+    assert!(text.contains("42"), "{text}");
+}
