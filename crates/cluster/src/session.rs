@@ -2,9 +2,14 @@
 //! transcript of each node's console, and the controls of time (pause,
 //! step, speed). Hosts hand it the real time that passed and a budget;
 //! it never reads a clock itself, so it runs and is tested natively.
+use std::collections::VecDeque;
+
+use beamplay_term::Term;
 use beamplay_vm::node::ConsoleEvent;
+use beamplay_vm::trace::Trace;
 
 use crate::fault::Fault;
+use crate::observe::What;
 use crate::{NodeId, World};
 
 /// What a line of a console transcript is.
@@ -54,6 +59,44 @@ impl Console {
     }
 }
 
+/// One line of the event log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogEntry {
+    pub at_us: u64,
+    /// The node it happened on (for a frame, the sender).
+    pub node: NodeId,
+    pub text: String,
+    /// Traffic and changes of the kernel's services (net_kernel, global,
+    /// rex, pg, the logger) rather than of the user's processes.
+    pub system: bool,
+}
+
+/// A frame between two nodes, for the message sequence diagram.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FrameEntry {
+    pub from: NodeId,
+    pub to: NodeId,
+    pub sent_us: u64,
+    pub arrives_us: u64,
+    /// Its control message, printed.
+    pub text: String,
+    pub system: bool,
+}
+
+/// Entries the log and the diagram keep.
+pub const MAX_LOG: usize = 500;
+pub const MAX_FRAMES: usize = 200;
+
+/// Registered names of the services whose traffic is "system".
+const SERVICES: [&str; 6] = [
+    "net_kernel",
+    "global_name_server",
+    "rex",
+    "logger",
+    "pg",
+    "pg2",
+];
+
 /// Slowest and fastest speeds of virtual time against real time.
 pub const MIN_SPEED: f64 = 0.1;
 pub const MAX_SPEED: f64 = 10.0;
@@ -65,6 +108,10 @@ pub struct Session {
     speed: f64,
     /// Virtual microseconds owed to the World and not yet run.
     owed_us: f64,
+    log: VecDeque<LogEntry>,
+    frames: VecDeque<FrameEntry>,
+    /// Moves on whenever the log or the frames change.
+    pub trace_version: u64,
 }
 
 impl Session {
@@ -76,7 +123,11 @@ impl Session {
             paused: false,
             speed: 1.0,
             owed_us: 0.0,
+            log: VecDeque::new(),
+            frames: VecDeque::new(),
+            trace_version: 0,
         };
+        s.world.set_tracing(true);
         for n in names {
             s.add_node(n)?;
         }
@@ -100,6 +151,16 @@ impl Session {
         let id = self.world.add_node(name);
         self.consoles.resize(id + 1, Console::default());
         Ok(id)
+    }
+
+    /// The event log, oldest first.
+    pub fn log(&self) -> &VecDeque<LogEntry> {
+        &self.log
+    }
+
+    /// The latest frames between nodes, oldest first.
+    pub fn frames(&self) -> &VecDeque<FrameEntry> {
+        &self.frames
     }
 
     pub fn console(&self, id: NodeId) -> Option<&Console> {
@@ -225,8 +286,16 @@ impl Session {
         self.collect();
     }
 
-    /// Moves what the consoles printed into their transcripts.
+    /// Moves what the consoles printed into their transcripts, and the
+    /// World's events into the log and the frame list.
     fn collect(&mut self) {
+        let events = self.world.take_trace();
+        if !events.is_empty() {
+            self.trace_version += 1;
+        }
+        for e in events {
+            self.record(e.at_us, e.what);
+        }
         for (id, e) in self.world.take_events() {
             let Some(c) = self.consoles.get_mut(id) else {
                 continue;
@@ -241,6 +310,134 @@ impl Session {
             }
         }
     }
+}
+
+impl Session {
+    fn record(&mut self, at_us: u64, what: What) {
+        let name = |w: &World, id: NodeId| {
+            w.node(id)
+                .map_or(String::new(), |n| n.name.as_str().to_string())
+        };
+        let (node, text, system) = match what {
+            What::Node(id, t) => {
+                let Some(n) = self.world.node(id) else {
+                    return;
+                };
+                let show = |t: &Term| n.inspect_plain(t);
+                match t {
+                    Trace::Send { from, to, msg } => {
+                        let system = self.is_service(&from) || self.is_service(&to);
+                        (
+                            id,
+                            format!("{} sends {} to {}", show(&from), show(&msg), show(&to)),
+                            system,
+                        )
+                    }
+                    Trace::Spawn { pid } => (id, format!("spawn {}", show(&pid)), false),
+                    Trace::Exit { pid, reason } => {
+                        let system = self.is_service(&pid);
+                        (
+                            id,
+                            format!("{} exits: {}", show(&pid), show(&reason)),
+                            system,
+                        )
+                    }
+                    Trace::Register { name, pid } => {
+                        let system = SERVICES.contains(&name.as_str());
+                        (
+                            id,
+                            format!("register :{} as {}", name.as_str(), show(&pid)),
+                            system,
+                        )
+                    }
+                    Trace::Unregister { name } => {
+                        (id, format!("unregister :{}", name.as_str()), false)
+                    }
+                    Trace::NodeUp(peer) => (id, format!("nodeup {}", peer.as_str()), true),
+                    Trace::NodeDown(peer) => (id, format!("nodedown {}", peer.as_str()), true),
+                    Trace::Service(t) => (id, show(&t), true),
+                    Trace::Deliver { .. } | Trace::Output(_) => return,
+                }
+            }
+            What::FrameSent {
+                from,
+                to,
+                control,
+                arrives_us,
+                ..
+            } => {
+                let system = service_frame(&control);
+                self.frames.push_back(FrameEntry {
+                    from,
+                    to,
+                    sent_us: at_us,
+                    arrives_us,
+                    text: control.clone(),
+                    system,
+                });
+                if self.frames.len() > MAX_FRAMES {
+                    self.frames.pop_front();
+                }
+                let text = format!("frame to {}: {control}", name(&self.world, to));
+                (from, text, system)
+            }
+            What::FrameDelivered { .. } => return,
+            What::FramesDropped { from, to, count } => (
+                from,
+                format!("{count} frame(s) to {} lost", name(&self.world, to)),
+                false,
+            ),
+            What::Killed(id) => (id, "killed".to_string(), false),
+            What::Restarted(id) => (id, "restarted with a new creation".to_string(), false),
+            What::Cut(a, b) => (a, format!("link to {} cut", name(&self.world, b)), false),
+            What::Healed(a, b) => (a, format!("link to {} healed", name(&self.world, b)), false),
+            What::Latency(a, b, ms) => (
+                a,
+                format!("latency to {}: {ms} ms", name(&self.world, b)),
+                false,
+            ),
+        };
+        self.log.push_back(LogEntry {
+            at_us,
+            node,
+            text,
+            system,
+        });
+        if self.log.len() > MAX_LOG {
+            self.log.pop_front();
+        }
+    }
+
+    /// Whether `t` names one of a node's kernel services: its pid, its
+    /// registered name, or `{name, node}`.
+    fn is_service(&self, t: &Term) -> bool {
+        match t {
+            Term::Atom(a) => SERVICES.contains(&a.as_str()),
+            Term::Tuple(items) => {
+                matches!(items.first(), Some(Term::Atom(a)) if SERVICES.contains(&a.as_str()))
+            }
+            Term::Pid(p) => self
+                .world
+                .find(p.node.as_str())
+                .and_then(|id| self.world.node(id))
+                .is_some_and(|n| {
+                    n.creation == p.creation
+                        && SERVICES.iter().any(|s| {
+                            n.atoms.borrow().existing(s).and_then(|a| n.whereis(&a)) == Some(p.id)
+                        })
+                }),
+            _ => false,
+        }
+    }
+}
+
+/// Whether a frame's printed control message is service traffic: the
+/// handshake, or a message to or from a service's name or fixed pid.
+fn service_frame(control: &str) -> bool {
+    matches!(control, "connect" | "accept" | "close")
+        || SERVICES.iter().any(|s| control.contains(&format!(":{s}")))
+        || (beamplay_vm::error::LOGGER_ID..=beamplay_vm::error::NET_KERNEL_ID)
+            .any(|id| control.contains(&format!(".{id}.0>")))
 }
 
 #[cfg(test)]
@@ -306,6 +503,38 @@ mod tests {
             run_ms(&mut s, 10.0);
         }
         assert!(texts(&s, 0).contains(&"20000100000".to_string()));
+    }
+
+    #[test]
+    fn the_log_and_the_frames_tell_user_traffic_from_the_services() {
+        let mut s = Session::new(1, &["node1", "node2"]).expect("session");
+        s.submit(1, "Process.register(self(), :box)");
+        run_ms(&mut s, 50.0);
+        s.submit(0, "send({:box, :node2@localhost}, :hello)");
+        run_ms(&mut s, 500.0);
+        let user: Vec<&str> = s
+            .log()
+            .iter()
+            .filter(|e| !e.system)
+            .map(|e| e.text.as_str())
+            .collect();
+        assert!(
+            user.iter()
+                .any(|t| t.contains("sends :hello to {:box, :node2@localhost}")),
+            "{user:?}"
+        );
+        assert!(s
+            .log()
+            .iter()
+            .any(|e| e.system && e.text.starts_with("nodeup")));
+        let frames: Vec<_> = s.frames().iter().collect();
+        assert!(frames.iter().any(|f| f.system && f.text == "connect"));
+        let hello = frames
+            .iter()
+            .find(|f| !f.system && f.text.contains(":box"))
+            .expect("the user's frame");
+        assert_eq!((hello.from, hello.to), (0, 1));
+        assert!(hello.arrives_us > hello.sent_us);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use beamplay_cluster::fault::Fault;
 use beamplay_cluster::observe::Snapshot;
-use beamplay_cluster::session::{Line, Session};
+use beamplay_cluster::session::{FrameEntry, Line, LogEntry, Session};
 use beamplay_cluster::NodeId;
 use yew::Reducible;
 
@@ -30,6 +30,10 @@ pub enum Action {
     Speed(f64),
     /// A fresh World with the starting nodes.
     Reset,
+    /// Show or hide the kernel services' traffic in the log and diagram.
+    ToggleSystem,
+    /// Show or hide the user's processes' traffic.
+    ToggleUser,
 }
 
 /// What a console shows: its lines (shared until they change).
@@ -53,6 +57,11 @@ pub struct Store {
     pub consoles: Rc<Vec<ConsoleView>>,
     pub paused: bool,
     pub speed: f64,
+    pub log: Rc<Vec<LogEntry>>,
+    pub frames: Rc<Vec<FrameEntry>>,
+    trace_version: u64,
+    pub show_system: bool,
+    pub show_user: bool,
     /// The last thing the playground has to say (a refused node name...).
     pub notice: Option<String>,
 }
@@ -68,6 +77,11 @@ impl Store {
             consoles: Rc::new(Vec::new()),
             paused: false,
             speed: 1.0,
+            log: Rc::new(Vec::new()),
+            frames: Rc::new(Vec::new()),
+            trace_version: u64::MAX,
+            show_system: false,
+            show_user: true,
             notice: None,
         };
         store.refresh();
@@ -104,6 +118,11 @@ impl Store {
         self.consoles = Rc::new(consoles);
         self.paused = s.paused();
         self.speed = s.speed();
+        if s.trace_version != self.trace_version {
+            self.trace_version = s.trace_version;
+            self.log = Rc::new(s.log().iter().cloned().collect());
+            self.frames = Rc::new(s.frames().iter().cloned().collect());
+        }
     }
 
     fn apply(&mut self, action: Action) {
@@ -132,9 +151,14 @@ impl Store {
             Action::Step => s.step(),
             Action::Speed(x) => s.set_speed(x),
             Action::Reset => match Session::new(1, &START_NODES) {
-                Ok(fresh) => *s = fresh,
+                Ok(fresh) => {
+                    *s = fresh;
+                    self.trace_version = u64::MAX;
+                }
                 Err(e) => self.notice = Some(e),
             },
+            Action::ToggleSystem => self.show_system = !self.show_system,
+            Action::ToggleUser => self.show_user = !self.show_user,
         }
     }
 }
@@ -151,6 +175,11 @@ impl Reducible for Store {
             consoles: self.consoles.clone(),
             paused: self.paused,
             speed: self.speed,
+            log: self.log.clone(),
+            frames: self.frames.clone(),
+            trace_version: self.trace_version,
+            show_system: self.show_system,
+            show_user: self.show_user,
             notice: self.notice.clone(),
         };
         next.apply(action);

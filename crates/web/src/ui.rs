@@ -4,9 +4,11 @@ use beamplay_cluster::session::{LineKind, Session};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::lesson::Lesson;
 use crate::panels::Panels;
 use crate::store::{Action, ConsoleView, Store};
 use crate::topology::Topology;
+use crate::trace::Trace;
 
 /// The page's clock: `performance.now()`.
 fn page_clock() -> f64 {
@@ -38,6 +40,14 @@ pub fn app() -> Html {
         let dispatch = store.dispatcher();
         Callback::from(move |a: Action| dispatch.dispatch(a))
     };
+    let names = use_memo(
+        store
+            .consoles
+            .iter()
+            .map(|c| c.name.clone())
+            .collect::<Vec<_>>(),
+        |names| names.clone(),
+    );
     html! {
         <main class="app">
             <Controls paused={store.paused} speed={store.speed} notice={store.notice.clone()} send={send.clone()} />
@@ -48,7 +58,10 @@ pub fn app() -> Html {
                     }) }
                 </section>
                 <aside class="side">
+                    <Lesson names={names.clone()} send={send.clone()} />
                     <Topology snapshot={store.snapshot.clone()} send={send.clone()} />
+                    <Trace frames={store.frames.clone()} log={store.log.clone()} names={names.clone()}
+                        show_user={store.show_user} show_system={store.show_system} send={send.clone()} />
                     <Panels snapshot={store.snapshot.clone()} />
                 </aside>
             </div>

@@ -6,7 +6,7 @@ use beamplay_web::App;
 use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{HtmlInputElement, KeyboardEvent, KeyboardEventInit};
+use web_sys::{HtmlElement, HtmlInputElement, KeyboardEvent, KeyboardEventInit};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -52,4 +52,40 @@ async fn a_line_typed_at_a_console_prints_its_value() {
         "{text}"
     );
     assert!(text.contains("42"), "{text}");
+
+    // the lesson's first "run in node2" connects node2 to node1; the
+    // connection's frames are system traffic, drawn once that is shown
+    let run: HtmlElement = root
+        .query_selector("button[aria-label='run Node.connect(:node1@localhost) in node2']")
+        .expect("query")
+        .expect("the lesson's button")
+        .dyn_into()
+        .expect("a button");
+    run.click();
+    TimeoutFuture::new(500).await;
+    let node2 = root
+        .query_selector_all(".console .lines")
+        .expect("query")
+        .get(1)
+        .and_then(|n| n.text_content())
+        .unwrap_or_default();
+    assert!(
+        node2.ends_with("Node.connect(:node1@localhost)true"),
+        "{node2}"
+    );
+    let arrows = |root: &web_sys::Element| {
+        root.query_selector_all(".trace .arrow")
+            .expect("query")
+            .length()
+    };
+    assert_eq!(arrows(&root), 0, "only user traffic is shown at first");
+    let system: HtmlElement = root
+        .query_selector(".trace .filters label:nth-child(2) input")
+        .expect("query")
+        .expect("the system filter")
+        .dyn_into()
+        .expect("a checkbox");
+    system.click();
+    TimeoutFuture::new(100).await;
+    assert!(arrows(&root) > 0);
 }

@@ -1,0 +1,129 @@
+//! The guided lesson: the distributed-systems chapter's walkthrough, each
+//! snippet with a button that types it at the node it belongs to, and a
+//! sentence on what to look at after it.
+use yew::prelude::*;
+
+use crate::store::Action;
+
+/// A snippet: the node (0 for node1...) and the line typed there.
+type Snippet = (usize, &'static str);
+
+struct Step {
+    title: &'static str,
+    snippets: &'static [Snippet],
+    look: &'static str,
+}
+
+const STEPS: &[Step] = &[
+    Step {
+        title: "1. Start a cluster",
+        snippets: &[
+            (0, "node()"),
+            (0, "Node.list()"),
+            (1, "Node.connect(:node1@localhost)"),
+            (2, "Node.connect(:node2@localhost)"),
+            (2, "Node.list()"),
+        ],
+        look: "node3 dialled only node2, yet the topology soon shows all three links: global introduces the nodes to each other about 200 ms later, and Node.list() on node3 grows.",
+    },
+    Step {
+        title: "2. Spawn processes on another node",
+        snippets: &[
+            (0, "Node.spawn(:node2@localhost, fn -> IO.puts(\"Hello from #{node()}!\") end)"),
+            (0, "caller = self()"),
+            (0, "Enum.each(1..10, fn number -> Node.spawn(:node2@localhost, fn -> send(caller, {:response, 10 * number}) end) end)"),
+            (0, "flush()"),
+        ],
+        look: "The greeting ran on node2 but printed on node1's console: the remote process's group leader is node1's shell. The diagram shows the spawn requests and the replies crossing the link.",
+    },
+    Step {
+        title: "3. Registered processes",
+        snippets: &[
+            (0, "Process.register(self(), :shell)"),
+            (1, "Process.register(self(), :shell)"),
+            (0, "send({:shell, :node2@localhost}, \"Hello from node1!\")"),
+            (1, "flush()"),
+        ],
+        look: "The registered names panel lists :shell on both nodes: local names are per node, so {:shell, node} says which one.",
+    },
+    Step {
+        title: "4. Global registration",
+        snippets: &[
+            (0, ":global.register_name({:todo_list, \"bob\"}, self())"),
+            (1, ":global.register_name({:todo_list, \"bob\"}, self())"),
+            (1, ":global.whereis_name({:todo_list, \"bob\"})"),
+        ],
+        look: "Every node's column of the :global panel holds the same name and pid: node2's attempt got :no. Turn on system traffic to see the lock and the inserts global sends.",
+    },
+    Step {
+        title: "5. Process groups (:pg2, as in OTP 23)",
+        snippets: &[
+            (0, ":pg2.create(:workers)"),
+            (0, ":pg2.join(:workers, self())"),
+            (1, ":pg2.join(:workers, self())"),
+            (2, ":pg2.get_members(:workers)"),
+        ],
+        look: "The groups panel shows :workers with both shells on every node, though node3 never joined.",
+    },
+    Step {
+        title: "6. Remote procedure calls and global locks",
+        snippets: &[
+            (0, ":rpc.call(:node2@localhost, Kernel, :abs, [-1])"),
+            (0, ":global.set_lock({:some_resource, self()})"),
+            (1, ":global.set_lock({:some_resource, self()})"),
+            (0, ":global.del_lock({:some_resource, self()})"),
+        ],
+        look: "After node2's set_lock its console is waiting and the locks panel shows node1's shell holding the lock and node2's waiting; once node1 releases it, node2's next retry gets it and its console prints true.",
+    },
+    Step {
+        title: "7. Links and monitors when a node dies",
+        snippets: &[
+            (0, "Process.flag(:trap_exit, true)"),
+            (0, "pid = Node.spawn_link(:node3@localhost, fn -> Process.sleep(:infinity) end)"),
+            (0, "ref = Process.monitor(pid)"),
+            (0, "Node.monitor(:node3@localhost, true)"),
+            (0, "@kill node3"),
+            (0, "flush()"),
+        ],
+        look: "node3 turns dead in the topology; node1 gets the EXIT and the DOWN with :noconnection and the nodedown, in the order they were set up. node1 and node2 stay connected.",
+    },
+];
+
+#[derive(Properties, PartialEq)]
+pub struct LessonProps {
+    /// Node names by id, for the buttons.
+    pub names: std::rc::Rc<Vec<String>>,
+    pub send: Callback<Action>,
+}
+
+#[function_component(Lesson)]
+pub fn lesson(p: &LessonProps) -> Html {
+    let steps = STEPS.iter().map(|step| {
+        let snippets = step.snippets.iter().map(|&(node, code)| {
+            let run = p.send.reform(move |_| Action::Submit(node, code.to_string()));
+            let name = p
+                .names
+                .get(node)
+                .map_or("?".to_string(), |n| n.split('@').next().unwrap_or(n).to_string());
+            html! {
+                <li>
+                    <code>{ code }</code>
+                    <button onclick={run} aria-label={format!("run {code} in {name}")}>{ format!("run in {name}") }</button>
+                </li>
+            }
+        });
+        html! {
+            <details>
+                <summary>{ step.title }</summary>
+                <ol class="snippets">{ for snippets }</ol>
+                <p class="look">{ step.look }</p>
+            </details>
+        }
+    });
+    html! {
+        <section class="panel lesson" aria-label="guided lesson">
+            <h3>{ "guided lesson: distributed Elixir" }</h3>
+            { for steps }
+        </section>
+    }
+}
