@@ -61,6 +61,20 @@ impl Fault {
     }
 }
 
+impl Fault {
+    /// The command that names this fault, as `parse` reads it back.
+    pub fn command(&self, world: &World) -> String {
+        let name = |id: NodeId| world.slot_name(id).unwrap_or_default();
+        match *self {
+            Fault::Kill(n) => format!("@kill {}", name(n)),
+            Fault::Restart(n) => format!("@restart {}", name(n)),
+            Fault::Disconnect(a, b) => format!("@disconnect {} {}", name(a), name(b)),
+            Fault::Heal(a, b) => format!("@heal {} {}", name(a), name(b)),
+            Fault::Latency(a, b, ms) => format!("@latency {} {} {ms}", name(a), name(b)),
+        }
+    }
+}
+
 impl World {
     /// Applies a fault.
     pub fn apply(&mut self, fault: Fault) {

@@ -184,6 +184,11 @@ impl World {
         self.nodes.get_mut(id).and_then(|n| n.as_mut())
     }
 
+    /// The full name of node `id`, alive or dead.
+    pub fn slot_name(&self, id: NodeId) -> Option<String> {
+        self.slots.get(id).map(|s| s.name.as_str().to_string())
+    }
+
     /// The node called `name` (short or full), alive or dead.
     pub fn find(&self, name: &str) -> Option<NodeId> {
         self.slots.iter().position(|slot| {
@@ -410,8 +415,13 @@ impl World {
 
     /// Lets `ms` milliseconds of virtual time pass, running everything
     /// that becomes due; `on_step` sees the World after every slice.
-    pub fn advance_with(&mut self, ms: u64, mut on_step: impl FnMut(&mut World) -> bool) {
-        let target = self.now_us().saturating_add(ms.saturating_mul(1000));
+    pub fn advance_with(&mut self, ms: u64, on_step: impl FnMut(&mut World) -> bool) {
+        self.advance_us_with(ms.saturating_mul(1000), on_step);
+    }
+
+    /// [`World::advance_with`] in microseconds.
+    pub fn advance_us_with(&mut self, us: u64, mut on_step: impl FnMut(&mut World) -> bool) {
+        let target = self.now_us().saturating_add(us);
         loop {
             if self.now_us() >= target {
                 break;

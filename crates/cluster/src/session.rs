@@ -112,6 +112,42 @@ pub struct Session {
     frames: VecDeque<FrameEntry>,
     /// Moves on whenever the log or the frames change.
     pub trace_version: u64,
+    /// What the user did, at which virtual time: what a share link holds.
+    journal: Vec<(u64, Entry)>,
+}
+
+/// A command of the journal.
+#[derive(Debug, Clone, PartialEq)]
+enum Entry {
+    Add(String),
+    /// A line typed at a node's console (by the node's name).
+    Line(String, String),
+    Interrupt(String),
+    /// A fault from a button, as its command.
+    Fault(String),
+}
+
+/// The first line of a share text.
+const SHARE_VERSION: &str = "beamplay-session 1";
+
+fn escape(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('\n', "\\n")
+}
+
+fn unescape(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        match (c, c == '\\') {
+            (_, true) => match chars.next() {
+                Some('n') => out.push('\n'),
+                Some(other) => out.push(other),
+                None => {}
+            },
+            (c, false) => out.push(c),
+        }
+    }
+    out
 }
 
 impl Session {
@@ -126,6 +162,7 @@ impl Session {
             log: VecDeque::new(),
             frames: VecDeque::new(),
             trace_version: 0,
+            journal: Vec::new(),
         };
         s.world.set_tracing(true);
         for n in names {
@@ -150,7 +187,77 @@ impl Session {
         }
         let id = self.world.add_node(name);
         self.consoles.resize(id + 1, Console::default());
+        self.note(Entry::Add(name.to_string()));
         Ok(id)
+    }
+
+    fn note(&mut self, e: Entry) {
+        self.journal.push((self.world.now_us(), e));
+    }
+
+    /// The node's name as the journal keeps it.
+    fn short(&self, id: NodeId) -> Option<String> {
+        let full = self.world.slot_name(id)?;
+        Some(full.split('@').next().unwrap_or(&full).to_string())
+    }
+
+    /// The session as text: the nodes added and the lines typed, each at
+    /// its virtual time, for a share link ([`Session::replay`]).
+    pub fn share(&self) -> String {
+        let mut out = String::from(SHARE_VERSION);
+        for (at, e) in &self.journal {
+            let line = match e {
+                Entry::Add(n) => format!("{at} add {n}"),
+                Entry::Line(n, text) => format!("{at} line {n} {}", escape(text)),
+                Entry::Interrupt(n) => format!("{at} interrupt {n}"),
+                Entry::Fault(c) => format!("{at} fault {}", escape(c)),
+            };
+            out.push('\n');
+            out.push_str(&line);
+        }
+        out
+    }
+
+    /// A session rebuilt from [`Session::share`]'s text: the same seed and
+    /// the same commands at the same virtual times give the same World.
+    pub fn replay(seed: u64, text: &str) -> Result<Session, String> {
+        let mut lines = text.lines();
+        if lines.next() != Some(SHARE_VERSION) {
+            return Err("this link does not hold a beamplay session".into());
+        }
+        let mut s = Session::new(seed, &[])?;
+        for (i, line) in lines.enumerate() {
+            let bad = || format!("line {} of the shared session cannot be read", i + 2);
+            let mut parts = line.splitn(3, ' ');
+            let at: u64 = parts.next().and_then(|t| t.parse().ok()).ok_or_else(bad)?;
+            let (kind, rest) = (parts.next().ok_or_else(bad)?, parts.next().unwrap_or(""));
+            let now = s.world.now_us();
+            if at > now {
+                s.world.advance_us_with(at - now, |_| false);
+                s.collect();
+            }
+            let node = |s: &Session, name: &str| s.world.find(name).ok_or_else(bad);
+            match kind {
+                "add" => {
+                    s.add_node(rest)?;
+                }
+                "line" => {
+                    let (name, text) = rest.split_once(' ').ok_or_else(bad)?;
+                    let id = node(&s, name)?;
+                    s.submit(id, &unescape(text));
+                }
+                "interrupt" => {
+                    let id = node(&s, rest)?;
+                    s.interrupt(id);
+                }
+                "fault" => match Fault::parse(&s.world, &unescape(rest)) {
+                    Some(Ok(f)) => s.apply(f),
+                    _ => return Err(bad()),
+                },
+                _ => return Err(bad()),
+            }
+        }
+        Ok(s)
     }
 
     /// The event log, oldest first.
@@ -190,6 +297,9 @@ impl Session {
     /// Types `input` at node `id`'s console: a line of Elixir, or a fault
     /// command (`@kill node2`, `@disconnect node1 node2`...).
     pub fn submit(&mut self, id: NodeId, input: &str) {
+        if let Some(name) = self.short(id) {
+            self.note(Entry::Line(name, input.to_string()));
+        }
         let prompt = self.prompt(id, "");
         let Some(console) = self.consoles.get_mut(id) else {
             return;
@@ -224,6 +334,9 @@ impl Session {
     /// Interrupts the line node `id` runs (iex's Ctrl+C: the shell dies
     /// and a new one starts).
     pub fn interrupt(&mut self, id: NodeId) {
+        if let Some(name) = self.short(id) {
+            self.note(Entry::Interrupt(name));
+        }
         if let Some(n) = self.world.node_mut(id) {
             n.interrupt_shell();
         }
@@ -231,6 +344,7 @@ impl Session {
 
     /// Applies a fault from a button rather than a typed command.
     pub fn apply(&mut self, fault: Fault) {
+        self.note(Entry::Fault(fault.command(&self.world)));
         self.world.apply(fault);
     }
 
@@ -535,6 +649,31 @@ mod tests {
             .expect("the user's frame");
         assert_eq!((hello.from, hello.to), (0, 1));
         assert!(hello.arrives_us > hello.sent_us);
+    }
+
+    #[test]
+    fn a_shared_session_replays_to_the_same_consoles() {
+        let mut s = Session::new(1, &["node1", "node2"]).expect("session");
+        s.submit(0, "Node.connect(:node2@localhost)");
+        run_ms(&mut s, 37.5);
+        s.submit(1, "defmodule M do\n  def f, do: \"a\\\\b\"\nend; M.f()");
+        run_ms(&mut s, 120.0);
+        s.apply(Fault::Kill(1));
+        s.submit(0, "Node.list()");
+        run_ms(&mut s, 200.0);
+        let text = s.share();
+        let mut r = Session::replay(1, &text).expect("replays");
+        let now = s.world.now_us() - r.world.now_us();
+        r.world.advance_us_with(now, |_| false);
+        r.collect();
+        for id in 0..2 {
+            assert_eq!(texts(&r, id), texts(&s, id), "node {id}");
+        }
+        assert!(texts(&s, 1).iter().any(|l| l.contains("a\\\\b")));
+        assert_eq!(r.share(), text);
+        assert!(Session::replay(1, "nonsense").is_err());
+        assert!(Session::replay(1, "beamplay-session 1\n12 line nobody x").is_err());
+        assert!(Session::replay(1, "beamplay-session 1\nx add node1").is_err());
     }
 
     #[test]

@@ -565,3 +565,18 @@ fn hidden_nodes_stay_out_of_the_mesh_and_of_global() {
     assert_eq!(value(&mut w, ids[1], "Node.list()"), "[:node1@localhost]");
     assert_eq!(value(&mut w, ids[0], "Node.list(:hidden)"), "[]");
 }
+
+#[test]
+fn fault_commands_read_back_as_the_same_fault() {
+    let (w, _) = world(&["node1", "node2"]);
+    for line in [
+        "@kill node2",
+        "@restart node1",
+        "@disconnect node1 node2",
+        "@heal node2 node1",
+        "@latency node1 node2 40",
+    ] {
+        let f = Fault::parse(&w, line).expect("a command").expect("valid");
+        assert_eq!(Fault::parse(&w, &f.command(&w)), Some(Ok(f)), "{line}");
+    }
+}

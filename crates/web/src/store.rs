@@ -34,6 +34,8 @@ pub enum Action {
     ToggleSystem,
     /// Show or hide the user's processes' traffic.
     ToggleUser,
+    /// Make the text of a share link of the session so far.
+    Share,
 }
 
 /// What a console shows: its lines (shared until they change).
@@ -62,13 +64,22 @@ pub struct Store {
     trace_version: u64,
     pub show_system: bool,
     pub show_user: bool,
+    /// The session as a share text, once asked for.
+    pub shared: Option<Rc<str>>,
     /// The last thing the playground has to say (a refused node name...).
     pub notice: Option<String>,
 }
 
 impl Store {
-    pub fn new(clock: fn() -> f64) -> Result<Store, String> {
-        let session = Session::new(1, &START_NODES)?;
+    /// A store with the starting nodes, or the session a share link
+    /// holds (`shared`); a link that cannot be read is said so, and the
+    /// page starts fresh.
+    pub fn new(clock: fn() -> f64, shared: Option<&str>) -> Result<Store, String> {
+        let (session, notice) = match shared.map(|t| Session::replay(1, t)) {
+            Some(Ok(s)) => (s, None),
+            Some(Err(e)) => (Session::new(1, &START_NODES)?, Some(e)),
+            None => (Session::new(1, &START_NODES)?, None),
+        };
         let mut store = Store {
             session: Rc::new(RefCell::new(session)),
             clock,
@@ -82,7 +93,8 @@ impl Store {
             trace_version: u64::MAX,
             show_system: false,
             show_user: true,
-            notice: None,
+            shared: None,
+            notice,
         };
         store.refresh();
         Ok(store)
@@ -159,6 +171,7 @@ impl Store {
             },
             Action::ToggleSystem => self.show_system = !self.show_system,
             Action::ToggleUser => self.show_user = !self.show_user,
+            Action::Share => self.shared = Some(s.share().into()),
         }
     }
 }
@@ -180,6 +193,7 @@ impl Reducible for Store {
             trace_version: self.trace_version,
             show_system: self.show_system,
             show_user: self.show_user,
+            shared: self.shared.clone(),
             notice: self.notice.clone(),
         };
         next.apply(action);
@@ -210,7 +224,7 @@ mod tests {
 
     #[test]
     fn a_console_line_runs_as_frames_pass() {
-        let store = Rc::new(Store::new(no_clock).expect("store"));
+        let store = Rc::new(Store::new(no_clock, None).expect("store"));
         assert_eq!(store.consoles.len(), 3);
         assert_eq!(store.consoles[0].prompt, "iex(node1@localhost)1>");
         let store = after(
@@ -235,7 +249,7 @@ mod tests {
 
     #[test]
     fn unchanged_consoles_share_their_lines() {
-        let store = Rc::new(Store::new(no_clock).expect("store"));
+        let store = Rc::new(Store::new(no_clock, None).expect("store"));
         let store = after(store, vec![Action::Submit(0, ":a".into())]);
         let before = store.consoles[1].lines.clone();
         let store = after(store, ticks(0.0, 5));
@@ -243,8 +257,31 @@ mod tests {
     }
 
     #[test]
+    fn a_share_text_opens_the_same_session() {
+        let store = Rc::new(Store::new(no_clock, None).expect("store"));
+        let store = after(store, vec![Action::Submit(2, "x = 6 * 7".into())]);
+        let store = after(store, ticks(0.0, 10));
+        let store = after(store, vec![Action::Share]);
+        let text = store.shared.clone().expect("shared");
+        let opened = Rc::new(Store::new(no_clock, Some(&text)).expect("store"));
+        let opened = after(opened, ticks(0.0, 10));
+        let lines = |s: &Store| {
+            s.consoles[2]
+                .lines
+                .iter()
+                .map(|l| l.text.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(lines(&opened), lines(&store));
+        assert_eq!(lines(&opened).last().map(String::as_str), Some("42"));
+        let broken = Store::new(no_clock, Some("not a session")).expect("store");
+        assert!(broken.notice.is_some());
+        assert_eq!(broken.consoles.len(), 3);
+    }
+
+    #[test]
     fn controls_change_the_session() {
-        let store = Rc::new(Store::new(no_clock).expect("store"));
+        let store = Rc::new(Store::new(no_clock, None).expect("store"));
         let store = after(
             store,
             vec![

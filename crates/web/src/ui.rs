@@ -17,9 +17,23 @@ fn page_clock() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
+/// The page's address without its fragment, and the session a share
+/// link's fragment (`#s=...`) holds.
+fn location() -> (String, Option<String>) {
+    let loc = web_sys::window().map(|w| w.location());
+    let href = loc.as_ref().and_then(|l| l.href().ok()).unwrap_or_default();
+    let base = href.split('#').next().unwrap_or_default().to_string();
+    let shared = loc
+        .and_then(|l| l.hash().ok())
+        .and_then(|h| h.strip_prefix("#s=").map(str::to_string))
+        .and_then(|enc| js_sys::decode_uri_component(&enc).ok())
+        .and_then(|t| t.as_string());
+    (base, shared)
+}
+
 #[function_component(App)]
 pub fn app() -> Html {
-    let store = use_reducer(|| match Store::new(page_clock) {
+    let store = use_reducer(|| match Store::new(page_clock, location().1.as_deref()) {
         Ok(s) => s,
         // the prelude is part of the build: failing to compile it is a bug
         // of the playground, shown as such
@@ -50,7 +64,8 @@ pub fn app() -> Html {
     );
     html! {
         <main class="app">
-            <Controls paused={store.paused} speed={store.speed} notice={store.notice.clone()} send={send.clone()} />
+            <Controls paused={store.paused} speed={store.speed} notice={store.notice.clone()}
+                shared={store.shared.clone()} send={send.clone()} />
             <div class="body">
                 <section class="consoles" aria-label="consoles">
                     { for store.consoles.iter().map(|c| html! {
@@ -74,6 +89,7 @@ struct ControlsProps {
     paused: bool,
     speed: f64,
     notice: Option<String>,
+    shared: Option<std::rc::Rc<str>>,
     send: Callback<Action>,
 }
 
@@ -107,6 +123,11 @@ fn controls(p: &ControlsProps) -> Html {
     let pause = send.reform(|_| Action::TogglePause);
     let step = send.reform(|_| Action::Step);
     let reset = send.reform(|_| Action::Reset);
+    let share = send.reform(|_| Action::Share);
+    let link = p.shared.as_ref().map(|t| {
+        let enc: String = js_sys::encode_uri_component(t).into();
+        format!("{}#s={enc}", location().0)
+    });
     html! {
         <header class="controls" role="toolbar" aria-label="time and nodes">
             <h1>{ "beamplay" }</h1>
@@ -122,6 +143,10 @@ fn controls(p: &ControlsProps) -> Html {
                 </select>
             </label>
             <button onclick={reset}>{ "reset" }</button>
+            <button onclick={share} title="a link that replays the nodes and lines of this session">{ "share" }</button>
+            if let Some(link) = link {
+                <input class="share" readonly=true value={link} aria-label="share link" />
+            }
             <form class="add" onsubmit={add}>
                 <input ref={name} placeholder="node4" aria-label="new node name" />
                 <button type="submit">{ "add node" }</button>
