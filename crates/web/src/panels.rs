@@ -6,15 +6,21 @@ use std::rc::Rc;
 use beamplay_cluster::observe::Snapshot;
 use yew::prelude::*;
 
+use crate::store::{Action, MailboxView};
+
 #[derive(Properties)]
 pub struct PanelsProps {
     pub snapshot: Rc<Snapshot>,
+    pub mailbox: Option<MailboxView>,
+    pub send: Callback<Action>,
 }
 
 /// A new snapshot is a new frame: compared by identity, not contents.
 impl PartialEq for PanelsProps {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.snapshot, &other.snapshot)
+            && self.mailbox == other.mailbox
+            && self.send == other.send
     }
 }
 
@@ -72,15 +78,20 @@ pub fn panels(p: &PanelsProps) -> Html {
                 <table>
                     <thead><tr><th>{ "pid" }</th><th>{ "name" }</th><th>{ "status" }</th><th>{ "in" }</th><th>{ "mailbox" }</th></tr></thead>
                     <tbody>
-                        { for n.processes.iter().take(PROCESS_ROWS).map(|pv| html! {
+                        { for n.processes.iter().take(PROCESS_ROWS).map(|pv| {
+                            let show = p.send.reform({
+                                let (node, id) = (n.id, pv.id);
+                                move |_| Action::Mailbox(Some((node, id)))
+                            });
+                            html! {
                             <tr>
-                                <td>{ &pv.pid }</td>
+                                <td><button class="pid" onclick={show} title="show its mailbox">{ &pv.pid }</button></td>
                                 <td>{ pv.name.clone().unwrap_or_default() }</td>
                                 <td>{ &pv.status }</td>
                                 <td>{ &pv.current }</td>
                                 <td>{ pv.mailbox }</td>
                             </tr>
-                        }) }
+                        }}) }
                     </tbody>
                 </table>
             </details>
@@ -108,9 +119,31 @@ pub fn panels(p: &PanelsProps) -> Html {
                 <table><tbody>{ for registered }</tbody></table>
             </section>
             <section class="panel" aria-label="processes">
-                <h3>{ "processes" }</h3>
+                <h3>{ "processes (click a pid for its mailbox)" }</h3>
                 { for processes }
             </section>
+            if let Some(m) = &p.mailbox {
+                <section class="panel mailbox" aria-label="mailbox">
+                    <h3>{ mailbox_title(&p.snapshot, m) }</h3>
+                    <button onclick={p.send.reform(|_| Action::Mailbox(None))}>{ "close" }</button>
+                    <ol>{ for m.messages.iter().map(|msg| html! { <li><code>{ msg }</code></li> }) }</ol>
+                    if m.messages.is_empty() {
+                        <p>{ "empty" }</p>
+                    }
+                </section>
+            }
         </>
     }
+}
+
+/// "mailbox of #PID<0.112.0> on node1@localhost", or of a process that is gone.
+fn mailbox_title(snapshot: &Snapshot, m: &MailboxView) -> String {
+    let node = snapshot.nodes.get(m.node);
+    let pid = node
+        .and_then(|n| n.processes.iter().find(|p| p.id == m.id))
+        .map_or("a process that has exited".to_string(), |p| p.pid.clone());
+    format!(
+        "mailbox of {pid} on {}",
+        node.map_or("?", |n| n.name.as_str())
+    )
 }

@@ -36,6 +36,17 @@ pub enum Action {
     ToggleUser,
     /// Make the text of a share link of the session so far.
     Share,
+    /// Show the mailbox of a process (node, the process's number there),
+    /// or no mailbox.
+    Mailbox(Option<(NodeId, u32)>),
+}
+
+/// The mailbox on show: whose, and its messages, printed.
+#[derive(Clone, PartialEq)]
+pub struct MailboxView {
+    pub node: NodeId,
+    pub id: u32,
+    pub messages: Rc<Vec<String>>,
 }
 
 /// What a console shows: its lines (shared until they change).
@@ -64,6 +75,7 @@ pub struct Store {
     trace_version: u64,
     pub show_system: bool,
     pub show_user: bool,
+    pub mailbox: Option<MailboxView>,
     /// The session as a share text, once asked for.
     pub shared: Option<Rc<str>>,
     /// The last thing the playground has to say (a refused node name...).
@@ -94,6 +106,7 @@ impl Store {
             show_system: false,
             show_user: true,
             shared: None,
+            mailbox: None,
             notice,
         };
         store.refresh();
@@ -130,6 +143,19 @@ impl Store {
         self.consoles = Rc::new(consoles);
         self.paused = s.paused();
         self.speed = s.speed();
+        if let Some(m) = &self.mailbox {
+            let messages = s
+                .world
+                .node(m.node)
+                .map(|n| n.mailbox_view(m.id))
+                .unwrap_or_default();
+            if *m.messages != messages {
+                self.mailbox = Some(MailboxView {
+                    messages: Rc::new(messages),
+                    ..m.clone()
+                });
+            }
+        }
         if s.trace_version != self.trace_version {
             self.trace_version = s.trace_version;
             self.log = Rc::new(s.log().iter().cloned().collect());
@@ -172,6 +198,13 @@ impl Store {
             Action::ToggleSystem => self.show_system = !self.show_system,
             Action::ToggleUser => self.show_user = !self.show_user,
             Action::Share => self.shared = Some(s.share().into()),
+            Action::Mailbox(which) => {
+                self.mailbox = which.map(|(node, id)| MailboxView {
+                    node,
+                    id,
+                    messages: Rc::new(Vec::new()),
+                })
+            }
         }
     }
 }
@@ -194,6 +227,7 @@ impl Reducible for Store {
             show_system: self.show_system,
             show_user: self.show_user,
             shared: self.shared.clone(),
+            mailbox: self.mailbox.clone(),
             notice: self.notice.clone(),
         };
         next.apply(action);
@@ -277,6 +311,25 @@ mod tests {
         let broken = Store::new(no_clock, Some("not a session")).expect("store");
         assert!(broken.notice.is_some());
         assert_eq!(broken.consoles.len(), 3);
+    }
+
+    #[test]
+    fn a_chosen_mailbox_shows_its_messages() {
+        let store = Rc::new(Store::new(no_clock, None).expect("store"));
+        let line = "p = spawn(fn -> Process.sleep(:infinity) end); Process.register(p, :idle); send(p, {:hello, 1}); :ok";
+        let store = after(store, vec![Action::Submit(0, line.into())]);
+        let store = after(store, ticks(0.0, 10));
+        let idle = store.snapshot.nodes[0]
+            .processes
+            .iter()
+            .find(|p| p.name.as_deref() == Some("idle"))
+            .map(|p| p.id)
+            .expect("the idle process");
+        let store = after(store, vec![Action::Mailbox(Some((0, idle)))]);
+        let shown = store.mailbox.as_ref().map(|m| m.messages.to_vec());
+        assert_eq!(shown, Some(vec!["{:hello, 1}".to_string()]));
+        let store = after(store, vec![Action::Mailbox(None)]);
+        assert!(store.mailbox.is_none());
     }
 
     #[test]

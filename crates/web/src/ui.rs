@@ -77,7 +77,7 @@ pub fn app() -> Html {
                     <Topology snapshot={store.snapshot.clone()} send={send.clone()} />
                     <Trace frames={store.frames.clone()} log={store.log.clone()} names={names.clone()}
                         show_user={store.show_user} show_system={store.show_system} send={send.clone()} />
-                    <Panels snapshot={store.snapshot.clone()} />
+                    <Panels snapshot={store.snapshot.clone()} mailbox={store.mailbox.clone()} send={send.clone()} />
                 </aside>
             </div>
         </main>
