@@ -72,7 +72,10 @@ pub struct NodeSnapshot {
     pub locks: Vec<LockSnapshot>,
     /// :pg groups (scope, group) and :pg2 groups (scope `:pg2`).
     pub groups: Vec<GroupSnapshot>,
+    /// The processes shown (all, or the first of a limited snapshot).
     pub processes: Vec<ProcessView>,
+    /// How many processes the node runs.
+    pub process_count: usize,
     /// Frames refused as malformed.
     pub frames_rejected: u64,
 }
@@ -145,6 +148,12 @@ impl World {
 
     /// Everything the UI shows, now.
     pub fn snapshot(&self) -> Snapshot {
+        self.snapshot_limited(usize::MAX)
+    }
+
+    /// [`World::snapshot`] with at most `max_processes` process views per
+    /// node (the first in pid order); `process_count` still counts all.
+    pub fn snapshot_limited(&self, max_processes: usize) -> Snapshot {
         let waiters: Vec<(String, String)> = self
             .nodes
             .iter()
@@ -171,7 +180,7 @@ impl World {
                 },
                 Some(n) => {
                     let show = |t: &beamplay_term::Term| n.inspect_plain(t);
-                    let processes = n.process_views();
+                    let processes = n.process_views_first(max_processes);
                     let alive = |pid: &beamplay_term::Term| {
                         n.local_id(pid).is_none_or(|id| n.process(id).is_some())
                     };
@@ -232,6 +241,7 @@ impl World {
                             })
                             .collect(),
                         processes,
+                        process_count: n.process_count(),
                         frames_rejected: n.dist.rejected,
                     }
                 }

@@ -83,6 +83,9 @@ pub struct FrameEntry {
     pub system: bool,
 }
 
+/// Processes a view shows per node (the first, in pid order).
+pub const SHOWN_PROCESSES: usize = 40;
+
 /// Entries the log and the diagram keep.
 pub const MAX_LOG: usize = 500;
 pub const MAX_FRAMES: usize = 200;
@@ -260,6 +263,13 @@ impl Session {
         Ok(s)
     }
 
+    /// What the views show now: the World with the first
+    /// [`SHOWN_PROCESSES`] processes of each node, so a frame costs the
+    /// same with 100,000 processes as with 100.
+    pub fn snapshot(&self) -> crate::observe::Snapshot {
+        self.world.snapshot_limited(SHOWN_PROCESSES)
+    }
+
     /// The event log, oldest first.
     pub fn log(&self) -> &VecDeque<LogEntry> {
         &self.log
@@ -407,9 +417,20 @@ impl Session {
         if !events.is_empty() {
             self.trace_version += 1;
         }
-        for e in events {
-            self.record(e.at_us, e.what);
+        // newest first, until the log and the frame list are full: older
+        // events are never printed (a busy node makes many thousands a frame)
+        let (mut log, mut frames) = (Vec::new(), Vec::new());
+        for e in events.into_iter().rev() {
+            if log.len() >= MAX_LOG && frames.len() >= MAX_FRAMES {
+                break;
+            }
+            if let Some((entry, frame)) = self.describe(e.at_us, e.what) {
+                log.push(entry);
+                frames.extend(frame);
+            }
         }
+        keep_newest(&mut self.log, log, MAX_LOG);
+        keep_newest(&mut self.frames, frames, MAX_FRAMES);
         for (id, e) in self.world.take_events() {
             let Some(c) = self.consoles.get_mut(id) else {
                 continue;
@@ -427,16 +448,16 @@ impl Session {
 }
 
 impl Session {
-    fn record(&mut self, at_us: u64, what: What) {
+    /// What an event adds to the log (and, for a frame, to the frames);
+    /// `None` for the events the log leaves out.
+    fn describe(&self, at_us: u64, what: What) -> Option<(LogEntry, Option<FrameEntry>)> {
         let name = |w: &World, id: NodeId| {
             w.node(id)
                 .map_or(String::new(), |n| n.name.as_str().to_string())
         };
         let (node, text, system) = match what {
             What::Node(id, t) => {
-                let Some(n) = self.world.node(id) else {
-                    return;
-                };
+                let n = self.world.node(id)?;
                 let show = |t: &Term| n.inspect_plain(t);
                 match t {
                     Trace::Send { from, to, msg } => {
@@ -470,7 +491,7 @@ impl Session {
                     Trace::NodeUp(peer) => (id, format!("nodeup {}", peer.as_str()), true),
                     Trace::NodeDown(peer) => (id, format!("nodedown {}", peer.as_str()), true),
                     Trace::Service(t) => (id, show(&t), true),
-                    Trace::Deliver { .. } | Trace::Output(_) => return,
+                    Trace::Deliver { .. } | Trace::Output(_) => return None,
                 }
             }
             What::FrameSent {
@@ -481,21 +502,24 @@ impl Session {
                 ..
             } => {
                 let system = service_frame(&control);
-                self.frames.push_back(FrameEntry {
+                let text = format!("frame to {}: {control}", name(&self.world, to));
+                let frame = FrameEntry {
                     from,
                     to,
                     sent_us: at_us,
                     arrives_us,
-                    text: control.clone(),
+                    text: control,
                     system,
-                });
-                if self.frames.len() > MAX_FRAMES {
-                    self.frames.pop_front();
-                }
-                let text = format!("frame to {}: {control}", name(&self.world, to));
-                (from, text, system)
+                };
+                let entry = LogEntry {
+                    at_us,
+                    node: from,
+                    text,
+                    system,
+                };
+                return Some((entry, Some(frame)));
             }
-            What::FrameDelivered { .. } => return,
+            What::FrameDelivered { .. } => return None,
             What::FramesDropped { from, to, count } => (
                 from,
                 format!("{count} frame(s) to {} lost", name(&self.world, to)),
@@ -511,15 +535,15 @@ impl Session {
                 false,
             ),
         };
-        self.log.push_back(LogEntry {
-            at_us,
-            node,
-            text,
-            system,
-        });
-        if self.log.len() > MAX_LOG {
-            self.log.pop_front();
-        }
+        Some((
+            LogEntry {
+                at_us,
+                node,
+                text,
+                system,
+            },
+            None,
+        ))
     }
 
     /// Whether `t` names one of a node's kernel services: its pid, its
@@ -543,6 +567,14 @@ impl Session {
             _ => false,
         }
     }
+}
+
+/// Appends `newest_first` (newest first) to `deque` in time order, and
+/// drops the oldest beyond `max`.
+fn keep_newest<T>(deque: &mut VecDeque<T>, newest_first: Vec<T>, max: usize) {
+    deque.extend(newest_first.into_iter().rev());
+    let extra = deque.len().saturating_sub(max);
+    deque.drain(..extra);
 }
 
 /// Whether a frame's printed control message is service traffic: the
@@ -674,6 +706,23 @@ mod tests {
         assert!(Session::replay(1, "nonsense").is_err());
         assert!(Session::replay(1, "beamplay-session 1\n12 line nobody x").is_err());
         assert!(Session::replay(1, "beamplay-session 1\nx add node1").is_err());
+    }
+
+    #[test]
+    fn a_busy_node_costs_the_views_only_what_they_show() {
+        let mut s = Session::new(1, &["node1"]).expect("session");
+        s.submit(0, "for i <- 1..2_000, do: spawn(fn -> send(self(), i); Process.sleep(:infinity) end); :ok");
+        run_ms(&mut s, 500.0);
+        let snap = s.snapshot();
+        assert_eq!(snap.nodes[0].processes.len(), SHOWN_PROCESSES);
+        assert!(snap.nodes[0].process_count > 2_000);
+        // thousands of events: the log holds the newest, in order
+        assert_eq!(s.log().len(), MAX_LOG);
+        assert!(s
+            .log()
+            .iter()
+            .zip(s.log().iter().skip(1))
+            .all(|(a, b)| a.at_us <= b.at_us));
     }
 
     #[test]

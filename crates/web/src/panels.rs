@@ -24,9 +24,6 @@ impl PartialEq for PanelsProps {
     }
 }
 
-/// Processes listed per node; the count says how many there are.
-const PROCESS_ROWS: usize = 40;
-
 #[function_component(Panels)]
 pub fn panels(p: &PanelsProps) -> Html {
     let live = || p.snapshot.nodes.iter().filter(|n| n.alive);
@@ -74,11 +71,12 @@ pub fn panels(p: &PanelsProps) -> Html {
     let processes = live().map(|n| {
         html! {
             <details>
-                <summary>{ format!("{}: {} processes", n.name, n.processes.len()) }</summary>
+                <summary>{ format!("{}: {} processes{}", n.name, n.process_count,
+                    if n.process_count > n.processes.len() { format!(", the first {} shown", n.processes.len()) } else { String::new() }) }</summary>
                 <table>
                     <thead><tr><th>{ "pid" }</th><th>{ "name" }</th><th>{ "status" }</th><th>{ "in" }</th><th>{ "mailbox" }</th></tr></thead>
                     <tbody>
-                        { for n.processes.iter().take(PROCESS_ROWS).map(|pv| {
+                        { for n.processes.iter().map(|pv| {
                             let show = p.send.reform({
                                 let (node, id) = (n.id, pv.id);
                                 move |_| Action::Mailbox(Some((node, id)))

@@ -117,7 +117,7 @@ impl Store {
     /// console whose lines changed.
     fn refresh(&mut self) {
         let s = self.session.borrow();
-        self.snapshot = Rc::new(s.world.snapshot());
+        self.snapshot = Rc::new(s.snapshot());
         let consoles = self
             .snapshot
             .nodes
