@@ -21,6 +21,9 @@ impl PartialEq for TopologyProps {
     }
 }
 
+/// One-way latencies a link can be given from the panel, in ms.
+const LATENCIES: [u64; 6] = [0, 1, 10, 50, 200, 1000];
+
 const SIZE: f64 = 260.0;
 const RADIUS: f64 = 95.0;
 
@@ -83,13 +86,44 @@ pub fn topology(p: &TopologyProps) -> Html {
             </g>
         }
     });
+    let slow = p.snapshot.links.iter().map(|l| {
+        let (a, b) = (l.a, l.b);
+        let short = |i: usize| {
+            nodes
+                .get(i)
+                .map_or("?", |x| x.name.split('@').next().unwrap_or(&x.name))
+                .to_string()
+        };
+        let label = format!("{} - {}", short(a), short(b));
+        let onchange = p.send.reform(move |e: Event| {
+            let ms = e
+                .target_dyn_into::<web_sys::HtmlSelectElement>()
+                .and_then(|s| s.value().parse::<u64>().ok())
+                .unwrap_or(0);
+            Action::Fault(Fault::Latency(a, b, ms))
+        });
+        let current = l.latency_ms;
+        html! {
+            <label class="latency">{ format!("{label} ") }
+                <select {onchange} aria-label={format!("latency {label}")}>
+                    if !LATENCIES.iter().any(|ms| (*ms as f64 - current).abs() < 1e-9) {
+                        <option selected=true>{ format!("{current} ms") }</option>
+                    }
+                    { for LATENCIES.iter().map(|ms| html! {
+                        <option value={ms.to_string()} selected={(*ms as f64 - current).abs() < 1e-9}>{ format!("{ms} ms") }</option>
+                    }) }
+                </select>
+            </label>
+        }
+    });
     html! {
         <section class="panel topology" aria-label="topology">
-            <h3>{ "topology" }</h3>
+            <h3>{ "topology (click a link to cut or heal it)" }</h3>
             <svg viewBox={format!("0 0 {SIZE} {SIZE}")} role="img" aria-label="nodes and links">
                 { for links }
                 { for circles }
             </svg>
+            <div class="latencies" role="group" aria-label="one-way latency per link">{ for slow }</div>
         </section>
     }
 }
