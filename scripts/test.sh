@@ -2,7 +2,8 @@
 # Installs what the tests need (skipping what is present), then runs every
 # test: formatting, lints, unit/property/snapshot tests, the conformance
 # suite against real OTP transcripts, the crates' tests for wasm32 in headless
-# Chromium (the browser app's included), and the release build of the app.
+# Chromium (the browser app's included), the release build of the app, and
+# an end-to-end test that drives the built app through chromedriver.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test
@@ -30,3 +31,6 @@ step "browser app (trunk build --release into dist/)"
 scripts/setup.sh web
 PATH="$PWD/.tools/node_modules/.bin:$PATH" trunk build --release --offline
 printf 'dist wasm: %s bytes, %s gzipped\n' "$(wc -c < dist/*.wasm)" "$(gzip -9 -c dist/*.wasm | wc -c)"
+
+step "end to end: the built app in headless Chromium (screenshots in test-output/e2e/)"
+cargo test --locked -p beamplay --test e2e -- --ignored

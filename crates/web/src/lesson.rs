@@ -58,12 +58,14 @@ const STEPS: &[Step] = &[
     Step {
         title: "5. Process groups (:pg2, as in OTP 23)",
         snippets: &[
+            (1, ":pg2.start()"),
+            (2, ":pg2.start()"),
             (0, ":pg2.create(:workers)"),
             (0, ":pg2.join(:workers, self())"),
             (1, ":pg2.join(:workers, self())"),
             (2, ":pg2.get_members(:workers)"),
         ],
-        look: "The groups panel shows :workers with both shells on every node, though node3 never joined.",
+        look: "pg2 runs on a node from its first pg2 call, and a group is created on the nodes whose pg2 runs, so node2 and node3 start theirs first (join on a node that has not heard of the group gives {:error, {:no_such_group, :workers}}, as in OTP 23). The groups panel then shows :workers with both shells on every node, though node3 never joined.",
     },
     Step {
         title: "6. Remote procedure calls and global locks",
