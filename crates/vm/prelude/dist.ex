@@ -197,9 +197,13 @@ defmodule Beamplay.Rex do
           GenServer.reply(from, execute(m, f, a))
         end)
 
+      # run by rex itself, which lends it the caller's group leader
       {:"$gen_call", from, {:block_call, m, f, a, gl}} ->
+        own = Process.group_leader()
         Process.group_leader(self(), gl)
-        GenServer.reply(from, execute(m, f, a))
+        reply = execute(m, f, a)
+        Process.group_leader(self(), own)
+        GenServer.reply(from, reply)
 
       {:"$gen_cast", {:cast, m, f, a, gl}} ->
         spawn(fn ->

@@ -91,6 +91,7 @@ impl Node {
             }
             Outcome::Raised(r) => {
                 if p.kind == Kind::Shell {
+                    leave_receive(&mut p);
                     p.status = Status::Idle;
                     p.regs.clear();
                     p.heap_live = 0;
@@ -706,6 +707,7 @@ impl Node {
 
     /// Unwinds to the innermost handler, or gives the raise back.
     fn unwind(&mut self, p: &mut Process, e: Raise) -> Result<(), Raise> {
+        leave_receive(p);
         while let Some(h) = p.handlers.pop() {
             if h.depth > p.frames.len() || h.depth == 0 {
                 continue;
@@ -1052,6 +1054,15 @@ pub(crate) enum Invoked {
     Pushed,
     Value(Term),
     Exit(Term),
+}
+
+/// A raise ends any receive under way (a size expression of a pattern
+/// can raise while messages are tried): the next receive starts from the
+/// oldest message, and its timeout is its own.
+fn leave_receive(p: &mut Process) {
+    p.save = 0;
+    p.armed_timer = None;
+    p.timeout_fired = false;
 }
 
 /// Drops registers from `base` on, skipping the drop call for immediates.

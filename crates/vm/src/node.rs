@@ -647,6 +647,24 @@ impl Node {
         }
     }
 
+    /// Messages queued for the running process `p` since its slice began
+    /// (`pending`) come into its mailbox now, up to the first exit signal
+    /// for it: a flush sees them, as OTP's flush sees the signal queue.
+    pub(crate) fn absorb_pending(&mut self, p: &mut Process) {
+        let mut i = 0;
+        while let Some(signal) = self.pending.get(i) {
+            match signal {
+                Pending::Message(to, _) if *to == p.id => {
+                    if let Pending::Message(_, m) = self.pending.remove(i) {
+                        p.mailbox.push_back(m);
+                    }
+                }
+                Pending::Exit(to, ..) if *to == p.id => break,
+                _ => i += 1,
+            }
+        }
+    }
+
     /// Ends a process that is in the table: links, monitors, names.
     pub fn terminate(&mut self, id: u32, reason: Term) {
         let Some(p) = self.procs.remove(&id) else {

@@ -533,6 +533,7 @@ fn demonitor2(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
     p.aliases.retain(|x| x != &a[0]);
     let opts: Vec<&Term> = ListIter::new(&a[1]).collect();
     if opts.iter().any(|o| o.is_atom("flush")) {
+        n.absorb_pending(p);
         let r = &a[0];
         p.mailbox.retain(
             |m| !matches!(m.as_tuple(), Some([tag, mr, ..]) if tag.is_atom("DOWN") && mr == r),
@@ -732,6 +733,7 @@ fn process_info(n: &mut Node, p: &mut Process, pid: &Term, item: Option<&Term>) 
 
 /// IEx's `flush/0`: prints and drops every message of the caller.
 fn flush(n: &mut Node, p: &mut Process, _a: &[Term]) -> R {
+    n.absorb_pending(p);
     let msgs: Vec<Term> = p.mailbox.drain(..).collect();
     p.save = 0;
     p.mark = None;

@@ -513,7 +513,7 @@ impl Node {
 
     /// The control message a `p` frame starts with, and its length. A
     /// stream of messages to one process repeats one control message; the
-    /// last one read from each peer is kept, as OTP's atom cache saves
+    /// last one read (and from which peer) is kept, as OTP's atom cache saves
     /// decoding the same atoms again (an encoded term is complete in
     /// itself, so equal leading bytes are the same term).
     fn decode_control(&mut self, peer: &Atom, bytes: &[u8]) -> Result<(Term, usize), DecodeError> {
