@@ -72,6 +72,15 @@ async fn type_at(c: &Client, n: usize, line: &str, expect: &str) -> String {
     .await
 }
 
+/// Waits until the panel labelled `label` shows `needle`.
+async fn panel_shows(c: &Client, label: &str, needle: &str) {
+    let css = format!("section[aria-label='{label}']");
+    wait_until(&format!("{needle} in the {label} panel"), || async {
+        text(c, &css).await.filter(|t| t.contains(needle))
+    })
+    .await;
+}
+
 async fn shot(c: &Client, name: &str) {
     let dir = root().join("test-output/e2e");
     std::fs::create_dir_all(&dir).expect("test-output");
@@ -182,12 +191,7 @@ async fn the_walkthrough_runs_in_the_browser() {
         ":no",
     )
     .await;
-    wait_until("the global name in the panel", || async {
-        text(&c, "section[aria-label='global names']")
-            .await
-            .filter(|t| t.contains("{:todo_list, \"bob\"}"))
-    })
-    .await;
+    panel_shows(&c, "global names", "{:todo_list, \"bob\"}").await;
 
     // process groups with :pg2
     type_at(&c, 1, ":pg2.start() |> elem(0)", ":ok").await;
@@ -197,12 +201,7 @@ async fn the_walkthrough_runs_in_the_browser() {
     type_at(&c, 1, ":pg2.join(:workers, self())", ":ok").await;
     let members = type_at(&c, 2, ":pg2.get_members(:workers) |> length()", "2").await;
     assert!(members.ends_with('2'));
-    wait_until("the :pg2 group in the panel", || async {
-        text(&c, "section[aria-label='process groups']")
-            .await
-            .filter(|t| t.contains("workers"))
-    })
-    .await;
+    panel_shows(&c, "process groups", "workers").await;
 
     // a global lock: node2 waits while node1 holds it
     type_at(&c, 0, ":global.set_lock({:some_resource, self()})", "true").await;
