@@ -120,11 +120,22 @@ impl Node {
     /// The exit reason of a process that ended by an uncaught raise.
     fn crash_reason(&mut self, p: &Process, r: &Raise) -> Term {
         let stack = crate::error::stacktrace(self, p, r);
-        match r.kind {
-            RaiseKind::Exit => r.reason.clone(),
-            RaiseKind::Error => Term::tuple(vec![crate::error::normalize_reason(self, r), stack]),
+        let reason = match r.kind {
+            RaiseKind::Error => crate::error::normalize_reason(self, r),
+            _ => r.reason.clone(),
+        };
+        self.exit_reason(r.kind, reason, stack)
+    }
+
+    /// What a process that ends by a raise of `kind` exits with: an exit's
+    /// own reason, `{reason, stack}` for an error, `{{:nocatch, v}, stack}`
+    /// for a throw.
+    fn exit_reason(&self, kind: RaiseKind, reason: Term, stack: Term) -> Term {
+        match kind {
+            RaiseKind::Exit => reason,
+            RaiseKind::Error => Term::tuple(vec![reason, stack]),
             RaiseKind::Throw => Term::tuple(vec![
-                Term::tuple(vec![self.atom_term("nocatch"), r.reason.clone()]),
+                Term::tuple(vec![self.atom_term("nocatch"), reason]),
                 stack,
             ]),
         }
@@ -493,9 +504,7 @@ impl Node {
                                 *pos -= 1;
                             }
                         }
-                        p.save = 0;
-                        p.armed_timer = None;
-                        p.timeout_fired = false;
+                        leave_receive(p);
                     }
                     Op::RecvWait(timeout, peek) => {
                         if p.timeout_fired {
@@ -1015,14 +1024,7 @@ impl Node {
                 ])]),
                 _ => Term::Nil,
             };
-            let reason = match e.kind {
-                RaiseKind::Exit => e.reason,
-                RaiseKind::Error => Term::tuple(vec![e.reason, stack]),
-                RaiseKind::Throw => Term::tuple(vec![
-                    Term::tuple(vec![self.atom_term("nocatch"), e.reason]),
-                    stack,
-                ]),
-            };
+            let reason = self.exit_reason(e.kind, e.reason, stack);
             self.terminate(id, reason);
         }
     }
@@ -1056,9 +1058,9 @@ pub(crate) enum Invoked {
     Exit(Term),
 }
 
-/// A raise ends any receive under way (a size expression of a pattern
-/// can raise while messages are tried): the next receive starts from the
-/// oldest message, and its timeout is its own.
+/// The receive under way is over, by a message taken or by a raise (a
+/// size expression of a pattern can raise while messages are tried): the
+/// next receive starts from the oldest message, and its timeout is its own.
 fn leave_receive(p: &mut Process) {
     p.save = 0;
     p.armed_timer = None;

@@ -61,6 +61,7 @@ pub struct ConsoleView {
     version: u64,
 }
 
+#[derive(Clone)]
 pub struct Store {
     session: Rc<RefCell<Session>>,
     /// The page's clock, in milliseconds (performance.now in a browser).
@@ -213,23 +214,7 @@ impl Reducible for Store {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let mut next = Store {
-            session: self.session.clone(),
-            clock: self.clock,
-            last_tick: self.last_tick,
-            snapshot: self.snapshot.clone(),
-            consoles: self.consoles.clone(),
-            paused: self.paused,
-            speed: self.speed,
-            log: self.log.clone(),
-            frames: self.frames.clone(),
-            trace_version: self.trace_version,
-            show_system: self.show_system,
-            show_user: self.show_user,
-            shared: self.shared.clone(),
-            mailbox: self.mailbox.clone(),
-            notice: self.notice.clone(),
-        };
+        let mut next = (*self).clone();
         next.apply(action);
         next.refresh();
         Rc::new(next)
