@@ -1,4 +1,4 @@
-//! Faults a user or a scenario injects into a World: the `@kill`,
+//! Faults a user or a scenario injects into a World: the `@kill`, `@remove`,
 //! `@restart`, `@disconnect`, `@heal` and `@latency` commands of
 //! scenarios and of the REPL.
 use crate::{NodeId, World};
@@ -8,6 +8,8 @@ use crate::{NodeId, World};
 pub enum Fault {
     Kill(NodeId),
     Restart(NodeId),
+    /// Kills a node for good: it leaves the views and its name is free.
+    Remove(NodeId),
     Disconnect(NodeId, NodeId),
     Heal(NodeId, NodeId),
     /// One-way latency in milliseconds.
@@ -15,7 +17,8 @@ pub enum Fault {
 }
 
 /// What the commands look like, for error messages and help.
-pub const USAGE: &str = "@kill N | @restart N | @disconnect A B | @heal A B | @latency A B MS";
+pub const USAGE: &str =
+    "@kill N | @restart N | @remove N | @disconnect A B | @heal A B | @latency A B MS";
 
 impl Fault {
     /// Reads a fault command such as `@disconnect node1 node2`: `None`
@@ -44,6 +47,7 @@ impl Fault {
         let fault = match (cmd, args.as_slice()) {
             ("kill", [n]) => node(n).map(Fault::Kill),
             ("restart", [n]) => node(n).map(Fault::Restart),
+            ("remove", [n]) => node(n).map(Fault::Remove),
             ("disconnect", [_, _]) => two(&args).map(|(a, b)| Fault::Disconnect(a, b)),
             ("heal", [_, _]) => two(&args).map(|(a, b)| Fault::Heal(a, b)),
             ("latency", [_, _, ms]) => match ms.parse::<u64>() {
@@ -52,7 +56,7 @@ impl Fault {
                     "@latency wants milliseconds from 0 to 60000, not {ms}"
                 )),
             },
-            ("kill" | "restart" | "disconnect" | "heal" | "latency", _) => {
+            ("kill" | "restart" | "remove" | "disconnect" | "heal" | "latency", _) => {
                 Err(format!("usage: {USAGE}"))
             }
             _ => return None,
@@ -68,6 +72,7 @@ impl Fault {
         match *self {
             Fault::Kill(n) => format!("@kill {}", name(n)),
             Fault::Restart(n) => format!("@restart {}", name(n)),
+            Fault::Remove(n) => format!("@remove {}", name(n)),
             Fault::Disconnect(a, b) => format!("@disconnect {} {}", name(a), name(b)),
             Fault::Heal(a, b) => format!("@heal {} {}", name(a), name(b)),
             Fault::Latency(a, b, ms) => format!("@latency {} {} {ms}", name(a), name(b)),
@@ -83,6 +88,7 @@ impl World {
             Fault::Restart(n) => {
                 self.restart(n);
             }
+            Fault::Remove(n) => self.remove(n),
             Fault::Disconnect(a, b) => self.disconnect(a, b),
             Fault::Heal(a, b) => {
                 self.heal(a, b);

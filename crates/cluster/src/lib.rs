@@ -60,6 +60,9 @@ struct Slot {
     name: Atom,
     creation: u32,
     hidden: bool,
+    /// Taken out of the World (`remove`): never restarted, not found by
+    /// name.
+    removed: bool,
 }
 
 impl World {
@@ -123,6 +126,7 @@ impl World {
             name: node.name.clone(),
             creation: 1,
             hidden,
+            removed: false,
         });
         self.nodes.push(Some(node));
         id
@@ -164,7 +168,7 @@ impl World {
     /// creation, so pids of its earlier life stay dead; nothing of its
     /// state survives, and it connects to nobody until asked.
     pub fn restart(&mut self, id: NodeId) -> bool {
-        let Some(slot) = self.slots.get(id).cloned() else {
+        let Some(slot) = self.slots.get(id).filter(|s| !s.removed).cloned() else {
             return false;
         };
         self.kill(id);
@@ -189,12 +193,28 @@ impl World {
         self.slots.get(id).map(|s| s.name.as_str().to_string())
     }
 
-    /// The node called `name` (short or full), alive or dead.
+    /// The node called `name` (short or full), alive or dead, and not
+    /// removed.
     pub fn find(&self, name: &str) -> Option<NodeId> {
         self.slots.iter().position(|slot| {
             let full = slot.name.as_str();
-            full == name || full.split('@').next() == Some(name)
+            !slot.removed && (full == name || full.split('@').next() == Some(name))
         })
+    }
+
+    /// Whether node `id` was taken out of the World.
+    pub fn is_removed(&self, id: NodeId) -> bool {
+        self.slots.get(id).is_some_and(|s| s.removed)
+    }
+
+    /// Takes node `id` out of the World for good: killed if it runs,
+    /// never restarted, and its name free for a new node. Its id is not
+    /// reused.
+    pub fn remove(&mut self, id: NodeId) {
+        self.kill(id);
+        if let Some(slot) = self.slots.get_mut(id) {
+            slot.removed = true;
+        }
     }
 
     /// Whether node `id` runs.

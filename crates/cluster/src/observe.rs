@@ -2,6 +2,8 @@
 //! nodes, links and services, and a stream of events, both deterministic
 //! for a seed. Terms are printed as the console of the node they are on
 //! prints them.
+use std::ops::Range;
+
 use beamplay_vm::trace::{ProcessView, Trace};
 
 use crate::{NodeId, World};
@@ -61,6 +63,8 @@ pub struct NodeSnapshot {
     /// Started hidden (`--hidden`).
     pub hidden: bool,
     pub alive: bool,
+    /// Taken out of the World (`@remove`): the views leave it out.
+    pub removed: bool,
     pub creation: u32,
     /// Nodes it is connected to, in the order the connections came up.
     pub connected: Vec<String>,
@@ -72,8 +76,10 @@ pub struct NodeSnapshot {
     pub locks: Vec<LockSnapshot>,
     /// :pg groups (scope, group) and :pg2 groups (scope `:pg2`).
     pub groups: Vec<GroupSnapshot>,
-    /// The processes shown (all, or the first of a limited snapshot).
+    /// The processes shown: all, or the rows of the pid-ordered list a
+    /// snapshot asked for, from row `rows_from`.
     pub processes: Vec<ProcessView>,
+    pub rows_from: usize,
     /// How many processes the node runs.
     pub process_count: usize,
     /// Frames refused as malformed.
@@ -148,12 +154,13 @@ impl World {
 
     /// Everything the UI shows, now.
     pub fn snapshot(&self) -> Snapshot {
-        self.snapshot_limited(usize::MAX)
+        self.snapshot_rows(|_| 0..usize::MAX)
     }
 
-    /// [`World::snapshot`] with at most `max_processes` process views per
-    /// node (the first in pid order); `process_count` still counts all.
-    pub fn snapshot_limited(&self, max_processes: usize) -> Snapshot {
+    /// [`World::snapshot`] with, for each node, only the process views of
+    /// `rows(node)` in its pid-ordered list; `process_count` still counts
+    /// all.
+    pub fn snapshot_rows(&self, rows: impl Fn(NodeId) -> Range<usize>) -> Snapshot {
         let waiters: Vec<(String, String)> = self
             .nodes
             .iter()
@@ -175,12 +182,15 @@ impl World {
                     id,
                     name: slot.name.as_str().to_string(),
                     hidden: slot.hidden,
+                    removed: slot.removed,
                     creation: slot.creation,
                     ..NodeSnapshot::default()
                 },
                 Some(n) => {
                     let show = |t: &beamplay_term::Term| n.inspect_plain(t);
-                    let processes = n.process_views_first(max_processes);
+                    let rows = rows(id);
+                    let rows_from = rows.start.min(n.process_count());
+                    let processes = n.process_views_rows(rows);
                     let alive = |pid: &beamplay_term::Term| {
                         n.local_id(pid).is_none_or(|id| n.process(id).is_some())
                     };
@@ -189,6 +199,7 @@ impl World {
                         name: slot.name.as_str().to_string(),
                         hidden: slot.hidden,
                         alive: true,
+                        removed: false,
                         creation: slot.creation,
                         connected: n.dist.up().iter().map(|a| a.as_str().to_string()).collect(),
                         registered: n
@@ -241,6 +252,7 @@ impl World {
                             })
                             .collect(),
                         processes,
+                        rows_from,
                         process_count: n.process_count(),
                         frames_rejected: n.dist.rejected,
                     }
@@ -250,6 +262,9 @@ impl World {
         let mut links = Vec::new();
         for a in 0..self.slots.len() {
             for b in a + 1..self.slots.len() {
+                if self.slots[a].removed || self.slots[b].removed {
+                    continue;
+                }
                 let sees = |x: NodeId, y: NodeId| {
                     self.node(x)
                         .is_some_and(|n| n.dist.is_up(&self.slots[y].name))

@@ -3,6 +3,7 @@
 //! step, speed). Hosts hand it the real time that passed and a budget;
 //! it never reads a clock itself, so it runs and is tested natively.
 use std::collections::VecDeque;
+use std::ops::Range;
 
 use beamplay_term::Term;
 use beamplay_vm::node::ConsoleEvent;
@@ -82,9 +83,6 @@ pub struct FrameEntry {
     pub text: String,
     pub system: bool,
 }
-
-/// Processes a view shows per node (the first, in pid order).
-pub const SHOWN_PROCESSES: usize = 40;
 
 /// Entries the log and the diagram keep.
 pub const MAX_LOG: usize = 500;
@@ -263,11 +261,13 @@ impl Session {
         Ok(s)
     }
 
-    /// What the views show now: the World with the first
-    /// [`SHOWN_PROCESSES`] processes of each node, so a frame costs the
-    /// same with 100,000 processes as with 100.
-    pub fn snapshot(&self) -> crate::observe::Snapshot {
-        self.world.snapshot_limited(SHOWN_PROCESSES)
+    /// What the views show now: the World with the process views of
+    /// `rows` of node `node`'s pid-ordered list only (the rows a
+    /// scrolled list shows), so a frame builds as many views with
+    /// 100,000 processes as with 100.
+    pub fn snapshot(&self, node: NodeId, rows: Range<usize>) -> crate::observe::Snapshot {
+        self.world
+            .snapshot_rows(|id| if id == node { rows.clone() } else { 0..0 })
     }
 
     /// The event log, oldest first.
@@ -333,11 +333,28 @@ impl Session {
             console.push(LineKind::Note, &note);
             return;
         }
+        if !self.world.is_alive(id) {
+            let name = self.world.slot_name(id).unwrap_or_default();
+            console.push(
+                LineKind::Note,
+                &format!("{name} is not running (restart it first)"),
+            );
+            return;
+        }
         if self.world.eval(id, input).is_err() {
             console.push(
                 LineKind::Note,
                 "this console is still running its previous line (interrupt it first)",
             );
+        }
+    }
+
+    /// Empties node `id`'s transcript (the console's "clear"); what runs
+    /// goes on, and the share link still replays every line.
+    pub fn clear(&mut self, id: NodeId) {
+        if let Some(c) = self.consoles.get_mut(id) {
+            c.lines.clear();
+            c.version += 1;
         }
     }
 
@@ -418,14 +435,21 @@ impl Session {
             self.trace_version += 1;
         }
         // newest first, until the log and the frame list are full: older
-        // events are never printed (a busy node makes many thousands a frame)
+        // events are never printed (a busy node makes many thousands a
+        // frame); once the log is full only frames are still looked for
         let (mut log, mut frames) = (Vec::new(), Vec::new());
         for e in events.into_iter().rev() {
-            if log.len() >= MAX_LOG && frames.len() >= MAX_FRAMES {
+            let log_full = log.len() >= MAX_LOG;
+            if log_full && frames.len() >= MAX_FRAMES {
                 break;
             }
+            if log_full && !matches!(e.what, What::FrameSent { .. }) {
+                continue;
+            }
             if let Some((entry, frame)) = self.describe(e.at_us, e.what) {
-                log.push(entry);
+                if !log_full {
+                    log.push(entry);
+                }
                 frames.extend(frame);
             }
         }
@@ -713,9 +737,36 @@ mod tests {
         let mut s = Session::new(1, &["node1"]).expect("session");
         s.submit(0, "for i <- 1..2_000, do: spawn(fn -> send(self(), i); Process.sleep(:infinity) end); :ok");
         run_ms(&mut s, 500.0);
-        let snap = s.snapshot();
-        assert_eq!(snap.nodes[0].processes.len(), SHOWN_PROCESSES);
+        let snap = s.snapshot(0, 1_000..1_030);
+        assert_eq!(snap.nodes[0].processes.len(), 30);
         assert!(snap.nodes[0].process_count > 2_000);
+        assert_eq!(snap.nodes[0].rows_from, 1_000);
+        // the rows are the 1000th to the 1029th process in pid order
+        let all = s
+            .world
+            .node(0)
+            .map(|n| n.process_views())
+            .unwrap_or_default();
+        let ids =
+            |v: &[beamplay_vm::trace::ProcessView]| v.iter().map(|p| p.id).collect::<Vec<_>>();
+        assert_eq!(ids(&snap.nodes[0].processes), ids(&all[1_000..1_030]));
+        let end = s.snapshot(0, 1_000_000..1_000_030);
+        assert!(end.nodes[0].processes.is_empty());
+        assert_eq!(end.nodes[0].rows_from, end.nodes[0].process_count);
+        // processes that end leave the list, which stays in pid order
+        s.submit(
+            0,
+            "for i <- 1..1_000, do: spawn(fn -> Process.sleep(10 + rem(i, 7) * 50) end); :ok",
+        );
+        run_ms(&mut s, 100.0);
+        let during = s.snapshot(0, 0..usize::MAX).nodes[0].processes.len();
+        run_ms(&mut s, 500.0);
+        let after = s.snapshot(0, 0..usize::MAX);
+        let n = &after.nodes[0];
+        assert!(during > n.processes.len() && n.processes.len() == n.process_count);
+        assert!(n.processes.windows(2).all(|w| w[0].id < w[1].id));
+        let node = s.world.node(0).expect("node1");
+        assert!(n.processes.iter().all(|p| node.process(p.id).is_some()));
         // thousands of events: the log holds the newest, in order
         assert_eq!(s.log().len(), MAX_LOG);
         assert!(s
@@ -730,6 +781,11 @@ mod tests {
         let mut s = Session::new(1, &["node1", "node2"]).expect("session");
         s.submit(0, "@kill node2");
         assert!(!s.world.is_alive(1));
+        s.submit(1, ":hello");
+        assert_eq!(
+            texts(&s, 1).last().map(String::as_str),
+            Some("node2@localhost is not running (restart it first)")
+        );
         s.submit(0, "@kill nobody");
         assert_eq!(
             texts(&s, 0).last().map(String::as_str),
@@ -738,6 +794,15 @@ mod tests {
         assert!(s.add_node("Bad-Name").is_err());
         assert!(s.add_node("node1").is_err());
         assert_eq!(s.add_node("node3"), Ok(2));
+        // a removed node is gone for good, and its name can be used again
+        s.submit(0, "@remove node3");
+        assert!(s.world.is_removed(2) && s.world.find("node3").is_none());
+        s.submit(0, "@restart node3");
+        assert_eq!(
+            texts(&s, 0).last().map(String::as_str),
+            Some("no node named node3")
+        );
+        assert_eq!(s.add_node("node3"), Ok(3));
         s.set_speed(f64::NAN);
         assert_eq!(s.speed(), 1.0);
         s.set_speed(100.0);

@@ -139,12 +139,14 @@ impl Node {
         let name = self.atom(name);
         p.name = Some(name.clone());
         self.procs.insert(id, Box::new(p));
+        self.listed(id);
         self.registry.insert(name.clone(), id);
         if self
             .start_fun(id, Term::export(m, f, 0), Vec::new())
             .is_err()
         {
             self.procs.remove(&id);
+            self.view_stale.set(true);
             self.registry.remove(&name);
         }
     }

@@ -150,6 +150,13 @@ pub struct Node {
     pub natives: Rc<NativeTable>,
     pub modules: ModuleTable,
     pub(crate) procs: FxHashMap<u32, Box<Process>>,
+    /// The processes' ids in pid order, for the views: a spawn appends
+    /// (ids only grow), an exit leaves its id until a view sweeps the
+    /// list (`live_ids`), so a view of a node whose processes do not
+    /// change costs nothing however many there are.
+    view_ids: RefCell<Vec<u32>>,
+    /// Some process has exited since the last sweep.
+    pub(crate) view_stale: Cell<bool>,
     pub(crate) run_queue: VecDeque<u32>,
     pub(crate) registry: FxHashMap<Atom, u32>,
     next_id: u32,
@@ -199,6 +206,8 @@ impl Node {
             natives,
             modules: ModuleTable::default(),
             procs: FxHashMap::default(),
+            view_ids: RefCell::new(Vec::new()),
+            view_stale: Cell::new(false),
             run_queue: VecDeque::new(),
             registry: FxHashMap::default(),
             next_id: 100,
@@ -312,7 +321,28 @@ impl Node {
         self.traced(|| Trace::Spawn { pid: pid.clone() });
         let p = Process::new(id, pid, kind, group_leader, initial_call);
         self.procs.insert(id, Box::new(p));
+        self.listed(id);
         Ok(id)
+    }
+
+    /// Puts a new process's id in the views' list, in pid order (at the
+    /// end but for the services' fixed ids).
+    pub(crate) fn listed(&self, id: u32) {
+        let mut ids = self.view_ids.borrow_mut();
+        let at = ids.partition_point(|x| *x < id);
+        ids.insert(at, id);
+    }
+
+    /// The ids of the live processes in pid order, swept of the exited
+    /// ones if any exited since the last call.
+    pub(crate) fn live_ids(&self) -> std::cell::Ref<'_, Vec<u32>> {
+        if self.view_stale.replace(false) {
+            let running = self.running;
+            self.view_ids
+                .borrow_mut()
+                .retain(|id| self.procs.contains_key(id) || running == Some(*id));
+        }
+        self.view_ids.borrow()
     }
 
     pub fn process(&self, id: u32) -> Option<&Process> {
@@ -675,6 +705,7 @@ impl Node {
 
     /// Propagates the exit of `p` (already out of the table).
     pub fn finish_exit(&mut self, p: Box<Process>, reason: Term) {
+        self.view_stale.set(true);
         self.traced(|| Trace::Exit {
             pid: p.pid.clone(),
             reason: reason.clone(),

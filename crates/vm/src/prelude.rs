@@ -5,18 +5,26 @@ use std::rc::Rc;
 use crate::code::Module;
 use crate::compile::{compile_modules, CompileEnv, CompileError};
 
+/// A prelude file, as `build.rs` packs it (no indentation or comment
+/// lines; the line numbers of `prelude/*.ex`): its name and text.
+macro_rules! packed {
+    ($file:literal) => {
+        ($file, include_str!(concat!(env!("OUT_DIR"), "/", $file)))
+    };
+}
+
 /// Prelude sources, in load order.
 pub const SOURCES: &[(&str, &str)] = &[
-    ("beamplay.ex", include_str!("../prelude/beamplay.ex")),
-    ("exceptions.ex", include_str!("../prelude/exceptions.ex")),
-    ("kernel.ex", include_str!("../prelude/kernel.ex")),
-    ("enum.ex", include_str!("../prelude/enum.ex")),
-    ("collections.ex", include_str!("../prelude/collections.ex")),
-    ("process.ex", include_str!("../prelude/process.ex")),
-    ("dist.ex", include_str!("../prelude/dist.ex")),
-    ("otp.ex", include_str!("../prelude/otp.ex")),
-    ("groups.ex", include_str!("../prelude/groups.ex")),
-    ("erlang.ex", include_str!("../prelude/erlang.ex")),
+    packed!("beamplay.ex"),
+    packed!("exceptions.ex"),
+    packed!("kernel.ex"),
+    packed!("enum.ex"),
+    packed!("collections.ex"),
+    packed!("process.ex"),
+    packed!("dist.ex"),
+    packed!("otp.ex"),
+    packed!("groups.ex"),
+    packed!("erlang.ex"),
 ];
 
 /// A prelude file that does not parse or compile: a bug in the playground.

@@ -189,19 +189,17 @@ pub struct ProcessView {
 impl Node {
     /// Every process of this node, in pid order.
     pub fn process_views(&self) -> Vec<ProcessView> {
-        self.process_views_first(usize::MAX)
+        self.process_views_rows(0..usize::MAX)
     }
 
-    /// The first `max` processes in pid order: what a view of a node with
-    /// 100,000 processes can show each frame without building them all.
-    pub fn process_views_first(&self, max: usize) -> Vec<ProcessView> {
-        let mut ids: Vec<u32> = self.procs.keys().copied().collect();
-        if ids.len() > max {
-            ids.select_nth_unstable(max);
-            ids.truncate(max);
-        }
-        ids.sort_unstable();
-        ids.iter()
+    /// The processes at `rows` of the pid-ordered list: what a scrolled
+    /// view of a node with 100,000 processes builds each frame, views
+    /// only for its rows (and a sweep of the list after exits).
+    pub fn process_views_rows(&self, rows: std::ops::Range<usize>) -> Vec<ProcessView> {
+        let ids = self.live_ids();
+        let end = rows.end.min(ids.len());
+        ids[rows.start.min(end)..end]
+            .iter()
             .filter_map(|id| self.procs.get(id))
             .map(|p| {
                 let item = |key| crate::procnatives::info_item(self, p, key);

@@ -1,9 +1,11 @@
 //! Live panels: each node's own view of the :global names (sides of a
 //! partition disagree), locks with holders and waiters, :pg and :pg2
-//! groups, registered names and processes.
+//! groups, registered names, and every process of a node in a scrolled
+//! list that builds only the rows in sight.
 use std::rc::Rc;
 
 use beamplay_cluster::observe::Snapshot;
+use beamplay_cluster::NodeId;
 use yew::prelude::*;
 
 use crate::store::{Action, MailboxView};
@@ -12,6 +14,8 @@ use crate::store::{Action, MailboxView};
 pub struct PanelsProps {
     pub snapshot: Rc<Snapshot>,
     pub mailbox: Option<MailboxView>,
+    /// The node whose processes are listed.
+    pub rows_node: NodeId,
     pub send: Callback<Action>,
 }
 
@@ -20,6 +24,7 @@ impl PartialEq for PanelsProps {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.snapshot, &other.snapshot)
             && self.mailbox == other.mailbox
+            && self.rows_node == other.rows_node
             && self.send == other.send
     }
 }
@@ -28,98 +33,42 @@ impl PartialEq for PanelsProps {
 pub fn panels(p: &PanelsProps) -> Html {
     let live = || p.snapshot.nodes.iter().filter(|n| n.alive);
     let global = live().map(|n| {
-        html! {
-            <tr key={n.name.clone()}>
-                <th scope="row">{ &n.name }</th>
-                <td>{ for n.global_names.iter().map(|(name, pid, node)| html! {
-                    <div>{ format!("{name} → {pid} on {node}") }</div>
-                }) }</td>
-            </tr>
-        }
+        let names = n
+            .global_names
+            .iter()
+            .map(|(name, pid, node)| format!("{name} → {pid} on {node}"));
+        vec![n.name.clone(), names.collect::<Vec<_>>().join("\n")]
     });
     let locks = live().flat_map(|n| {
-        n.locks.iter().map(move |l| {
-            html! {
-                <tr>
-                    <th scope="row">{ &n.name }</th>
-                    <td>{ &l.resource }</td>
-                    <td>{ l.holders.join(", ") }</td>
-                    <td>{ l.waiters.join(", ") }</td>
-                </tr>
-            }
+        n.locks.iter().map(|l| {
+            vec![
+                n.name.clone(),
+                l.resource.clone(),
+                l.holders.join(", "),
+                l.waiters.join(", "),
+            ]
         })
     });
     let groups = live().flat_map(|n| {
-        n.groups.iter().map(move |g| {
-            html! {
-                <tr>
-                    <th scope="row">{ &n.name }</th>
-                    <td>{ format!("{} {}", g.scope, g.name) }</td>
-                    <td>{ g.members.join(", ") }</td>
-                </tr>
-            }
+        n.groups.iter().map(|g| {
+            vec![
+                n.name.clone(),
+                format!("{} {}", g.scope, g.name),
+                g.members.join(", "),
+            ]
         })
     });
     let registered = live().map(|n| {
-        html! {
-            <tr>
-                <th scope="row">{ &n.name }</th>
-                <td>{ n.registered.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>().join(", ") }</td>
-            </tr>
-        }
-    });
-    let processes = live().map(|n| {
-        html! {
-            <details>
-                <summary>{ format!("{}: {} processes{}", n.name, n.process_count,
-                    if n.process_count > n.processes.len() { format!(", the first {} shown", n.processes.len()) } else { String::new() }) }</summary>
-                <table>
-                    <thead><tr><th>{ "pid" }</th><th>{ "name" }</th><th>{ "status" }</th><th>{ "in" }</th><th>{ "mailbox" }</th></tr></thead>
-                    <tbody>
-                        { for n.processes.iter().map(|pv| {
-                            let show = p.send.reform({
-                                let (node, id) = (n.id, pv.id);
-                                move |_| Action::Mailbox(Some((node, id)))
-                            });
-                            html! {
-                            <tr>
-                                <td><button class="pid" onclick={show} title="show its mailbox">{ &pv.pid }</button></td>
-                                <td>{ pv.name.clone().unwrap_or_default() }</td>
-                                <td>{ &pv.status }</td>
-                                <td>{ &pv.current }</td>
-                                <td>{ pv.mailbox }</td>
-                            </tr>
-                        }}) }
-                    </tbody>
-                </table>
-            </details>
-        }
+        let names: Vec<&str> = n.registered.iter().map(|(name, _)| name.as_str()).collect();
+        vec![n.name.clone(), names.join(", ")]
     });
     html! {
         <>
-            <section class="panel" aria-label="global names">
-                <h3>{ ":global names, as each node sees them" }</h3>
-                <table><tbody>{ for global }</tbody></table>
-            </section>
-            <section class="panel" aria-label="global locks">
-                <h3>{ "global locks" }</h3>
-                <table>
-                    <thead><tr><th>{ "node" }</th><th>{ "resource" }</th><th>{ "holders" }</th><th>{ "waiting" }</th></tr></thead>
-                    <tbody>{ for locks }</tbody>
-                </table>
-            </section>
-            <section class="panel" aria-label="process groups">
-                <h3>{ ":pg and :pg2 groups" }</h3>
-                <table><tbody>{ for groups }</tbody></table>
-            </section>
-            <section class="panel" aria-label="registered names">
-                <h3>{ "registered names" }</h3>
-                <table><tbody>{ for registered }</tbody></table>
-            </section>
-            <section class="panel" aria-label="processes">
-                <h3>{ "processes (click a pid for its mailbox)" }</h3>
-                { for processes }
-            </section>
+            { table("global names", ":global names, as each node sees them", &[], global) }
+            { table("global locks", "global locks", &["node", "resource", "holders", "waiting"], locks) }
+            { table("process groups", ":pg and :pg2 groups", &[], groups) }
+            { table("registered names", "registered names", &[], registered) }
+            <Processes snapshot={p.snapshot.clone()} node={p.rows_node} send={p.send.clone()} />
             if let Some(m) = &p.mailbox {
                 <section class="panel mailbox" aria-label="mailbox">
                     <h3>{ mailbox_title(&p.snapshot, m) }</h3>
@@ -134,14 +83,129 @@ pub fn panels(p: &PanelsProps) -> Html {
     }
 }
 
-/// "mailbox of #PID<0.112.0> on node1@localhost", or of a process that is gone.
+/// A panel of one table: a row per item, its node first.
+fn table(label: &str, title: &str, head: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Html {
+    let rows = rows.map(|cells| {
+        let mut cells = cells.into_iter();
+        html! {
+            <tr>
+                <th scope="row">{ cells.next().unwrap_or_default() }</th>
+                { for cells.map(|c| html! { <td>{ c }</td> }) }
+            </tr>
+        }
+    });
+    html! {
+        <section class="panel" aria-label={label.to_string()}>
+            <h3>{ title }</h3>
+            <table>
+                if !head.is_empty() {
+                    <thead><tr>{ for head.iter().map(|h| html! { <th>{ *h }</th> }) }</tr></thead>
+                }
+                <tbody>{ for rows }</tbody>
+            </table>
+        </section>
+    }
+}
+
+/// "mailbox of #PID<0.112.0> on node1@localhost", and whether it is gone.
 fn mailbox_title(snapshot: &Snapshot, m: &MailboxView) -> String {
-    let node = snapshot.nodes.get(m.node);
-    let pid = node
-        .and_then(|n| n.processes.iter().find(|p| p.id == m.id))
-        .map_or("a process that has exited".to_string(), |p| p.pid.clone());
-    format!(
-        "mailbox of {pid} on {}",
-        node.map_or("?", |n| n.name.as_str())
-    )
+    let node = snapshot.nodes.get(m.node).map_or("?", |n| n.name.as_str());
+    let gone = if m.alive { "" } else { " (exited)" };
+    format!("mailbox of {} on {node}{gone}", m.pid)
+}
+
+/// Height of a row of the process list, in CSS pixels (`.procs .row`
+/// in style.css): rows are placed by number, so only those in sight
+/// (and `store::PROCESS_ROWS` in all) are built, whatever the count.
+const ROW_PX: f64 = 22.0;
+/// Rows built above the first one in sight; with `store::PROCESS_ROWS` in
+/// all, the 12 in sight (`.procs .scroll` is 264px) and 18 below.
+const ABOVE: usize = 10;
+
+#[derive(Properties)]
+struct ProcessesProps {
+    snapshot: Rc<Snapshot>,
+    node: NodeId,
+    send: Callback<Action>,
+}
+
+impl PartialEq for ProcessesProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.snapshot, &other.snapshot) && self.node == other.node
+    }
+}
+
+/// Every process of one node, a row each, in pid order: a scrolled
+/// window over the list (the store builds the rows in sight only).
+#[function_component(Processes)]
+fn processes(p: &ProcessesProps) -> Html {
+    let nodes = &p.snapshot.nodes;
+    let tabs = nodes.iter().filter(|n| n.alive).map(|n| {
+        let pick = p.send.reform({
+            let id = n.id;
+            move |_| Action::ProcessRows(id, 0)
+        });
+        html! {
+            <button role="tab" aria-selected={(n.id == p.node).to_string()} onclick={pick}>
+                { format!("{} ({})", n.name.split('@').next().unwrap_or(&n.name), n.process_count) }
+            </button>
+        }
+    });
+    let Some(n) = nodes.get(p.node).filter(|n| n.alive) else {
+        return html! {
+            <section class="panel procs" aria-label="processes">
+                <h3>{ "processes" }</h3>
+                <div role="tablist" aria-label="node">{ for tabs }</div>
+            </section>
+        };
+    };
+    let onscroll = {
+        let (send, node, from) = (p.send.clone(), n.id, n.rows_from);
+        Callback::from(move |e: Event| {
+            let Some(el) = e.target_dyn_into::<web_sys::Element>() else {
+                return;
+            };
+            let first = (f64::from(el.scroll_top()) / ROW_PX) as usize;
+            let want = first.saturating_sub(ABOVE);
+            // a window ABOVE rows above the first in sight, asked for again
+            // once it has moved by half that: the rows in sight stay built
+            if want.abs_diff(from) >= ABOVE / 2 {
+                send.emit(Action::ProcessRows(node, want));
+            }
+        })
+    };
+    let rows = n.processes.iter().enumerate().map(|(i, pv)| {
+        let row = n.rows_from + i;
+        let show = p.send.reform({
+            let (node, id) = (n.id, pv.id);
+            move |_| Action::Mailbox(Some((node, id)))
+        });
+        html! {
+            <div class="row" role="row" key={pv.id} aria-rowindex={(row + 2).to_string()}
+                style={format!("top:{}px", row as f64 * ROW_PX)}>
+                <span role="cell"><button class="pid" onclick={show} title="show its mailbox">{ &pv.pid }</button></span>
+                { for [pv.name.clone().unwrap_or_default(), pv.status.clone(), pv.current.clone(),
+                       pv.mailbox.to_string(), pv.links.join(", "), pv.monitors.join(", ")]
+                    .into_iter().map(|c| html! { <span role="cell" title={c.clone()}>{ c }</span> }) }
+            </div>
+        }
+    });
+    let height = format!("height:{}px", n.process_count as f64 * ROW_PX);
+    html! {
+        <section class="panel procs" aria-label="processes">
+            <h3>{ format!("processes of {} (click a pid for its mailbox)", n.name) }</h3>
+            <div role="tablist" aria-label="node">{ for tabs }</div>
+            <div class="table" role="table" aria-rowcount={(n.process_count + 1).to_string()}
+                aria-label={format!("processes of {}", n.name)}>
+                <div class="row head" role="row" aria-rowindex="1">
+                    { for ["pid", "name", "status", "in", "mailbox", "links", "monitors"].iter().map(|h| html! {
+                        <span role="columnheader">{ *h }</span>
+                    }) }
+                </div>
+                <div class="scroll" tabindex="0" {onscroll}>
+                    <div class="rows" style={height}>{ for rows }</div>
+                </div>
+            </div>
+        </section>
+    }
 }

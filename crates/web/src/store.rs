@@ -12,10 +12,15 @@ use yew::Reducible;
 /// The nodes a fresh page starts with.
 pub const START_NODES: [&str; 3] = ["node1", "node2", "node3"];
 
+/// Process rows a frame builds for the processes panel: the rows in
+/// sight and some on either side, whatever the number of processes.
+pub const PROCESS_ROWS: usize = 40;
+
 /// Real time a frame may spend running the World, in milliseconds, so
 /// that the page stays responsive however busy the nodes are.
 pub const FRAME_BUDGET_MS: f64 = 8.0;
 
+#[derive(Clone)]
 pub enum Action {
     /// A frame: `now_ms` is the page's clock.
     Tick {
@@ -23,6 +28,8 @@ pub enum Action {
     },
     Submit(NodeId, String),
     Interrupt(NodeId),
+    /// Empty a console's transcript.
+    Clear(NodeId),
     Fault(Fault),
     AddNode(String),
     TogglePause,
@@ -39,6 +46,9 @@ pub enum Action {
     /// Show the mailbox of a process (node, the process's number there),
     /// or no mailbox.
     Mailbox(Option<(NodeId, u32)>),
+    /// List the processes of a node from a row of its pid-ordered list
+    /// on (the processes panel scrolled).
+    ProcessRows(NodeId, usize),
 }
 
 /// The mailbox on show: whose, and its messages, printed.
@@ -46,6 +56,10 @@ pub enum Action {
 pub struct MailboxView {
     pub node: NodeId,
     pub id: u32,
+    /// Its pid, printed.
+    pub pid: String,
+    /// Whether the process still runs.
+    pub alive: bool,
     pub messages: Rc<Vec<String>>,
 }
 
@@ -77,6 +91,8 @@ pub struct Store {
     pub show_system: bool,
     pub show_user: bool,
     pub mailbox: Option<MailboxView>,
+    /// The node whose processes the panel lists, and its first row.
+    pub rows: (NodeId, usize),
     /// The session as a share text, once asked for.
     pub shared: Option<Rc<str>>,
     /// The last thing the playground has to say (a refused node name...).
@@ -108,6 +124,7 @@ impl Store {
             show_user: true,
             shared: None,
             mailbox: None,
+            rows: (0, 0),
             notice,
         };
         store.refresh();
@@ -118,15 +135,17 @@ impl Store {
     /// console whose lines changed.
     fn refresh(&mut self) {
         let s = self.session.borrow();
-        self.snapshot = Rc::new(s.snapshot());
+        let (node, first) = self.rows;
+        self.snapshot = Rc::new(s.snapshot(node, first..first + PROCESS_ROWS));
         let consoles = self
             .snapshot
             .nodes
             .iter()
+            .filter(|n| !n.removed)
             .map(|n| {
                 let c = s.console(n.id);
                 let version = c.map_or(0, |c| c.version);
-                let lines = match self.consoles.get(n.id) {
+                let lines = match self.consoles.iter().find(|c| c.id == n.id) {
                     Some(old) if old.version == version => old.lines.clone(),
                     _ => Rc::new(c.map(|c| c.lines.clone()).unwrap_or_default()),
                 };
@@ -145,14 +164,13 @@ impl Store {
         self.paused = s.paused();
         self.speed = s.speed();
         if let Some(m) = &self.mailbox {
-            let messages = s
-                .world
-                .node(m.node)
-                .map(|n| n.mailbox_view(m.id))
-                .unwrap_or_default();
-            if *m.messages != messages {
+            let node = s.world.node(m.node);
+            let alive = node.is_some_and(|n| n.process(m.id).is_some());
+            let messages = node.map(|n| n.mailbox_view(m.id)).unwrap_or_default();
+            if *m.messages != messages || m.alive != alive {
                 self.mailbox = Some(MailboxView {
                     messages: Rc::new(messages),
+                    alive,
                     ..m.clone()
                 });
             }
@@ -177,6 +195,7 @@ impl Store {
             }
             Action::Submit(id, line) => s.submit(id, &line),
             Action::Interrupt(id) => s.interrupt(id),
+            Action::Clear(id) => s.clear(id),
             Action::Fault(f) => s.apply(f),
             Action::AddNode(name) => {
                 if let Err(e) = s.add_node(name.trim()) {
@@ -200,12 +219,18 @@ impl Store {
             Action::ToggleUser => self.show_user = !self.show_user,
             Action::Share => self.shared = Some(s.share().into()),
             Action::Mailbox(which) => {
-                self.mailbox = which.map(|(node, id)| MailboxView {
-                    node,
-                    id,
-                    messages: Rc::new(Vec::new()),
+                self.mailbox = which.and_then(|(node, id)| {
+                    let n = s.world.node(node)?;
+                    Some(MailboxView {
+                        node,
+                        id,
+                        pid: n.inspect_plain(&n.make_pid(id)),
+                        alive: true,
+                        messages: Rc::new(Vec::new()),
+                    })
                 })
             }
+            Action::ProcessRows(node, first) => self.rows = (node, first),
         }
     }
 }
@@ -313,8 +338,43 @@ mod tests {
         let store = after(store, vec![Action::Mailbox(Some((0, idle)))]);
         let shown = store.mailbox.as_ref().map(|m| m.messages.to_vec());
         assert_eq!(shown, Some(vec!["{:hello, 1}".to_string()]));
+        let pid = store.mailbox.as_ref().map(|m| (m.pid.clone(), m.alive));
+        let listed = store.snapshot.nodes[0]
+            .processes
+            .iter()
+            .find(|p| p.id == idle);
+        assert_eq!(pid, listed.map(|p| (p.pid.clone(), true)));
+        let store = after(
+            store,
+            vec![Action::Submit(
+                0,
+                "Process.exit(Process.whereis(:idle), :kill)".into(),
+            )],
+        );
+        let store = after(store, ticks(200.0, 10));
+        assert_eq!(store.mailbox.as_ref().map(|m| m.alive), Some(false));
         let store = after(store, vec![Action::Mailbox(None)]);
         assert!(store.mailbox.is_none());
+    }
+
+    #[test]
+    fn the_process_list_builds_the_rows_asked_for() {
+        let store = Rc::new(Store::new(no_clock, None).expect("store"));
+        let line = "for _ <- 1..300, do: spawn(fn -> Process.sleep(:infinity) end); :ok";
+        let store = after(store, vec![Action::Submit(1, line.into())]);
+        let store = after(store, ticks(0.0, 10));
+        // node1's first rows by default, none of the others'
+        assert_eq!(
+            store.snapshot.nodes[0].processes.len(),
+            PROCESS_ROWS.min(store.snapshot.nodes[0].process_count)
+        );
+        assert!(store.snapshot.nodes[1].processes.is_empty());
+        let store = after(store, vec![Action::ProcessRows(1, 250)]);
+        let n = &store.snapshot.nodes[1];
+        assert!(n.process_count > 300);
+        assert_eq!((n.rows_from, n.processes.len()), (250, PROCESS_ROWS));
+        assert!(store.snapshot.nodes[0].processes.is_empty());
+        assert!(n.processes.windows(2).all(|w| w[0].id < w[1].id));
     }
 
     #[test]
@@ -336,7 +396,35 @@ mod tests {
             .notice
             .as_deref()
             .is_some_and(|n| n.contains("not a node name")));
-        let store = after(store, vec![Action::Fault(Fault::Kill(3)), Action::Reset]);
+        let store = after(store, vec![Action::Fault(Fault::Kill(3))]);
+        assert!(!store.consoles[3].alive);
+        // a removed node leaves the consoles, and its name is free again
+        let store = after(
+            store,
+            vec![
+                Action::Fault(Fault::Remove(3)),
+                Action::AddNode("node4".into()),
+            ],
+        );
+        let names: Vec<&str> = store.consoles.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "node1@localhost",
+                "node2@localhost",
+                "node3@localhost",
+                "node4@localhost"
+            ]
+        );
+        assert_eq!(store.consoles[3].id, 4);
+        assert!(store.consoles[3].alive);
+        assert!(store.snapshot.links.iter().all(|l| l.a != 3 && l.b != 3));
+        let store = after(
+            store,
+            vec![Action::Submit(0, ":x".into()), Action::Clear(0)],
+        );
+        assert!(store.consoles[0].lines.is_empty());
+        let store = after(store, vec![Action::Reset]);
         assert_eq!(store.consoles.len(), 3);
     }
 }

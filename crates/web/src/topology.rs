@@ -1,23 +1,35 @@
 //! The topology: nodes on a circle and the link between each pair,
-//! connected, idle or cut. Clicking a link cuts it or heals it.
+//! connected, idle or cut, with the frames on their way as dots moving
+//! along it (a slow link shows them crawling). Clicking a link cuts it
+//! or heals it.
 use std::rc::Rc;
 
 use beamplay_cluster::fault::Fault;
 use beamplay_cluster::observe::Snapshot;
+use beamplay_cluster::session::FrameEntry;
+use beamplay_cluster::NodeId;
 use yew::prelude::*;
 
 use crate::store::Action;
+use crate::trace::in_flight;
 
 #[derive(Properties)]
 pub struct TopologyProps {
     pub snapshot: Rc<Snapshot>,
+    /// The latest frames, for those on their way.
+    pub frames: Rc<Vec<FrameEntry>>,
+    /// The clock while a frame is on its way, else 0.
+    pub now_us: u64,
     pub send: Callback<Action>,
 }
 
 /// A new snapshot is a new frame: compared by identity, not contents.
 impl PartialEq for TopologyProps {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.snapshot, &other.snapshot) && self.send == other.send
+        Rc::ptr_eq(&self.snapshot, &other.snapshot)
+            && Rc::ptr_eq(&self.frames, &other.frames)
+            && self.now_us == other.now_us
+            && self.send == other.send
     }
 }
 
@@ -39,9 +51,12 @@ fn place(i: usize, n: usize) -> (f64, f64) {
 #[function_component(Topology)]
 pub fn topology(p: &TopologyProps) -> Html {
     let nodes = &p.snapshot.nodes;
-    let n = nodes.len();
+    // removed nodes leave the circle; the others keep their order
+    let shown: Vec<NodeId> = nodes.iter().filter(|x| !x.removed).map(|x| x.id).collect();
+    let n = shown.len();
+    let at = |id: NodeId| place(shown.iter().position(|s| *s == id).unwrap_or(0), n);
     let links = p.snapshot.links.iter().map(|l| {
-        let ((x1, y1), (x2, y2)) = (place(l.a, n), place(l.b, n));
+        let ((x1, y1), (x2, y2)) = (at(l.a), at(l.b));
         let (a, b) = (l.a, l.b);
         let cut = l.cut;
         let onclick = p.send.reform(move |_| {
@@ -74,8 +89,34 @@ pub fn topology(p: &TopologyProps) -> Html {
             </g>
         }
     });
-    let circles = nodes.iter().enumerate().map(|(i, node)| {
-        let (x, y) = place(i, n);
+    // frames on their way, each a dot as far along its link as it has come
+    let up = |a: NodeId, b: NodeId| {
+        let (a, b) = (a.min(b), a.max(b));
+        let alive = |id: NodeId| nodes.get(id).is_some_and(|x| x.alive);
+        alive(a)
+            && alive(b)
+            && p.snapshot
+                .links
+                .iter()
+                .any(|l| (l.a, l.b) == (a, b) && !l.cut)
+    };
+    let dots = p.frames.iter().filter_map(|f| {
+        let done = in_flight(f, p.now_us)?;
+        // a cut link or a dead node lost what was on its way
+        if !up(f.from, f.to) {
+            return None;
+        }
+        let ((x1, y1), (x2, y2)) = (at(f.from), at(f.to));
+        let (x, y) = (x1 + (x2 - x1) * done, y1 + (y2 - y1) * done);
+        Some(html! {
+            <circle class={classes!("frame", if f.system { "system" } else { "user" })}
+                cx={x.to_string()} cy={y.to_string()} r="4">
+                <title>{ &f.text }</title>
+            </circle>
+        })
+    });
+    let circles = nodes.iter().filter(|x| !x.removed).map(|node| {
+        let (x, y) = at(node.id);
         let short = node.name.split('@').next().unwrap_or(&node.name).to_string();
         let state = if node.alive { "alive" } else { "dead" };
         html! {
@@ -122,6 +163,7 @@ pub fn topology(p: &TopologyProps) -> Html {
             <svg viewBox={format!("0 0 {SIZE} {SIZE}")} role="img" aria-label="nodes and links">
                 { for links }
                 { for circles }
+                { for dots }
             </svg>
             <div class="latencies" role="group" aria-label="one-way latency per link">{ for slow }</div>
         </section>

@@ -5,6 +5,7 @@
 use std::rc::Rc;
 
 use beamplay_cluster::session::{FrameEntry, LogEntry};
+use beamplay_cluster::NodeId;
 use yew::prelude::*;
 
 use crate::store::Action;
@@ -15,6 +16,11 @@ pub struct TraceProps {
     pub log: Rc<Vec<LogEntry>>,
     /// Node names by id.
     pub names: Rc<Vec<String>>,
+    /// The nodes with a lifeline, left to right (removed nodes have none).
+    pub lanes: Rc<Vec<NodeId>>,
+    /// The World's clock while a frame is on its way (its arrow grows
+    /// with it), else 0.
+    pub now_us: u64,
     pub show_user: bool,
     pub show_system: bool,
     pub send: Callback<Action>,
@@ -26,6 +32,8 @@ impl PartialEq for TraceProps {
         Rc::ptr_eq(&self.frames, &o.frames)
             && Rc::ptr_eq(&self.log, &o.log)
             && self.names == o.names
+            && self.lanes == o.lanes
+            && self.now_us == o.now_us
             && self.show_user == o.show_user
             && self.show_system == o.show_system
     }
@@ -39,20 +47,36 @@ const WIDTH: f64 = 460.0;
 const HEIGHT: f64 = 320.0;
 const TOP: f64 = 24.0;
 
+/// How far along its link a frame is at `now_us`, from 0 (just sent) to
+/// 1 (arrived), if it is on its way.
+pub fn in_flight(f: &FrameEntry, now_us: u64) -> Option<f64> {
+    (f.sent_us <= now_us && now_us < f.arrives_us)
+        .then(|| (now_us - f.sent_us) as f64 / (f.arrives_us - f.sent_us) as f64)
+}
+
 #[function_component(Trace)]
 pub fn trace(p: &TraceProps) -> Html {
     let shown = |system: bool| if system { p.show_system } else { p.show_user };
-    let frames: Vec<&FrameEntry> = p.frames.iter().filter(|f| shown(f.system)).collect();
+    let lane = |id: NodeId| p.lanes.iter().position(|l| *l == id);
+    let frames: Vec<&FrameEntry> = p
+        .frames
+        .iter()
+        .filter(|f| shown(f.system) && lane(f.from).is_some() && lane(f.to).is_some())
+        .collect();
     let frames = &frames[frames.len().saturating_sub(DRAWN)..];
-    let lanes = p.names.len().max(1);
-    let lane_x = |i: usize| WIDTH * (i as f64 + 0.5) / lanes as f64;
+    let lanes = p.lanes.len().max(1);
+    let lane_x = |id: NodeId| WIDTH * (lane(id).unwrap_or(0) as f64 + 0.5) / lanes as f64;
     let (t0, t1) = frames.iter().fold((u64::MAX, 0), |(lo, hi), f| {
         (lo.min(f.sent_us), hi.max(f.arrives_us))
     });
     let span = t1.saturating_sub(t0).max(1) as f64;
     let y = |t: u64| TOP + (HEIGHT - TOP - 8.0) * t.saturating_sub(t0) as f64 / span;
     let arrows = frames.iter().map(|f| {
-        let (x1, y1, x2, y2) = (lane_x(f.from), y(f.sent_us), lane_x(f.to), y(f.arrives_us));
+        let (x1, y1) = (lane_x(f.from), y(f.sent_us));
+        // a frame on its way is drawn as far as it has come
+        let done = in_flight(f, p.now_us).unwrap_or(1.0);
+        let x2 = x1 + (lane_x(f.to) - x1) * done;
+        let y2 = y1 + (y(f.arrives_us) - y1) * done;
         let title = format!(
             "{} → {}, {:.3} ms: {}",
             p.names.get(f.from).map_or("?", String::as_str),
@@ -60,16 +84,18 @@ pub fn trace(p: &TraceProps) -> Html {
             f.arrives_us.saturating_sub(f.sent_us) as f64 / 1000.0,
             f.text
         );
+        let flying = (done < 1.0).then_some("flying");
         html! {
-            <g class={classes!("arrow", if f.system { "system" } else { "user" })}>
+            <g class={classes!("arrow", if f.system { "system" } else { "user" }, flying)}>
                 <title>{ title }</title>
                 <line x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} />
                 <circle cx={x2.to_string()} cy={y2.to_string()} r="3" />
             </g>
         }
     });
-    let lifelines = p.names.iter().enumerate().map(|(i, n)| {
-        let x = lane_x(i);
+    let lifelines = p.lanes.iter().map(|&id| {
+        let x = lane_x(id);
+        let n = p.names.get(id).map_or("?", String::as_str);
         let short = n.split('@').next().unwrap_or(n).to_string();
         html! {
             <g class="lifeline">

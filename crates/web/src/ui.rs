@@ -10,6 +10,25 @@ use crate::store::{Action, ConsoleView, Store};
 use crate::topology::Topology;
 use crate::trace::Trace;
 
+/// User Timing names the benchmark reads: when the first prompts are on
+/// the page (from navigation start), and each frame's work (a tick of
+/// the World and the render it causes).
+pub const READY: &str = "beamplay-ready";
+pub const FRAME: &str = "beamplay-frame";
+const TICK: &str = "beamplay-tick";
+/// Frame measures kept: the newest, so a long session does not grow the
+/// performance timeline without end.
+const FRAMES_KEPT: u32 = 600;
+
+fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        if name == TICK && p.get_entries_by_name(FRAME).length() >= FRAMES_KEPT {
+            p.clear_measures_with_measure_name(FRAME);
+        }
+        let _ = p.mark(name);
+    }
+}
+
 /// The page's clock: `performance.now()`.
 fn page_clock() -> f64 {
     web_sys::window()
@@ -42,7 +61,10 @@ pub fn app() -> Html {
     {
         let dispatch = store.dispatcher();
         use_effect_with((), move |_| {
+            // the consoles are on the page, prompts and all
+            mark(READY);
             let timer = gloo_timers::callback::Interval::new(16, move || {
+                mark(TICK);
                 dispatch.dispatch(Action::Tick {
                     now_ms: page_clock(),
                 })
@@ -50,18 +72,43 @@ pub fn app() -> Html {
             move || drop(timer)
         });
     }
+    // after every render: the frame's work, from its tick to here
+    use_effect(|| {
+        if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+            if p.get_entries_by_name(TICK).length() > 0 {
+                let _ = p.measure_with_start_mark(FRAME, TICK);
+                p.clear_marks_with_mark_name(TICK);
+            }
+        }
+    });
     let send = {
         let dispatch = store.dispatcher();
         Callback::from(move |a: Action| dispatch.dispatch(a))
     };
+    // node names by id, removed nodes included (ids are never reused)
     let names = use_memo(
         store
-            .consoles
+            .snapshot
+            .nodes
             .iter()
-            .map(|c| c.name.clone())
+            .map(|n| n.name.clone())
             .collect::<Vec<_>>(),
         |names| names.clone(),
     );
+    let lanes = use_memo(
+        store
+            .snapshot
+            .nodes
+            .iter()
+            .filter(|n| !n.removed)
+            .map(|n| n.id)
+            .collect::<Vec<_>>(),
+        |lanes| lanes.clone(),
+    );
+    // the clock, for frames on their way (0 while none is: no redraw)
+    let now = store.snapshot.now_us;
+    let flying = store.frames.iter().any(|f| f.arrives_us > now);
+    let now_us = if flying { now } else { 0 };
     html! {
         <main class="app">
             <Controls paused={store.paused} speed={store.speed} notice={store.notice.clone()}
@@ -74,10 +121,12 @@ pub fn app() -> Html {
                 </section>
                 <aside class="side">
                     <Lesson names={names.clone()} send={send.clone()} />
-                    <Topology snapshot={store.snapshot.clone()} send={send.clone()} />
+                    <Topology snapshot={store.snapshot.clone()} frames={store.frames.clone()} {now_us} send={send.clone()} />
                     <Trace frames={store.frames.clone()} log={store.log.clone()} names={names.clone()}
+                        lanes={lanes.clone()} {now_us}
                         show_user={store.show_user} show_system={store.show_system} send={send.clone()} />
-                    <Panels snapshot={store.snapshot.clone()} mailbox={store.mailbox.clone()} send={send.clone()} />
+                    <Panels snapshot={store.snapshot.clone()} mailbox={store.mailbox.clone()}
+                        rows_node={store.rows.0} send={send.clone()} />
                 </aside>
             </div>
         </main>
@@ -241,9 +290,32 @@ fn console_box(p: &ConsoleProps) -> Html {
     } else {
         v.prompt.replacen("iex", "...", 1)
     };
-    let kill = p.send.reform(move |_| Action::Fault(Fault::Kill(id)));
-    let restart = p.send.reform(move |_| Action::Fault(Fault::Restart(id)));
-    let interrupt = p.send.reform(move |_| Action::Interrupt(id));
+    let copy = {
+        let lines = p.view.lines.clone();
+        Callback::from(move |_: MouseEvent| {
+            let text: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+            if let Some(w) = web_sys::window() {
+                // the promise says whether the page may write the
+                // clipboard; a refusal leaves nothing to undo
+                let _ = w.navigator().clipboard().write_text(&text.join("\n"));
+            }
+        })
+    };
+    // (text, what it does, shown): the buttons of the header, each
+    // labelled with its node for screen readers and tests
+    let buttons = [
+        ("interrupt", Action::Interrupt(id), v.busy),
+        ("kill", Action::Fault(Fault::Kill(id)), v.alive),
+        ("restart", Action::Fault(Fault::Restart(id)), true),
+        ("remove", Action::Fault(Fault::Remove(id)), true),
+        ("clear the transcript of", Action::Clear(id), true),
+    ];
+    let buttons = buttons.into_iter().filter(|b| b.2).map(|(what, action, _)| {
+        let onclick = p.send.reform(move |_: MouseEvent| action.clone());
+        html! {
+            <button {onclick} aria-label={format!("{what} {}", v.name)}>{ what.split(' ').next() }</button>
+        }
+    });
     let state = if !v.alive {
         "down"
     } else if v.busy {
@@ -256,13 +328,8 @@ fn console_box(p: &ConsoleProps) -> Html {
             <header>
                 <h2>{ &v.name }</h2>
                 <span class="state" role="status">{ state }</span>
-                if v.busy {
-                    <button onclick={interrupt} title="Ctrl+C">{ "interrupt" }</button>
-                }
-                if v.alive {
-                    <button onclick={kill}>{ "kill" }</button>
-                }
-                <button onclick={restart}>{ "restart" }</button>
+                { for buttons }
+                <button onclick={copy} aria-label={format!("copy the transcript of {}", v.name)}>{ "copy" }</button>
             </header>
             <pre class="lines" role="log" aria-live="polite">
                 { for v.lines.iter().map(|l| html! {

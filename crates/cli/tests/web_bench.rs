@@ -1,0 +1,202 @@
+//! The browser app's performance figures (issue 5), measured in headless
+//! Chromium on the release build in `dist/`, printed against their
+//! bounds: navigation to the first prompts, the cost of a frame as the
+//! processes grow, and the page's responsiveness while 100,000
+//! processes are busy on node1. A benchmark, not a test: it prints,
+//! and fails only if the page does not do what is measured.
+//! `scripts/bench-web.sh` builds the app and runs it.
+mod browser;
+
+use std::time::{Duration, Instant};
+
+use browser::{panel_shows, shot, text, type_at, wait_until, Browser};
+use fantoccini::Client;
+use serde_json::Value;
+
+/// Collects, in the page, each frame's work (the app's `beamplay-frame`
+/// measures), long tasks (over 50 ms, PerformanceObserver) and the
+/// longest gap of a `setTimeout(0)` chain: how long the main thread was
+/// held at once.
+const PROBE: &str = r#"
+window.__b = { frames: [], long: [], lag: 0 };
+new PerformanceObserver(l => {
+  for (const e of l.getEntries()) if (e.name === 'beamplay-frame') __b.frames.push(e.duration);
+}).observe({ type: 'measure' });
+try {
+  new PerformanceObserver(l => {
+    for (const e of l.getEntries()) __b.long.push(e.duration);
+  }).observe({ type: 'longtask', buffered: true });
+} catch (e) { __b.noLongtask = true; }
+let last = performance.now();
+(function tick() {
+  const now = performance.now();
+  __b.lag = Math.max(__b.lag, now - last);
+  last = now;
+  setTimeout(tick, 0);
+})();
+"#;
+
+/// What the probe gathered since the last call, and a fresh start.
+const TAKE: &str = r#"
+const f = __b.frames, out = {
+  frames: f.length,
+  frame_mean: f.reduce((a, b) => a + b, 0) / Math.max(f.length, 1),
+  frame_max: Math.max(0, ...f),
+  long: __b.long.length,
+  long_max: Math.max(0, ...__b.long),
+  lag: __b.lag,
+  longtask_observed: !__b.noLongtask,
+};
+__b.frames = []; __b.long = []; __b.lag = 0;
+return out;
+"#;
+
+async fn js(c: &Client, script: &str) -> Value {
+    c.execute(script, vec![]).await.expect("the script runs")
+}
+
+fn num(v: &Value, key: &str) -> f64 {
+    v.get(key).and_then(Value::as_f64).unwrap_or(f64::NAN)
+}
+
+/// Lets the page run for `secs` and returns what the probe saw.
+async fn watch(c: &Client, secs: u64) -> Value {
+    js(c, TAKE).await;
+    tokio::time::sleep(Duration::from_secs(secs)).await;
+    js(c, TAKE).await
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "a benchmark of the built app in dist/: scripts/bench-web.sh runs it"]
+async fn browser_app_figures() {
+    let b = Browser::start().await;
+    let c = &b.c;
+    let mut rows: Vec<(String, String, &str)> = Vec::new();
+
+    // navigation to the first prompts, five loads
+    let mut ready = Vec::new();
+    for _ in 0..5 {
+        b.open("").await;
+        let at = js(
+            c,
+            "const m = performance.getEntriesByName('beamplay-ready'); return m.length ? m[0].startTime : null;",
+        )
+        .await;
+        ready.push(at.as_f64().expect("the app marks when its prompts are up"));
+    }
+    rows.push((
+        "navigation to the first prompts (median of 5)".into(),
+        format!("{:.0} ms", median(ready)),
+        "<= 500 ms",
+    ));
+
+    // a frame's cost as node1's (sleeping) processes grow
+    js(c, PROBE).await;
+    let mut total = 0;
+    for n in [1_000, 10_000, 100_000] {
+        let more = n - total;
+        total = n;
+        type_at(
+            c,
+            0,
+            &format!("for _ <- 1..{more}, do: spawn(fn -> Process.sleep(:infinity) end); :ok"),
+            ":ok",
+        )
+        .await;
+        let seen = watch(c, 3).await;
+        rows.push((
+            format!("frame with {n} sleeping processes: mean / max"),
+            format!(
+                "{:.2} / {:.1} ms",
+                num(&seen, "frame_mean"),
+                num(&seen, "frame_max")
+            ),
+            "flat",
+        ));
+    }
+    shot(c, "bench/100k-sleeping").await;
+
+    // 100,000 busy processes on node1: the page and node2 keep answering
+    b.open("").await;
+    js(c, PROBE).await;
+    let start = Instant::now();
+    type_at(
+        c,
+        0,
+        // made waiting, then set spinning by a process of their own, so
+        // the shell answers before they compete with it
+        "spin = fn f, n -> f.(f, n + 1) end; ps = for _ <- 1..100_000, do: spawn(fn -> receive do :go -> spin.(spin, 0) end end); spawn(fn -> Enum.each(ps, &send(&1, :go)) end); :ok",
+        ":ok",
+    )
+    .await;
+    let spawned = start.elapsed();
+    panel_shows(c, "processes", "node1 (1000").await;
+    wait_until("the processes spinning", || async {
+        text(c, "section[aria-label='processes'] .rows")
+            .await
+            .filter(|t| t.contains("runnable"))
+    })
+    .await;
+    let busy = watch(c, 5).await;
+    let asked = Instant::now();
+    type_at(c, 1, "6 * 7", "42").await;
+    let answer = asked.elapsed();
+    let node1 = text(c, ".console:nth-child(1) .state").await;
+    assert_eq!(node1.as_deref(), Some("ready"), "node1's shell is free");
+    wait_until("node1 still busy", || async {
+        text(c, "section[aria-label='processes'] [role=tab]")
+            .await
+            .filter(|t| t.contains("(1000"))
+    })
+    .await;
+    shot(c, "bench/100k-busy").await;
+    rows.push((
+        "100k busy: spawning them from node1's console".into(),
+        format!("{:.1} s", spawned.as_secs_f64()),
+        "",
+    ));
+    rows.push((
+        "100k busy: longest main-thread task (setTimeout gap)".into(),
+        format!("{:.1} ms", num(&busy, "lag")),
+        "<= 50 ms",
+    ));
+    rows.push((
+        "100k busy: long tasks (> 50 ms) in 5 s".into(),
+        if busy.get("longtask_observed") == Some(&Value::Bool(true)) {
+            format!(
+                "{} (longest {:.0} ms)",
+                num(&busy, "long"),
+                num(&busy, "long_max")
+            )
+        } else {
+            "not observable in this browser".into()
+        },
+        "0",
+    ));
+    rows.push((
+        "100k busy: frame mean / max".into(),
+        format!(
+            "{:.2} / {:.1} ms",
+            num(&busy, "frame_mean"),
+            num(&busy, "frame_max")
+        ),
+        "",
+    ));
+    rows.push((
+        "100k busy: node2 answers 6 * 7".into(),
+        format!("{:.0} ms", answer.as_secs_f64() * 1000.0),
+        "",
+    ));
+
+    println!("\nbrowser app (headless Chromium, release build)");
+    println!("{:<56} {:>18}  bound", "figure", "measured");
+    for (what, value, bound) in rows {
+        println!("{what:<56} {value:>18}  {bound}");
+    }
+    c.clone().close().await.expect("closed");
+}
