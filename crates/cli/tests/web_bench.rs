@@ -15,8 +15,8 @@ use serde_json::Value;
 
 /// Collects, in the page, each frame's work (the app's `beamplay-frame`
 /// measures), long tasks (over 50 ms, PerformanceObserver) and the
-/// longest gap of a `setTimeout(0)` chain: how long the main thread was
-/// held at once.
+/// longest gap of a `setTimeout(0)` chain: the longest an input could
+/// wait, which can span two tasks back to back.
 const PROBE: &str = r#"
 window.__b = { frames: [], long: [], lag: 0 };
 new PerformanceObserver(l => {
@@ -161,12 +161,7 @@ async fn browser_app_figures() {
         "",
     ));
     rows.push((
-        "100k busy: longest main-thread task (setTimeout gap)".into(),
-        format!("{:.1} ms", num(&busy, "lag")),
-        "<= 50 ms",
-    ));
-    rows.push((
-        "100k busy: long tasks (> 50 ms) in 5 s".into(),
+        "100k busy: long tasks (> 50 ms, PerformanceObserver) in 5 s".into(),
         if busy.get("longtask_observed") == Some(&Value::Bool(true)) {
             format!(
                 "{} (longest {:.0} ms)",
@@ -179,12 +174,18 @@ async fn browser_app_figures() {
         "0",
     ));
     rows.push((
-        "100k busy: frame mean / max".into(),
-        format!(
-            "{:.2} / {:.1} ms",
-            num(&busy, "frame_mean"),
-            num(&busy, "frame_max")
-        ),
+        "100k busy: longest frame (tick and render, one task)".into(),
+        format!("{:.1} ms", num(&busy, "frame_max")),
+        "<= 50 ms",
+    ));
+    rows.push((
+        "100k busy: frame mean".into(),
+        format!("{:.2} ms", num(&busy, "frame_mean")),
+        "",
+    ));
+    rows.push((
+        "100k busy: longest gap between setTimeout(0) callbacks".into(),
+        format!("{:.1} ms", num(&busy, "lag")),
         "",
     ));
     rows.push((

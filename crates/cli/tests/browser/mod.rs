@@ -7,11 +7,23 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 
-/// A child process killed when the test ends, however it ends.
+/// A child process, in a process group of its own, killed with the
+/// whole group when the test ends however it ends: chromedriver's
+/// Chromium goes with it even when a failed test never closes the
+/// session.
 struct Guard(Child);
+
+impl Guard {
+    fn spawn(cmd: &mut Command) -> Guard {
+        use std::os::unix::process::CommandExt;
+        Guard(cmd.process_group(0).spawn().expect("a helper process"))
+    }
+}
 
 impl Drop for Guard {
     fn drop(&mut self) {
+        let group = format!("-{}", self.0.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -100,23 +112,19 @@ pub struct Browser {
 impl Browser {
     pub async fn start() -> Browser {
         let (web, driver) = (free_port(), free_port());
-        let _serve = Guard(
+        let _serve = Guard::spawn(
             Command::new(env!("CARGO_BIN_EXE_beamplay"))
                 .args(["serve", "--port", &web.to_string(), "--dir"])
                 .arg(root().join("dist"))
-                .stdout(Stdio::null())
-                .spawn()
-                .expect("beamplay serve"),
+                .stdout(Stdio::null()),
         );
         let chromedriver =
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
-        let _driver = Guard(
+        let _driver = Guard::spawn(
             Command::new(chromedriver)
                 .arg(format!("--port={driver}"))
                 .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("chromedriver"),
+                .stderr(Stdio::null()),
         );
         let mut caps = serde_json::Map::new();
         caps.insert(
