@@ -3,7 +3,7 @@
 //! raises. Natives never call back into user code and never block: library
 //! functions that take closures or wait are written in Elixir (the prelude),
 //! so every process stays resumable (DESIGN.md invariant 2).
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use beamplay_term::{Atom, AtomTable, Term};
 

@@ -13,8 +13,8 @@ use crate::trace::Trace;
 /// User Timing names the benchmark reads: when the first prompts are on
 /// the page (from navigation start), and each frame's work (a tick of
 /// the World and the render it causes).
-pub const READY: &str = "beamplay-ready";
-pub const FRAME: &str = "beamplay-frame";
+const READY: &str = "beamplay-ready";
+const FRAME: &str = "beamplay-frame";
 const TICK: &str = "beamplay-tick";
 /// Frame measures kept: the newest, so a long session does not grow the
 /// performance timeline without end.

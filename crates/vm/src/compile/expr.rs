@@ -1,6 +1,8 @@
 //! Expressions. `gen(e, vars, tail)` leaves the value in a register, or,
 //! in tail position, returns it (calls become tail calls).
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use rustc_hash::FxHashMap as HashMap;
 use std::rc::Rc;
 
 use beamplay_syntax::ast::Head;
@@ -39,13 +41,13 @@ impl ModState {
         ModState {
             name,
             console,
-            locals: HashMap::new(),
+            locals: HashMap::default(),
             funs: Vec::new(),
             lambdas: Vec::new(),
-            attrs: HashMap::new(),
-            aliases: HashMap::new(),
+            attrs: HashMap::default(),
+            aliases: HashMap::default(),
             submodules: Vec::new(),
-            structs: HashMap::new(),
+            structs: HashMap::default(),
             current: String::new(),
             lambda_count: 0,
         }

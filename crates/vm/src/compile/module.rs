@@ -1,5 +1,5 @@
 //! Console lines, `defmodule` and the functions of a module.
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::rc::Rc;
 
 use beamplay_syntax::ast::Head;
@@ -107,7 +107,7 @@ pub fn compile_top_modules(env: &mut CompileEnv<'_>, ast: &Ast) -> CResult<Vec<R
                     Ast::Atom(a) => a.clone(),
                     _ => return err(it, "expected an alias or an atom as the module name"),
                 };
-                let m = compile_module(env, &full, body, line_of(it), &HashMap::new())?;
+                let m = compile_module(env, &full, body, line_of(it), &HashMap::default())?;
                 flatten_into(&m, &mut out);
             }
             _ => return err(it, "only defmodule is allowed at the top of a prelude file"),
@@ -401,7 +401,7 @@ pub fn compile_module(
     }
     // function groups in order of first appearance, with default-arg arities
     let mut order: Vec<(String, u32, bool)> = Vec::new();
-    let mut defaults: HashMap<(String, u32), Vec<Option<Ast>>> = HashMap::new();
+    let mut defaults: HashMap<(String, u32), Vec<Option<Ast>>> = HashMap::default();
     for d in &defs {
         let n = d.args.len() as u32;
         if !order.iter().any(|(a, b, _)| a == &d.name && *b == n) {
