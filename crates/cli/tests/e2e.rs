@@ -12,6 +12,14 @@ use std::time::Duration;
 use browser::{panel_shows, shot, text, type_at, wait_until, Browser};
 use fantoccini::{Client, Locator};
 
+/// Waits until the page has an element `css` finds.
+async fn shows(c: &Client, what: &str, css: &str) {
+    wait_until(what, || async {
+        c.find(Locator::Css(css)).await.ok().map(|_| String::new())
+    })
+    .await;
+}
+
 /// Clicks the button labelled `label`.
 async fn click(c: &Client, label: &str) {
     c.find(Locator::Css(&format!("button[aria-label='{label}']")))
@@ -98,13 +106,7 @@ async fn the_walkthrough_runs_in_the_browser() {
         .send_keys(":global.set_lock({:some_resource, self()})\n")
         .await
         .expect("typed");
-    wait_until("node2 waiting", || async {
-        c.find(Locator::Css(".console.waiting"))
-            .await
-            .ok()
-            .map(|_| String::new())
-    })
-    .await;
+    shows(c, "node2 waiting", ".console.waiting").await;
     let locks = wait_until("the holder and the waiter in the locks panel", || async {
         text(c, "section[aria-label='global locks']")
             .await
@@ -145,13 +147,7 @@ async fn the_walkthrough_runs_in_the_browser() {
     type_at(c, 0, "Node.monitor(:node2@localhost, true)", "true").await;
     panel_shows(c, "processes", "node2 (").await;
     click(c, "kill node2@localhost").await;
-    wait_until("node2 dead in the topology", || async {
-        c.find(Locator::Css(".topology .node.dead"))
-            .await
-            .ok()
-            .map(|_| String::new())
-    })
-    .await;
+    shows(c, "node2 dead in the topology", ".topology .node.dead").await;
     type_at(c, 0, "flush()", ":ok").await;
     let node1 = text(c, ".console:nth-child(1) .lines")
         .await
