@@ -254,13 +254,16 @@ pub fn run(text: &str, seed: u64, clock: &mut dyn Clock) -> Run {
             r.st.out.push(line.trim().to_string());
             match fault {
                 Ok(f) => {
-                    if let Fault::Kill(id) | Fault::Restart(id) = f {
+                    if let Fault::Kill(id) | Fault::Restart(id) | Fault::Remove(id) = f {
                         r.st.blocked.remove(&id);
                     }
                     r.world.apply(f);
                     if matches!(
                         f,
-                        Fault::Kill(_) | Fault::Restart(_) | Fault::Disconnect(..)
+                        Fault::Kill(_)
+                            | Fault::Restart(_)
+                            | Fault::Remove(_)
+                            | Fault::Disconnect(..)
                     ) {
                         r.drain(AFTER_KILL_MS);
                     }

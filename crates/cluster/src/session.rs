@@ -335,10 +335,12 @@ impl Session {
         }
         if !self.world.is_alive(id) {
             let name = self.world.slot_name(id).unwrap_or_default();
-            console.push(
-                LineKind::Note,
-                &format!("{name} is not running (restart it first)"),
-            );
+            let why = if self.world.is_removed(id) {
+                "was removed"
+            } else {
+                "is not running (restart it first)"
+            };
+            console.push(LineKind::Note, &format!("{name} {why}"));
             return;
         }
         if self.world.eval(id, input).is_err() {
@@ -797,6 +799,11 @@ mod tests {
         // a removed node is gone for good, and its name can be used again
         s.submit(0, "@remove node3");
         assert!(s.world.is_removed(2) && s.world.find("node3").is_none());
+        s.submit(2, ":hello");
+        assert_eq!(
+            texts(&s, 2).last().map(String::as_str),
+            Some("node3@localhost was removed")
+        );
         s.submit(0, "@restart node3");
         assert_eq!(
             texts(&s, 0).last().map(String::as_str),

@@ -3,7 +3,9 @@
 //! sentence on what to look at after it.
 use yew::prelude::*;
 
-use crate::store::Action;
+use beamplay_cluster::NodeId;
+
+use crate::store::{Action, START_NODES};
 
 /// A snippet: the node (0 for node1...) and the line typed there.
 type Snippet = (usize, &'static str);
@@ -93,24 +95,37 @@ const STEPS: &[Step] = &[
 
 #[derive(Properties, PartialEq)]
 pub struct LessonProps {
-    /// Node names by id, for the buttons.
+    /// Node names by id.
     pub names: std::rc::Rc<Vec<String>>,
+    /// The nodes on the page (not removed), by id.
+    pub lanes: std::rc::Rc<Vec<NodeId>>,
     pub send: Callback<Action>,
 }
 
 #[function_component(Lesson)]
 pub fn lesson(p: &LessonProps) -> Html {
+    let short = |id: NodeId| {
+        p.names
+            .get(id)
+            .map_or("?", |n| n.split('@').next().unwrap_or(n))
+    };
     let steps = STEPS.iter().map(|step| {
         let snippets = step.snippets.iter().map(|&(node, code)| {
-            let run = p.send.reform(move |_| Action::Submit(node, code.to_string()));
-            let name = p
-                .names
-                .get(node)
-                .map_or("?".to_string(), |n| n.split('@').next().unwrap_or(n).to_string());
+            // a snippet is for node1, node2 or node3, whichever id that
+            // name has now (a removed node3 may have been added again)
+            let name = START_NODES.get(node).copied().unwrap_or("?");
+            let target = p.lanes.iter().copied().find(|id| short(*id) == name);
+            let send = p.send.clone();
+            let run = Callback::from(move |_: MouseEvent| {
+                if let Some(id) = target {
+                    send.emit(Action::Submit(id, code.to_string()));
+                }
+            });
             html! {
                 <li>
                     <code>{ code }</code>
-                    <button onclick={run} aria-label={format!("run {code} in {name}")}>{ format!("run in {name}") }</button>
+                    <button onclick={run} disabled={target.is_none()}
+                        aria-label={format!("run {code} in {name}")}>{ format!("run in {name}") }</button>
                 </li>
             }
         });

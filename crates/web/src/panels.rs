@@ -139,6 +139,16 @@ impl PartialEq for ProcessesProps {
 /// window over the list (the store builds the rows in sight only).
 #[function_component(Processes)]
 fn processes(p: &ProcessesProps) -> Html {
+    // another node's list starts at its top
+    let scroller = use_node_ref();
+    {
+        let scroller = scroller.clone();
+        use_effect_with(p.node, move |_| {
+            if let Some(el) = scroller.cast::<web_sys::Element>() {
+                el.set_scroll_top(0);
+            }
+        });
+    }
     let nodes = &p.snapshot.nodes;
     let tabs = nodes.iter().filter(|n| n.alive).map(|n| {
         let pick = p.send.reform({
@@ -202,7 +212,7 @@ fn processes(p: &ProcessesProps) -> Html {
                         <span role="columnheader">{ *h }</span>
                     }) }
                 </div>
-                <div class="scroll" tabindex="0" {onscroll}>
+                <div class="scroll" ref={scroller} tabindex="0" {onscroll}>
                     <div class="rows" style={height}>{ for rows }</div>
                 </div>
             </div>

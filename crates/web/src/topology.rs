@@ -18,8 +18,8 @@ pub struct TopologyProps {
     pub snapshot: Rc<Snapshot>,
     /// The latest frames, for those on their way.
     pub frames: Rc<Vec<FrameEntry>>,
-    /// The clock while a frame is on its way, else 0.
-    pub now_us: u64,
+    /// The clock while a frame is on its way.
+    pub now_us: Option<u64>,
     pub send: Callback<Action>,
 }
 
@@ -101,7 +101,7 @@ pub fn topology(p: &TopologyProps) -> Html {
                 .any(|l| (l.a, l.b) == (a, b) && !l.cut)
     };
     let dots = p.frames.iter().filter_map(|f| {
-        let done = in_flight(f, p.now_us)?;
+        let done = p.now_us.and_then(|now| in_flight(f, now))?;
         // a cut link or a dead node lost what was on its way
         if !up(f.from, f.to) {
             return None;

@@ -19,8 +19,8 @@ pub struct TraceProps {
     /// The nodes with a lifeline, left to right (removed nodes have none).
     pub lanes: Rc<Vec<NodeId>>,
     /// The World's clock while a frame is on its way (its arrow grows
-    /// with it), else 0.
-    pub now_us: u64,
+    /// with it).
+    pub now_us: Option<u64>,
     pub show_user: bool,
     pub show_system: bool,
     pub send: Callback<Action>,
@@ -74,7 +74,7 @@ pub fn trace(p: &TraceProps) -> Html {
     let arrows = frames.iter().map(|f| {
         let (x1, y1) = (lane_x(f.from), y(f.sent_us));
         // a frame on its way is drawn as far as it has come
-        let done = in_flight(f, p.now_us).unwrap_or(1.0);
+        let done = p.now_us.and_then(|now| in_flight(f, now)).unwrap_or(1.0);
         let x2 = x1 + (lane_x(f.to) - x1) * done;
         let y2 = y1 + (y(f.arrives_us) - y1) * done;
         let title = format!(

@@ -105,10 +105,13 @@ pub fn app() -> Html {
             .collect::<Vec<_>>(),
         |lanes| lanes.clone(),
     );
-    // the clock, for frames on their way (0 while none is: no redraw)
+    // the clock, for frames on their way (none while none is: no redraw)
     let now = store.snapshot.now_us;
-    let flying = store.frames.iter().any(|f| f.arrives_us > now);
-    let now_us = if flying { now } else { 0 };
+    let now_us = store
+        .frames
+        .iter()
+        .any(|f| f.arrives_us > now)
+        .then_some(now);
     html! {
         <main class="app">
             <Controls paused={store.paused} speed={store.speed} notice={store.notice.clone()}
@@ -120,7 +123,7 @@ pub fn app() -> Html {
                     }) }
                 </section>
                 <aside class="side">
-                    <Lesson names={names.clone()} send={send.clone()} />
+                    <Lesson names={names.clone()} lanes={lanes.clone()} send={send.clone()} />
                     <Topology snapshot={store.snapshot.clone()} frames={store.frames.clone()} {now_us} send={send.clone()} />
                     <Trace frames={store.frames.clone()} log={store.log.clone()} names={names.clone()}
                         lanes={lanes.clone()} {now_us}
