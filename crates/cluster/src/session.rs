@@ -626,6 +626,11 @@ mod tests {
             .unwrap_or_default()
     }
 
+    /// The last line of node `id`'s transcript.
+    fn last(s: &Session, id: NodeId) -> Option<String> {
+        texts(s, id).pop()
+    }
+
     #[test]
     fn a_line_echoes_with_its_prompt_and_prints_its_value() {
         let mut s = Session::new(1, &["node1", "node2"]).expect("session");
@@ -658,7 +663,7 @@ mod tests {
         for _ in 0..50 {
             s.step();
         }
-        assert_eq!(texts(&s, 0).last().map(String::as_str), Some(":ok"));
+        assert_eq!(last(&s, 0).as_deref(), Some(":ok"));
     }
 
     #[test]
@@ -785,14 +790,11 @@ mod tests {
         assert!(!s.world.is_alive(1));
         s.submit(1, ":hello");
         assert_eq!(
-            texts(&s, 1).last().map(String::as_str),
+            last(&s, 1).as_deref(),
             Some("node2@localhost is not running (restart it first)")
         );
         s.submit(0, "@kill nobody");
-        assert_eq!(
-            texts(&s, 0).last().map(String::as_str),
-            Some("no node named nobody")
-        );
+        assert_eq!(last(&s, 0).as_deref(), Some("no node named nobody"));
         assert!(s.add_node("Bad-Name").is_err());
         assert!(s.add_node("node1").is_err());
         assert_eq!(s.add_node("node3"), Ok(2));
@@ -800,15 +802,9 @@ mod tests {
         s.submit(0, "@remove node3");
         assert!(s.world.is_removed(2) && s.world.find("node3").is_none());
         s.submit(2, ":hello");
-        assert_eq!(
-            texts(&s, 2).last().map(String::as_str),
-            Some("node3@localhost was removed")
-        );
+        assert_eq!(last(&s, 2).as_deref(), Some("node3@localhost was removed"));
         s.submit(0, "@restart node3");
-        assert_eq!(
-            texts(&s, 0).last().map(String::as_str),
-            Some("no node named node3")
-        );
+        assert_eq!(last(&s, 0).as_deref(), Some("no node named node3"));
         assert_eq!(s.add_node("node3"), Ok(3));
         s.set_speed(f64::NAN);
         assert_eq!(s.speed(), 1.0);

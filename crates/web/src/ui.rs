@@ -12,28 +12,25 @@ use crate::trace::Trace;
 
 /// User Timing names the benchmark reads: when the first prompts are on
 /// the page (from navigation start), and each frame's work (a tick of
-/// the World and the render it causes).
+/// the World and the render it causes). Frame measures are cleared as
+/// soon as they are made, so a long session does not grow the timeline:
+/// a PerformanceObserver receives them all the same.
 const READY: &str = "beamplay-ready";
 const FRAME: &str = "beamplay-frame";
 const TICK: &str = "beamplay-tick";
-/// Frame measures kept: the newest, so a long session does not grow the
-/// performance timeline without end.
-const FRAMES_KEPT: u32 = 600;
 
-fn mark(name: &str) {
-    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-        if name == TICK && p.get_entries_by_name(FRAME).length() >= FRAMES_KEPT {
-            p.clear_measures_with_measure_name(FRAME);
-        }
-        let _ = p.mark(name);
-    }
+thread_local! {
+    /// A tick was marked and its render is not measured yet.
+    static TICKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn performance() -> Option<web_sys::Performance> {
+    web_sys::window().and_then(|w| w.performance())
 }
 
 /// The page's clock: `performance.now()`.
 fn page_clock() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
+    performance().map_or(0.0, |p| p.now())
 }
 
 /// The page's address without its fragment, and the session a share
@@ -62,9 +59,13 @@ pub fn app() -> Html {
         let dispatch = store.dispatcher();
         use_effect_with((), move |_| {
             // the consoles are on the page, prompts and all
-            mark(READY);
+            if let Some(p) = performance() {
+                let _ = p.mark(READY);
+            }
             let timer = gloo_timers::callback::Interval::new(16, move || {
-                mark(TICK);
+                if let Some(p) = performance() {
+                    TICKED.set(p.mark(TICK).is_ok());
+                }
                 dispatch.dispatch(Action::Tick {
                     now_ms: page_clock(),
                 })
@@ -74,11 +75,10 @@ pub fn app() -> Html {
     }
     // after every render: the frame's work, from its tick to here
     use_effect(|| {
-        if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-            if p.get_entries_by_name(TICK).length() > 0 {
-                let _ = p.measure_with_start_mark(FRAME, TICK);
-                p.clear_marks_with_mark_name(TICK);
-            }
+        if let Some(p) = performance().filter(|_| TICKED.replace(false)) {
+            let _ = p.measure_with_start_mark(FRAME, TICK);
+            p.clear_marks_with_mark_name(TICK);
+            p.clear_measures_with_measure_name(FRAME);
         }
     });
     let send = {
