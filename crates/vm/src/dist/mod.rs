@@ -80,7 +80,7 @@ pub struct Dist {
     /// The last control message read, with its peer and bytes.
     last_control: Option<(Atom, Vec<u8>, Term)>,
     /// Links and monitors of local processes with remote ones.
-    ties: std::collections::BTreeMap<u32, signals::Ties>,
+    ties: rustc_hash::FxHashMap<u32, signals::Ties>,
     next_unlink: u64,
     /// Console lines compiled for closures that came from other nodes.
     lines: funs::LineCache,
