@@ -9,6 +9,5 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh web
 export PATH="$PWD/.tools/node_modules/.bin:$PATH"
 trunk build --release --offline
-printf 'dist wasm: %s bytes, %s gzipped (bound 450 KB)\n' \
-  "$(wc -c < dist/*.wasm)" "$(gzip -9 -c dist/*.wasm | wc -c)"
+scripts/wasm-size.sh
 cargo test --release --locked -p beamplay --test web_bench -- --ignored --nocapture

@@ -2,8 +2,9 @@
 # Installs what the tests need (skipping what is present), then runs every
 # test: formatting, lints, unit/property/snapshot tests, the conformance
 # suite against real OTP transcripts, the crates' tests for wasm32 in headless
-# Chromium (the browser app's included), the release build of the app, and
-# an end-to-end test that drives the built app through chromedriver.
+# Chromium (the browser app's included), the release build of the app and
+# its size bound, and an end-to-end test that drives the built app through
+# chromedriver.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test
@@ -30,7 +31,7 @@ done
 step "browser app (trunk build --release into dist/)"
 scripts/setup.sh web
 PATH="$PWD/.tools/node_modules/.bin:$PATH" trunk build --release --offline
-printf 'dist wasm: %s bytes, %s gzipped\n' "$(wc -c < dist/*.wasm)" "$(gzip -9 -c dist/*.wasm | wc -c)"
+scripts/wasm-size.sh
 
 step "end to end: the built app in headless Chromium (screenshots in test-output/e2e/)"
 cargo test --locked -p beamplay --test e2e -- --ignored

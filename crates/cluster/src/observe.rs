@@ -137,7 +137,7 @@ impl World {
                 }));
             }
         }
-        out.sort_by_key(|e| e.at_us);
+        beamplay_term::sort::sort_by(&mut out, |a, b| a.at_us.cmp(&b.at_us));
         out
     }
 

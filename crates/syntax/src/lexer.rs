@@ -366,8 +366,8 @@ impl<'a> Lexer<'a> {
             .filter(|c| *c != '_')
             .collect();
         if float {
-            return match text.parse::<f64>() {
-                Ok(f) if f.is_finite() => Ok(Tok::Float(f)),
+            return match beamplay_term::parse_float(&text) {
+                Some(f) if f.is_finite() => Ok(Tok::Float(f)),
                 _ => Err(self.err(
                     DiagKind::Syntax,
                     line,

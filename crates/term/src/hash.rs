@@ -285,7 +285,7 @@ pub fn iteration_order<'a>(
         .collect();
     if !small {
         // stable: equal hashes (collisions) stay in term order
-        v.sort_by_key(|e| std::cmp::Reverse(e.0));
+        crate::sort::sort_by(&mut v, |a, b| b.0.cmp(&a.0));
     }
     v.into_iter().map(|(_, e)| e).collect()
 }

@@ -18,11 +18,12 @@ mod int;
 mod list;
 pub mod meter;
 mod order;
+pub mod sort;
 mod term;
 
 pub use atom::{Atom, AtomLimitError, AtomTable};
 pub use binary::Bitstring;
-pub use float::float_to_string;
+pub use float::{float_to_string, parse_float};
 pub use hash::map_hash;
 pub use inspect::{
     atom_to_inspect, inspect, key_to_inspect, string_to_inspect, Base, InspectCtx, InspectOpts,

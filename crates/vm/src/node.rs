@@ -793,7 +793,7 @@ impl Node {
 
     pub fn registered(&self) -> Vec<Atom> {
         let mut v: Vec<Atom> = self.registry.keys().cloned().collect();
-        v.sort();
+        beamplay_term::sort::sort_by(&mut v, Atom::cmp);
         v
     }
 

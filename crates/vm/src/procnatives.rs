@@ -236,7 +236,7 @@ pub fn lookup(module: &str, function: &str, arity: u32) -> Option<ProcNativeFn> 
                 .copied()
                 .chain(std::iter::once(p.id))
                 .collect();
-            ids.sort_unstable();
+            beamplay_term::sort::sort_by(&mut ids, u32::cmp);
             v(Term::list(ids.into_iter().map(|id| n.make_pid(id))))
         },
         ("erlang", "process_info", 1) => |n, p, a| process_info(n, p, &a[0], None),

@@ -19,6 +19,17 @@ const READY: &str = "beamplay-ready";
 const FRAME: &str = "beamplay-frame";
 const TICK: &str = "beamplay-tick";
 
+/// The speeds offered, with their labels.
+const SPEEDS: [(f64, &str); 7] = [
+    (0.1, "0.1x"),
+    (0.25, "0.25x"),
+    (0.5, "0.5x"),
+    (1.0, "1x"),
+    (2.0, "2x"),
+    (5.0, "5x"),
+    (10.0, "10x"),
+];
+
 thread_local! {
     /// A tick was marked and its render is not measured yet.
     static TICKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
@@ -160,13 +171,13 @@ fn controls(p: &ControlsProps) -> Html {
             }
         })
     };
-    let speeds = [0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0];
     let on_speed = {
         let send = send.clone();
         Callback::from(move |e: Event| {
             let v = e
                 .target_dyn_into::<web_sys::HtmlSelectElement>()
-                .and_then(|s| s.value().parse::<f64>().ok());
+                .and_then(|s| SPEEDS.get(usize::try_from(s.selected_index()).ok()?))
+                .map(|(v, _)| *v);
             if let Some(v) = v {
                 send.emit(Action::Speed(v));
             }
@@ -189,8 +200,8 @@ fn controls(p: &ControlsProps) -> Html {
             <button onclick={step} disabled={!p.paused}>{ "step" }</button>
             <label>{ "speed " }
                 <select onchange={on_speed} aria-label="speed">
-                    { for speeds.iter().map(|s| html! {
-                        <option value={s.to_string()} selected={(*s - p.speed).abs() < 1e-9}>{ format!("{s}x") }</option>
+                    { for SPEEDS.iter().map(|(s, label)| html! {
+                        <option selected={(*s - p.speed).abs() < 1e-9}>{ *label }</option>
                     }) }
                 </select>
             </label>

@@ -204,7 +204,7 @@ impl Fc<'_, '_> {
                     .filter(|(k, _)| !k.starts_with('@') && !k.starts_with('&'))
                     .map(|(k, v)| (k.clone(), *v))
                     .collect();
-                names.sort();
+                beamplay_term::sort::sort_by(&mut names, Ord::cmp);
                 let mut items = Vec::new();
                 for (k, v) in names {
                     let ka = self.atom_t_(&k);

@@ -48,7 +48,7 @@ pub fn compile_line(
             .filter(|(n, _)| !n.starts_with('@') && !n.starts_with('&') && !n.starts_with('_'))
             .map(|(n, r)| (n.clone(), *r))
             .collect();
-        bound.sort();
+        beamplay_term::sort::sort_by(&mut bound, Ord::cmp);
         let t = fc.b.reg()?;
         fc.b.emit(Op::Tuple(
             bound.iter().map(|(_, r)| *r).collect::<Vec<_>>().into(),

@@ -315,7 +315,7 @@ impl Node {
                 .into_iter()
                 .map(|(id, _, seq)| (seq, Lost::NodeDown(id))),
         );
-        lost.sort_by_key(|(seq, _)| *seq);
+        beamplay_term::sort::sort_by(&mut lost, |a, b| a.0.cmp(&b.0));
         let reason = self.atom_term("noconnection");
         let nodedown = Term::tuple(vec![self.atom_term("nodedown"), Term::Atom(peer.clone())]);
         for (_, what) in lost {

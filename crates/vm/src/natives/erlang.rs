@@ -892,5 +892,5 @@ pub(crate) fn parse_float(s: &str) -> Option<f64> {
     if frac.is_empty() || !frac.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    s.parse::<f64>().ok().filter(|f| f.is_finite())
+    beamplay_term::parse_float(s).filter(|f| f.is_finite())
 }

@@ -1,5 +1,6 @@
 //! `:lists` functions that take no funs (those are prelude Elixir).
 use beamplay_term::meter::CONS_WORDS;
+use beamplay_term::sort::sort_by;
 use beamplay_term::{compare, Term};
 
 use super::{iter, list_arg, usize_arg};
@@ -25,7 +26,7 @@ fn keyfind(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
 
 fn sort(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
     let mut v = list_arg(c, &a[0], 1).map_err(|_| fc(c, "sort", 1))?;
-    v.sort_by(compare);
+    sort_by(&mut v, compare);
     Ok(Term::list(v))
 }
 
@@ -107,7 +108,7 @@ pub fn register(t: &mut NativeTable) {
     t.add("lists", "keysort", 2, |c, a| {
         let n = usize_arg(&a[0]).unwrap_or(1);
         let mut v = list_arg(c, &a[1], 2)?;
-        v.sort_by(|x, y| {
+        sort_by(&mut v, |x, y| {
             let kx = x.as_tuple().and_then(|t| t.get(n.wrapping_sub(1)));
             let ky = y.as_tuple().and_then(|t| t.get(n.wrapping_sub(1)));
             match (kx, ky) {
@@ -124,7 +125,7 @@ pub fn register(t: &mut NativeTable) {
     t.add("lists", "sort", 1, sort);
     t.add("lists", "usort", 1, |c, a| {
         let mut v = list_arg(c, &a[0], 1)?;
-        v.sort_by(compare);
+        sort_by(&mut v, compare);
         v.dedup_by(|x, y| x == y);
         Ok(Term::list(v))
     });

@@ -2,7 +2,7 @@
 //! them; a wrong argument raises what Elixir's own code raises (often a
 //! FunctionClauseError naming the full arity).
 use beamplay_term::meter::binary_words;
-use beamplay_term::{int_from_bigint, Int, Term};
+use beamplay_term::{int_from_bigint, parse_float, Int, Term};
 use num_bigint::BigInt;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -278,8 +278,8 @@ fn float_parse(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
             end = j;
         }
     }
-    match text[..end].parse::<f64>() {
-        Ok(f) if f.is_finite() => Ok(Term::tuple(vec![Term::Float(f), bin(&text[end..])])),
+    match parse_float(&text[..end]) {
+        Some(f) if f.is_finite() => Ok(Term::tuple(vec![Term::Float(f), bin(&text[end..])])),
         _ => Ok(c.known("error")),
     }
 }
@@ -612,11 +612,11 @@ fn round_decimal(f: f64, places: i32) -> f64 {
     let keep = &frac[..p.min(frac.len())];
     let next = frac.as_bytes().get(p).copied().unwrap_or(b'0');
     let text = format!("{int}.{keep}");
-    let base: f64 = text.parse().unwrap_or(f);
+    let base = parse_float(&text).unwrap_or(f);
     if next >= b'5' {
         let step = 10f64.powi(-places);
         let r = if f < 0.0 { base - step } else { base + step };
-        format!("{r:.p$}").parse().unwrap_or(r)
+        parse_float(&format!("{r:.p$}")).unwrap_or(r)
     } else {
         base
     }
