@@ -20,6 +20,20 @@ async fn shows(c: &Client, what: &str, css: &str) {
     .await;
 }
 
+/// WebDriver's codes for the keys pressed.
+const TAB: &str = "\u{E004}";
+const ENTER: &str = "\u{E007}";
+
+/// Presses `key` where the focus is.
+async fn press(c: &Client, key: &str) {
+    c.active_element()
+        .await
+        .expect("an element with the focus")
+        .send_keys(key)
+        .await
+        .expect("pressed");
+}
+
 /// Clicks the button labelled `label`.
 async fn click(c: &Client, label: &str) {
     c.find(Locator::Css(&format!("button[aria-label='{label}']")))
@@ -110,7 +124,11 @@ async fn the_walkthrough_runs_in_the_browser() {
     let locks = wait_until("the holder and the waiter in the locks panel", || async {
         text(c, "section[aria-label='global locks']")
             .await
-            .filter(|t| t.contains("some_resource") && t.matches("#PID<").count() >= 2)
+            .filter(|t| {
+                t.contains("some_resource")
+                    && t.matches("#PID<").count() >= 2
+                    && t.contains(", attempt ")
+            })
     })
     .await;
     assert!(locks.contains("some_resource"));
@@ -189,5 +207,45 @@ async fn the_walkthrough_runs_in_the_browser() {
     click(c, "clear the transcript of node1@localhost").await;
     let node1 = text(c, ".console:nth-child(1) .lines").await;
     assert_eq!(node1.as_deref().map(str::trim), Some(""));
+
+    // the dark theme, at 1280x720, from the keyboard: Tab reaches the
+    // first link of the topology and Enter cuts it
+    c.set_window_size(1280, 720).await.expect("resized");
+    let background = || async {
+        c.execute(
+            "return getComputedStyle(document.querySelector('.app')).backgroundColor",
+            vec![],
+        )
+        .await
+        .expect("a style")
+        .as_str()
+        .map(str::to_string)
+    };
+    let light = background().await;
+    c.find(Locator::Css("select[aria-label='theme']"))
+        .await
+        .expect("the theme menu")
+        .select_by_value("dark")
+        .await
+        .expect("dark chosen");
+    let dark = wait_until("the dark theme", || async {
+        background().await.filter(|b| Some(b) != light.as_ref())
+    })
+    .await;
+    assert_eq!(light.as_deref(), Some("rgb(251, 250, 247)"));
+    assert_eq!(dark, "rgb(21, 22, 26)");
+    let on_link = || async {
+        let js = "return document.activeElement.classList.contains('link')";
+        c.execute(js, vec![]).await.ok().and_then(|v| v.as_bool()) == Some(true)
+    };
+    let mut tabs = 0;
+    while !on_link().await {
+        tabs += 1;
+        assert!(tabs < 400, "Tab never reached a link of the topology");
+        press(c, TAB).await;
+    }
+    press(c, ENTER).await;
+    shows(c, "a link cut from the keyboard", ".topology .link.cut").await;
+    shot(c, "e2e/4-dark-1280x720").await;
     c.clone().close().await.expect("closed");
 }

@@ -15,6 +15,7 @@ use beamplay_term::{Atom, AtomTable};
 use beamplay_vm::code::Module;
 use beamplay_vm::compile::CompileEnv;
 use beamplay_vm::console::EvalError;
+use beamplay_vm::dist::FrameSummary;
 use beamplay_vm::native::NativeTable;
 use beamplay_vm::node::{ConsoleEvent, Node};
 
@@ -308,9 +309,9 @@ impl World {
             for (peer, bytes) in frames {
                 let to = self.by_name(&peer).filter(|to| *to != from);
                 let len = bytes.len();
-                let control = match (to, &self.trace, &self.nodes[from]) {
+                let summary = match (to, &self.trace, &self.nodes[from]) {
                     (Some(_), Some(_), Some(n)) => n.frame_summary(&bytes),
-                    _ => String::new(),
+                    _ => FrameSummary::default(),
                 };
                 let due = to.and_then(|to| self.net.send(now, from, to, from_name.clone(), bytes));
                 match (to, due) {
@@ -318,7 +319,7 @@ impl World {
                         from,
                         to,
                         bytes: len,
-                        control,
+                        summary,
                         arrives_us,
                     }),
                     (Some(to), None) => {

@@ -4,6 +4,7 @@
 //! prints them.
 use std::ops::Range;
 
+use beamplay_vm::dist::FrameSummary;
 use beamplay_vm::trace::{ProcessView, Trace};
 
 use crate::{NodeId, World};
@@ -20,13 +21,13 @@ pub enum What {
     /// Something on a node: spawn, exit, send, deliver, register,
     /// nodeup/nodedown as it sees them, a service's change, output.
     Node(NodeId, Trace),
-    /// A frame put on the link, arriving at `arrives_us`; `control` is
-    /// its distribution control message, printed.
+    /// A frame put on the link, arriving at `arrives_us`: its control
+    /// message and what that carries, printed.
     FrameSent {
         from: NodeId,
         to: NodeId,
         bytes: usize,
-        control: String,
+        summary: FrameSummary,
         arrives_us: u64,
     },
     FrameDelivered {
@@ -93,7 +94,18 @@ pub struct LockSnapshot {
     pub holders: Vec<String>,
     /// Processes (of any node) waiting in `set_lock` for this resource,
     /// in the order they began to wait.
-    pub waiters: Vec<String>,
+    pub waiters: Vec<WaiterSnapshot>,
+}
+
+/// A process retrying `:global.set_lock`: global keeps no queue, each
+/// waiter tries again after a random sleep that grows with its attempts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WaiterSnapshot {
+    pub pid: String,
+    /// Attempts made so far.
+    pub attempts: u64,
+    /// World time (µs) of its next attempt.
+    pub retry_at_us: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -161,7 +173,7 @@ impl World {
     /// `rows(node)` in its pid-ordered list; `process_count` still counts
     /// all.
     pub fn snapshot_rows(&self, rows: impl Fn(NodeId) -> Range<usize>) -> Snapshot {
-        let waiters: Vec<(String, String)> = self
+        let waiters: Vec<(String, WaiterSnapshot)> = self
             .nodes
             .iter()
             .flatten()
@@ -169,7 +181,14 @@ impl World {
                 n.view
                     .lock_waiters
                     .iter()
-                    .map(|(r, p)| (n.inspect_plain(r), n.inspect_plain(p)))
+                    .map(|w| {
+                        let waiter = WaiterSnapshot {
+                            pid: n.inspect_plain(&w.pid),
+                            attempts: w.attempts,
+                            retry_at_us: w.retry_at_us,
+                        };
+                        (n.inspect_plain(&w.resource), waiter)
+                    })
                     .collect::<Vec<_>>()
             })
             .collect();
@@ -232,7 +251,7 @@ impl World {
                                     waiters: waiters
                                         .iter()
                                         .filter(|(r, _)| *r == resource)
-                                        .map(|(_, p)| p.clone())
+                                        .map(|(_, w)| w.clone())
                                         .collect(),
                                     resource,
                                     requester: show(&l.requester),

@@ -6,6 +6,7 @@ use std::collections::VecDeque;
 use std::ops::Range;
 
 use beamplay_term::Term;
+use beamplay_vm::dist::FrameSummary;
 use beamplay_vm::node::ConsoleEvent;
 use beamplay_vm::trace::Trace;
 
@@ -79,7 +80,7 @@ pub struct FrameEntry {
     pub to: NodeId,
     pub sent_us: u64,
     pub arrives_us: u64,
-    /// Its control message, printed.
+    /// Its control message and what that carries, printed.
     pub text: String,
     pub system: bool,
 }
@@ -523,18 +524,19 @@ impl Session {
             What::FrameSent {
                 from,
                 to,
-                control,
+                summary,
                 arrives_us,
                 ..
             } => {
-                let system = service_frame(&control);
-                let text = format!("frame to {}: {control}", name(&self.world, to));
+                let system = service_frame(&summary.control);
+                let said = frame_text(&summary);
+                let text = format!("frame to {}: {said}", name(&self.world, to));
                 let frame = FrameEntry {
                     from,
                     to,
                     sent_us: at_us,
                     arrives_us,
-                    text: control,
+                    text: said,
                     system,
                 };
                 let entry = LogEntry {
@@ -601,6 +603,20 @@ fn keep_newest<T>(deque: &mut VecDeque<T>, newest_first: Vec<T>, max: usize) {
     deque.extend(newest_first.into_iter().rev());
     let extra = deque.len().saturating_sub(max);
     deque.drain(..extra);
+}
+
+/// A frame as the log and the diagram say it:
+/// `SEND_SENDER {22, #PID<0.110.0>, #PID<0.112.0>} carrying {:hello, 1}`.
+fn frame_text(f: &FrameSummary) -> String {
+    let mut text = match f.op {
+        Some(op) => format!("{op} {}", f.control),
+        None => f.control.clone(),
+    };
+    if let Some(payload) = &f.payload {
+        text.push_str(" carrying ");
+        text.push_str(payload);
+    }
+    text
 }
 
 /// Whether a frame's printed control message is service traffic: the
@@ -710,8 +726,29 @@ mod tests {
             .iter()
             .find(|f| !f.system && f.text.contains(":box"))
             .expect("the user's frame");
+        assert!(
+            hello.text.starts_with("REG_SEND {6, #PID<0.")
+                && hello.text.ends_with(", :\"\", :box} carrying :hello"),
+            "{}",
+            hello.text
+        );
         assert_eq!((hello.from, hello.to), (0, 1));
         assert!(hello.arrives_us > hello.sent_us);
+        // a big message is told by its size, not printed
+        s.submit(
+            0,
+            "send({:box, :node2@localhost}, String.duplicate(\"x\", 5000))",
+        );
+        run_ms(&mut s, 500.0);
+        let big = s
+            .frames()
+            .iter()
+            .rev()
+            .find(|f| !f.system && f.text.contains(":box"));
+        assert!(
+            big.is_some_and(|f| f.text.ends_with(":box} carrying a term of 5006 bytes")),
+            "{big:?}"
+        );
     }
 
     #[test]

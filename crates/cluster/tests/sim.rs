@@ -42,6 +42,12 @@ fn a_snapshot_shows_names_groups_locks_and_links() {
     assert_eq!(lock.resource, ":res");
     assert_eq!(lock.holders.len(), 1);
     assert_eq!(lock.waiters.len(), 1, "node2's shell waits");
+    // retrying with global.erl's backoff: at most 125 ms after the first
+    // attempt, then up to 250, 500...; never more than 8 s ahead
+    let waiter = &lock.waiters[0];
+    assert!(waiter.attempts >= 2, "{waiter:?}");
+    assert!(waiter.retry_at_us <= s.now_us + 8_000_000, "{waiter:?}");
+    assert!(waiter.pid.starts_with("#PID<"), "{waiter:?}");
     let pg = s.nodes[ids[2]]
         .groups
         .iter()
@@ -93,14 +99,56 @@ fn a_snapshot_shows_names_groups_locks_and_links() {
 }
 
 #[test]
+fn a_lock_waiter_shows_its_retries_and_leaves_when_it_stops_waiting() {
+    let (mut w, ids) = mesh();
+    value(&mut w, ids[0], ":global.set_lock({:res, self()})");
+    w.eval(ids[1], ":global.set_lock({:res, self()})")
+        .expect("free");
+    let waiter = |w: &World| {
+        let s = w.snapshot();
+        let lock = s.nodes[ids[0]].locks.first()?;
+        lock.waiters
+            .first()
+            .map(|x| (x.attempts, x.retry_at_us, s.now_us))
+    };
+    w.advance(100);
+    let (first, retry, now) = waiter(&w).expect("node2's shell waits");
+    // global.erl's sleep after attempt n is at most 1000 * 2^(n-1) / 8 ms
+    // (125 ms after the first), 8 s from the seventh on
+    let most_ms = if first > 6 {
+        8_000
+    } else {
+        (1000 << (first - 1)) / 8
+    };
+    assert!(
+        first >= 1 && retry > now && retry <= now + most_ms * 1000,
+        "{first} {retry} {now}"
+    );
+    // it tries again when it said it would, and counts the attempt
+    w.advance((retry - now) / 1000 + 1);
+    let (second, later, _) = waiter(&w).expect("still waiting");
+    assert!(second > first && later > retry, "{first} {second}");
+    w.advance(3_000);
+    let (many, _, _) = waiter(&w).expect("still waiting");
+    assert!(many > second, "the attempts go on: {many}");
+    // interrupted, it waits no more, though it never said so
+    if let Some(node) = w.node_mut(ids[1]) {
+        node.interrupt_shell();
+    }
+    w.advance(10);
+    assert_eq!(waiter(&w), None);
+}
+
+#[test]
 fn the_event_stream_tells_spawns_messages_frames_and_faults() {
     let (mut w, ids) = mesh();
     w.set_tracing(true);
-    value(
+    let fun = value(
         &mut w,
         ids[0],
-        "pid = Node.spawn(:node2@localhost, fn -> receive do m -> IO.puts(m) end end)",
+        "f = fn -> receive do m -> IO.puts(m) end end",
     );
+    value(&mut w, ids[0], "pid = Node.spawn(:node2@localhost, f)");
     value(&mut w, ids[0], "send(pid, \"hi\")");
     fault(&mut w, "@kill node3");
     let events = w.take_trace();
@@ -116,8 +164,18 @@ fn the_event_stream_tells_spawns_messages_frames_and_faults() {
     assert!(has(
         &|w| matches!(w, What::Node(0, Trace::Output(t)) if t == "hi\n")
     ));
+    // the spawn request carries the closure (with :erlang.apply's empty
+    // argument list), printed as node1 prints it; the send carries "hi"
+    assert!(fun.starts_with("#Function<"), "{fun}");
+    let args = format!("[{fun}, []]");
     assert!(has(
-        &|w| matches!(w, What::FrameSent { from: 0, to: 1, control, .. } if control.starts_with("{29,"))
+        &|w| matches!(w, What::FrameSent { from: 0, to: 1, summary, .. }
+        if summary.op == Some("SPAWN_REQUEST") && summary.control.starts_with("{29,")
+            && summary.payload.as_deref() == Some(args.as_str()))
+    ));
+    assert!(has(
+        &|w| matches!(w, What::FrameSent { from: 0, to: 1, summary, .. }
+        if summary.op == Some("SEND_SENDER") && summary.payload.as_deref() == Some("\"hi\""))
     ));
     assert!(has(&|w| matches!(
         w,

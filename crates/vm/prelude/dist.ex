@@ -465,20 +465,22 @@ defmodule :global do
 
       true ->
         del_lock(id, granted)
-        waiting(id, true)
         tmax = if times > 5, do: 8000, else: div(:erlang.bsl(1, times) * 1000, 8)
+        sleep = :rand.uniform(tmax)
+        waiting(id, {times + 1, sleep})
 
         receive do
         after
-          :rand.uniform(tmax) -> :ok
+          sleep -> :ok
         end
 
         lock(id, nodes, retries, times + 1)
     end
   end
 
-  # for the UI: this process waits for the lock, or no longer does
-  defp waiting({resource, _}, waits), do: Beamplay.Runtime.note({:lock_waiting, resource, self(), waits})
+  # for the UI: this process has tried `attempts` times and tries again
+  # in `sleep` ms ({attempts, sleep}), or no longer waits (false)
+  defp waiting({resource, _}, state), do: Beamplay.Runtime.note({:lock_waiting, resource, self(), state})
 end
 
 defmodule Beamplay.Global do

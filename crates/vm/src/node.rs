@@ -706,6 +706,11 @@ impl Node {
     /// Propagates the exit of `p` (already out of the table).
     pub fn finish_exit(&mut self, p: Box<Process>, reason: Term) {
         self.view_stale.set(true);
+        // a lock waiter that dies (interrupted, killed) waits no more,
+        // though it never says so
+        if !self.view.lock_waiters.is_empty() {
+            self.view.lock_waiters.retain(|w| w.pid != p.pid);
+        }
         self.traced(|| Trace::Exit {
             pid: p.pid.clone(),
             reason: reason.clone(),

@@ -39,7 +39,7 @@ pub enum Trace {
     NodeDown(Atom),
     /// A service changed its state: `{:global_name, name, pid | nil}`,
     /// `{:global_lock, resource, requester, holders}`,
-    /// `{:lock_waiting, resource, pid, waiting?}`,
+    /// `{:lock_waiting, resource, pid, {attempts, sleep_ms} | false}`,
     /// `{:pg, scope, server, group, members}`, `{:pg2, server, group,
     /// members | :deleted}`.
     Service(Term),
@@ -53,6 +53,19 @@ pub struct Lock {
     pub resource: Term,
     pub requester: Term,
     pub holders: Vec<Term>,
+}
+
+/// A process waiting in `:global.set_lock`: not in a queue, but retrying
+/// after a random sleep that grows with its attempts, as global.erl's
+/// `random_sleep` does.
+#[derive(Debug, Clone)]
+pub struct LockWaiter {
+    pub resource: Term,
+    pub pid: Term,
+    /// Attempts made so far (each refused by some node).
+    pub attempts: u64,
+    /// World time (µs) of its next attempt.
+    pub retry_at_us: u64,
 }
 
 /// A group of a :pg scope or of :pg2 (whose scope is `:pg2`).
@@ -72,14 +85,15 @@ pub struct ServiceView {
     pub global_names: Vec<(Term, Term)>,
     pub locks: Vec<Lock>,
     /// Processes of this node waiting in `:global.set_lock`, in the order
-    /// they began to wait: (resource, pid).
-    pub lock_waiters: Vec<(Term, Term)>,
+    /// they began to wait.
+    pub lock_waiters: Vec<LockWaiter>,
     pub groups: Vec<Group>,
 }
 
 impl ServiceView {
-    /// Applies a note from a service process; false if it is not one.
-    fn apply(&mut self, note: &Term) -> bool {
+    /// Applies a note from a service process, made at World time
+    /// `now_us`; false if it is not one.
+    fn apply(&mut self, note: &Term, now_us: u64) -> bool {
         let Some(items) = note.as_tuple() else {
             return false;
         };
@@ -101,15 +115,31 @@ impl ServiceView {
                     });
                 }
             }
-            [kind, resource, pid, waiting] if kind.is_atom("lock_waiting") => {
-                let entry = (resource.clone(), pid.clone());
-                let at = self.lock_waiters.iter().position(|w| *w == entry);
-                match (at, waiting.is_atom("true")) {
-                    (None, true) => self.lock_waiters.push(entry),
-                    (Some(i), false) => {
+            [kind, resource, pid, state] if kind.is_atom("lock_waiting") => {
+                let at = self
+                    .lock_waiters
+                    .iter()
+                    .position(|w| w.resource == *resource && w.pid == *pid);
+                let waiter = match state.as_tuple() {
+                    Some([Term::Int(attempts), Term::Int(sleep_ms)]) => Some(LockWaiter {
+                        resource: resource.clone(),
+                        pid: pid.clone(),
+                        attempts: u64::try_from(*attempts).unwrap_or(0),
+                        retry_at_us: u64::try_from(*sleep_ms)
+                            .unwrap_or(0)
+                            .saturating_mul(1000)
+                            .saturating_add(now_us),
+                    }),
+                    _ => None,
+                };
+                // a waiter keeps its place as it retries
+                match (at, waiter) {
+                    (Some(i), Some(w)) => self.lock_waiters[i] = w,
+                    (None, Some(w)) => self.lock_waiters.push(w),
+                    (Some(i), None) => {
                         self.lock_waiters.remove(i);
                     }
-                    _ => {}
+                    (None, None) => {}
                 }
             }
             [kind, scope, server, group, members] if kind.is_atom("pg") => {
@@ -160,7 +190,7 @@ impl Node {
 
     /// A service process reports a change of its state.
     pub(crate) fn note(&mut self, note: &Term) -> bool {
-        let ok = self.view.apply(note);
+        let ok = self.view.apply(note, self.clock.get());
         if ok {
             self.traced(|| Trace::Service(note.clone()));
         }

@@ -36,7 +36,7 @@ const STEPS: &[Step] = &[
             (0, "Enum.each(1..10, fn number -> Node.spawn(:node2@localhost, fn -> send(caller, {:response, 10 * number}) end) end)"),
             (0, "flush()"),
         ],
-        look: "The greeting ran on node2 but printed on node1's console: the remote process's group leader is node1's shell. The diagram shows the spawn requests and the replies crossing the link.",
+        look: "The greeting ran on node2 but printed on node1's console: the remote process's group leader is node1's shell. The diagram shows the spawn requests and the replies crossing the link: hover an arrow, or read the event log, for each frame's control message and what it carries (a SPAWN_REQUEST carries the closure).",
     },
     Step {
         title: "3. Registered processes",
@@ -77,7 +77,7 @@ const STEPS: &[Step] = &[
             (1, ":global.set_lock({:some_resource, self()})"),
             (0, ":global.del_lock({:some_resource, self()})"),
         ],
-        look: "After node2's set_lock its console is waiting and the locks panel shows node1's shell holding the lock and node2's waiting; once node1 releases it, node2's next retry gets it and its console prints true.",
+        look: "After node2's set_lock its console is waiting and the locks panel shows node1's shell holding the lock and node2's waiting. global keeps no queue: node2 retries after a random sleep that grows with each attempt (the panel counts them and says when the next one comes). Once node1 releases the lock, node2's next retry gets it and its console prints true.",
     },
     Step {
         title: "7. Links and monitors when a node dies",

@@ -4,7 +4,7 @@
 //! list that builds only the rows in sight.
 use std::rc::Rc;
 
-use beamplay_cluster::observe::Snapshot;
+use beamplay_cluster::observe::{Snapshot, WaiterSnapshot};
 use beamplay_cluster::NodeId;
 use yew::prelude::*;
 
@@ -39,13 +39,15 @@ pub fn panels(p: &PanelsProps) -> Html {
             .map(|(name, pid, node)| format!("{name} → {pid} on {node}"));
         vec![n.name.clone(), names.collect::<Vec<_>>().join("\n")]
     });
+    let now = p.snapshot.now_us;
     let locks = live().flat_map(|n| {
         n.locks.iter().map(|l| {
+            let waiters = l.waiters.iter().map(|w| waiter(w, now));
             vec![
                 n.name.clone(),
                 l.resource.clone(),
                 l.holders.join(", "),
-                l.waiters.join(", "),
+                waiters.collect::<Vec<_>>().join("\n"),
             ]
         })
     });
@@ -65,7 +67,8 @@ pub fn panels(p: &PanelsProps) -> Html {
     html! {
         <>
             { table("global names", ":global names, as each node sees them", &[], global) }
-            { table("global locks", "global locks", &["node", "resource", "holders", "waiting"], locks) }
+            { table("global locks", "global locks (a waiter retries after a random sleep)",
+                &["node", "resource", "holders", "waiting"], locks) }
             { table("process groups", ":pg and :pg2 groups", &[], groups) }
             { table("registered names", "registered names", &[], registered) }
             <Processes snapshot={p.snapshot.clone()} node={p.rows_node} send={p.send.clone()} />
@@ -105,6 +108,16 @@ fn table(label: &str, title: &str, head: &[&str], rows: impl Iterator<Item = Vec
             </table>
         </section>
     }
+}
+
+/// "#PID<0.110.0>, attempt 3, next in 412 ms": a waiter of a lock, as
+/// global.erl has it (attempts, and a retry after a random sleep).
+fn waiter(w: &WaiterSnapshot, now_us: u64) -> String {
+    let next = match w.retry_at_us.checked_sub(now_us) {
+        Some(us) if us > 0 => format!("next in {} ms", us.div_ceil(1000)),
+        _ => "trying now".to_string(),
+    };
+    format!("{}, attempt {}, {next}", w.pid, w.attempts)
 }
 
 /// "mailbox of #PID<0.112.0> on node1@localhost", and whether it is gone.

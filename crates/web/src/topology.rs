@@ -59,13 +59,37 @@ pub fn topology(p: &TopologyProps) -> Html {
         let ((x1, y1), (x2, y2)) = (at(l.a), at(l.b));
         let (a, b) = (l.a, l.b);
         let cut = l.cut;
-        let onclick = p.send.reform(move |_| {
+        let toggle = move || {
             Action::Fault(if cut {
                 Fault::Heal(a, b)
             } else {
                 Fault::Disconnect(a, b)
             })
-        });
+        };
+        let onclick = p.send.reform(move |_: MouseEvent| toggle());
+        // a link is a button for the keyboard too, acting as buttons do:
+        // Enter as it goes down (once, however long it is held), Space as
+        // it comes up
+        let onkeydown = {
+            let send = p.send.clone();
+            Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+                "Enter" if !e.repeat() => {
+                    e.prevent_default();
+                    send.emit(toggle());
+                }
+                // no scrolling the page
+                " " => e.prevent_default(),
+                _ => {}
+            })
+        };
+        let onkeyup = {
+            let send = p.send.clone();
+            Callback::from(move |e: KeyboardEvent| {
+                if e.key() == " " {
+                    send.emit(toggle());
+                }
+            })
+        };
         let state = if l.cut {
             "cut"
         } else if l.connected {
@@ -75,14 +99,15 @@ pub fn topology(p: &TopologyProps) -> Html {
         };
         let name = |i: usize| nodes.get(i).map_or("?", |x| x.name.as_str());
         let title = format!(
-            "{} - {}: {state}, {} ms one way; click to {}",
+            "{} - {}: {state}, {} ms one way; click or press Enter to {}",
             name(a),
             name(b),
             l.latency_ms,
             if cut { "heal" } else { "cut" }
         );
         html! {
-            <g class={classes!("link", state)} {onclick} role="button" aria-label={title.clone()}>
+            <g key={format!("{a}-{b}")} class={classes!("link", state)} {onclick} {onkeydown} {onkeyup}
+                tabindex="0" role="button" aria-label={title.clone()}>
                 <title>{ title }</title>
                 <line x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} class="hit" />
                 <line x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} />
@@ -159,8 +184,8 @@ pub fn topology(p: &TopologyProps) -> Html {
     });
     html! {
         <section class="panel topology" aria-label="topology">
-            <h3>{ "topology (click a link to cut or heal it)" }</h3>
-            <svg viewBox={format!("0 0 {SIZE} {SIZE}")} role="img" aria-label="nodes and links">
+            <h3>{ "topology (click a link, or Tab to it and press Enter, to cut or heal it)" }</h3>
+            <svg viewBox={format!("0 0 {SIZE} {SIZE}")} role="group" aria-label="nodes and links">
                 { for links }
                 { for circles }
                 { for dots }

@@ -30,6 +30,11 @@ const SPEEDS: [(f64, &str); 7] = [
     (10.0, "10x"),
 ];
 
+/// The themes offered: the system's choice, or one of the two.
+const THEMES: [&str; 3] = ["auto", "light", "dark"];
+/// Where the page keeps the theme chosen, between visits.
+const THEME_KEY: &str = "beamplay-theme";
+
 thread_local! {
     /// A tick was marked and its render is not measured yet.
     static TICKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
@@ -96,6 +101,22 @@ pub fn app() -> Html {
         let dispatch = store.dispatcher();
         Callback::from(move |a: Action| dispatch.dispatch(a))
     };
+    // the page's theme: style.css reads `data-theme` on the app (not on
+    // the document, so an embedded playground leaves its host alone)
+    let theme = use_state(saved_theme);
+    let pick_theme = {
+        let theme = theme.clone();
+        Callback::from(move |t: String| {
+            if THEMES.contains(&t.as_str()) {
+                if let Some(s) = local_storage() {
+                    // a page that may not store it keeps it for this visit
+                    let _ = s.set_item(THEME_KEY, &t);
+                }
+                theme.set(t);
+            }
+        })
+    };
+    let data_theme = (*theme != THEMES[0]).then(|| (*theme).clone());
     // node names by id, removed nodes included (ids are never reused)
     let names = use_memo(
         store
@@ -124,9 +145,10 @@ pub fn app() -> Html {
         .any(|f| f.arrives_us > now)
         .then_some(now);
     html! {
-        <main class="app">
+        <main class="app" data-theme={data_theme}>
             <Controls paused={store.paused} speed={store.speed} notice={store.notice.clone()}
-                shared={store.shared.clone()} send={send.clone()} />
+                shared={store.shared.clone()} theme={(*theme).clone()} pick_theme={pick_theme}
+                send={send.clone()} />
             <div class="body">
                 <section class="consoles" aria-label="consoles">
                     { for store.consoles.iter().map(|c| html! {
@@ -147,12 +169,51 @@ pub fn app() -> Html {
     }
 }
 
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// The theme chosen on an earlier visit, or the system's.
+fn saved_theme() -> String {
+    local_storage()
+        .and_then(|s| s.get_item(THEME_KEY).ok().flatten())
+        .filter(|t| THEMES.contains(&t.as_str()))
+        .unwrap_or_else(|| THEMES[0].to_string())
+}
+
+#[derive(Properties, PartialEq)]
+struct ThemeProps {
+    theme: String,
+    pick: Callback<String>,
+}
+
+/// Light, dark, or as the system says (`prefers-color-scheme`).
+#[function_component(ThemePicker)]
+fn theme_picker(p: &ThemeProps) -> Html {
+    let onchange = p.pick.reform(|e: Event| {
+        e.target_dyn_into::<web_sys::HtmlSelectElement>()
+            .map(|s| s.value())
+            .unwrap_or_default()
+    });
+    html! {
+        <label>{ "theme " }
+            <select {onchange} aria-label="theme">
+                { for THEMES.iter().map(|t| html! {
+                    <option value={*t} selected={*t == p.theme}>{ *t }</option>
+                }) }
+            </select>
+        </label>
+    }
+}
+
 #[derive(Properties, PartialEq)]
 struct ControlsProps {
     paused: bool,
     speed: f64,
     notice: Option<String>,
     shared: Option<std::rc::Rc<str>>,
+    theme: String,
+    pick_theme: Callback<String>,
     send: Callback<Action>,
 }
 
@@ -206,6 +267,7 @@ fn controls(p: &ControlsProps) -> Html {
                 </select>
             </label>
             <button onclick={reset}>{ "reset" }</button>
+            <ThemePicker theme={p.theme.clone()} pick={p.pick_theme.clone()} />
             <button onclick={share} title="a link that replays the nodes and lines of this session">{ "share" }</button>
             if let Some(link) = link {
                 <input class="share" readonly=true value={link} aria-label="share link" />

@@ -6,7 +6,7 @@ use beamplay_web::App;
 use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{HtmlElement, HtmlInputElement, KeyboardEvent, KeyboardEventInit};
+use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent, KeyboardEventInit};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -14,6 +14,15 @@ fn document() -> web_sys::Document {
     web_sys::window()
         .and_then(|w| w.document())
         .expect("a document")
+}
+
+/// A key pressed at `target`, as the keyboard would.
+fn press(target: &web_sys::EventTarget, key: &str) {
+    let init = KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    let event = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("event");
+    target.dispatch_event(&event).expect("dispatched");
 }
 
 #[wasm_bindgen_test]
@@ -35,11 +44,7 @@ async fn a_line_typed_at_a_console_prints_its_value() {
         .dyn_into()
         .expect("an input");
     input.set_value("Enum.sum([1, 2, 3]) * 7");
-    let init = KeyboardEventInit::new();
-    init.set_key("Enter");
-    init.set_bubbles(true);
-    let enter = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("event");
-    input.dispatch_event(&enter).expect("dispatched");
+    press(&input, "Enter");
     TimeoutFuture::new(500).await;
     let text = root
         .query_selector(".console .lines")
@@ -88,4 +93,51 @@ async fn a_line_typed_at_a_console_prints_its_value() {
     system.click();
     TimeoutFuture::new(100).await;
     assert!(arrows(&root) > 0);
+
+    // a link is cut from the keyboard: it takes the focus, Enter cuts it
+    let link = root
+        .query_selector(".topology .link.up")
+        .expect("query")
+        .expect("node1 - node2, up");
+    assert_eq!(link.get_attribute("tabindex").as_deref(), Some("0"));
+    let label = link.get_attribute("aria-label").unwrap_or_default();
+    assert!(
+        label.starts_with("node1@localhost - node2@localhost: up"),
+        "{label}"
+    );
+    press(&link, "Enter");
+    TimeoutFuture::new(100).await;
+    let cut = root
+        .query_selector(".topology .link.cut")
+        .expect("query")
+        .and_then(|l| l.get_attribute("aria-label"))
+        .unwrap_or_default();
+    assert!(
+        cut.starts_with("node1@localhost - node2@localhost: cut"),
+        "{cut}"
+    );
+
+    // the theme menu sets the page's theme, and keeps it
+    let theme: HtmlSelectElement = root
+        .query_selector("select[aria-label='theme']")
+        .expect("query")
+        .expect("the theme menu")
+        .dyn_into()
+        .expect("a select");
+    theme.set_value("dark");
+    let change = web_sys::Event::new("change").expect("event");
+    theme.dispatch_event(&change).expect("dispatched");
+    TimeoutFuture::new(100).await;
+    let app = root
+        .query_selector(".app")
+        .expect("query")
+        .expect("the app");
+    assert_eq!(app.get_attribute("data-theme").as_deref(), Some("dark"));
+    // on the app, not on the page that holds it
+    let page = document().document_element().expect("the root");
+    assert_eq!(page.get_attribute("data-theme"), None);
+    let kept = web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item("beamplay-theme").ok().flatten());
+    assert_eq!(kept.as_deref(), Some("dark"));
 }

@@ -14,7 +14,7 @@
 use std::rc::Rc;
 
 use beamplay_term::etf::{Closures, DecodeError, FunParts};
-use beamplay_term::{AtomTable, Closure, ListIter, Term};
+use beamplay_term::{AtomTable, Closure, Fun, ListIter, Term};
 
 use crate::code::{LineSource, Module, ModuleTable};
 use crate::compile::{compile_line, CompileEnv};
@@ -158,6 +158,44 @@ impl Closures for Incoming<'_> {
             }
             _ => Ok(missing(&parts, atoms)),
         }
+    }
+}
+
+/// Closures in a frame this node sent, decoded to be printed for a person
+/// (the event log, the sequence diagram): `#Function<...>` as this node
+/// prints them, never compiled and never run.
+pub(super) struct Shown<'a> {
+    pub modules: &'a ModuleTable,
+}
+
+impl Closures for Shown<'_> {
+    fn split(&self, _c: &Closure) -> Option<FunParts> {
+        None
+    }
+
+    fn join(&mut self, mut parts: FunParts, _atoms: &mut AtomTable) -> Result<Term, DecodeError> {
+        let origin = if parts.module.as_str() == "erl_eval" {
+            // the line's source, which the receiver compiles
+            parts.free.pop();
+            Rc::from(":erl_eval.expr/6")
+        } else {
+            self.modules
+                .get(&parts.module)
+                .and_then(|m| m.lambdas.get(parts.index as usize))
+                .map_or_else(
+                    || Rc::from(beamplay_term::atom_to_inspect(parts.module.as_str())),
+                    |code| code.origin.clone(),
+                )
+        };
+        Ok(Term::Fun(Rc::new(Fun::Closure(Closure {
+            arity: parts.arity,
+            module: parts.module,
+            index: parts.index,
+            uniq: parts.uniq,
+            origin,
+            env: parts.free,
+            code: Rc::new(()),
+        }))))
     }
 }
 

@@ -35,6 +35,48 @@ const REG_SEND: i64 = 6;
 const SEND_SENDER: i64 = 22;
 const ALIAS_SEND: i64 = 33;
 
+/// Payloads a frame summary prints: a larger one is told by its size, so
+/// that tracing a stream of big messages does not print each of them (the
+/// log keeps only the newest few hundred anyway).
+const SUMMARY_PAYLOAD_BYTES: usize = 4096;
+
+/// The name OTP gives a control message's code, for the ones sent here.
+fn control_name(code: i64) -> Option<&'static str> {
+    use signals::{
+        DEMONITOR_P, LINK, MONITOR_P, PAYLOAD_EXIT, PAYLOAD_EXIT2, PAYLOAD_MONITOR_P_EXIT,
+        UNLINK_ID, UNLINK_ID_ACK,
+    };
+    use spawn::{SPAWN_REPLY, SPAWN_REQUEST};
+    Some(match code {
+        LINK => "LINK",
+        REG_SEND => "REG_SEND",
+        MONITOR_P => "MONITOR_P",
+        DEMONITOR_P => "DEMONITOR_P",
+        SEND_SENDER => "SEND_SENDER",
+        PAYLOAD_EXIT => "PAYLOAD_EXIT",
+        PAYLOAD_EXIT2 => "PAYLOAD_EXIT2",
+        PAYLOAD_MONITOR_P_EXIT => "PAYLOAD_MONITOR_P_EXIT",
+        SPAWN_REQUEST => "SPAWN_REQUEST",
+        SPAWN_REPLY => "SPAWN_REPLY",
+        ALIAS_SEND => "ALIAS_SEND",
+        UNLINK_ID => "UNLINK_ID",
+        UNLINK_ID_ACK => "UNLINK_ID_ACK",
+        _ => return None,
+    })
+}
+
+/// A frame as a person reads it (`Node::frame_summary`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FrameSummary {
+    /// The control message's name (`SEND_SENDER`...), for a `p` frame.
+    pub op: Option<&'static str>,
+    /// The control message printed (`{22, #PID<0.110.0>, ...}`), or
+    /// `connect`, `accept`, `close` for the connection's own frames.
+    pub control: String,
+    /// The message, exit reason or spawn arguments that follow it.
+    pub payload: Option<String>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
     /// Asked for; frames for the peer wait in `queued`.
@@ -371,17 +413,47 @@ impl Node {
     }
 
     /// What a frame this node sent says, printed for the event stream:
-    /// the control message of a `p` frame, or what the others do.
-    pub fn frame_summary(&self, bytes: &[u8]) -> String {
-        match bytes.split_first() {
-            Some((&PASS, rest)) => {
-                let decoded = etf::decode_prefix(rest, &mut self.atoms.borrow_mut());
-                decoded.map_or_else(|_| "?".into(), |(t, _)| self.inspect_plain(&t))
-            }
-            Some((&HELLO, _)) => "connect".into(),
-            Some((&ACCEPT, _)) => "accept".into(),
-            Some((&CLOSE, _)) => "close".into(),
-            _ => "?".into(),
+    /// the control message of a `p` frame and the message or reason it
+    /// carries, or what the others do.
+    pub fn frame_summary(&self, bytes: &[u8]) -> FrameSummary {
+        let text = |t: &str| FrameSummary {
+            control: t.to_string(),
+            ..FrameSummary::default()
+        };
+        let rest = match bytes.split_first() {
+            Some((&PASS, rest)) => rest,
+            Some((&HELLO, _)) => return text("connect"),
+            Some((&ACCEPT, _)) => return text("accept"),
+            Some((&CLOSE, _)) => return text("close"),
+            _ => return text("?"),
+        };
+        let (control, payload) = {
+            let mut atoms = self.atoms.borrow_mut();
+            let Ok((control, used)) = etf::decode_prefix(rest, &mut atoms) else {
+                return text("?");
+            };
+            let payload = rest.get(used..).filter(|p| !p.is_empty()).map(|p| {
+                if p.len() > SUMMARY_PAYLOAD_BYTES {
+                    return Err(p.len());
+                }
+                let mut shown = funs::Shown {
+                    modules: &self.modules,
+                };
+                etf::decode_with(p, &mut atoms, &mut shown).map_err(|_| p.len())
+            });
+            (control, payload)
+        };
+        let op = match control.as_tuple() {
+            Some([Term::Int(code), ..]) => control_name(*code),
+            _ => None,
+        };
+        FrameSummary {
+            op,
+            control: self.inspect_plain(&control),
+            payload: payload.map(|p| match p {
+                Ok(t) => self.inspect_plain(&t),
+                Err(len) => format!("a term of {len} bytes"),
+            }),
         }
     }
 

@@ -12,8 +12,8 @@ pub(super) const LINK: i64 = 1;
 pub(super) const MONITOR_P: i64 = 19;
 pub(super) const DEMONITOR_P: i64 = 20;
 pub(super) const PAYLOAD_EXIT: i64 = 24;
-pub(super) const PAYLOAD_EXIT2: i64 = 25;
-pub(super) const PAYLOAD_MONITOR_P_EXIT: i64 = 26;
+pub(super) const PAYLOAD_EXIT2: i64 = 26;
+pub(super) const PAYLOAD_MONITOR_P_EXIT: i64 = 28;
 pub(super) const UNLINK_ID: i64 = 35;
 pub(super) const UNLINK_ID_ACK: i64 = 36;
 
