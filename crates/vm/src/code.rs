@@ -171,6 +171,10 @@ pub enum Op {
     DefModule(u32, Reg),
 }
 
+/// What follows `in` when a console closure is inspected: iex's funs are
+/// `:erl_eval`'s (`#Function<0.3/0 in :erl_eval.expr/6>`).
+pub const ERL_EVAL_ORIGIN: &str = ":erl_eval.expr/6";
+
 /// One compiled function (a `def`, a `fn`, or a console line).
 pub struct FunCode {
     pub name: Atom,
@@ -181,7 +185,7 @@ pub struct FunCode {
     pub ops: Vec<Op>,
     pub consts: Vec<Term>,
     /// For a closure, what follows `in` when it is inspected:
-    /// `:erl_eval.expr/6`, `Mod.fun/1`.
+    /// [`ERL_EVAL_ORIGIN`], `Mod.fun/1`.
     pub origin: Rc<str>,
     /// Source line of the function head.
     pub line: u32,

@@ -13,7 +13,7 @@ use super::expr::{
 };
 use super::kernel::kernel_import;
 use super::{CResult, CompileError};
-use crate::code::{BinSeg, Label, Op, Reg, SegKind};
+use crate::code::{BinSeg, Label, Op, Reg, SegKind, ERL_EVAL_ORIGIN};
 
 impl Fc<'_, '_> {
     pub(super) fn remote_call(
@@ -136,7 +136,7 @@ impl Fc<'_, '_> {
         let (name, origin, module_name) = if self.m.console {
             (
                 "-inside-an-interpreted-fun-".to_string(),
-                ":erl_eval.expr/6".to_string(),
+                ERL_EVAL_ORIGIN.to_string(),
                 self.m.name.clone(),
             )
         } else {

@@ -8,7 +8,7 @@ use beamplay_term::{Atom, Term};
 
 use super::expr::{alias_text, block_kw, err, is_local, line_of, Clause, Fc, ModState, Vars};
 use super::{CResult, CompileEnv, CompileError, LineCode};
-use crate::code::{Callee, FunCode, LineSource, Module, Op, Reg};
+use crate::code::{Callee, FunCode, LineSource, Module, Op, Reg, ERL_EVAL_ORIGIN};
 
 /// Callbacks `use GenServer` provides when the module does not define
 /// them; each forwards to `GenServer.Default` with the module appended.
@@ -67,12 +67,8 @@ pub fn compile_line(
         fc.b.emit(Op::Tuple(vec![err_r, banner].into(), res));
         fc.b.emit(Op::Return(res));
         let fname = fc.atom("expr");
-        let code = fc.b.finish(
-            fname,
-            bindings.len() as u32,
-            0,
-            Rc::from(":erl_eval.expr/6"),
-        );
+        let code =
+            fc.b.finish(fname, bindings.len() as u32, 0, Rc::from(ERL_EVAL_ORIGIN));
         (code, bound.into_iter().map(|(n, _)| n).collect::<Vec<_>>())
     };
     let fun = Rc::new(code);

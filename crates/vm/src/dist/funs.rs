@@ -16,7 +16,7 @@ use std::rc::Rc;
 use beamplay_term::etf::{Closures, DecodeError, FunParts};
 use beamplay_term::{AtomTable, Closure, Fun, ListIter, Term};
 
-use crate::code::{LineSource, Module, ModuleTable};
+use crate::code::{LineSource, Module, ModuleTable, ERL_EVAL_ORIGIN};
 use crate::compile::{compile_line, CompileEnv};
 use crate::interp::{make_closure, LambdaRef};
 use crate::native::NativeTable;
@@ -177,7 +177,7 @@ impl Closures for Shown<'_> {
         let origin = if parts.module.as_str() == "erl_eval" {
             // the line's source, which the receiver compiles
             parts.free.pop();
-            Rc::from(":erl_eval.expr/6")
+            Rc::from(ERL_EVAL_ORIGIN)
         } else {
             self.modules
                 .get(&parts.module)
