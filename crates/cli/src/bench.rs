@@ -2,7 +2,7 @@
 //! on the PATH) and in the playground, side by side.
 use std::time::{Duration, Instant};
 
-use beamplay_vm::node::ConsoleEvent;
+use beamplay_vm::{ConsoleEvent, Limits};
 
 use crate::drive::RealTime;
 
@@ -75,7 +75,10 @@ fn idle_process_bytes(count: u64) -> Result<Option<f64>, String> {
     let mut rt = RealTime::new(1)?;
     let node = rt.world.add_node("nonode@nohost");
     if let Some(n) = rt.world.node_mut(node) {
-        n.limits.max_processes = count as usize + 100;
+        n.set_limits(Limits {
+            max_processes: count as usize + 100,
+            ..n.limits().clone()
+        });
     }
     let before = rss_bytes();
     let line =
@@ -166,7 +169,7 @@ pub fn main(args: &[String]) -> Result<(), String> {
         }
     }
     let start = Instant::now();
-    let mut w = beamplay_cluster::World::new(1)?;
+    let mut w = beamplay_cluster::World::new(1).map_err(|e| e.to_string())?;
     for n in ["node1", "node2", "node3"] {
         w.add_node(n);
     }

@@ -89,7 +89,7 @@ pub fn dist(with_otp: bool) -> Result<(), String> {
 /// known everywhere (and the virtual time that took), and the mean wall
 /// time of a step (one slice of one process, or a batch of frames).
 fn mesh(n: usize) -> Result<(f64, f64, f64), String> {
-    let mut w = World::new(1)?;
+    let mut w = World::new(1).map_err(|e| e.to_string())?;
     let ids: Vec<_> = (1..=n).map(|i| w.add_node(&format!("node{i}"))).collect();
     let start = Instant::now();
     let first = "node1@localhost";
@@ -101,7 +101,7 @@ fn mesh(n: usize) -> Result<(f64, f64, f64), String> {
     let mut registered = false;
     let full = |w: &World| {
         ids.iter()
-            .all(|&i| w.node(i).is_some_and(|x| x.dist.up().len() == n - 1))
+            .all(|&i| w.node(i).is_some_and(|x| x.connected().len() == n - 1))
     };
     let mut done = false;
     let mut steps = 0u64;
@@ -117,9 +117,10 @@ fn mesh(n: usize) -> Result<(f64, f64, f64), String> {
         }
         w.take_events();
         if registered
-            && ids
-                .iter()
-                .all(|&i| w.node(i).is_some_and(|x| x.view.global_names.len() == 1))
+            && ids.iter().all(|&i| {
+                w.node(i)
+                    .is_some_and(|x| x.services().global_names.len() == 1)
+            })
         {
             done = true;
             break;

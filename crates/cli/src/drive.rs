@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use beamplay_cluster::scenario::Clock;
 use beamplay_cluster::World;
-use beamplay_vm::node::ConsoleEvent;
+use beamplay_vm::ConsoleEvent;
 
 /// A World whose clock follows the real one from `start`.
 pub struct RealTime {
@@ -14,7 +14,7 @@ pub struct RealTime {
 
 impl RealTime {
     pub fn new(seed: u64) -> Result<RealTime, String> {
-        let mut world = World::new(seed)?;
+        let mut world = World::new(seed).map_err(|e| e.to_string())?;
         world.set_realtime(true);
         Ok(RealTime {
             world,

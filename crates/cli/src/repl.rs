@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use beamplay_cluster::fault::{Fault, USAGE};
 use beamplay_cluster::NodeId;
-use beamplay_vm::node::ConsoleEvent;
+use beamplay_vm::ConsoleEvent;
 use rustyline::error::ReadlineError;
 
 use crate::drive::RealTime;
@@ -61,7 +61,7 @@ pub fn main(args: &[String]) -> Result<(), String> {
             current = *id;
         }
         let (name, counter) = match rt.world.node(current) {
-            Some(n) => (n.name.as_str().to_string(), n.console.counter),
+            Some(n) => (n.name().as_str().to_string(), n.console().counter()),
             None => return Err("the node is gone".into()),
         };
         let mut input = String::new();
@@ -150,7 +150,7 @@ pub fn main(args: &[String]) -> Result<(), String> {
                     }
                 }
             }
-            done && w.node(target).is_none_or(|n| !n.console.busy())
+            done && w.node(target).is_none_or(|n| !n.console().busy())
         });
         settle(&mut rt);
     }

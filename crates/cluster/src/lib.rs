@@ -8,18 +8,15 @@ pub mod observe;
 pub mod scenario;
 pub mod session;
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::rc::Rc;
 
-use beamplay_term::{Atom, AtomTable};
-use beamplay_vm::code::Module;
-use beamplay_vm::compile::CompileEnv;
-use beamplay_vm::console::EvalError;
-use beamplay_vm::dist::FrameSummary;
-use beamplay_vm::native::NativeTable;
-use beamplay_vm::node::{ConsoleEvent, Node};
+use beamplay_term::Atom;
+use beamplay_vm::{
+    ConsoleEvent, Epmd, EvalError, FrameSummary, Node, NodeSpec, PreludeError, Runtime,
+};
 
-pub use beamplay_vm::node::ConsoleEvent as Event;
+pub use beamplay_vm::ConsoleEvent as Event;
 
 /// Atoms a World may hold (OTP's default is 1,048,576).
 pub const ATOM_LIMIT: usize = 1_048_576;
@@ -38,10 +35,8 @@ pub struct World {
     slots: Vec<Slot>,
     /// The host's epmd: the names of the live nodes and their ports,
     /// newest first (`:net_adm.names/0`).
-    epmd: Rc<RefCell<Vec<(Atom, u16)>>>,
-    atoms: Rc<RefCell<AtomTable>>,
-    natives: Rc<NativeTable>,
-    prelude: Vec<Rc<Module>>,
+    epmd: Epmd,
+    runtime: Runtime,
     clock: Rc<Cell<u64>>,
     seed: u64,
     next: usize,
@@ -69,30 +64,12 @@ struct Slot {
 impl World {
     /// A World with no nodes. Fails only if the prelude does not compile
     /// (a bug in the playground, reported with its file).
-    pub fn new(seed: u64) -> Result<World, String> {
-        let atoms = Rc::new(RefCell::new(AtomTable::new(ATOM_LIMIT)));
-        let mut natives = NativeTable::default();
-        beamplay_vm::natives::register(&mut natives);
-        let prelude = {
-            let mut t = atoms.borrow_mut();
-            let modules = beamplay_vm::code::ModuleTable::default();
-            let mut env = CompileEnv {
-                atoms: &mut t,
-                natives: &natives,
-                modules: &modules,
-                file: "prelude",
-                warnings: Vec::new(),
-            };
-            beamplay_vm::prelude::compile(&mut env)
-                .map_err(|e| format!("{}: {}", e.file, e.message))?
-        };
+    pub fn new(seed: u64) -> Result<World, PreludeError> {
         Ok(World {
             nodes: Vec::new(),
             slots: Vec::new(),
             epmd: Rc::default(),
-            atoms,
-            natives: Rc::new(natives),
-            prelude,
+            runtime: Runtime::new(ATOM_LIMIT)?,
             clock: Rc::new(Cell::new(0)),
             seed,
             next: 0,
@@ -124,7 +101,7 @@ impl World {
         let id = self.nodes.len();
         let node = self.boot(&full, 1, id, hidden);
         self.slots.push(Slot {
-            name: node.name.clone(),
+            name: node.name().clone(),
             creation: 1,
             hidden,
             removed: false,
@@ -141,27 +118,21 @@ impl World {
             .seed
             .wrapping_add(id as u64 * 0x9E37_79B9)
             .wrapping_add(u64::from(creation - 1) << 32);
-        let mut node = Node::new(
-            full,
+        let node = self.runtime.boot(NodeSpec {
+            name: full,
             creation,
-            self.atoms.clone(),
-            self.natives.clone(),
-            self.clock.clone(),
             seed,
-        );
-        for m in &self.prelude {
-            node.modules.insert(m.name.clone(), m.clone());
-        }
-        node.set_tracing(self.trace.is_some());
-        node.dist.hidden = hidden;
-        node.start_services();
+            hidden,
+            tracing: self.trace.is_some(),
+            clock: self.clock.clone(),
+            epmd: self.epmd.clone(),
+        });
         // a port from the range Linux hands out, the same for a seed
         let port = 32768 + (seed.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 48) as u16 % 28000;
         let mut epmd = self.epmd.borrow_mut();
-        epmd.retain(|(n, _)| *n != node.name);
-        epmd.insert(0, (node.name.clone(), port));
+        epmd.retain(|(n, _)| n != node.name());
+        epmd.insert(0, (node.name().clone(), port));
         drop(epmd);
-        node.dist.epmd = self.epmd.clone();
         node
     }
 
@@ -227,7 +198,7 @@ impl World {
     fn by_name(&self, name: &Atom) -> Option<NodeId> {
         self.nodes
             .iter()
-            .position(|n| n.as_ref().is_some_and(|n| n.name == *name))
+            .position(|n| n.as_ref().is_some_and(|n| n.name() == name))
     }
 
     /// Kills a node: every process on it ends at once, what it had in
@@ -237,10 +208,10 @@ impl World {
             return;
         };
         self.net.forget_node(id);
-        self.epmd.borrow_mut().retain(|(n, _)| *n != dead.name);
+        self.epmd.borrow_mut().retain(|(n, _)| n != dead.name());
         self.traced(|| observe::What::Killed(id));
         for n in self.nodes.iter_mut().flatten() {
-            n.connection_lost(&dead.name);
+            n.connection_lost(dead.name());
         }
         self.carry();
     }
@@ -304,8 +275,8 @@ impl World {
             let Some(node) = self.nodes[from].as_mut() else {
                 continue;
             };
-            let frames = node.dist.take_outbox();
-            let from_name = node.name.clone();
+            let frames = node.take_outbox();
+            let from_name = node.name().clone();
             for (peer, bytes) in frames {
                 let to = self.by_name(&peer).filter(|to| *to != from);
                 let len = bytes.len();
@@ -478,7 +449,7 @@ impl World {
         let mut out = Vec::new();
         for (i, n) in self.nodes.iter_mut().enumerate() {
             if let Some(n) = n {
-                out.extend(n.console.take_events().into_iter().map(|e| (i, e)));
+                out.extend(n.take_console_events().into_iter().map(|e| (i, e)));
             }
         }
         out

@@ -4,8 +4,7 @@
 //! prints them.
 use std::ops::Range;
 
-use beamplay_vm::dist::FrameSummary;
-use beamplay_vm::trace::{ProcessView, Trace};
+use beamplay_vm::{FrameSummary, ProcessView, Trace};
 
 use crate::{NodeId, World};
 
@@ -178,7 +177,7 @@ impl World {
             .iter()
             .flatten()
             .flat_map(|n| {
-                n.view
+                n.services()
                     .lock_waiters
                     .iter()
                     .map(|w| {
@@ -210,9 +209,6 @@ impl World {
                     let rows = rows(id);
                     let rows_from = rows.start.min(n.process_count());
                     let processes = n.process_views_rows(rows);
-                    let alive = |pid: &beamplay_term::Term| {
-                        n.local_id(pid).is_none_or(|id| n.process(id).is_some())
-                    };
                     NodeSnapshot {
                         id,
                         name: slot.name.as_str().to_string(),
@@ -220,17 +216,18 @@ impl World {
                         alive: true,
                         removed: false,
                         creation: slot.creation,
-                        connected: n.dist.up().iter().map(|a| a.as_str().to_string()).collect(),
+                        connected: n
+                            .connected()
+                            .iter()
+                            .map(|a| a.as_str().to_string())
+                            .collect(),
                         registered: n
-                            .registered()
-                            .into_iter()
-                            .filter_map(|a| {
-                                let id = n.whereis(&a)?;
-                                Some((a.as_str().to_string(), show(&n.make_pid(id))))
-                            })
+                            .registered_pids()
+                            .iter()
+                            .map(|(a, pid)| (a.as_str().to_string(), show(pid)))
                             .collect(),
                         global_names: n
-                            .view
+                            .services()
                             .global_names
                             .iter()
                             .map(|(k, p)| {
@@ -242,7 +239,7 @@ impl World {
                             })
                             .collect(),
                         locks: n
-                            .view
+                            .services()
                             .locks
                             .iter()
                             .map(|l| {
@@ -260,10 +257,10 @@ impl World {
                             })
                             .collect(),
                         groups: n
-                            .view
+                            .services()
                             .groups
                             .iter()
-                            .filter(|g| alive(&g.server))
+                            .filter(|g| !n.is_dead_local(&g.server))
                             .map(|g| GroupSnapshot {
                                 scope: show(&g.scope),
                                 name: show(&g.name),
@@ -273,7 +270,7 @@ impl World {
                         processes,
                         rows_from,
                         process_count: n.process_count(),
-                        frames_rejected: n.dist.rejected,
+                        frames_rejected: n.frames_rejected(),
                     }
                 }
             })
@@ -286,7 +283,7 @@ impl World {
                 }
                 let sees = |x: NodeId, y: NodeId| {
                     self.node(x)
-                        .is_some_and(|n| n.dist.is_up(&self.slots[y].name))
+                        .is_some_and(|n| n.is_connected(&self.slots[y].name))
                 };
                 links.push(LinkSnapshot {
                     a,

@@ -7,7 +7,7 @@
 //! restart or a cut as after a kill.
 use std::collections::HashMap;
 
-use beamplay_vm::node::ConsoleEvent;
+use beamplay_vm::ConsoleEvent;
 
 use crate::fault::Fault;
 use crate::{NodeId, World};
@@ -218,7 +218,7 @@ pub fn run(text: &str, seed: u64, clock: &mut dyn Clock) -> Run {
         Ok(w) => w,
         Err(e) => {
             return Run {
-                transcript: format!("** (beamplay) the prelude does not compile: {e}\n"),
+                transcript: format!("** (beamplay) {e}\n"),
                 log: String::new(),
             }
         }

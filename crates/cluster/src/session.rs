@@ -6,9 +6,7 @@ use std::collections::VecDeque;
 use std::ops::Range;
 
 use beamplay_term::Term;
-use beamplay_vm::dist::FrameSummary;
-use beamplay_vm::node::ConsoleEvent;
-use beamplay_vm::trace::Trace;
+use beamplay_vm::{ConsoleEvent, FrameSummary, Trace};
 
 use crate::fault::Fault;
 use crate::observe::What;
@@ -89,16 +87,6 @@ pub struct FrameEntry {
 pub const MAX_LOG: usize = 500;
 pub const MAX_FRAMES: usize = 200;
 
-/// Registered names of the services whose traffic is "system".
-const SERVICES: [&str; 6] = [
-    "net_kernel",
-    "global_name_server",
-    "rex",
-    "logger",
-    "pg",
-    "pg2",
-];
-
 /// Slowest and fastest speeds of virtual time against real time.
 pub const MIN_SPEED: f64 = 0.1;
 pub const MAX_SPEED: f64 = 10.0;
@@ -156,7 +144,7 @@ impl Session {
     /// A session whose World (seed `seed`) runs the nodes `names`.
     pub fn new(seed: u64, names: &[&str]) -> Result<Session, String> {
         let mut s = Session {
-            world: World::new(seed)?,
+            world: World::new(seed).map_err(|e| e.to_string())?,
             consoles: Vec::new(),
             paused: false,
             speed: 1.0,
@@ -292,7 +280,7 @@ impl Session {
             return String::new();
         };
         let lead = if pending.is_empty() { "iex" } else { "..." };
-        format!("{lead}({}){}>", n.name.as_str(), n.console.counter)
+        format!("{lead}({}){}>", n.name().as_str(), n.console().counter())
     }
 
     /// Whether `input` needs more lines before it can run.
@@ -302,7 +290,7 @@ impl Session {
 
     /// Whether node `id` runs a line.
     pub fn busy(&self, id: NodeId) -> bool {
-        self.world.node(id).is_some_and(|n| n.console.busy())
+        self.world.node(id).is_some_and(|n| n.console().busy())
     }
 
     /// Types `input` at node `id`'s console: a line of Elixir, or a fault
@@ -480,7 +468,7 @@ impl Session {
     fn describe(&self, at_us: u64, what: What) -> Option<(LogEntry, Option<FrameEntry>)> {
         let name = |w: &World, id: NodeId| {
             w.node(id)
-                .map_or(String::new(), |n| n.name.as_str().to_string())
+                .map_or(String::new(), |n| n.name().as_str().to_string())
         };
         let (node, text, system) = match what {
             What::Node(id, t) => {
@@ -488,7 +476,7 @@ impl Session {
                 let show = |t: &Term| n.inspect_plain(t);
                 match t {
                     Trace::Send { from, to, msg } => {
-                        let system = self.is_service(&from) || self.is_service(&to);
+                        let system = n.is_service(&from) || n.is_service(&to);
                         (
                             id,
                             format!("{} sends {} to {}", show(&from), show(&msg), show(&to)),
@@ -497,7 +485,7 @@ impl Session {
                     }
                     Trace::Spawn { pid } => (id, format!("spawn {}", show(&pid)), false),
                     Trace::Exit { pid, reason } => {
-                        let system = self.is_service(&pid);
+                        let system = n.is_service(&pid);
                         (
                             id,
                             format!("{} exits: {}", show(&pid), show(&reason)),
@@ -505,7 +493,7 @@ impl Session {
                         )
                     }
                     Trace::Register { name, pid } => {
-                        let system = SERVICES.contains(&name.as_str());
+                        let system = n.is_service(&Term::Atom(name.clone()));
                         (
                             id,
                             format!("register :{} as {}", name.as_str(), show(&pid)),
@@ -528,7 +516,7 @@ impl Session {
                 arrives_us,
                 ..
             } => {
-                let system = service_frame(&summary.control);
+                let system = summary.system;
                 let said = frame_text(&summary);
                 let text = format!("frame to {}: {said}", name(&self.world, to));
                 let frame = FrameEntry {
@@ -573,28 +561,6 @@ impl Session {
             None,
         ))
     }
-
-    /// Whether `t` names one of a node's kernel services: its pid, its
-    /// registered name, or `{name, node}`.
-    fn is_service(&self, t: &Term) -> bool {
-        match t {
-            Term::Atom(a) => SERVICES.contains(&a.as_str()),
-            Term::Tuple(items) => {
-                matches!(items.first(), Some(Term::Atom(a)) if SERVICES.contains(&a.as_str()))
-            }
-            Term::Pid(p) => self
-                .world
-                .find(p.node.as_str())
-                .and_then(|id| self.world.node(id))
-                .is_some_and(|n| {
-                    n.creation == p.creation
-                        && SERVICES.iter().any(|s| {
-                            n.atoms.borrow().existing(s).and_then(|a| n.whereis(&a)) == Some(p.id)
-                        })
-                }),
-            _ => false,
-        }
-    }
 }
 
 /// Appends `newest_first` (newest first) to `deque` in time order, and
@@ -617,15 +583,6 @@ fn frame_text(f: &FrameSummary) -> String {
         text.push_str(payload);
     }
     text
-}
-
-/// Whether a frame's printed control message is service traffic: the
-/// handshake, or a message to or from a service's name or fixed pid.
-fn service_frame(control: &str) -> bool {
-    matches!(control, "connect" | "accept" | "close")
-        || SERVICES.iter().any(|s| control.contains(&format!(":{s}")))
-        || (beamplay_vm::error::LOGGER_ID..=beamplay_vm::error::NET_KERNEL_ID)
-            .any(|id| control.contains(&format!(".{id}.0>")))
 }
 
 #[cfg(test)]
@@ -791,8 +748,7 @@ mod tests {
             .node(0)
             .map(|n| n.process_views())
             .unwrap_or_default();
-        let ids =
-            |v: &[beamplay_vm::trace::ProcessView]| v.iter().map(|p| p.id).collect::<Vec<_>>();
+        let ids = |v: &[beamplay_vm::ProcessView]| v.iter().map(|p| p.id).collect::<Vec<_>>();
         assert_eq!(ids(&snap.nodes[0].processes), ids(&all[1_000..1_030]));
         let end = s.snapshot(0, 1_000_000..1_000_030);
         assert!(end.nodes[0].processes.is_empty());
@@ -810,7 +766,7 @@ mod tests {
         assert!(during > n.processes.len() && n.processes.len() == n.process_count);
         assert!(n.processes.windows(2).all(|w| w[0].id < w[1].id));
         let node = s.world.node(0).expect("node1");
-        assert!(n.processes.iter().all(|p| node.process(p.id).is_some()));
+        assert!(n.processes.iter().all(|p| node.is_running(p.id)));
         // thousands of events: the log holds the newest, in order
         assert_eq!(s.log().len(), MAX_LOG);
         assert!(s

@@ -4,7 +4,7 @@ mod common;
 
 use beamplay_cluster::fault::Fault;
 use beamplay_cluster::{NodeId, World};
-use beamplay_vm::node::ConsoleEvent;
+use beamplay_vm::ConsoleEvent;
 use common::{connected, fault, mesh, run, seeded, value, world};
 use proptest::prelude::*;
 
@@ -57,11 +57,11 @@ fn messages_between_two_processes_keep_their_order() {
 fn a_malformed_frame_is_counted_and_closes_the_connection() {
     let (mut w, ids) = world(&["node1", "node2"]);
     connected(&mut w, &ids);
-    let from = w.node(ids[0]).map(|n| n.name.clone()).expect("node1");
+    let from = w.node(ids[0]).map(|n| n.name().clone()).expect("node1");
     let node2 = w.node_mut(ids[1]).expect("node2");
     // a control message whose tuple claims 4 G elements
     node2.frame_in(&from, &[b'p', 131, 105, 0xff, 0xff, 0xff, 0xff]);
-    assert_eq!(node2.dist.rejected, 1);
+    assert_eq!(node2.frames_rejected(), 1);
     assert_eq!(value(&mut w, ids[1], "Node.list()"), "[]");
     assert_eq!(value(&mut w, ids[0], "Node.list()"), "[]");
     // both nodes go on
@@ -122,7 +122,7 @@ proptest! {
         proptest::collection::vec(any::<u8>(), 0..40), 1..5)) {
         let (mut w, ids) = world(&["node1", "node2"]);
         connected(&mut w, &ids);
-        let from = w.node(ids[0]).map(|n| n.name.clone()).expect("node1");
+        let from = w.node(ids[0]).map(|n| n.name().clone()).expect("node1");
         for mut f in frames {
             // mostly well-framed control messages with garbage terms
             if f.first().is_some_and(|b| b % 2 == 0) {
@@ -225,7 +225,7 @@ fn a_restarted_node_has_a_new_creation_and_its_old_pids_stay_dead() {
     );
     fault(&mut w, "@restart node2");
     assert!(w.is_alive(ids[1]));
-    assert_eq!(w.node(ids[1]).map(|n| n.creation), Some(2));
+    assert_eq!(w.node(ids[1]).map(|n| n.creation()), Some(2));
     assert_eq!(value(&mut w, ids[1], "Node.list()"), "[]");
     assert_eq!(value(&mut w, ids[0], "Node.list()"), "[]");
     let events = run(
@@ -483,7 +483,7 @@ fn one_name_registered_on_three_nodes_at_once_has_one_owner() {
         let owner = w
             .node(winners[0].0)
             .expect("a node")
-            .name
+            .name()
             .as_str()
             .to_string();
         for &n in &ids {

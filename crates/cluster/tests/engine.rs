@@ -1,7 +1,7 @@
 //! The engine's guarantees (issue 3, "Engine requirements"), driven through
 //! a World in virtual time.
 use beamplay_cluster::{NodeId, World};
-use beamplay_vm::node::ConsoleEvent;
+use beamplay_vm::{ConsoleEvent, Limits};
 
 fn world() -> (World, NodeId) {
     let mut w = World::new(7).expect("prelude compiles");
@@ -68,7 +68,10 @@ fn tail_calls_run_in_constant_space() {
 fn runaway_recursion_kills_only_that_process() {
     let (mut w, n) = world();
     if let Some(node) = w.node_mut(n) {
-        node.limits.max_heap_words = 200_000;
+        node.set_limits(Limits {
+            max_heap_words: 200_000,
+            ..node.limits().clone()
+        });
     }
     let def = "defmodule R do\n def f(n), do: 1 + f(n + 1)\nend; :ok";
     eval(&mut w, n, def, 100);
@@ -96,7 +99,10 @@ fn runaway_recursion_kills_only_that_process() {
 fn small_heap_world() -> (World, NodeId) {
     let (mut w, n) = world();
     if let Some(node) = w.node_mut(n) {
-        node.limits.max_heap_words = 2 * 1024 * 1024;
+        node.set_limits(Limits {
+            max_heap_words: 2 * 1024 * 1024,
+            ..node.limits().clone()
+        });
     }
     (w, n)
 }
@@ -204,7 +210,10 @@ fn crashes_are_reported_by_the_logger_process_as_iex_reports_them() {
 fn the_process_limit_is_a_system_limit_error() {
     let (mut w, n) = world();
     if let Some(node) = w.node_mut(n) {
-        node.limits.max_processes = 10;
+        node.set_limits(Limits {
+            max_processes: 10,
+            ..node.limits().clone()
+        });
     }
     let events = eval(
         &mut w,
@@ -223,7 +232,7 @@ fn ctrl_c_interrupts_a_blocked_line() {
     let (mut w, n) = world();
     w.eval(n, "receive do :never -> :ok end").expect("free");
     w.advance(100);
-    assert!(w.node(n).is_some_and(|node| node.console.busy()));
+    assert!(w.node(n).is_some_and(|node| node.console().busy()));
     if let Some(node) = w.node_mut(n) {
         node.interrupt_shell();
     }

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use beamplay_cluster::fault::Fault;
 use beamplay_cluster::observe::{Snapshot, What};
 use beamplay_cluster::{NodeId, World};
-use beamplay_vm::trace::Trace;
+use beamplay_vm::Trace;
 use common::{fault, mesh, seeded, value};
 
 #[test]

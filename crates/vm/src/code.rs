@@ -8,13 +8,13 @@
 //! invariant 2): there is no Rust recursion between calls.
 use std::rc::Rc;
 
-use beamplay_term::{Atom, Term};
+use beamplay_term::{meter, Atom, Closure, Fun, Term};
 use rustc_hash::FxHashMap;
 
 /// Loaded modules by name.
 pub type ModuleTable = FxHashMap<Atom, Rc<Module>>;
 
-use crate::native::NativeFn;
+use crate::native::{NativeFn, NativeId};
 
 pub type Reg = u16;
 pub type Label = u32;
@@ -45,8 +45,6 @@ pub enum TypeTest {
     Nil,
     Cons,
     Map,
-    Binary,
-    Bitstring,
 }
 
 /// What a call calls.
@@ -63,9 +61,10 @@ pub enum Callee {
         module: Atom,
         function: Atom,
     },
-    /// A native that acts on processes (`send`, `self`, `spawn`...).
+    /// A native that acts on processes (`send`, `self`, `spawn`...), by
+    /// its number in the runtime's native table.
     ProcNative {
-        f: crate::interp::ProcNativeFn,
+        id: NativeId,
         module: Atom,
         function: Atom,
     },
@@ -216,13 +215,10 @@ pub struct Module {
     pub funs: Vec<Rc<FunCode>>,
     /// `{name, arity}` of public functions to their index in `funs`.
     pub exports: FxHashMap<(Atom, u32), u32>,
-    /// Private functions (for "undefined or private").
-    pub privates: FxHashMap<(Atom, u32), u32>,
     /// The closures defined in this module's functions.
     pub lambdas: Vec<Rc<FunCode>>,
     /// `defstruct` fields in order with defaults.
     pub struct_fields: Option<Vec<(Atom, Term)>>,
-    pub is_exception: bool,
     /// Modules defined by `defmodule` inside this code, loaded when run.
     pub submodules: Vec<Rc<Module>>,
     /// The value of the module body's last expression (`{:f, 1}` after a def).
@@ -249,4 +245,25 @@ impl Module {
             .get(&(name.clone(), arity))
             .and_then(|i| self.funs.get(*i as usize))
     }
+}
+
+/// The code a closure runs: its module's lambda table and index (what a
+/// `Closure`'s opaque `code` holds).
+pub struct LambdaRef {
+    pub module: Rc<Module>,
+    pub index: u32,
+}
+
+/// A closure of lambda `index` of `module` capturing `env`.
+pub fn make_closure(module: Rc<Module>, index: u32, code: &FunCode, env: Vec<Term>) -> Term {
+    meter::charge(12 + 2 * env.len());
+    Term::Fun(Rc::new(Fun::Closure(Closure {
+        arity: code.arity,
+        module: module.name.clone(),
+        index,
+        uniq: code.line,
+        origin: code.origin.clone(),
+        env,
+        code: Rc::new(LambdaRef { module, index }),
+    })))
 }

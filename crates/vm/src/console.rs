@@ -1,18 +1,26 @@
-//! The iex console of a node: a group leader process that turns io
-//! requests into output, and a shell process that evaluates lines. The
-//! shell is an ordinary process: `self()`, receive, links and exit signals
-//! behave as in iex; when it dies, a new one starts with no bindings.
-use beamplay_term::{inspect, InspectCtx, InspectOpts};
+//! What a node's iex console keeps: its group leader and shell, the
+//! prompt counter and bindings, the line it runs, and what it printed
+//! (`ConsoleEvent`s for the host). The shell's behaviour is `shell.rs`.
 use beamplay_term::{ListIter, Term};
 
-use crate::compile::{compile_line, CompileEnv};
-use crate::native::Raise;
-use crate::node::{ConsoleEvent, Node};
-use crate::process::{Kind, Status};
+/// Something a console printed, for hosts (consoles, UI, tests).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConsoleEvent {
+    /// Output of an io request that reached this console.
+    Output(String),
+    /// The value (or error banner) of the line that was evaluated.
+    Value(String),
+    /// Logger reports and warnings: shown, never part of a transcript.
+    Log(String),
+    /// `** (EXIT from ...) shell process exited with reason: ...`
+    ShellExit(String),
+    /// The line that was running will never give a value: its shell died.
+    Abandoned,
+}
 
 /// What the shell is running.
 #[derive(Debug, Clone, PartialEq)]
-enum Job {
+pub(crate) enum Job {
     /// A typed line; its value binds these names.
     Line(Vec<String>),
     /// Formatting the EXIT line of the shell that died.
@@ -21,12 +29,12 @@ enum Job {
 
 #[derive(Default)]
 pub struct Console {
-    pub shell: Option<u32>,
-    pub group_leader: Option<u32>,
+    pub(crate) shell: Option<u32>,
+    pub(crate) group_leader: Option<u32>,
     /// iex's prompt counter: moves on only after a line that succeeded.
-    pub counter: u32,
-    pub bindings: Vec<(String, Term)>,
-    job: Option<Job>,
+    pub(crate) counter: u32,
+    pub(crate) bindings: Vec<(String, Term)>,
+    pub(crate) job: Option<Job>,
     events: Vec<ConsoleEvent>,
 }
 
@@ -43,6 +51,11 @@ impl Console {
     pub fn busy(&self) -> bool {
         self.job.is_some()
     }
+
+    /// The number in the prompt: `iex(node1@localhost)3>`.
+    pub fn counter(&self) -> u32 {
+        self.counter
+    }
 }
 
 /// Why a line was not started.
@@ -56,8 +69,8 @@ pub enum EvalError {
 pub fn io_request_text(req: &Term) -> Option<String> {
     let items = req.as_tuple()?;
     match items {
-        [tag, _enc, chars] if tag.is_atom("put_chars") => chardata(chars),
-        [tag, chars] if tag.is_atom("put_chars") => chardata(chars),
+        [tag, _enc, chars] if tag.is_atom("put_chars") => crate::text::chardata(chars),
+        [tag, chars] if tag.is_atom("put_chars") => crate::text::chardata(chars),
         [tag, reqs] if tag.is_atom("requests") => {
             let mut out = String::new();
             for r in ListIter::new(reqs) {
@@ -66,242 +79,5 @@ pub fn io_request_text(req: &Term) -> Option<String> {
             Some(out)
         }
         _ => None,
-    }
-}
-
-/// Chardata (binaries, code points, nested lists) as text.
-pub fn chardata(t: &Term) -> Option<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![t];
-    while let Some(t) = stack.pop() {
-        match t {
-            Term::Binary(_) => out.extend_from_slice(t.as_bytes()?),
-            Term::Int(c) => {
-                let ch = char::from_u32(u32::try_from(*c).ok()?)?;
-                let mut buf = [0u8; 4];
-                out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
-            }
-            Term::Nil => {}
-            Term::Cons(c) => {
-                stack.push(&c.tail);
-                stack.push(&c.head);
-            }
-            _ => return None,
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
-impl Node {
-    /// Starts (or restarts) the console's group leader and shell.
-    pub(crate) fn start_console(&mut self) {
-        let gl = match self
-            .console
-            .group_leader
-            .filter(|id| self.procs.contains_key(id))
-        {
-            Some(id) => id,
-            None => {
-                let init = self.atom_term("group_leader");
-                let Ok(id) = self.new_process(Kind::GroupLeader, Term::Nil, init) else {
-                    return;
-                };
-                if let Some(p) = self.procs.get_mut(&id) {
-                    p.status = Status::Idle;
-                }
-                self.console.group_leader = Some(id);
-                id
-            }
-        };
-        let gl_pid = self.make_pid(gl);
-        let init = Term::tuple(vec![
-            self.atom_term("elixir"),
-            self.atom_term("start_cli"),
-            Term::Int(0),
-        ]);
-        let Ok(id) = self.new_process(Kind::Shell, gl_pid, init) else {
-            return;
-        };
-        if let Some(p) = self.procs.get_mut(&id) {
-            p.status = Status::Idle;
-        }
-        self.console.shell = Some(id);
-        self.console.counter = 1;
-        self.console.bindings.clear();
-    }
-
-    pub fn shell_pid(&self) -> Option<Term> {
-        self.console.shell.map(|id| self.make_pid(id))
-    }
-
-    /// Types `text` at the console. Syntax and compile errors are printed
-    /// at once; otherwise the shell runs the line.
-    pub fn eval(&mut self, text: &str) -> Result<(), EvalError> {
-        if self.console.busy() {
-            return Err(EvalError::Busy);
-        }
-        if text.len() > self.limits.max_line_bytes {
-            let msg = format!(
-                "** (SystemLimitError) a system limit has been reached: input of {} bytes is over the console's limit of {} bytes",
-                text.len(),
-                self.limits.max_line_bytes
-            );
-            self.console.output(ConsoleEvent::Value(msg));
-            return Ok(());
-        }
-        let ast = match beamplay_syntax::parse(text, self.console.counter) {
-            Ok(a) => a,
-            Err(d) => {
-                self.console.output(ConsoleEvent::Value(d.banner("iex")));
-                return Ok(());
-            }
-        };
-        let names: Vec<String> = self
-            .console
-            .bindings
-            .iter()
-            .map(|(n, _)| n.clone())
-            .collect();
-        let values: Vec<Term> = self
-            .console
-            .bindings
-            .iter()
-            .map(|(_, v)| v.clone())
-            .collect();
-        let compiled = {
-            let mut atoms = self.atoms.borrow_mut();
-            let mut env = CompileEnv {
-                atoms: &mut atoms,
-                natives: &self.natives,
-                modules: &self.modules,
-                file: "iex",
-                warnings: Vec::new(),
-            };
-            let source = std::rc::Rc::new(crate::code::LineSource {
-                text: text.to_string(),
-                line: self.console.counter,
-                names: names.clone(),
-            });
-            let line = compile_line(&mut env, &ast, &names, Some(source));
-            (line, env.warnings)
-        };
-        let (compiled, warnings) = compiled;
-        for w in warnings {
-            self.console.output(ConsoleEvent::Log(w));
-        }
-        let line = match compiled {
-            Ok(l) => l,
-            Err(e) => {
-                self.console.output(ConsoleEvent::Value(e.banner("iex")));
-                return Ok(());
-            }
-        };
-        let Some(id) = self.console.shell else {
-            return Ok(());
-        };
-        let Some(p) = self.procs.get_mut(&id) else {
-            return Ok(());
-        };
-        p.frames.clear();
-        p.regs.clear();
-        p.handlers.clear();
-        p.push_frame(line.module, line.fun, &values, 0);
-        self.console.job = Some(Job::Line(line.bound));
-        self.make_runnable(id);
-        Ok(())
-    }
-
-    /// The shell's bottom frame returned (or raised past everything).
-    pub(crate) fn shell_line_done(&mut self, _id: u32, result: Result<Term, Raise>) {
-        let job = self.console.job.take();
-        match (job, result) {
-            (Some(Job::Line(names)), Ok(v)) => match v.as_tuple() {
-                Some([tag, value, bound]) if tag.is_atom("ok") => {
-                    let values = bound.as_tuple().map(|t| t.to_vec()).unwrap_or_default();
-                    self.console.bindings = names.into_iter().zip(values).collect();
-                    self.console.counter += 1;
-                    let text = self.inspect_iex(value);
-                    self.console.output(ConsoleEvent::Value(text));
-                }
-                Some([tag, banner]) if tag.is_atom("error") => {
-                    let text = banner
-                        .as_str()
-                        .map(str::to_string)
-                        .unwrap_or_else(|| self.inspect_iex(banner));
-                    self.console.output(ConsoleEvent::Value(text));
-                }
-                _ => {
-                    let text = self.inspect_iex(&v);
-                    self.console.output(ConsoleEvent::Value(text));
-                }
-            },
-            (Some(Job::ExitLine), Ok(v)) => {
-                if let Some(text) = v.as_str() {
-                    self.console
-                        .output(ConsoleEvent::ShellExit(text.to_string()));
-                }
-            }
-            (_, Err(r)) => {
-                let text = format!("** ({}) {}", r.kind.name(), self.inspect_plain(&r.reason));
-                self.console.output(ConsoleEvent::Value(text));
-            }
-            (None, Ok(_)) => {}
-        }
-    }
-
-    /// The shell process died: iex starts a new one and says why.
-    pub(crate) fn shell_died(&mut self, pid: &Term, reason: &Term) {
-        if matches!(self.console.job.take(), Some(Job::Line(_))) {
-            self.console.output(ConsoleEvent::Abandoned);
-        }
-        self.start_console();
-        if reason.is_atom("normal") {
-            return;
-        }
-        let Some(id) = self.console.shell else { return };
-        let f = Term::export(
-            self.atom("Elixir.Beamplay.Shell"),
-            self.atom("exit_line"),
-            2,
-        );
-        self.console.job = Some(Job::ExitLine);
-        if self
-            .start_fun(id, f, vec![pid.clone(), reason.clone()])
-            .is_err()
-        {
-            self.console.job = None;
-        }
-    }
-
-    /// Ctrl+C on a running line: the shell is killed and a new one starts.
-    pub fn interrupt_shell(&mut self) {
-        if let Some(id) = self.console.shell {
-            if self.console.busy() {
-                let from = self.make_pid(id);
-                let kill = self.atom_term("kill");
-                self.exit_signal(id, from, kill, false);
-            }
-        }
-    }
-
-    pub fn inspect_iex(&self, t: &Term) -> String {
-        inspect(t, &InspectOpts::iex(), self)
-    }
-
-    pub fn inspect_plain(&self, t: &Term) -> String {
-        inspect(t, &InspectOpts::plain(), self)
-    }
-}
-
-impl InspectCtx for Node {
-    fn struct_fields(&self, module: &beamplay_term::Atom) -> Option<Vec<beamplay_term::Atom>> {
-        self.modules
-            .get(module)
-            .and_then(|m| m.struct_fields.as_ref())
-            .map(|f| f.iter().map(|(k, _)| k.clone()).collect())
-    }
-
-    fn node_number(&self, node: &beamplay_term::Atom, _creation: u32) -> u32 {
-        u32::from(*node != self.name)
     }
 }

@@ -1,11 +1,12 @@
 //! Stack traces and crash reports. Turning raw reasons into Elixir
 //! exceptions and wording banners is Elixir code (the prelude's
 //! `Exception`), run by the process that needs it.
-use beamplay_term::{Atom, Term};
+use beamplay_term::Term;
 
 use crate::native::Raise;
 use crate::node::Node;
 use crate::process::Process;
+use crate::services::LOGGER_ID;
 
 /// How many frames a stack trace keeps.
 const MAX_FRAMES: usize = 8;
@@ -85,72 +86,7 @@ pub fn pid_text(node: &Node, pid: &Term) -> String {
     node.inspect_plain(pid)
 }
 
-/// The local id of each node's `:logger` process, below the ids user
-/// processes get (OTP's logger also starts before the shell).
-pub const LOGGER_ID: u32 = 70;
-
-/// The local ids of each node's `:global_name_server`, `:rex` and
-/// `:net_kernel`.
-pub const GLOBAL_ID: u32 = 71;
-pub const REX_ID: u32 = 72;
-pub const NET_KERNEL_ID: u32 = 73;
-
 impl Node {
-    /// Starts the node's `:logger`, which formats crash reports (the
-    /// prelude must be loaded).
-    pub fn start_logger(&mut self) {
-        self.start_service(LOGGER_ID, "logger", "Elixir.Beamplay.Logger", "loop");
-    }
-
-    /// Starts the logger and the kernel's distribution services:
-    /// `:global_name_server`, `:rex` and, on a node with a name,
-    /// `:net_kernel`.
-    pub fn start_services(&mut self) {
-        self.start_logger();
-        self.start_service(
-            GLOBAL_ID,
-            "global_name_server",
-            "Elixir.Beamplay.Global",
-            "start",
-        );
-        self.start_service(REX_ID, "rex", "Elixir.Beamplay.Rex", "start");
-        if self.distributed() {
-            self.start_service(
-                NET_KERNEL_ID,
-                "net_kernel",
-                "Elixir.Beamplay.NetKernel",
-                "start",
-            );
-        }
-    }
-
-    /// Starts a registered system process running `module.function()`
-    /// with id `id`. Without that code in the prelude there is no such
-    /// service: what would go to it is dropped.
-    pub fn start_service(&mut self, id: u32, name: &str, module: &str, function: &str) {
-        let (m, f) = (self.atom(module), self.atom(function));
-        let init = Term::tuple(vec![
-            Term::Atom(m.clone()),
-            Term::Atom(f.clone()),
-            Term::Int(0),
-        ]);
-        let pid = self.make_pid(id);
-        let mut p = Process::new(id, pid, crate::process::Kind::Normal, Term::Nil, init);
-        let name = self.atom(name);
-        p.name = Some(name.clone());
-        self.procs.insert(id, Box::new(p));
-        self.listed(id);
-        self.registry.insert(name.clone(), id);
-        if self
-            .start_fun(id, Term::export(m, f, 0), Vec::new())
-            .is_err()
-        {
-            self.procs.remove(&id);
-            self.view_stale.set(true);
-            self.registry.remove(&name);
-        }
-    }
-
     /// `[error] Process ... raised an exception` for a process that ended
     /// by a raise: the header here, the rest formatted by the `:logger`
     /// process (shown on the console, never part of a transcript).
@@ -191,9 +127,4 @@ impl Node {
             )
         }
     }
-}
-
-/// An atom as Elixir shows a module in messages (`Foo`, `:lists`).
-pub fn module_text(a: &Atom) -> String {
-    crate::compile::alias_text(a.as_str())
 }

@@ -3,20 +3,16 @@
 //! receive is a point where it can stop and later resume from its frames.
 use std::rc::Rc;
 
-use beamplay_term::{meter, Closure, Fun, MapTerm, Term};
+use beamplay_term::{meter, Fun, MapTerm, Term};
 
 use crate::binary::{build_binary, match_binary};
-use crate::code::{ArithOp, Callee, CmpOp, FunCode, Module, Op, Reg, TypeTest};
-use crate::native::{Kind as RaiseKind, Raise};
-use crate::node::{Node, Pending, Timer};
+use crate::code::{
+    make_closure, ArithOp, Callee, CmpOp, FunCode, LambdaRef, Module, Op, Reg, TypeTest,
+};
+use crate::native::{Kind as RaiseKind, Native, NativeOut, Raise};
+use crate::node::{Node, Pending, ProcNativeFn, Timer};
 use crate::ops;
 use crate::process::{Handler, Kind, Process, Status};
-
-/// The code a closure runs: its module's lambda table and index.
-pub struct LambdaRef {
-    pub module: Rc<Module>,
-    pub index: u32,
-}
 
 /// How a slice ended.
 pub enum Outcome {
@@ -31,18 +27,6 @@ pub enum Outcome {
     /// The process exits with this reason (a signal to itself, a limit).
     Exit(Term),
 }
-
-/// What a process native asks of the interpreter.
-pub enum NativeOut {
-    Value(Term),
-    Raise(Raise),
-    /// Call this fun with these args in place of the native (apply).
-    Call(Term, Vec<Term>),
-    /// End the calling process with this reason.
-    Exit(Term),
-}
-
-pub type ProcNativeFn = fn(&mut Node, &mut Process, &[Term]) -> NativeOut;
 
 impl Node {
     /// Runs one slice of the next runnable process. Returns the reductions
@@ -86,7 +70,7 @@ impl Node {
                     self.procs.insert(id, p);
                     self.shell_line_done(id, Ok(v));
                 } else {
-                    self.finish_exit(p, Term::Atom(self.a.normal.clone()));
+                    self.finish_exit(p, Term::Atom(self.common.normal.clone()));
                 }
             }
             Outcome::Raised(r) => {
@@ -279,8 +263,6 @@ impl Node {
                             TypeTest::Nil => matches!(v, Term::Nil),
                             TypeTest::Cons => matches!(v, Term::Cons(_)),
                             TypeTest::Map => matches!(v, Term::Map(_)),
-                            TypeTest::Binary => matches!(v, Term::Binary(b) if b.is_binary()),
-                            TypeTest::Bitstring => matches!(v, Term::Binary(_)),
                         };
                         if !ok {
                             pc = *l as usize;
@@ -594,16 +576,16 @@ impl Node {
 
     /// Loads a module (and the modules nested in it), replacing any
     /// earlier version; gives `defmodule`'s value.
-    pub fn load_module(&mut self, m: Rc<Module>) -> Term {
+    pub(crate) fn load_module(&mut self, m: Rc<Module>) -> Term {
         let mut stack = vec![m.clone()];
         while let Some(x) = stack.pop() {
             stack.extend(x.submodules.iter().cloned());
             if self.modules.contains_key(&x.name) {
                 let text = format!(
                     "warning: redefining module {} (current version defined in memory)\n  iex:1",
-                    crate::compile::alias_text(x.name.as_str())
+                    crate::text::alias_text(x.name.as_str())
                 );
-                self.console.output(crate::node::ConsoleEvent::Log(text));
+                self.console.output(crate::console::ConsoleEvent::Log(text));
             }
             self.modules.insert(x.name.clone(), x);
         }
@@ -690,7 +672,7 @@ impl Node {
             .frames
             .last()
             .map(|f| f.module.name.clone())
-            .unwrap_or_else(|| self.a.erl_eval.clone());
+            .unwrap_or_else(|| self.common.erl_eval.clone());
         e.mfa = Some((module, fun.name.clone(), fun.arity));
         e
     }
@@ -769,12 +751,15 @@ impl Node {
                 self.call_mfa(p, module.clone(), function.clone(), args, ret)
             }
             Callee::ProcNative {
-                f,
+                id,
                 module,
                 function,
             } => {
                 let arity = args.len() as u32;
-                self.proc_native(p, *f, (module, function, arity), args, ret)
+                match self.natives.process(*id) {
+                    Some(f) => self.proc_native(p, f, (module, function, arity), args, ret),
+                    None => Err(Raise::error(self.atom_term("undef"))),
+                }
             }
             Callee::Native {
                 f,
@@ -861,19 +846,25 @@ impl Node {
                 return self.enter(p, m, code, args, ret);
             }
         }
-        if let Some(f) = crate::procnatives::lookup(module.as_str(), function.as_str(), arity) {
-            return self.proc_native(p, f, (&module, &function, arity), args, ret);
-        }
-        if let Some(f) = self.natives.get(module.as_str(), function.as_str(), arity) {
-            return self
-                .with_ctx(|c| f(c, &args))
-                .map(Invoked::Value)
-                .map_err(|mut e| {
-                    if e.mfa.is_none() && !e.arg_errors.is_empty() {
-                        e.mfa = Some((module.clone(), function.clone(), arity));
-                    }
-                    e
-                });
+        match self
+            .natives
+            .lookup(module.as_str(), function.as_str(), arity)
+        {
+            Some(Native::Process(f)) => {
+                return self.proc_native(p, f, (&module, &function, arity), args, ret)
+            }
+            Some(Native::Pure(f)) => {
+                return self
+                    .with_ctx(|c| f(c, &args))
+                    .map(Invoked::Value)
+                    .map_err(|mut e| {
+                        if e.mfa.is_none() && !e.arg_errors.is_empty() {
+                            e.mfa = Some((module.clone(), function.clone(), arity));
+                        }
+                        e
+                    })
+            }
+            None => {}
         }
         // Kernel's functions that the compiler turns into BIFs are
         // functions too, for `apply` and remote calls
@@ -885,7 +876,7 @@ impl Node {
                 return self.call_mfa(p, m, f, args, ret);
             }
         }
-        let mut e = Raise::error(Term::Atom(self.a.undef.clone()));
+        let mut e = Raise::error(Term::Atom(self.common.undef.clone()));
         e.mfa = Some((module, function, arity));
         Err(e)
     }
@@ -996,15 +987,15 @@ impl Node {
             total,
             p.mailbox.len()
         );
-        self.console.output(crate::node::ConsoleEvent::Log(text));
-        Term::Atom(self.a.killed.clone())
+        self.console.output(crate::console::ConsoleEvent::Log(text));
+        Term::Atom(self.common.killed.clone())
     }
 
     /// Starts a new process `id` on `f(args)`. A call that cannot even
     /// start (an undefined function, a wrong arity) or a BIF that raises
     /// at once ends it, with the reason BEAM gives: `{:undef, [{m, f,
     /// args, []}]}`, an exit's own reason, `{{:nocatch, v}, []}`.
-    pub fn start_process(&mut self, id: u32, f: Term, args: Vec<Term>) {
+    pub(crate) fn start_process(&mut self, id: u32, f: Term, args: Vec<Term>) {
         let call = match &f {
             Term::Fun(fun) => match &**fun {
                 Fun::Export {
@@ -1030,7 +1021,7 @@ impl Node {
     }
 
     /// Starts running `fun` with `args` in process `id` from scratch.
-    pub fn start_fun(&mut self, id: u32, f: Term, args: Vec<Term>) -> Result<(), Raise> {
+    pub(crate) fn start_fun(&mut self, id: u32, f: Term, args: Vec<Term>) -> Result<(), Raise> {
         let Some(mut p) = self.procs.remove(&id) else {
             return Ok(());
         };
@@ -1084,17 +1075,4 @@ const MIN_HEAP_ROOM: usize = 1 << 20;
 
 fn clamp_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
-}
-
-pub fn make_closure(module: Rc<Module>, index: u32, code: &FunCode, env: Vec<Term>) -> Term {
-    meter::charge(12 + 2 * env.len());
-    Term::Fun(Rc::new(Fun::Closure(Closure {
-        arity: code.arity,
-        module: module.name.clone(),
-        index,
-        uniq: code.line,
-        origin: code.origin.clone(),
-        env,
-        code: Rc::new(LambdaRef { module, index }),
-    })))
 }

@@ -1,17 +1,43 @@
-//! One node: bytecode compiler, processes, scheduler, natives, iex shell.
-pub mod binary;
-pub mod code;
-pub mod compile;
-pub mod console;
-pub mod dist;
-pub mod error;
-pub mod inspect_opts;
-pub mod interp;
-pub mod native;
-pub mod natives;
-pub mod node;
-pub mod ops;
-pub mod prelude;
-pub mod process;
-pub mod procnatives;
-pub mod trace;
+//! One node: its bytecode compiler, processes, scheduler, natives,
+//! distribution and iex console. A host (the cluster crate's World) makes
+//! a [`Runtime`] once and boots [`Node`]s on it; everything else is
+//! private.
+//!
+//! The modules form layers, each importing only those below it
+//! (`tests/layers.rs` checks that no file imports its importer):
+//! 1. bytecode and the native contract: `code`, `native`, `text`;
+//! 2. the compiler and the pure natives: `compile`, `prelude`, `natives`,
+//!    `ops`, `binary`, `inspect_opts`;
+//! 3. what a node holds: `process`, `console`, `trace`, `dist::state`;
+//! 4. the node: `node`;
+//! 5. what a node does: `interp`, `shell`, `procnatives`, `dist`, `views`,
+//!    `error`, `services`;
+//! 6. the front door: `runtime`.
+mod binary;
+mod code;
+mod compile;
+mod console;
+mod dist;
+mod error;
+mod inspect_opts;
+mod interp;
+mod native;
+mod natives;
+mod node;
+mod ops;
+mod prelude;
+mod process;
+mod procnatives;
+mod runtime;
+mod services;
+mod shell;
+mod text;
+mod trace;
+mod views;
+
+pub use console::{Console, ConsoleEvent, EvalError};
+pub use dist::FrameSummary;
+pub use node::{Limits, Node};
+pub use prelude::PreludeError;
+pub use runtime::{Epmd, NodeSpec, Runtime};
+pub use trace::{Group, Lock, LockWaiter, ProcessView, ServiceView, Trace};

@@ -3,7 +3,7 @@
 //! raises. Natives never call back into user code and never block: library
 //! functions that take closures or wait are written in Elixir (the prelude),
 //! so every process stays resumable (DESIGN.md invariant 2).
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use beamplay_term::{Atom, AtomTable, Term};
 
@@ -167,33 +167,120 @@ impl Rng {
     }
 }
 
-/// Natives by `{module, function, arity}`; module names as atoms print
-/// (`"erlang"`, `"Elixir.String"`).
-#[derive(Default)]
-pub struct NativeTable {
-    map: HashMap<(&'static str, &'static str, u32), NativeFn>,
+/// What a native that acts on processes asks of the interpreter.
+pub enum NativeOut {
+    Value(Term),
+    Raise(Raise),
+    /// Call this fun with these args in place of the native (apply).
+    Call(Term, Vec<Term>),
+    /// End the calling process with this reason.
+    Exit(Term),
 }
 
-impl NativeTable {
+/// A native's number in its table: what a call the compiler resolved to
+/// a process native holds (`Callee::ProcNative`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NativeId(u32);
+
+/// A native as its table holds it: a pure function, or one that acts on
+/// the calling process and its node (`P`: the runtime's signature,
+/// `node::ProcNativeFn`, which this layer does not know).
+#[derive(Clone, Copy)]
+pub enum Native<P> {
+    Pure(NativeFn),
+    Process(P),
+}
+
+/// What the compiler learns of a `{module, function, arity}`: a pure
+/// native it can call directly (and use in guards), or a process native
+/// by number.
+#[derive(Clone, Copy)]
+pub enum Found {
+    Pure(NativeFn),
+    Process(NativeId),
+}
+
+/// The natives a compiler may resolve calls to.
+pub trait NativeIndex {
+    fn find(&self, module: &str, function: &str, arity: u32) -> Option<Found>;
+
+    /// Whether `module` has any native (so a missing function is
+    /// "undefined or private" rather than "module not available").
+    fn has_module(&self, module: &str) -> bool;
+}
+
+/// Every native of a runtime, pure and process ones, by `{module,
+/// function, arity}` (module names as atoms print: `"erlang"`,
+/// `"Elixir.String"`) and by number.
+pub struct NativeTable<P> {
+    by_name: HashMap<(&'static str, &'static str, u32), u32>,
+    entries: Vec<Native<P>>,
+    modules: HashSet<&'static str>,
+    /// Names registered twice (the later one wins): a bug the tests catch.
+    twice: Vec<(&'static str, &'static str, u32)>,
+}
+
+impl<P> Default for NativeTable<P> {
+    fn default() -> Self {
+        NativeTable {
+            by_name: HashMap::default(),
+            entries: Vec::new(),
+            modules: HashSet::default(),
+            twice: Vec::new(),
+        }
+    }
+}
+
+impl<P: Copy> NativeTable<P> {
+    /// Registers a pure native.
     pub fn add(&mut self, module: &'static str, function: &'static str, arity: u32, f: NativeFn) {
-        self.map.insert((module, function, arity), f);
+        self.insert((module, function, arity), Native::Pure(f));
     }
 
-    pub fn get(&self, module: &str, function: &str, arity: u32) -> Option<NativeFn> {
-        self.map.get(&(module, function, arity)).copied()
+    /// Registers a native that acts on the calling process.
+    pub fn add_process(&mut self, module: &'static str, function: &'static str, arity: u32, f: P) {
+        self.insert((module, function, arity), Native::Process(f));
     }
 
-    /// Whether `module` has any native (so a missing function is "undefined
-    /// or private" rather than "module not available").
-    pub fn has_module(&self, module: &str) -> bool {
-        self.map.keys().any(|(m, _, _)| *m == module)
+    fn insert(&mut self, key: (&'static str, &'static str, u32), native: Native<P>) {
+        let id = self.entries.len() as u32;
+        self.entries.push(native);
+        self.modules.insert(key.0);
+        if self.by_name.insert(key, id).is_some() {
+            self.twice.push(key);
+        }
     }
 
-    pub fn len(&self) -> usize {
-        self.map.len()
+    /// The native called `module.function/arity`.
+    pub fn lookup(&self, module: &str, function: &str, arity: u32) -> Option<Native<P>> {
+        let id = self.by_name.get(&(module, function, arity))?;
+        self.entries.get(*id as usize).copied()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
+    /// The process native number `id`.
+    pub fn process(&self, id: NativeId) -> Option<P> {
+        match self.entries.get(id.0 as usize)? {
+            Native::Process(f) => Some(*f),
+            Native::Pure(_) => None,
+        }
+    }
+
+    /// Names registered more than once.
+    pub fn registered_twice(&self) -> &[(&'static str, &'static str, u32)] {
+        &self.twice
+    }
+}
+
+impl<P: Copy> NativeIndex for NativeTable<P> {
+    fn find(&self, module: &str, function: &str, arity: u32) -> Option<Found> {
+        let id = *self.by_name.get(&(module, function, arity))?;
+        Some(match self.entries.get(id as usize)? {
+            Native::Pure(f) => Found::Pure(*f),
+            Native::Process(_) => Found::Process(NativeId(id)),
+        })
+    }
+
+    fn has_module(&self, module: &str) -> bool {
+        self.modules.contains(module)
     }
 }

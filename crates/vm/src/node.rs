@@ -10,10 +10,18 @@ use std::rc::Rc;
 use beamplay_term::{Atom, AtomTable, PidData, RefData, Term};
 
 use crate::code::ModuleTable;
-use crate::console::Console;
-use crate::native::{Ctx, NativeTable, Raise, Rng};
+use crate::console::{Console, ConsoleEvent};
+use crate::dist::state::Dist;
+use crate::native::{Ctx, NativeOut, NativeTable, Raise, Rng};
 use crate::process::{Kind, Monitor, Process, Status};
-use crate::trace::Trace;
+use crate::trace::{ServiceView, Trace};
+
+/// A native that acts on the calling process and its node (`send`,
+/// `spawn`, `link`...): the runtime's half of the one native table.
+pub type ProcNativeFn = fn(&mut Node, &mut Process, &[Term]) -> NativeOut;
+
+/// The runtime's native table: pure and process natives.
+pub type Natives = NativeTable<ProcNativeFn>;
 
 /// Limits, each reported with a clear error when passed.
 #[derive(Debug, Clone)]
@@ -55,21 +63,6 @@ impl Default for Limits {
     }
 }
 
-/// Something that happened on a node, for consoles, UI and tests.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ConsoleEvent {
-    /// Output of an io request that reached this console.
-    Output(String),
-    /// The value (or error banner) of the line that was evaluated.
-    Value(String),
-    /// Logger reports and warnings: shown, never part of a transcript.
-    Log(String),
-    /// `** (EXIT from ...) shell process exited with reason: ...`
-    ShellExit(String),
-    /// The line that was running will never give a value: its shell died.
-    Abandoned,
-}
-
 pub(crate) enum Timer {
     Send {
         to: Term,
@@ -82,54 +75,42 @@ pub(crate) enum Timer {
     },
 }
 
-/// Common atoms, interned once.
-pub struct Atoms {
+/// Atoms the runtime uses all the time, interned once per node.
+pub(crate) struct CommonAtoms {
     /// `:""`, the empty name a REG_SEND control message carries.
     pub empty: Atom,
     pub ok: Atom,
     pub error: Atom,
     pub true_: Atom,
     pub false_: Atom,
-    pub nil: Atom,
     pub normal: Atom,
-    pub kill: Atom,
     pub killed: Atom,
     pub exit_tag: Atom,
     pub down: Atom,
     pub process: Atom,
     pub noproc: Atom,
-    pub infinity: Atom,
     pub undef: Atom,
-    pub badarg: Atom,
-    pub io_request: Atom,
     pub io_reply: Atom,
     pub erl_eval: Atom,
-    pub timeout: Atom,
 }
 
-impl Atoms {
-    fn new(t: &mut AtomTable) -> Atoms {
+impl CommonAtoms {
+    fn new(t: &mut AtomTable) -> CommonAtoms {
         let mut a = |s: &str| t.intern(s).unwrap_or_else(|_| Atom::new_uninterned(s));
-        Atoms {
+        CommonAtoms {
             ok: a("ok"),
             error: a("error"),
             true_: a("true"),
             false_: a("false"),
-            nil: a("nil"),
             normal: a("normal"),
-            kill: a("kill"),
             killed: a("killed"),
             exit_tag: a("EXIT"),
             down: a("DOWN"),
             process: a("process"),
             noproc: a("noproc"),
-            infinity: a("infinity"),
             undef: a("undef"),
-            badarg: a("badarg"),
-            io_request: a("io_request"),
             io_reply: a("io_reply"),
             erl_eval: a("erl_eval"),
-            timeout: a("timeout"),
             empty: a(""),
         }
     }
@@ -143,12 +124,12 @@ pub(crate) enum Pending {
 }
 
 pub struct Node {
-    pub name: Atom,
-    pub creation: u32,
-    pub atoms: Rc<RefCell<AtomTable>>,
-    pub a: Atoms,
-    pub natives: Rc<NativeTable>,
-    pub modules: ModuleTable,
+    pub(crate) name: Atom,
+    pub(crate) creation: u32,
+    pub(crate) atoms: Rc<RefCell<AtomTable>>,
+    pub(crate) common: CommonAtoms,
+    pub(crate) natives: Rc<Natives>,
+    pub(crate) modules: ModuleTable,
     pub(crate) procs: FxHashMap<u32, Box<Process>>,
     /// The processes' ids in pid order, for the views: a spawn appends
     /// (ids only grow), an exit leaves its id until a view sweeps the
@@ -164,45 +145,44 @@ pub struct Node {
     pub(crate) timers: BTreeMap<(u64, u64), Timer>,
     next_timer: u64,
     /// World time in microseconds (shared with the World).
-    pub clock: Rc<Cell<u64>>,
-    pub rng: Rng,
-    pub limits: Limits,
-    pub console: Console,
+    pub(crate) clock: Rc<Cell<u64>>,
+    pub(crate) rng: Rng,
+    pub(crate) limits: Limits,
+    pub(crate) console: Console,
     /// Signals for the process that is running, from code that does not
     /// hold it (another process's exit, a lost connection): applied after
     /// its slice, in the order they were sent.
     pub(crate) pending: Vec<Pending>,
     pub(crate) running: Option<u32>,
-    pub unique: u64,
     /// Connections to other nodes (DESIGN.md invariant 3).
-    pub dist: crate::dist::Dist,
+    pub(crate) dist: Dist,
     /// Events recorded while tracing is on (trace.rs).
-    pub(crate) trace: Option<Vec<(u64, crate::trace::Trace)>>,
+    pub(crate) trace: Option<Vec<(u64, Trace)>>,
     /// The state of this node's services, as they report it.
-    pub view: crate::trace::ServiceView,
+    pub(crate) view: ServiceView,
 }
 
 impl Node {
-    pub fn new(
+    pub(crate) fn new(
         name: &str,
         creation: u32,
         atoms: Rc<RefCell<AtomTable>>,
-        natives: Rc<NativeTable>,
+        natives: Rc<Natives>,
         clock: Rc<Cell<u64>>,
         seed: u64,
     ) -> Node {
-        let (name_atom, a) = {
+        let (name_atom, common) = {
             let mut t = atoms.borrow_mut();
             let n = t
                 .intern(name)
                 .unwrap_or_else(|_| Atom::new_uninterned(name));
-            (n, Atoms::new(&mut t))
+            (n, CommonAtoms::new(&mut t))
         };
         let mut node = Node {
             name: name_atom,
             creation,
             atoms,
-            a,
+            common,
             natives,
             modules: ModuleTable::default(),
             procs: FxHashMap::default(),
@@ -220,10 +200,9 @@ impl Node {
             console: Console::default(),
             pending: Vec::new(),
             running: None,
-            unique: 1,
-            dist: crate::dist::Dist::default(),
+            dist: Dist::default(),
             trace: None,
-            view: crate::trace::ServiceView::default(),
+            view: ServiceView::default(),
         };
         node.start_console();
         // a node is born without a name and takes one as it starts
@@ -235,31 +214,31 @@ impl Node {
         node
     }
 
-    pub fn atom(&self, s: &str) -> Atom {
+    pub(crate) fn atom(&self, s: &str) -> Atom {
         self.atoms
             .borrow_mut()
             .intern(s)
             .unwrap_or_else(|_| Atom::new_uninterned(s))
     }
 
-    pub fn atom_term(&self, s: &str) -> Term {
+    pub(crate) fn atom_term(&self, s: &str) -> Term {
         Term::Atom(self.atom(s))
     }
 
-    pub fn bool(&self, b: bool) -> Term {
+    pub(crate) fn bool(&self, b: bool) -> Term {
         Term::Atom(if b {
-            self.a.true_.clone()
+            self.common.true_.clone()
         } else {
-            self.a.false_.clone()
+            self.common.false_.clone()
         })
     }
 
-    pub fn now_us(&self) -> u64 {
+    pub(crate) fn now_us(&self) -> u64 {
         self.clock.get()
     }
 
     /// Runs `f` with a native context.
-    pub fn with_ctx<R>(&mut self, f: impl FnOnce(&mut Ctx<'_>) -> R) -> R {
+    pub(crate) fn with_ctx<R>(&mut self, f: impl FnOnce(&mut Ctx<'_>) -> R) -> R {
         let mut atoms = self.atoms.borrow_mut();
         let mut ctx = Ctx {
             atoms: &mut atoms,
@@ -269,7 +248,7 @@ impl Node {
         f(&mut ctx)
     }
 
-    pub fn make_pid(&self, id: u32) -> Term {
+    pub(crate) fn make_pid(&self, id: u32) -> Term {
         Term::Pid(Rc::new(PidData {
             node: self.name.clone(),
             creation: self.creation,
@@ -279,14 +258,14 @@ impl Node {
     }
 
     /// The local process id of a pid term, if it names this node.
-    pub fn local_id(&self, pid: &Term) -> Option<u32> {
+    pub(crate) fn local_id(&self, pid: &Term) -> Option<u32> {
         match pid {
             Term::Pid(p) if p.node == self.name && p.creation == self.creation => Some(p.id),
             _ => None,
         }
     }
 
-    pub fn make_ref(&mut self) -> Term {
+    pub(crate) fn make_ref(&mut self) -> Term {
         let n = self.next_ref;
         self.next_ref = self.next_ref.wrapping_add(1);
         let hi = (self.rng.next_u64() & 0xffff_ffff) as u32;
@@ -301,12 +280,12 @@ impl Node {
         self.procs.len() + usize::from(self.running.is_some())
     }
 
-    pub fn is_alive(&self, id: u32) -> bool {
+    pub(crate) fn is_alive(&self, id: u32) -> bool {
         self.procs.contains_key(&id) || self.running == Some(id)
     }
 
     /// Creates a process; it is runnable once a frame is pushed.
-    pub fn new_process(
+    pub(crate) fn new_process(
         &mut self,
         kind: Kind,
         group_leader: Term,
@@ -345,11 +324,11 @@ impl Node {
         self.view_ids.borrow()
     }
 
-    pub fn process(&self, id: u32) -> Option<&Process> {
+    pub(crate) fn process(&self, id: u32) -> Option<&Process> {
         self.procs.get(&id).map(|b| &**b)
     }
 
-    pub fn process_mut(&mut self, id: u32) -> Option<&mut Process> {
+    pub(crate) fn process_mut(&mut self, id: u32) -> Option<&mut Process> {
         self.procs.get_mut(&id).map(|b| &mut **b)
     }
 
@@ -368,7 +347,7 @@ impl Node {
 
     /// Delivers a message to a local process (the running one included,
     /// through `cur`). Group leaders answer io requests at once.
-    pub fn deliver(&mut self, cur: Option<&mut Process>, to: u32, msg: Term) {
+    pub(crate) fn deliver(&mut self, cur: Option<&mut Process>, to: u32, msg: Term) {
         if self.trace.is_some() {
             let to = self.make_pid(to);
             self.traced(|| Trace::Deliver {
@@ -416,20 +395,24 @@ impl Node {
             Some(text) => {
                 self.traced(|| Trace::Output(text.clone()));
                 self.console.output(ConsoleEvent::Output(text));
-                Term::Atom(self.a.ok.clone())
+                Term::Atom(self.common.ok.clone())
             }
             None => Term::tuple(vec![
-                Term::Atom(self.a.error.clone()),
+                Term::Atom(self.common.error.clone()),
                 self.atom_term("request"),
             ]),
         };
-        let answer = Term::tuple(vec![Term::Atom(self.a.io_reply.clone()), reply_as, reply]);
+        let answer = Term::tuple(vec![
+            Term::Atom(self.common.io_reply.clone()),
+            reply_as,
+            reply,
+        ]);
         self.send_to(cur, &from, answer);
     }
 
     /// Sends to a pid, registered name, `{name, node}`; returns false when a
     /// name is not registered (the caller raises).
-    pub fn send_to(&mut self, cur: Option<&mut Process>, dest: &Term, msg: Term) -> bool {
+    pub(crate) fn send_to(&mut self, cur: Option<&mut Process>, dest: &Term, msg: Term) -> bool {
         if self.trace.is_some() {
             let from = self.sender(cur.as_deref());
             self.traced(|| Trace::Send {
@@ -507,7 +490,7 @@ impl Node {
     }
 
     /// Cancels a message timer by its reference; returns ms left.
-    pub fn cancel_timer(&mut self, reference: &Term) -> Option<u64> {
+    pub(crate) fn cancel_timer(&mut self, reference: &Term) -> Option<u64> {
         let key = self
             .timers
             .iter()
@@ -517,14 +500,14 @@ impl Node {
         Some(key.0.saturating_sub(self.now_us()).div_ceil(1000))
     }
 
-    pub fn read_timer(&self, reference: &Term) -> Option<u64> {
+    pub(crate) fn read_timer(&self, reference: &Term) -> Option<u64> {
         self.timers
             .iter()
             .find(|(_, t)| matches!(t, Timer::Send { reference: r, .. } if r == reference))
             .map(|(k, _)| k.0.saturating_sub(self.now_us()).div_ceil(1000))
     }
 
-    pub fn send_after(&mut self, ms: u64, to: Term, msg: Term) -> Term {
+    pub(crate) fn send_after(&mut self, ms: u64, to: Term, msg: Term) -> Term {
         let reference = self.make_ref();
         self.add_timer(
             ms,
@@ -578,7 +561,7 @@ impl Node {
 
     // ---- links, monitors, exits ----
 
-    pub fn link(&mut self, a: &mut Process, b: u32) {
+    pub(crate) fn link(&mut self, a: &mut Process, b: u32) {
         if !a.links.contains(&b) {
             a.links.push(b);
         }
@@ -589,7 +572,7 @@ impl Node {
         }
     }
 
-    pub fn unlink(&mut self, a: &mut Process, b: u32) {
+    pub(crate) fn unlink(&mut self, a: &mut Process, b: u32) {
         a.links.retain(|x| *x != b);
         if let Some(p) = self.procs.get_mut(&b) {
             p.links.retain(|x| *x != a.id);
@@ -597,7 +580,7 @@ impl Node {
     }
 
     /// Monitors `target` (alive) for `watcher`; `object` is what `:DOWN` names.
-    pub fn monitor(&mut self, watcher: &mut Process, target: u32, object: Term) -> Term {
+    pub(crate) fn monitor(&mut self, watcher: &mut Process, target: u32, object: Term) -> Term {
         let reference = self.make_ref();
         if let Some(t) = self.procs.get_mut(&target) {
             t.monitored_by.push(Monitor {
@@ -611,13 +594,14 @@ impl Node {
                 object,
             });
         } else {
-            let down = self.down_message(&reference, object, Term::Atom(self.a.noproc.clone()));
+            let down =
+                self.down_message(&reference, object, Term::Atom(self.common.noproc.clone()));
             watcher.mailbox.push_back(down);
         }
         reference
     }
 
-    pub fn demonitor(&mut self, watcher: &mut Process, reference: &Term) -> bool {
+    pub(crate) fn demonitor(&mut self, watcher: &mut Process, reference: &Term) -> bool {
         let Some(pos) = watcher
             .monitoring
             .iter()
@@ -632,11 +616,11 @@ impl Node {
         true
     }
 
-    pub fn down_message(&self, reference: &Term, object: Term, reason: Term) -> Term {
+    pub(crate) fn down_message(&self, reference: &Term, object: Term, reason: Term) -> Term {
         Term::tuple(vec![
-            Term::Atom(self.a.down.clone()),
+            Term::Atom(self.common.down.clone()),
             reference.clone(),
-            Term::Atom(self.a.process.clone()),
+            Term::Atom(self.common.process.clone()),
             object,
             reason,
         ])
@@ -644,7 +628,7 @@ impl Node {
 
     /// An exit signal from `from` to local process `to`. `link` tells a
     /// link's signal (where `:kill` is just a reason) from `Process.exit/2`.
-    pub fn exit_signal(&mut self, to: u32, from: Term, reason: Term, link: bool) {
+    pub(crate) fn exit_signal(&mut self, to: u32, from: Term, reason: Term, link: bool) {
         if self.running == Some(to) {
             self.pending.push(Pending::Exit(to, from, reason, link));
             return;
@@ -663,9 +647,9 @@ impl Node {
         let Some(p) = self.procs.get(&to) else { return };
         let is_kill = !link && reason.is_atom("kill");
         if is_kill {
-            self.terminate(to, Term::Atom(self.a.killed.clone()));
+            self.terminate(to, Term::Atom(self.common.killed.clone()));
         } else if p.trap_exit {
-            let msg = Term::tuple(vec![Term::Atom(self.a.exit_tag.clone()), from, reason]);
+            let msg = Term::tuple(vec![Term::Atom(self.common.exit_tag.clone()), from, reason]);
             self.deliver(None, to, msg);
         } else if reason.is_atom("normal") {
             // a normal exit does not kill; Process.exit(self(), :normal) does
@@ -696,7 +680,7 @@ impl Node {
     }
 
     /// Ends a process that is in the table: links, monitors, names.
-    pub fn terminate(&mut self, id: u32, reason: Term) {
+    pub(crate) fn terminate(&mut self, id: u32, reason: Term) {
         let Some(p) = self.procs.remove(&id) else {
             return;
         };
@@ -704,7 +688,7 @@ impl Node {
     }
 
     /// Propagates the exit of `p` (already out of the table).
-    pub fn finish_exit(&mut self, p: Box<Process>, reason: Term) {
+    pub(crate) fn finish_exit(&mut self, p: Box<Process>, reason: Term) {
         self.view_stale.set(true);
         // a lock waiter that dies (interrupted, killed) waits no more,
         // though it never says so
@@ -721,7 +705,7 @@ impl Node {
         }
         self.run_queue.retain(|x| *x != p.id);
         let out_reason = if reason.is_atom("kill") {
-            Term::Atom(self.a.killed.clone())
+            Term::Atom(self.common.killed.clone())
         } else {
             reason
         };
@@ -752,7 +736,7 @@ impl Node {
 
     // ---- names ----
 
-    pub fn register(&mut self, name: Atom, id: u32, cur: &mut Process) -> bool {
+    pub(crate) fn register(&mut self, name: Atom, id: u32, cur: &mut Process) -> bool {
         if self.registry.contains_key(&name) || name.as_str() == "undefined" {
             return false;
         }
@@ -779,7 +763,7 @@ impl Node {
         true
     }
 
-    pub fn unregister(&mut self, name: &Atom, cur: &mut Process) -> bool {
+    pub(crate) fn unregister(&mut self, name: &Atom, cur: &mut Process) -> bool {
         let Some(id) = self.registry.remove(name) else {
             return false;
         };
@@ -792,18 +776,126 @@ impl Node {
         true
     }
 
-    pub fn whereis(&self, name: &Atom) -> Option<u32> {
+    pub(crate) fn whereis(&self, name: &Atom) -> Option<u32> {
         self.registry.get(name).copied()
     }
 
-    pub fn registered(&self) -> Vec<Atom> {
+    pub(crate) fn registered(&self) -> Vec<Atom> {
         let mut v: Vec<Atom> = self.registry.keys().cloned().collect();
         beamplay_term::sort::sort_by(&mut v, Atom::cmp);
         v
     }
 
-    pub fn new_unique(&mut self) -> u64 {
-        self.unique += 1;
-        self.unique
+    /// Starts or stops recording the trace; stopping drops what was not
+    /// taken.
+    pub fn set_tracing(&mut self, on: bool) {
+        self.trace = on.then(Vec::new);
+    }
+
+    /// The events recorded since the last call, with the World time (µs)
+    /// each happened at.
+    pub fn take_trace(&mut self) -> Vec<(u64, Trace)> {
+        self.trace.as_mut().map(std::mem::take).unwrap_or_default()
+    }
+
+    /// Records an event if someone listens; `make` runs only then.
+    pub(crate) fn traced(&mut self, make: impl FnOnce() -> Trace) {
+        if let Some(t) = self.trace.as_mut() {
+            t.push((self.clock.get(), make()));
+        }
+    }
+
+    /// A service process reports a change of its state.
+    pub(crate) fn note(&mut self, note: &Term) -> bool {
+        let ok = self.view.apply(note, self.clock.get());
+        if ok {
+            self.traced(|| Trace::Service(note.clone()));
+        }
+        ok
+    }
+}
+
+/// What a host (the World, a test) may do with a node and learn of it.
+/// Everything else a node does, it does to itself as its processes run.
+impl Node {
+    /// Its full name: `node1@localhost`.
+    pub fn name(&self) -> &Atom {
+        &self.name
+    }
+
+    /// Which life of its name this is (a restart makes a new one).
+    pub fn creation(&self) -> u32 {
+        self.creation
+    }
+
+    /// Its iex console: the prompt's number, whether a line runs.
+    pub fn console(&self) -> &Console {
+        &self.console
+    }
+
+    /// What the console printed since the last call.
+    pub fn take_console_events(&mut self) -> Vec<ConsoleEvent> {
+        self.console.take_events()
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    pub fn set_limits(&mut self, limits: Limits) {
+        self.limits = limits;
+    }
+
+    /// Its services' state as they last reported it: global names and
+    /// locks, lock waiters, pg and pg2 groups.
+    pub fn services(&self) -> &ServiceView {
+        &self.view
+    }
+
+    /// The nodes it is connected to, visible and hidden, in the order the
+    /// connections came up.
+    pub fn connected(&self) -> Vec<Atom> {
+        self.dist.up()
+    }
+
+    pub fn is_connected(&self, peer: &Atom) -> bool {
+        self.dist.is_up(peer)
+    }
+
+    /// Frames from peers it refused as malformed.
+    pub fn frames_rejected(&self) -> u64 {
+        self.dist.rejected
+    }
+
+    /// The frames it sent since the last call, for the host to carry:
+    /// `(peer, bytes)` in the order they were sent.
+    pub fn take_outbox(&mut self) -> Vec<(Atom, Vec<u8>)> {
+        self.dist.take_outbox()
+    }
+
+    /// Its registered names and their pids, by name.
+    pub fn registered_pids(&self) -> Vec<(Atom, Term)> {
+        self.registered()
+            .into_iter()
+            .filter_map(|name| {
+                let id = self.whereis(&name)?;
+                Some((name, self.make_pid(id)))
+            })
+            .collect()
+    }
+
+    /// Whether `pid` is one of this node's whose process has ended.
+    pub fn is_dead_local(&self, pid: &Term) -> bool {
+        self.local_id(pid).is_some_and(|id| !self.is_alive(id))
+    }
+
+    /// Whether its process number `id` runs.
+    pub fn is_running(&self, id: u32) -> bool {
+        self.is_alive(id)
+    }
+
+    /// Its process number `id`'s pid as its console prints it.
+    pub fn pid_text(&self, id: u32) -> String {
+        self.inspect_plain(&self.make_pid(id))
     }
 }

@@ -34,6 +34,18 @@ pub struct PreludeError {
     pub message: String,
 }
 
+impl std::fmt::Display for PreludeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the prelude does not compile: {}: {}",
+            self.file, self.message
+        )
+    }
+}
+
+impl std::error::Error for PreludeError {}
+
 /// Compiles every prelude source.
 pub fn compile(env: &mut CompileEnv<'_>) -> Result<Vec<Rc<Module>>, PreludeError> {
     let mut out = Vec::new();

@@ -32,7 +32,6 @@ pub enum Status {
     Waiting(Option<u64>),
     /// A console evaluator with no line to run.
     Idle,
-    Exiting,
 }
 
 /// What a process is, for the scheduler.

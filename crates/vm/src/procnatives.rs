@@ -4,11 +4,12 @@
 
 use beamplay_term::{ListIter, Term};
 
+use crate::console::ConsoleEvent;
 use crate::dist::{Connect, NodeKind, NodeType, SpawnOpts, WatchForm, WatchInfo};
-use crate::interp::{NativeOut, ProcNativeFn};
-use crate::native::Raise;
-use crate::node::{ConsoleEvent, Node};
+use crate::native::{NativeIndex, NativeOut, Raise};
+use crate::node::{Natives, Node, ProcNativeFn};
 use crate::process::{Kind, Process};
+use crate::views::info_item;
 
 type R = NativeOut;
 
@@ -20,261 +21,323 @@ fn badarg(node: &mut Node, errs: &[(u8, &str)]) -> R {
     NativeOut::Raise(node.with_ctx(|c| c.badarg(errs)))
 }
 
-/// The process native for `module.function/arity`, if there is one.
-pub fn lookup(module: &str, function: &str, arity: u32) -> Option<ProcNativeFn> {
-    Some(match (module, function, arity) {
-        ("erlang", "self", 0) => |_, p, _| v(p.pid.clone()),
-        ("erlang", "spawn", 1 | 3) => |n, p, a| spawn(n, p, a, false, false),
-        ("erlang", "spawn_link", 1 | 3) => |n, p, a| spawn(n, p, a, true, false),
-        ("erlang", "spawn_monitor", 1 | 3) => |n, p, a| spawn(n, p, a, false, true),
-        // with a node first: Node's functions in the prelude
-        ("erlang", "spawn", 2 | 4) => |n, _, a| prelude_call(n, "Elixir.Node", "spawn", a),
-        ("erlang", "spawn_link", 2 | 4) => {
-            |n, _, a| prelude_call(n, "Elixir.Node", "spawn_link", a)
-        }
-        ("erlang", "spawn_monitor", 2 | 4) => {
-            |n, _, a| prelude_call(n, "Elixir.Node", "spawn_monitor", a)
-        }
-        ("erlang", "spawn_opt", 3 | 5) => {
-            |n, _, a| prelude_call(n, "Elixir.Beamplay.Erlang", "spawn_opt", a)
-        }
-        // `:link` and `:monitor` are the options that change anything here
-        ("erlang", "spawn_opt", 2 | 4) => |n, p, a| match a
-            .split_last()
-            .and_then(|(opts, rest)| Some((opts.to_vec()?, rest)))
-        {
-            Some((o, rest)) => {
-                let has = |name: &str| o.iter().any(|t| t.is_atom(name));
-                spawn(n, p, rest, has("link"), has("monitor"))
-            }
-            None => badarg(n, &[(a.len() as u8, "not a list")]),
-        },
-        ("erlang", "send", 2) => send,
-        ("erlang", "link", 1) => link,
-        ("erlang", "unlink", 1) => |n, p, a| {
-            match n.local_id(&a[0]) {
-                Some(id) => n.unlink(p, id),
-                None => n.unlink_remote(p, &a[0]),
-            }
-            let t = n.bool(true);
-            v(t)
-        },
-        ("erlang", "monitor", 2 | 3) => |n, p, a| marked(n, p, a, monitor),
-        ("erlang", "demonitor", 1) => |n, p, a| {
-            if !n.demonitor(p, &a[0]) {
-                n.demonitor_remote(p, &a[0]);
-            }
-            let t = n.bool(true);
-            v(t)
-        },
-        ("erlang", "demonitor", 2) => demonitor2,
-        ("erlang", "exit", 2) => exit2,
-        ("erlang", "register", 2) => register,
-        ("erlang", "unregister", 1) => |n, p, a| match &a[0] {
-            Term::Atom(name) if n.unregister(name, p) => {
-                let t = n.bool(true);
-                v(t)
-            }
-            _ => badarg(n, &[(1, "not a pid")]),
-        },
-        ("erlang", "whereis", 1) => |n, p, a| match &a[0] {
-            Term::Atom(name) => {
-                if p.name.as_ref() == Some(name) {
-                    return v(p.pid.clone());
+/// Registers every process native.
+pub fn register(t: &mut Natives) {
+    processes(t);
+    messages(t);
+    links_and_monitors(t);
+    names(t);
+    dictionary(t);
+    distribution(t);
+    code_and_runtime(t);
+}
+
+/// Spawning, exits, flags and what a process can learn of others.
+fn processes(t: &mut Natives) {
+    t.add_process("erlang", "self", 0, |_, p, _| v(p.pid.clone()));
+    for arity in [1, 3] {
+        t.add_process("erlang", "spawn", arity, |n, p, a| {
+            spawn(n, p, a, false, false)
+        });
+    }
+    for arity in [1, 3] {
+        t.add_process("erlang", "spawn_link", arity, |n, p, a| {
+            spawn(n, p, a, true, false)
+        });
+    }
+    for arity in [1, 3] {
+        t.add_process("erlang", "spawn_monitor", arity, |n, p, a| {
+            spawn(n, p, a, false, true)
+        });
+    }
+    // with a node first: Node's functions in the prelude
+    for arity in [2, 4] {
+        t.add_process("erlang", "spawn", arity, |n, _, a| {
+            prelude_call(n, "Elixir.Node", "spawn", a)
+        });
+    }
+    for arity in [2, 4] {
+        t.add_process("erlang", "spawn_link", arity, |n, _, a| {
+            prelude_call(n, "Elixir.Node", "spawn_link", a)
+        });
+    }
+    for arity in [2, 4] {
+        t.add_process("erlang", "spawn_monitor", arity, |n, _, a| {
+            prelude_call(n, "Elixir.Node", "spawn_monitor", a)
+        });
+    }
+    for arity in [3, 5] {
+        t.add_process("erlang", "spawn_opt", arity, |n, _, a| {
+            prelude_call(n, "Elixir.Beamplay.Erlang", "spawn_opt", a)
+        });
+    }
+    // `:link` and `:monitor` are the options that change anything here
+    for arity in [2, 4] {
+        t.add_process("erlang", "spawn_opt", arity, |n, p, a| {
+            match a
+                .split_last()
+                .and_then(|(opts, rest)| Some((opts.to_vec()?, rest)))
+            {
+                Some((o, rest)) => {
+                    let has = |name: &str| o.iter().any(|t| t.is_atom(name));
+                    spawn(n, p, rest, has("link"), has("monitor"))
                 }
-                match n.whereis(name) {
-                    Some(id) => v(n.make_pid(id)),
-                    None => v(n.atom_term("undefined")),
+                None => badarg(n, &[(a.len() as u8, "not a list")]),
+            }
+        });
+    }
+    t.add_process("erlang", "exit", 2, exit2);
+    t.add_process("erlang", "is_process_alive", 1, |n, p, a| match &a[0] {
+        Term::Pid(_) => {
+            let alive = n
+                .local_id(&a[0])
+                .is_some_and(|id| id == p.id || n.is_alive(id));
+            v(n.bool(alive))
+        }
+        _ => badarg(n, &[(1, "not a pid")]),
+    });
+    t.add_process("erlang", "process_flag", 2, process_flag);
+    t.add_process("erlang", "group_leader", 0, |_, p, _| {
+        v(p.group_leader.clone())
+    });
+    t.add_process("erlang", "group_leader", 2, |n, p, a| {
+        match n.local_id(&a[1]) {
+            Some(id) if id == p.id => p.group_leader = a[0].clone(),
+            Some(id) => {
+                if let Some(t) = n.process_mut(id) {
+                    t.group_leader = a[0].clone();
                 }
+            }
+            None => return badarg(n, &[(2, "not a pid")]),
+        }
+        let t = n.bool(true);
+        v(t)
+    });
+    t.add_process("erlang", "apply", 2, |n, _, a| match a[1].to_vec() {
+        Some(args) => NativeOut::Call(a[0].clone(), args),
+        None => badarg(n, &[(2, "not a list")]),
+    });
+    t.add_process("erlang", "apply", 3, |n, _, a| {
+        match (&a[0], &a[1], a[2].to_vec()) {
+            (Term::Atom(m), Term::Atom(f), Some(args)) => {
+                let fun = Term::export(m.clone(), f.clone(), args.len() as u32);
+                NativeOut::Call(fun, args)
             }
             _ => badarg(n, &[(1, "not an atom")]),
-        },
-        ("erlang", "registered", 0) => {
-            |n, _, _| v(Term::list(n.registered().into_iter().map(Term::Atom)))
         }
-        ("erlang", "is_process_alive", 1) => |n, p, a| match &a[0] {
-            Term::Pid(_) => {
-                let alive = n
-                    .local_id(&a[0])
-                    .is_some_and(|id| id == p.id || n.is_alive(id));
-                v(n.bool(alive))
-            }
-            _ => badarg(n, &[(1, "not a pid")]),
+    });
+    t.add_process("erlang", "processes", 0, |n, p, _| {
+        let mut ids: Vec<u32> = n
+            .procs
+            .keys()
+            .copied()
+            .chain(std::iter::once(p.id))
+            .collect();
+        beamplay_term::sort::sort_by(&mut ids, u32::cmp);
+        v(Term::list(ids.into_iter().map(|id| n.make_pid(id))))
+    });
+    t.add_process("erlang", "process_info", 1, |n, p, a| {
+        process_info(n, p, &a[0], None)
+    });
+    t.add_process("erlang", "process_info", 2, |n, p, a| {
+        process_info(n, p, &a[0], Some(&a[1]))
+    });
+}
+
+/// Sends, timers, references and aliases, and IEx's `flush/0`.
+fn messages(t: &mut Natives) {
+    t.add_process("erlang", "send", 2, send);
+    t.add_process("erlang", "make_ref", 0, |n, p, a| {
+        marked(n, p, a, |n, _, _| v(n.make_ref()))
+    });
+    t.add_process("erlang", "send_after", 3, |n, _, a| match &a[0] {
+        Term::Int(ms) if *ms >= 0 => {
+            let r = n.send_after(*ms as u64, a[1].clone(), a[2].clone());
+            v(r)
+        }
+        _ => badarg(n, &[(1, "not a valid time")]),
+    });
+    t.add_process("erlang", "cancel_timer", 1, |n, _, a| match &a[0] {
+        Term::Ref(_) => match n.cancel_timer(&a[0]) {
+            Some(ms) => v(Term::Int(ms as i64)),
+            None => v(n.bool(false)),
         },
-        ("erlang", "process_flag", 2) => process_flag,
-        ("erlang", "group_leader", 0) => |_, p, _| v(p.group_leader.clone()),
-        ("erlang", "group_leader", 2) => |n, p, a| {
-            match n.local_id(&a[1]) {
-                Some(id) if id == p.id => p.group_leader = a[0].clone(),
-                Some(id) => {
-                    if let Some(t) = n.process_mut(id) {
-                        t.group_leader = a[0].clone();
-                    }
-                }
-                None => return badarg(n, &[(2, "not a pid")]),
-            }
+        _ => badarg(n, &[(1, "not a reference")]),
+    });
+    t.add_process("erlang", "read_timer", 1, |n, _, a| {
+        match n.read_timer(&a[0]) {
+            Some(ms) => v(Term::Int(ms as i64)),
+            None => v(n.bool(false)),
+        }
+    });
+    t.add_process("erlang", "alias", 0, |n, p, _| {
+        let r = n.make_ref();
+        p.aliases.push(r.clone());
+        v(r)
+    });
+    t.add_process("erlang", "unalias", 1, |n, p, a| {
+        let had = p.aliases.contains(&a[0]);
+        p.aliases.retain(|x| x != &a[0]);
+        v(n.bool(had))
+    });
+    t.add_process("Elixir.IEx.Helpers", "flush", 0, flush);
+}
+
+/// Links and monitors, local and remote.
+fn links_and_monitors(t: &mut Natives) {
+    t.add_process("erlang", "link", 1, link);
+    t.add_process("erlang", "unlink", 1, |n, p, a| {
+        match n.local_id(&a[0]) {
+            Some(id) => n.unlink(p, id),
+            None => n.unlink_remote(p, &a[0]),
+        }
+        let t = n.bool(true);
+        v(t)
+    });
+    for arity in [2, 3] {
+        t.add_process("erlang", "monitor", arity, |n, p, a| {
+            marked(n, p, a, monitor)
+        });
+    }
+    t.add_process("erlang", "demonitor", 1, |n, p, a| {
+        if !n.demonitor(p, &a[0]) {
+            n.demonitor_remote(p, &a[0]);
+        }
+        let t = n.bool(true);
+        v(t)
+    });
+    t.add_process("erlang", "demonitor", 2, demonitor2);
+}
+
+/// Locally registered names.
+fn names(t: &mut Natives) {
+    t.add_process("erlang", "register", 2, register_name);
+    t.add_process("erlang", "unregister", 1, |n, p, a| match &a[0] {
+        Term::Atom(name) if n.unregister(name, p) => {
             let t = n.bool(true);
             v(t)
-        },
-        ("erlang", "make_ref", 0) => |n, p, a| marked(n, p, a, |n, _, _| v(n.make_ref())),
-        ("erlang", "node", 0) => |n, _, _| v(Term::Atom(n.name.clone())),
-        ("erlang", "node", 1) => |n, _, a| match &a[0] {
-            Term::Pid(pd) => v(Term::Atom(pd.node.clone())),
-            Term::Ref(r) => v(Term::Atom(r.node.clone())),
-            _ => badarg(n, &[(1, "not a pid, port or reference")]),
-        },
-        ("erlang", "nodes", 0) => |n, _, _| v(Term::list(n.nodes(&[NodeKind::Visible]))),
-        ("erlang", "nodes", 1) => |n, _, a| match node_kinds(&a[0]) {
-            Some(kinds) => v(Term::list(n.nodes(&kinds))),
-            None if matches!(a[0], Term::Atom(_)) => badarg(n, &[(1, "not a valid node type")]),
-            None => badarg(n, &[(1, "not a list of valid node types")]),
-        },
-        ("erlang", "is_alive", 0) => |n, _, _| v(n.bool(n.distributed())),
-        ("erlang", "disconnect_node", 1) => |n, _, a| match &a[0] {
-            Term::Atom(_) if !n.distributed() => v(n.atom_term("ignored")),
-            Term::Atom(peer) => {
-                let down = n.disconnect(peer);
-                v(n.bool(down))
+        }
+        _ => badarg(n, &[(1, "not a pid")]),
+    });
+    t.add_process("erlang", "whereis", 1, |n, p, a| match &a[0] {
+        Term::Atom(name) => {
+            if p.name.as_ref() == Some(name) {
+                return v(p.pid.clone());
             }
-            _ => badarg(n, &[(1, "not an atom")]),
-        },
-        // `:net_adm.names/0`: the nodes of this host, from epmd
-        ("Elixir.Beamplay.Runtime", "epmd_names", 0) => |n, _, _| {
-            let host = n.name.as_str().split_once('@').map(|(_, h)| h.to_string());
-            let names: Vec<Term> = n
-                .dist
-                .epmd
-                .borrow()
-                .iter()
-                .filter_map(|(name, port)| {
-                    let (short, h) = name.as_str().split_once('@')?;
-                    (host.as_deref().is_none_or(|mine| mine == h)).then(|| {
-                        Term::tuple(vec![
-                            crate::natives::charlist(short),
-                            Term::Int(i64::from(*port)),
-                        ])
-                    })
+            match n.whereis(name) {
+                Some(id) => v(n.make_pid(id)),
+                None => v(n.atom_term("undefined")),
+            }
+        }
+        _ => badarg(n, &[(1, "not an atom")]),
+    });
+    t.add_process("erlang", "registered", 0, |n, _, _| {
+        v(Term::list(n.registered().into_iter().map(Term::Atom)))
+    });
+}
+
+/// The process dictionary.
+fn dictionary(t: &mut Natives) {
+    t.add_process("erlang", "get", 0, |_, p, _| {
+        v(Term::list(p.dict.iter().map(|(k, val)| {
+            Term::tuple(vec![k.clone(), val.clone()])
+        })))
+    });
+    t.add_process("erlang", "get", 1, |n, p, a| {
+        match p.dict.iter().find(|(k, _)| k == &a[0]) {
+            Some((_, val)) => v(val.clone()),
+            None => v(n.atom_term("undefined")),
+        }
+    });
+    t.add_process("erlang", "put", 2, |n, p, a| {
+        let old = match p.dict.iter_mut().find(|(k, _)| k == &a[0]) {
+            Some(slot) => std::mem::replace(&mut slot.1, a[1].clone()),
+            None => {
+                p.dict.push((a[0].clone(), a[1].clone()));
+                n.atom_term("undefined")
+            }
+        };
+        v(old)
+    });
+    t.add_process("erlang", "erase", 1, |n, p, a| {
+        match p.dict.iter().position(|(k, _)| k == &a[0]) {
+            Some(i) => v(p.dict.remove(i).1),
+            None => v(n.atom_term("undefined")),
+        }
+    });
+    t.add_process("erlang", "get_keys", 0, |_, p, _| {
+        v(Term::list(p.dict.iter().map(|(k, _)| k.clone())))
+    });
+}
+
+/// This node among others: names, connections, node monitors, remote spawns.
+fn distribution(t: &mut Natives) {
+    t.add_process("erlang", "node", 0, |n, _, _| v(Term::Atom(n.name.clone())));
+    t.add_process("erlang", "node", 1, |n, _, a| match &a[0] {
+        Term::Pid(pd) => v(Term::Atom(pd.node.clone())),
+        Term::Ref(r) => v(Term::Atom(r.node.clone())),
+        _ => badarg(n, &[(1, "not a pid, port or reference")]),
+    });
+    t.add_process("erlang", "nodes", 0, |n, _, _| {
+        v(Term::list(n.nodes(&[NodeKind::Visible])))
+    });
+    t.add_process("erlang", "nodes", 1, |n, _, a| match node_kinds(&a[0]) {
+        Some(kinds) => v(Term::list(n.nodes(&kinds))),
+        None if matches!(a[0], Term::Atom(_)) => badarg(n, &[(1, "not a valid node type")]),
+        None => badarg(n, &[(1, "not a list of valid node types")]),
+    });
+    t.add_process(
+        "erlang",
+        "is_alive",
+        0,
+        |n, _, _| v(n.bool(n.distributed())),
+    );
+    t.add_process("erlang", "disconnect_node", 1, |n, _, a| match &a[0] {
+        Term::Atom(_) if !n.distributed() => v(n.atom_term("ignored")),
+        Term::Atom(peer) => {
+            let down = n.disconnect(peer);
+            v(n.bool(down))
+        }
+        _ => badarg(n, &[(1, "not an atom")]),
+    });
+    // `:net_adm.names/0`: the nodes of this host, from epmd
+    t.add_process("Elixir.Beamplay.Runtime", "epmd_names", 0, |n, _, _| {
+        let host = n.name.as_str().split_once('@').map(|(_, h)| h.to_string());
+        let names: Vec<Term> = n
+            .dist
+            .epmd
+            .borrow()
+            .iter()
+            .filter_map(|(name, port)| {
+                let (short, h) = name.as_str().split_once('@')?;
+                (host.as_deref().is_none_or(|mine| mine == h)).then(|| {
+                    Term::tuple(vec![
+                        crate::text::charlist(short),
+                        Term::Int(i64::from(*port)),
+                    ])
                 })
-                .collect();
-            v(Term::list(names))
-        },
-        // `:net_kernel.connect_node/1` below the waiting (prelude)
-        ("Elixir.Beamplay.Runtime", "dist_connect", 1) => |n, p, a| match &a[0] {
+            })
+            .collect();
+        v(Term::list(names))
+    });
+    // `:net_kernel.connect_node/1` below the waiting (prelude)
+    t.add_process(
+        "Elixir.Beamplay.Runtime",
+        "dist_connect",
+        1,
+        |n, p, a| match &a[0] {
             Term::Atom(peer) => match n.connect(peer, p.id) {
                 Connect::Now(t) => v(t),
                 Connect::Wait => v(n.atom_term("wait")),
             },
             _ => badarg(n, &[(1, "not an atom")]),
         },
-        ("erlang", "send_after", 3) => |n, _, a| match &a[0] {
-            Term::Int(ms) if *ms >= 0 => {
-                let r = n.send_after(*ms as u64, a[1].clone(), a[2].clone());
-                v(r)
-            }
-            _ => badarg(n, &[(1, "not a valid time")]),
-        },
-        ("erlang", "cancel_timer", 1) => |n, _, a| match &a[0] {
-            Term::Ref(_) => match n.cancel_timer(&a[0]) {
-                Some(ms) => v(Term::Int(ms as i64)),
-                None => v(n.bool(false)),
-            },
-            _ => badarg(n, &[(1, "not a reference")]),
-        },
-        ("erlang", "read_timer", 1) => |n, _, a| match n.read_timer(&a[0]) {
-            Some(ms) => v(Term::Int(ms as i64)),
-            None => v(n.bool(false)),
-        },
-        ("erlang", "apply", 2) => |n, _, a| match a[1].to_vec() {
-            Some(args) => NativeOut::Call(a[0].clone(), args),
-            None => badarg(n, &[(2, "not a list")]),
-        },
-        ("erlang", "apply", 3) => |n, _, a| match (&a[0], &a[1], a[2].to_vec()) {
-            (Term::Atom(m), Term::Atom(f), Some(args)) => {
-                let fun = Term::export(m.clone(), f.clone(), args.len() as u32);
-                NativeOut::Call(fun, args)
-            }
-            _ => badarg(n, &[(1, "not an atom")]),
-        },
-        ("erlang", "get", 0) => |_, p, _| {
-            v(Term::list(p.dict.iter().map(|(k, val)| {
-                Term::tuple(vec![k.clone(), val.clone()])
-            })))
-        },
-        ("erlang", "get", 1) => |n, p, a| match p.dict.iter().find(|(k, _)| k == &a[0]) {
-            Some((_, val)) => v(val.clone()),
-            None => v(n.atom_term("undefined")),
-        },
-        ("erlang", "put", 2) => |n, p, a| {
-            let old = match p.dict.iter_mut().find(|(k, _)| k == &a[0]) {
-                Some(slot) => std::mem::replace(&mut slot.1, a[1].clone()),
-                None => {
-                    p.dict.push((a[0].clone(), a[1].clone()));
-                    n.atom_term("undefined")
-                }
-            };
-            v(old)
-        },
-        ("erlang", "erase", 1) => |n, p, a| match p.dict.iter().position(|(k, _)| k == &a[0]) {
-            Some(i) => v(p.dict.remove(i).1),
-            None => v(n.atom_term("undefined")),
-        },
-        ("erlang", "get_keys", 0) => |_, p, _| v(Term::list(p.dict.iter().map(|(k, _)| k.clone()))),
-        ("erlang", "alias", 0) => |n, p, _| {
-            let r = n.make_ref();
-            p.aliases.push(r.clone());
-            v(r)
-        },
-        ("erlang", "unalias", 1) => |n, p, a| {
-            let had = p.aliases.contains(&a[0]);
-            p.aliases.retain(|x| x != &a[0]);
-            v(n.bool(had))
-        },
-        ("erlang", "processes", 0) => |n, p, _| {
-            let mut ids: Vec<u32> = n
-                .procs
-                .keys()
-                .copied()
-                .chain(std::iter::once(p.id))
-                .collect();
-            beamplay_term::sort::sort_by(&mut ids, u32::cmp);
-            v(Term::list(ids.into_iter().map(|id| n.make_pid(id))))
-        },
-        ("erlang", "process_info", 1) => |n, p, a| process_info(n, p, &a[0], None),
-        ("erlang", "process_info", 2) => |n, p, a| process_info(n, p, &a[0], Some(&a[1])),
-        ("Elixir.IEx.Helpers", "flush", 0) => flush,
-        ("code", "is_loaded", 1) => |n, _, a| match &a[0] {
-            Term::Atom(m) if n.modules.contains_key(m) || n.natives.has_module(m.as_str()) => {
-                v(Term::tuple(vec![
-                    n.atom_term("file"),
-                    n.atom_term("preloaded"),
-                ]))
-            }
-            _ => v(n.bool(false)),
-        },
-        ("erlang", "function_exported", 3) => |n, _, a| match (&a[0], &a[1], &a[2]) {
-            (Term::Atom(m), Term::Atom(f), Term::Int(k)) => {
-                let k = *k as u32;
-                let yes = n.modules.get(m).is_some_and(|md| md.export(f, k).is_some())
-                    || n.natives.get(m.as_str(), f.as_str(), k).is_some()
-                    || lookup(m.as_str(), f.as_str(), k).is_some();
-                v(n.bool(yes))
-            }
-            _ => badarg(n, &[(1, "not an atom")]),
-        },
-        ("Elixir.Kernel", "inspect", 1) => |n, _, a| {
-            let s = n.inspect_plain(&a[0]);
-            v(Term::string(&s))
-        },
-        ("Elixir.Kernel", "inspect", 2) => |n, _, a| match crate::inspect_opts::from_keyword(&a[1])
-        {
-            Some(o) => {
-                let s = beamplay_term::inspect(&a[0], &o, n);
-                v(Term::string(&s))
-            }
-            None => badarg(n, &[(2, "not a keyword list of inspect options")]),
-        },
-        ("Elixir.Beamplay.Runtime", "spawn_request", 5) => |n, p, a| marked(n, p, a, spawn_request),
-        ("erlang", "monitor_node", 2) => |n, p, a| match (&a[0], &a[1]) {
+    );
+    t.add_process("Elixir.Beamplay.Runtime", "spawn_request", 5, |n, p, a| {
+        marked(n, p, a, spawn_request)
+    });
+    t.add_process("erlang", "monitor_node", 2, |n, p, a| {
+        match (&a[0], &a[1]) {
             (Term::Atom(peer), Term::Atom(flag)) if matches!(flag.as_str(), "true" | "false") => {
                 if !n.distributed() {
                     return NativeOut::Raise(Raise::error(n.atom_term("notalive")));
@@ -287,49 +350,90 @@ pub fn lookup(module: &str, function: &str, arity: u32) -> Option<ProcNativeFn> 
                 v(n.bool(true))
             }
             _ => badarg(n, &[(1, "not an atom")]),
-        },
-        // `:net_kernel.monitor_nodes/2` with its options checked by the
-        // prelude: `{form, node_type, nodedown_reason, connection_id}`
-        ("Elixir.Beamplay.Runtime", "monitor_nodes", 2) => |n, p, a| {
-            let info = a[1].as_tuple().and_then(|t| match t {
-                [form, node_type, reason, id] => Some(WatchInfo {
-                    form: match form {
-                        f if f.is_atom("list") => WatchForm::List,
-                        f if f.is_atom("map") => WatchForm::Map,
-                        _ => WatchForm::Plain,
-                    },
-                    node_type: match node_type {
-                        t if t.is_atom("visible") => Some(NodeType::Visible),
-                        t if t.is_atom("hidden") => Some(NodeType::Hidden),
-                        t if t.is_atom("all") => Some(NodeType::All),
-                        _ => None,
-                    },
-                    nodedown_reason: reason.is_atom("true"),
-                    connection_id: id.is_atom("true"),
-                }),
-                _ => None,
-            });
-            match info {
-                Some(info) => {
-                    n.monitor_nodes(p.id, a[0].is_atom("true"), info);
-                    v(n.atom_term("ok"))
-                }
-                None => badarg(n, &[(2, "not a valid option set")]),
+        }
+    });
+    // `:net_kernel.monitor_nodes/2` with its options checked by the
+    // prelude: `{form, node_type, nodedown_reason, connection_id}`
+    t.add_process("Elixir.Beamplay.Runtime", "monitor_nodes", 2, |n, p, a| {
+        let info = a[1].as_tuple().and_then(|t| match t {
+            [form, node_type, reason, id] => Some(WatchInfo {
+                form: match form {
+                    f if f.is_atom("list") => WatchForm::List,
+                    f if f.is_atom("map") => WatchForm::Map,
+                    _ => WatchForm::Plain,
+                },
+                node_type: match node_type {
+                    t if t.is_atom("visible") => Some(NodeType::Visible),
+                    t if t.is_atom("hidden") => Some(NodeType::Hidden),
+                    t if t.is_atom("all") => Some(NodeType::All),
+                    _ => None,
+                },
+                nodedown_reason: reason.is_atom("true"),
+                connection_id: id.is_atom("true"),
+            }),
+            _ => None,
+        });
+        match info {
+            Some(info) => {
+                n.monitor_nodes(p.id, a[0].is_atom("true"), info);
+                v(n.atom_term("ok"))
             }
-        },
-        ("Elixir.Beamplay.Runtime", "load_module", 1) => |n, _, _| v(n.atom_term("ok")),
-        ("Elixir.Beamplay.Runtime", "note", 1) => |n, _, a| {
-            let ok = n.note(&a[0]);
-            v(n.bool(ok))
-        },
-        ("Elixir.Beamplay.Runtime", "log", 1) => |n, _, a| {
-            if let Some(s) = crate::console::chardata(&a[0]) {
-                n.console.output(ConsoleEvent::Log(s));
+            None => badarg(n, &[(2, "not a valid option set")]),
+        }
+    });
+}
+
+/// Loaded code, `inspect`, and the hooks the prelude's services use.
+fn code_and_runtime(t: &mut Natives) {
+    t.add_process("code", "is_loaded", 1, |n, _, a| match &a[0] {
+        Term::Atom(m) if n.modules.contains_key(m) || n.natives.has_module(m.as_str()) => {
+            v(Term::tuple(vec![
+                n.atom_term("file"),
+                n.atom_term("preloaded"),
+            ]))
+        }
+        _ => v(n.bool(false)),
+    });
+    t.add_process("erlang", "function_exported", 3, |n, _, a| {
+        match (&a[0], &a[1], &a[2]) {
+            (Term::Atom(m), Term::Atom(f), Term::Int(k)) => {
+                let k = *k as u32;
+                let yes = n.modules.get(m).is_some_and(|md| md.export(f, k).is_some())
+                    || n.natives.lookup(m.as_str(), f.as_str(), k).is_some();
+                v(n.bool(yes))
             }
-            v(n.atom_term("ok"))
+            _ => badarg(n, &[(1, "not an atom")]),
+        }
+    });
+    t.add_process("Elixir.Kernel", "inspect", 1, |n, _, a| {
+        let s = n.inspect_plain(&a[0]);
+        v(Term::string(&s))
+    });
+    t.add_process(
+        "Elixir.Kernel",
+        "inspect",
+        2,
+        |n, _, a| match crate::inspect_opts::from_keyword(&a[1]) {
+            Some(o) => {
+                let s = beamplay_term::inspect(&a[0], &o, n);
+                v(Term::string(&s))
+            }
+            None => badarg(n, &[(2, "not a keyword list of inspect options")]),
         },
-        _ => return None,
-    })
+    );
+    t.add_process("Elixir.Beamplay.Runtime", "load_module", 1, |n, _, _| {
+        v(n.atom_term("ok"))
+    });
+    t.add_process("Elixir.Beamplay.Runtime", "note", 1, |n, _, a| {
+        let ok = n.note(&a[0]);
+        v(n.bool(ok))
+    });
+    t.add_process("Elixir.Beamplay.Runtime", "log", 1, |n, _, a| {
+        if let Some(s) = crate::text::chardata(&a[0]) {
+            n.console.output(ConsoleEvent::Log(s));
+        }
+        v(n.atom_term("ok"))
+    });
 }
 
 /// `spawn(fun)` / `spawn(m, f, args)` with optional link or monitor.
@@ -573,7 +677,7 @@ fn exit2(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
     v(n.bool(true))
 }
 
-fn register(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
+fn register_name(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
     let Term::Atom(name) = &a[0] else {
         return badarg(n, &[(1, "not an atom")]);
     };
@@ -608,68 +712,6 @@ fn process_flag(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
         }
         _ => badarg(n, &[(1, "invalid process flag")]),
     }
-}
-
-pub(crate) fn info_item(n: &Node, p: &Process, key: &str) -> Option<Term> {
-    let list = |v: Vec<Term>| Term::list(v);
-    Some(match key {
-        "status" => n.atom_term(match p.status {
-            // the process asking about itself is the one running
-            crate::process::Status::Runnable if n.running == Some(p.id) => "running",
-            crate::process::Status::Runnable => "runnable",
-            crate::process::Status::Waiting(_) | crate::process::Status::Idle => "waiting",
-            crate::process::Status::Exiting => "exiting",
-        }),
-        "message_queue_len" => Term::Int(p.mailbox.len() as i64),
-        "messages" => list(p.mailbox.iter().cloned().collect()),
-        "links" => list(
-            p.links
-                .iter()
-                .map(|id| n.make_pid(*id))
-                .chain(n.remote_links(p.id))
-                .collect(),
-        ),
-        "monitors" => list(
-            p.monitoring
-                .iter()
-                .map(|m| m.object.clone())
-                .chain(n.remote_monitoring(p.id))
-                .map(|o| Term::tuple(vec![n.atom_term("process"), o]))
-                .collect(),
-        ),
-        "monitored_by" => list(
-            p.monitored_by
-                .iter()
-                .map(|m| n.make_pid(m.other))
-                .chain(n.remote_monitored_by(p.id))
-                .collect(),
-        ),
-        "trap_exit" => n.bool(p.trap_exit),
-        "registered_name" => match &p.name {
-            Some(a) => Term::Atom(a.clone()),
-            None => Term::Nil,
-        },
-        "dictionary" => list(
-            p.dict
-                .iter()
-                .map(|(k, v)| Term::tuple(vec![k.clone(), v.clone()]))
-                .collect(),
-        ),
-        "group_leader" => p.group_leader.clone(),
-        "current_function" => match p.frames.last() {
-            Some(f) => Term::tuple(vec![
-                Term::Atom(f.module.name.clone()),
-                Term::Atom(f.fun.name.clone()),
-                Term::Int(i64::from(f.fun.arity)),
-            ]),
-            None => p.initial_call.clone(),
-        },
-        "initial_call" => p.initial_call.clone(),
-        "reductions" => Term::Int(p.reductions as i64),
-        "heap_size" | "total_heap_size" | "stack_size" => Term::Int(p.stack_words() as i64),
-        "priority" => n.atom_term("normal"),
-        _ => return None,
-    })
 }
 
 const INFO_KEYS: &[&str] = &[
@@ -742,10 +784,6 @@ fn flush(n: &mut Node, p: &mut Process, _a: &[Term]) -> R {
         n.console.output(ConsoleEvent::Output(text));
     }
     v(n.atom_term("ok"))
-}
-
-pub fn raise_to_out(e: Raise) -> NativeOut {
-    NativeOut::Raise(e)
 }
 
 /// The node types of `:erlang.nodes/1`: one atom or a list of them.

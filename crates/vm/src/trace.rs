@@ -1,11 +1,10 @@
-//! What a node tells the outside about itself, for the UI and tests
-//! (issue 4's snapshots and event stream): a trace of events, recorded
-//! only while someone listens, and the view of its services (global
-//! names and locks, pg and pg2 groups) that the service processes keep
-//! up to date through `Beamplay.Runtime.note/1`.
+//! What a node tells the outside about itself, for the UI and tests: the
+//! events of its trace (recorded only while someone listens, `Node::traced`),
+//! the view of its services (global names and locks, pg and pg2 groups)
+//! that the service processes keep up to date through
+//! `Beamplay.Runtime.note/1`, and processes as the UI lists them
+//! (`views.rs` builds them).
 use beamplay_term::{Atom, Term};
-
-use crate::node::Node;
 
 /// One thing that happened on a node.
 #[derive(Debug, Clone)]
@@ -93,7 +92,7 @@ pub struct ServiceView {
 impl ServiceView {
     /// Applies a note from a service process, made at World time
     /// `now_us`; false if it is not one.
-    fn apply(&mut self, note: &Term, now_us: u64) -> bool {
+    pub(crate) fn apply(&mut self, note: &Term, now_us: u64) -> bool {
         let Some(items) = note.as_tuple() else {
             return false;
         };
@@ -168,36 +167,6 @@ impl ServiceView {
     }
 }
 
-impl Node {
-    /// Starts or stops recording the trace; stopping drops what was not
-    /// taken.
-    pub fn set_tracing(&mut self, on: bool) {
-        self.trace = on.then(Vec::new);
-    }
-
-    /// The events recorded since the last call, with the World time (µs)
-    /// each happened at.
-    pub fn take_trace(&mut self) -> Vec<(u64, Trace)> {
-        self.trace.as_mut().map(std::mem::take).unwrap_or_default()
-    }
-
-    /// Records an event if someone listens; `make` runs only then.
-    pub(crate) fn traced(&mut self, make: impl FnOnce() -> Trace) {
-        if let Some(t) = self.trace.as_mut() {
-            t.push((self.clock.get(), make()));
-        }
-    }
-
-    /// A service process reports a change of its state.
-    pub(crate) fn note(&mut self, note: &Term) -> bool {
-        let ok = self.view.apply(note, self.clock.get());
-        if ok {
-            self.traced(|| Trace::Service(note.clone()));
-        }
-        ok
-    }
-}
-
 /// A process as the UI lists it: its terms printed as its node's console
 /// prints them.
 #[derive(Debug, Clone)]
@@ -206,7 +175,7 @@ pub struct ProcessView {
     pub id: u32,
     pub pid: String,
     pub name: Option<String>,
-    /// `running`, `runnable`, `waiting` or `exiting`, as `Process.info`.
+    /// `running`, `runnable` or `waiting`, as `Process.info` says.
     pub status: String,
     /// `Module.function/arity` it is in.
     pub current: String,
@@ -214,61 +183,4 @@ pub struct ProcessView {
     pub links: Vec<String>,
     /// What it monitors.
     pub monitors: Vec<String>,
-}
-
-impl Node {
-    /// Every process of this node, in pid order.
-    pub fn process_views(&self) -> Vec<ProcessView> {
-        self.process_views_rows(0..usize::MAX)
-    }
-
-    /// The processes at `rows` of the pid-ordered list: what a scrolled
-    /// view of a node with 100,000 processes builds each frame, views
-    /// only for its rows (and a sweep of the list after exits).
-    pub fn process_views_rows(&self, rows: std::ops::Range<usize>) -> Vec<ProcessView> {
-        let ids = self.live_ids();
-        let end = rows.end.min(ids.len());
-        ids[rows.start.min(end)..end]
-            .iter()
-            .filter_map(|id| self.procs.get(id))
-            .map(|p| {
-                let item = |key| crate::procnatives::info_item(self, p, key);
-                let texts = |key| {
-                    item(key)
-                        .and_then(|t| t.to_vec())
-                        .unwrap_or_default()
-                        .iter()
-                        .map(|t| self.inspect_plain(t))
-                        .collect()
-                };
-                let current = match item("current_function").as_ref().and_then(Term::as_tuple) {
-                    Some([m, Term::Atom(f), Term::Int(a)]) => {
-                        format!("{}.{}/{a}", self.inspect_plain(m), f.as_str())
-                    }
-                    _ => String::new(),
-                };
-                ProcessView {
-                    id: p.id,
-                    pid: self.inspect_plain(&p.pid),
-                    name: p.name.as_ref().map(|a| a.as_str().to_string()),
-                    status: match item("status") {
-                        Some(Term::Atom(a)) => a.as_str().to_string(),
-                        _ => String::new(),
-                    },
-                    current,
-                    mailbox: p.mailbox.len(),
-                    links: texts("links"),
-                    monitors: texts("monitors"),
-                }
-            })
-            .collect()
-    }
-
-    /// The messages waiting in a process's mailbox, printed.
-    pub fn mailbox_view(&self, id: u32) -> Vec<String> {
-        self.procs
-            .get(&id)
-            .map(|p| p.mailbox.iter().map(|m| self.inspect_iex(m)).collect())
-            .unwrap_or_default()
-    }
 }

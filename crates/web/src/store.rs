@@ -165,7 +165,7 @@ impl Store {
         self.speed = s.speed();
         if let Some(m) = &self.mailbox {
             let node = s.world.node(m.node);
-            let alive = node.is_some_and(|n| n.process(m.id).is_some());
+            let alive = node.is_some_and(|n| n.is_running(m.id));
             let messages = node.map(|n| n.mailbox_view(m.id)).unwrap_or_default();
             if *m.messages != messages || m.alive != alive {
                 self.mailbox = Some(MailboxView {
@@ -224,7 +224,7 @@ impl Store {
                     Some(MailboxView {
                         node,
                         id,
-                        pid: n.inspect_plain(&n.make_pid(id)),
+                        pid: n.pid_text(id),
                         alive: true,
                         messages: Rc::new(Vec::new()),
                     })

@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 use beamplay_cluster::fault::Fault;
 use beamplay_cluster::{NodeId, World};
-use beamplay_vm::node::ConsoleEvent;
+use beamplay_vm::ConsoleEvent;
 
 pub fn world(names: &[&str]) -> (World, Vec<NodeId>) {
     seeded(11, names)

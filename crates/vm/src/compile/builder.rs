@@ -5,7 +5,7 @@ use beamplay_term::{Atom, Term};
 
 use crate::code::{FunCode, Label, Op, Reg};
 
-use super::{CResult, CompileError};
+use super::env::{CResult, CompileError};
 
 /// Registers a frame may have: `Reg` is 16 bits.
 const MAX_REGS: u32 = 65_000;

@@ -7,15 +7,15 @@ use beamplay_syntax::ast::Head;
 use beamplay_syntax::{Ast, Meta};
 use beamplay_term::Term;
 
+use super::env::{CResult, CompileError};
 use super::expr::{
     block_kw, case_of, clauses, err, is_local, line_of, mentioned_vars, remote, stab, var, Clause,
-    Fc, Vars,
+    FnCompiler, Vars,
 };
 use super::kernel::kernel_import;
-use super::{CResult, CompileError};
 use crate::code::{BinSeg, Label, Op, Reg, SegKind, ERL_EVAL_ORIGIN};
 
-impl Fc<'_, '_> {
+impl FnCompiler<'_, '_> {
     pub(super) fn remote_call(
         &mut self,
         target: &Ast,
@@ -29,8 +29,8 @@ impl Fc<'_, '_> {
             Ast::Alias { .. } => Some(self.alias_atom(target)?.as_str().to_string()),
             // `:atom.key` without parentheses is dot access, as on a variable
             Ast::Atom(a) if !(meta.no_parens && args.is_empty()) => Some(a.clone()),
-            Ast::Var { name, .. } if name == "__MODULE__" && !self.m.console => {
-                Some(self.m.name.as_str().to_string())
+            Ast::Var { name, .. } if name == "__MODULE__" && !self.module.console => {
+                Some(self.module.name.as_str().to_string())
             }
             _ => None,
         };
@@ -40,7 +40,7 @@ impl Fc<'_, '_> {
                     target,
                     format!(
                         "cannot invoke remote function {}.{fname}/{} inside guards",
-                        super::expr::alias_text(&m),
+                        crate::text::alias_text(&m),
                         args.len()
                     ),
                 );
@@ -68,24 +68,24 @@ impl Fc<'_, '_> {
         if meta.no_parens && args.is_empty() {
             // map.field (or a zero-arity call when the value is a module)
             let key = self.atom_t_(fname);
-            let k = self.b.load(key)?;
-            let d = self.b.reg()?;
-            let miss = self.b.label();
-            let end = self.b.label();
-            self.b.emit(Op::GetMapKey(t, k, d, miss));
-            self.b.emit(Op::Jump(end));
-            self.b.place(miss);
+            let k = self.code.load(key)?;
+            let d = self.code.reg()?;
+            let miss = self.code.label();
+            let end = self.code.label();
+            self.code.emit(Op::GetMapKey(t, k, d, miss));
+            self.code.emit(Op::Jump(end));
+            self.code.place(miss);
             let r = self.call_remote("Elixir.Beamplay.Runtime", "dot", vec![t, k], false)?;
-            self.b.emit(Op::Move(r, d));
-            self.b.place(end);
+            self.code.emit(Op::Move(r, d));
+            self.code.place(end);
             return self.ret_(d, tail);
         }
         // a module in a variable: apply(mod, fun, args)
         let f = self.atom_t_(fname);
-        let fr = self.b.load(f)?;
+        let fr = self.code.load(f)?;
         let a = self.args_(args, vars)?;
-        let l = self.b.reg()?;
-        self.b.emit(Op::List(a.into(), None, l));
+        let l = self.code.reg()?;
+        self.code.emit(Op::List(a.into(), None, l));
         self.call_remote("erlang", "apply", vec![t, fr, l], tail)
     }
 
@@ -103,8 +103,8 @@ impl Fc<'_, '_> {
             seg.0.value = self.gen(value, vars, false)?;
             segs.push(seg.0);
         }
-        let d = self.b.reg()?;
-        self.b.emit(Op::Binary(segs.into(), d));
+        let d = self.code.reg()?;
+        self.code.emit(Op::Binary(segs.into(), d));
         Ok(d)
     }
 
@@ -131,27 +131,28 @@ impl Fc<'_, '_> {
             .filter_map(|n| vars.0.get(&n).map(|r| (n, *r)))
             .collect();
         let nfree = free.len() as u32;
-        let idx = self.m.lambda_count;
-        self.m.lambda_count += 1;
-        let (name, origin, module_name) = if self.m.console {
+        let idx = self.module.lambda_count;
+        self.module.lambda_count += 1;
+        let (name, origin, module_name) = if self.module.console {
             (
                 "-inside-an-interpreted-fun-".to_string(),
                 ERL_EVAL_ORIGIN.to_string(),
-                self.m.name.clone(),
+                self.module.name.clone(),
             )
         } else {
             (
                 format!(
                     "-{}-fun-{idx}-",
-                    self.m.current.rsplit('.').next().unwrap_or("")
+                    self.module.current.rsplit('.').next().unwrap_or("")
                 ),
-                self.m.current.clone(),
-                self.m.name.clone(),
+                self.module.current.clone(),
+                self.module.name.clone(),
             )
         };
         let _ = module_name;
         let code = {
-            let mut child = Fc::new(self.env, self.m, nfree + arity as u32, line_of(e));
+            let mut child =
+                FnCompiler::new(self.env, self.module, nfree + arity as u32, line_of(e));
             let mut cvars = Vars::default();
             for (i, (n, _)) in free.iter().enumerate() {
                 cvars.0.insert(n.clone(), i as Reg);
@@ -160,14 +161,14 @@ impl Fc<'_, '_> {
             child.function_clauses(&cls, &params, &cvars)?;
             let name_atom = child.atom(&name);
             child
-                .b
+                .code
                 .finish(name_atom, arity as u32, nfree, Rc::from(origin.as_str()))
         };
-        self.m.lambdas.push(Rc::new(code));
-        let lambda = (self.m.lambdas.len() - 1) as u32;
+        self.module.lambdas.push(Rc::new(code));
+        let lambda = (self.module.lambdas.len() - 1) as u32;
         let env: Vec<Reg> = free.iter().map(|(_, r)| *r).collect();
-        let d = self.b.reg()?;
-        self.b.emit(Op::Closure {
+        let d = self.code.reg()?;
+        self.code.emit(Op::Closure {
             lambda,
             env: env.into(),
             dst: d,
@@ -184,10 +185,10 @@ impl Fc<'_, '_> {
         base: &Vars,
     ) -> CResult<()> {
         // each clause returns, so the next one reuses its registers
-        let mark = self.b.mark();
+        let mark = self.code.mark();
         for c in cls {
-            self.b.rewind(mark);
-            let next = self.b.label();
+            self.code.rewind(mark);
+            let next = self.code.label();
             let mut v = base.clone();
             let mut seen = BTreeSet::new();
             for (p, r) in c.pats.iter().zip(params) {
@@ -197,9 +198,9 @@ impl Fc<'_, '_> {
                 self.guard(g, &mut v, next)?;
             }
             self.gen(c.body, &mut v, true)?;
-            self.b.place(next);
+            self.code.place(next);
         }
-        self.b.emit(Op::FunctionClause);
+        self.code.emit(Op::FunctionClause);
         Ok(())
     }
 
@@ -207,20 +208,20 @@ impl Fc<'_, '_> {
     pub(super) fn guard(&mut self, g: &Ast, vars: &mut Vars, fail: Label) -> CResult<()> {
         // `when a when b` means a or b
         if let Some([a, b]) = is_local(g, "when") {
-            let ok = self.b.label();
-            let try_b = self.b.label();
+            let ok = self.code.label();
+            let try_b = self.code.label();
             self.guard(a, vars, try_b)?;
-            self.b.emit(Op::Jump(ok));
-            self.b.place(try_b);
+            self.code.emit(Op::Jump(ok));
+            self.code.place(try_b);
             self.guard(b, vars, fail)?;
-            self.b.place(ok);
+            self.code.place(ok);
             return Ok(());
         }
         let saved = self.guard_fail.replace(fail);
         let r = self.gen(g, vars, false);
         self.guard_fail = saved;
         let r = r?;
-        self.b.emit(Op::JumpUnlessTrue(r, fail));
+        self.code.emit(Op::JumpUnlessTrue(r, fail));
         Ok(())
     }
 
@@ -255,14 +256,18 @@ impl Fc<'_, '_> {
                         (module, fname.clone())
                     };
                     let t = Term::export(self.atom(&module), self.atom(&fname), arity as u32);
-                    return self.b.load(t);
+                    return self.code.load(t);
                 }
                 Ast::Var { name, .. }
                 | Ast::Call {
                     head: Head::Local(name),
                     ..
                 } => {
-                    if self.m.locals.contains_key(&(name.clone(), arity as u32)) {
+                    if self
+                        .module
+                        .locals
+                        .contains_key(&(name.clone(), arity as u32))
+                    {
                         let params: Vec<Ast> = (1..=arity)
                             .map(|i| var(&format!("&{i}"), line_of(e)))
                             .collect();
@@ -282,15 +287,15 @@ impl Fc<'_, '_> {
                     });
                     if let Some((km, kf)) = target {
                         let t = Term::export(self.atom(km), self.atom(kf), arity as u32);
-                        return self.b.load(t);
+                        return self.code.load(t);
                     }
-                    if self.m.console {
+                    if self.module.console {
                         return err(
                             e,
                             format!("undefined function {name}/{arity} (there is no such import)"),
                         );
                     }
-                    return err(e, format!("undefined function {name}/{arity} (expected {} to define such a function or for it to be imported, but none are available)", super::expr::alias_text(self.m.name.as_str())));
+                    return err(e, format!("undefined function {name}/{arity} (expected {} to define such a function or for it to be imported, but none are available)", crate::text::alias_text(self.module.name.as_str())));
                 }
                 _ => {}
             }
@@ -332,7 +337,7 @@ impl Fc<'_, '_> {
             CompileError::new(line_of(subject), "expected -> clauses for :do in \"case\"")
         })?;
         self.match_clauses(&cls, s, vars, tail, |fc| {
-            fc.b.emit(Op::RaiseTagged("case_clause", Some(s)));
+            fc.code.emit(Op::RaiseTagged("case_clause", Some(s)));
             Ok(())
         })
     }
@@ -362,13 +367,13 @@ impl Fc<'_, '_> {
         on_match: Option<Op>,
         no_match: impl FnOnce(&mut Self, Reg) -> CResult<()>,
     ) -> CResult<Reg> {
-        let d = self.b.reg()?;
-        let end = self.b.label();
+        let d = self.code.reg()?;
+        let end = self.code.label();
         // a clause's registers are dead once its value is in `d`
-        let mark = self.b.mark();
+        let mark = self.code.mark();
         for c in cls {
-            self.b.rewind(mark);
-            let next = self.b.label();
+            self.code.rewind(mark);
+            let next = self.code.label();
             let mut v = vars.clone();
             let mut seen = BTreeSet::new();
             if let Some(p) = c.pats.first() {
@@ -378,17 +383,17 @@ impl Fc<'_, '_> {
                 self.guard(g, &mut v, next)?;
             }
             if let Some(op) = &on_match {
-                self.b.emit(op.clone());
+                self.code.emit(op.clone());
             }
             let r = self.gen(c.body, &mut v, tail)?;
             if !tail {
-                self.b.emit(Op::Move(r, d));
-                self.b.emit(Op::Jump(end));
+                self.code.emit(Op::Move(r, d));
+                self.code.emit(Op::Jump(end));
             }
-            self.b.place(next);
+            self.code.place(next);
         }
         no_match(self, d)?;
-        self.b.place(end);
+        self.code.place(end);
         Ok(d)
     }
 
@@ -398,27 +403,27 @@ impl Fc<'_, '_> {
         let cls = clauses(section).ok_or_else(|| {
             CompileError::new(line_of(e), "expected -> clauses for :do in \"cond\"")
         })?;
-        let d = self.b.reg()?;
-        let end = self.b.label();
-        let mark = self.b.mark();
+        let d = self.code.reg()?;
+        let end = self.code.label();
+        let mark = self.code.mark();
         for c in &cls {
-            self.b.rewind(mark);
-            let next = self.b.label();
+            self.code.rewind(mark);
+            let next = self.code.label();
             let Some(test) = c.pats.first() else {
                 return err(e, "cond clauses must have exactly one condition");
             };
             let mut v = vars.clone();
             let t = self.gen(test, &mut v, false)?;
-            self.b.emit(Op::JumpIfFalsy(t, next));
+            self.code.emit(Op::JumpIfFalsy(t, next));
             let r = self.gen(c.body, &mut v, tail)?;
             if !tail {
-                self.b.emit(Op::Move(r, d));
-                self.b.emit(Op::Jump(end));
+                self.code.emit(Op::Move(r, d));
+                self.code.emit(Op::Jump(end));
             }
-            self.b.place(next);
+            self.code.place(next);
         }
-        self.b.emit(Op::RaiseTagged("cond_clause", None));
-        self.b.place(end);
+        self.code.emit(Op::RaiseTagged("cond_clause", None));
+        self.code.place(end);
         Ok(d)
     }
 
@@ -435,23 +440,23 @@ impl Fc<'_, '_> {
         let then = block_kw(kw, "do").unwrap_or(&nil).clone();
         let other = block_kw(kw, "else").unwrap_or(&nil).clone();
         let (a, b) = if unless { (other, then) } else { (then, other) };
-        let d = self.b.reg()?;
-        let els = self.b.label();
-        let end = self.b.label();
-        self.b.emit(Op::JumpIfFalsy(t, els));
+        let d = self.code.reg()?;
+        let els = self.code.label();
+        let end = self.code.label();
+        self.code.emit(Op::JumpIfFalsy(t, els));
         let mut v = vars.clone();
         let r = self.gen(&a, &mut v, tail)?;
         if !tail {
-            self.b.emit(Op::Move(r, d));
-            self.b.emit(Op::Jump(end));
+            self.code.emit(Op::Move(r, d));
+            self.code.emit(Op::Jump(end));
         }
-        self.b.place(els);
+        self.code.place(els);
         let mut v = vars.clone();
         let r = self.gen(&b, &mut v, tail)?;
         if !tail {
-            self.b.emit(Op::Move(r, d));
+            self.code.emit(Op::Move(r, d));
         }
-        self.b.place(end);
+        self.code.place(end);
         Ok(d)
     }
 
@@ -490,29 +495,29 @@ impl Fc<'_, '_> {
             }
             None => None,
         };
-        let msg = self.b.reg()?;
-        let peek = self.b.label();
-        let wait = self.b.label();
+        let msg = self.code.reg()?;
+        let peek = self.code.label();
+        let wait = self.code.label();
         if let Some(r) = common_pin(&cls).and_then(|name| vars.0.get(name).copied()) {
-            self.b.emit(Op::RecvMark(r));
+            self.code.emit(Op::RecvMark(r));
         }
-        self.b.place(peek);
-        self.b.emit(Op::RecvPeek(msg, wait));
+        self.code.place(peek);
+        self.code.emit(Op::RecvPeek(msg, wait));
         let after_vars = vars.clone();
         self.clauses_on(&cls, msg, vars, tail, Some(Op::RecvAccept), |fc, d| {
             // nothing matched: look at the next message, or wait for one
-            fc.b.emit(Op::RecvNext(peek));
-            fc.b.place(wait);
+            fc.code.emit(Op::RecvNext(peek));
+            fc.code.place(wait);
             match after {
                 Some((t, body)) => {
-                    fc.b.emit(Op::RecvWait(Some(t), peek));
+                    fc.code.emit(Op::RecvWait(Some(t), peek));
                     let mut v = after_vars;
                     let r = fc.gen(body, &mut v, tail)?;
                     if !tail {
-                        fc.b.emit(Op::Move(r, d));
+                        fc.code.emit(Op::Move(r, d));
                     }
                 }
-                None => fc.b.emit(Op::RecvWait(None, peek)),
+                None => fc.code.emit(Op::RecvWait(None, peek)),
             }
             Ok(())
         })
@@ -535,30 +540,30 @@ impl Fc<'_, '_> {
             return err(e, "expected -> clauses in \"try\"");
         };
         let after = block_kw(kw, "after");
-        let d = self.b.reg()?;
-        let (ak, ar, as_) = (self.b.reg()?, self.b.reg()?, self.b.reg()?);
-        let after_handler = self.b.label();
+        let d = self.code.reg()?;
+        let (ak, ar, as_) = (self.code.reg()?, self.code.reg()?, self.code.reg()?);
+        let after_handler = self.code.label();
         if after.is_some() {
-            self.b.emit(Op::Try(after_handler, ak, ar, as_));
+            self.code.emit(Op::Try(after_handler, ak, ar, as_));
         }
-        let (k, r, s) = (self.b.reg()?, self.b.reg()?, self.b.reg()?);
-        let handler = self.b.label();
-        let end = self.b.label();
-        self.b.emit(Op::Try(handler, k, r, s));
+        let (k, r, s) = (self.code.reg()?, self.code.reg()?, self.code.reg()?);
+        let handler = self.code.label();
+        let end = self.code.label();
+        self.code.emit(Op::Try(handler, k, r, s));
         let mut bv = vars.clone();
         let res = self.gen(body, &mut bv, false)?;
-        self.b.emit(Op::TryEnd);
+        self.code.emit(Op::TryEnd);
         if els.is_empty() {
-            self.b.emit(Op::Move(res, d));
+            self.code.emit(Op::Move(res, d));
         } else {
             let v = self.match_clauses(&els, res, vars, false, |fc| {
-                fc.b.emit(Op::RaiseTagged("try_clause", Some(res)));
+                fc.code.emit(Op::RaiseTagged("try_clause", Some(res)));
                 Ok(())
             })?;
-            self.b.emit(Op::Move(v, d));
+            self.code.emit(Op::Move(v, d));
         }
-        self.b.emit(Op::Jump(end));
-        self.b.place(handler);
+        self.code.emit(Op::Jump(end));
+        self.code.place(handler);
         let mut hv = vars.clone();
         hv.0.insert("__STACKTRACE__".into(), s);
         if !rescue.is_empty() {
@@ -569,22 +574,22 @@ impl Fc<'_, '_> {
                 false,
             )?;
             let errk = self.atom_t_("error");
-            let kerr = self.b.konst(errk);
+            let kerr = self.code.konst(errk);
             for c in &rescue {
-                let next = self.b.label();
-                self.b.emit(Op::IsEqConst(k, kerr, next));
+                let next = self.code.label();
+                self.code.emit(Op::IsEqConst(k, kerr, next));
                 let mut v = hv.clone();
                 if let Some(p) = c.pats.first() {
                     self.rescue_pattern(p, normalized, &mut v, next)?;
                 }
                 let out = self.gen(c.body, &mut v, false)?;
-                self.b.emit(Op::Move(out, d));
-                self.b.emit(Op::Jump(end));
-                self.b.place(next);
+                self.code.emit(Op::Move(out, d));
+                self.code.emit(Op::Jump(end));
+                self.code.place(next);
             }
         }
         for c in &catch {
-            let next = self.b.label();
+            let next = self.code.label();
             let mut v = hv.clone();
             let mut seen = BTreeSet::new();
             match c.pats.as_slice() {
@@ -594,8 +599,8 @@ impl Fc<'_, '_> {
                 }
                 [value] => {
                     let th = self.atom_t_("throw");
-                    let kt = self.b.konst(th);
-                    self.b.emit(Op::IsEqConst(k, kt, next));
+                    let kt = self.code.konst(th);
+                    self.code.emit(Op::IsEqConst(k, kt, next));
                     self.pattern(value, r, &mut v, &mut seen, next)?;
                 }
                 _ => return err(e, "catch clauses take one or two patterns"),
@@ -604,23 +609,23 @@ impl Fc<'_, '_> {
                 self.guard(g, &mut v, next)?;
             }
             let out = self.gen(c.body, &mut v, false)?;
-            self.b.emit(Op::Move(out, d));
-            self.b.emit(Op::Jump(end));
-            self.b.place(next);
+            self.code.emit(Op::Move(out, d));
+            self.code.emit(Op::Jump(end));
+            self.code.place(next);
         }
-        self.b.emit(Op::Raise(k, r, Some(s)));
-        self.b.place(end);
+        self.code.emit(Op::Raise(k, r, Some(s)));
+        self.code.place(end);
         if let Some(a) = after {
-            let done = self.b.label();
-            self.b.emit(Op::TryEnd);
+            let done = self.code.label();
+            self.code.emit(Op::TryEnd);
             let mut v = vars.clone();
             self.gen(a, &mut v, false)?;
-            self.b.emit(Op::Jump(done));
-            self.b.place(after_handler);
+            self.code.emit(Op::Jump(done));
+            self.code.place(after_handler);
             let mut v = vars.clone();
             self.gen(a, &mut v, false)?;
-            self.b.emit(Op::Raise(ak, ar, Some(as_)));
-            self.b.place(done);
+            self.code.emit(Op::Raise(ak, ar, Some(as_)));
+            self.code.place(done);
         }
         self.ret_(d, tail)
     }
@@ -641,20 +646,20 @@ impl Fc<'_, '_> {
         };
         if !mods.is_empty() {
             let sk = self.atom_t_("__struct__");
-            let skr = self.b.load(sk)?;
-            let got = self.b.reg()?;
-            self.b.emit(Op::GetMapKey(exc, skr, got, fail));
-            let ok = self.b.label();
+            let skr = self.code.load(sk)?;
+            let got = self.code.reg()?;
+            self.code.emit(Op::GetMapKey(exc, skr, got, fail));
+            let ok = self.code.label();
             for m in mods {
                 let a = self.struct_name(m)?;
-                let k = self.b.konst(Term::Atom(a));
-                let next = self.b.label();
-                self.b.emit(Op::IsEqConst(got, k, next));
-                self.b.emit(Op::Jump(ok));
-                self.b.place(next);
+                let k = self.code.konst(Term::Atom(a));
+                let next = self.code.label();
+                self.code.emit(Op::IsEqConst(got, k, next));
+                self.code.emit(Op::Jump(ok));
+                self.code.place(next);
             }
-            self.b.emit(Op::Jump(fail));
-            self.b.place(ok);
+            self.code.emit(Op::Jump(fail));
+            self.code.place(ok);
         }
         if let Some(Ast::Var { name, .. }) = binding {
             if !name.starts_with('_') {
@@ -852,7 +857,7 @@ impl Fc<'_, '_> {
 }
 
 /// Binary segment options: type, size, endianness, signedness.
-fn seg_spec(spec: Option<&Ast>, value: &Ast) -> CResult<(BinSeg, Option<Ast>)> {
+pub(super) fn seg_spec(spec: Option<&Ast>, value: &Ast) -> CResult<(BinSeg, Option<Ast>)> {
     let mut seg = BinSeg {
         value: 0,
         kind: match value {
@@ -917,10 +922,6 @@ fn flatten_dash<'x>(s: &'x Ast, out: &mut Vec<&'x Ast>) {
         }
         _ => out.push(s),
     }
-}
-
-pub(super) fn seg_spec_pub(spec: Option<&Ast>, value: &Ast) -> CResult<(BinSeg, Option<Ast>)> {
-    seg_spec(spec, value)
 }
 
 /// Replaces `&N` with variables `&N`, noting the highest and which appear.

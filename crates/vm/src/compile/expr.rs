@@ -10,8 +10,9 @@ use beamplay_syntax::{Ast, Meta};
 use beamplay_term::{int_from_bigint, Atom, Term};
 
 use super::builder::FnBuilder;
-use super::{CResult, CompileEnv, CompileError};
+use super::env::{CResult, CompileEnv, CompileError};
 use crate::code::{ArithOp, Callee, CmpOp, FunCode, Label, Module, Op, Reg};
+use crate::native::Found;
 
 /// Variables in scope: name to register.
 #[derive(Clone, Default)]
@@ -55,10 +56,12 @@ impl ModState {
 }
 
 /// Compiles one function body.
-pub struct Fc<'s, 'a> {
+pub struct FnCompiler<'s, 'a> {
     pub env: &'s mut CompileEnv<'a>,
-    pub m: &'s mut ModState,
-    pub b: FnBuilder,
+    /// The module (or console line) the function belongs to.
+    pub module: &'s mut ModState,
+    /// The function's ops, registers and labels.
+    pub code: FnBuilder,
     /// In a guard: where a failing guard BIF jumps.
     pub guard_fail: Option<Label>,
 }
@@ -251,17 +254,17 @@ pub fn erlang_op_of(name: &str, arity: usize) -> Option<&'static str> {
     })
 }
 
-impl<'s, 'a> Fc<'s, 'a> {
+impl<'s, 'a> FnCompiler<'s, 'a> {
     pub fn new(
         env: &'s mut CompileEnv<'a>,
         m: &'s mut ModState,
         nparams: u32,
         line: u32,
-    ) -> Fc<'s, 'a> {
-        Fc {
+    ) -> FnCompiler<'s, 'a> {
+        FnCompiler {
             env,
-            m,
-            b: FnBuilder::new(nparams, line),
+            module: m,
+            code: FnBuilder::new(nparams, line),
             guard_fail: None,
         }
     }
@@ -276,23 +279,23 @@ impl<'s, 'a> Fc<'s, 'a> {
 
     fn ret(&mut self, r: Reg, tail: bool) -> CResult<Reg> {
         if tail {
-            self.b.emit(Op::Return(r));
+            self.code.emit(Op::Return(r));
         }
         Ok(r)
     }
 
     pub(super) fn call(&mut self, callee: Callee, args: Vec<Reg>, tail: bool) -> CResult<Reg> {
         if let (Some(fail), Callee::Native { f, .. }) = (self.guard_fail, &callee) {
-            let d = self.b.reg()?;
-            self.b.emit(Op::GuardBif(*f, args.into(), d, fail));
+            let d = self.code.reg()?;
+            self.code.emit(Op::GuardBif(*f, args.into(), d, fail));
             return Ok(d);
         }
         if tail {
-            self.b.emit(Op::TailCall(callee, args.into()));
+            self.code.emit(Op::TailCall(callee, args.into()));
             Ok(0)
         } else {
-            let d = self.b.reg()?;
-            self.b.emit(Op::Call(callee, args.into(), d));
+            let d = self.code.reg()?;
+            self.code.emit(Op::Call(callee, args.into(), d));
             Ok(d)
         }
     }
@@ -307,16 +310,14 @@ impl<'s, 'a> Fc<'s, 'a> {
                 function: f,
             };
         }
-        if let Some(native) = self.env.natives.get(module, function, arity as u32) {
-            return Callee::Native {
+        match self.env.natives.find(module, function, arity as u32) {
+            Some(Found::Pure(native)) => Callee::Native {
                 f: native,
                 module: m,
                 function: f,
-            };
-        }
-        match crate::procnatives::lookup(module, function, arity as u32) {
-            Some(native) => Callee::ProcNative {
-                f: native,
+            },
+            Some(Found::Process(id)) => Callee::ProcNative {
+                id,
                 module: m,
                 function: f,
             },
@@ -345,38 +346,38 @@ impl<'s, 'a> Fc<'s, 'a> {
         if line == 0 {
             return self.gen_expr(e, vars, tail);
         }
-        let outer = std::mem::replace(&mut self.b.line_now, line);
+        let outer = std::mem::replace(&mut self.code.line_now, line);
         let r = self.gen_expr(e, vars, tail);
-        self.b.line_now = outer;
+        self.code.line_now = outer;
         r
     }
 
     fn gen_expr(&mut self, e: &Ast, vars: &mut Vars, tail: bool) -> CResult<Reg> {
         match e {
             Ast::Int(i) => {
-                let r = self.b.load(Term::Int(*i))?;
+                let r = self.code.load(Term::Int(*i))?;
                 self.ret(r, tail)
             }
             Ast::BigInt(b) => {
-                let r = self.b.load(int_from_bigint(b.clone()))?;
+                let r = self.code.load(int_from_bigint(b.clone()))?;
                 self.ret(r, tail)
             }
             Ast::Float(f) => {
-                let r = self.b.load(Term::Float(*f))?;
+                let r = self.code.load(Term::Float(*f))?;
                 self.ret(r, tail)
             }
             Ast::Atom(a) => {
                 let t = self.atom_t(a);
-                let r = self.b.load(t)?;
+                let r = self.code.load(t)?;
                 self.ret(r, tail)
             }
             Ast::String(s) => {
-                let r = self.b.load(Term::string(s))?;
+                let r = self.code.load(Term::string(s))?;
                 self.ret(r, tail)
             }
             Ast::Charlist(cs) => {
                 let r = self
-                    .b
+                    .code
                     .load(Term::list(cs.iter().map(|c| Term::Int(i64::from(*c)))))?;
                 self.ret(r, tail)
             }
@@ -387,8 +388,8 @@ impl<'s, 'a> Fc<'s, 'a> {
             Ast::Pair(a, b) => {
                 let ra = self.gen(a, vars, false)?;
                 let rb = self.gen(b, vars, false)?;
-                let d = self.b.reg()?;
-                self.b.emit(Op::Tuple(vec![ra, rb].into(), d));
+                let d = self.code.reg()?;
+                self.code.emit(Op::Tuple(vec![ra, rb].into(), d));
                 self.ret(d, tail)
             }
             Ast::Var { name, meta } => {
@@ -397,7 +398,7 @@ impl<'s, 'a> Fc<'s, 'a> {
             }
             Ast::Alias { .. } => {
                 let name = self.alias_atom(e)?;
-                let r = self.b.load(Term::Atom(name))?;
+                let r = self.code.load(Term::Atom(name))?;
                 self.ret(r, tail)
             }
             Ast::Call {
@@ -431,12 +432,12 @@ impl<'s, 'a> Fc<'s, 'a> {
         }
         match name {
             "__MODULE__" => {
-                let t = if self.m.console {
+                let t = if self.module.console {
                     self.atom_t("nil")
                 } else {
-                    Term::Atom(self.m.name.clone())
+                    Term::Atom(self.module.name.clone())
                 };
-                self.b.load(t)
+                self.code.load(t)
             }
             "__STACKTRACE__" => Err(CompileError::new(
                 meta.line,
@@ -460,13 +461,5 @@ impl<'s, 'a> Fc<'s, 'a> {
                 Ok(r)
             }
         }
-    }
-}
-
-/// How an atom naming a module prints in messages: `Foo.Bar`, `:lists`.
-pub fn alias_text(module: &str) -> String {
-    match module.strip_prefix("Elixir.") {
-        Some(rest) => rest.to_string(),
-        None => beamplay_term::atom_to_inspect(module),
     }
 }

@@ -5,9 +5,9 @@ use beamplay_syntax::ast::Head;
 use beamplay_syntax::{Ast, Meta};
 use beamplay_term::{Atom, Term};
 
-use super::expr::{err, is_local, Fc, Vars};
+use super::env::{CResult, CompileError};
+use super::expr::{err, is_local, FnCompiler, Vars};
 use super::kernel::{guard_bif, iex_helper, kernel_import};
-use super::{CResult, CompileError};
 use crate::code::{ArithOp, Callee, CmpOp, Op, Reg};
 
 /// Constructs the playground refuses, with the reason the user sees.
@@ -25,7 +25,7 @@ fn unsupported(name: &str) -> Option<&'static str> {
     })
 }
 
-impl Fc<'_, '_> {
+impl FnCompiler<'_, '_> {
     pub(super) fn local_call(
         &mut self,
         e: &Ast,
@@ -48,19 +48,19 @@ impl Fc<'_, '_> {
             ("__block__", _) => return self.block(args, vars, tail),
             ("=", 2) => {
                 let r = self.gen(&args[1], vars, false)?;
-                let fail = self.b.label();
-                let ok = self.b.label();
+                let fail = self.code.label();
+                let ok = self.code.label();
                 self.match_pattern(&args[0], r, vars, fail)?;
-                self.b.emit(Op::Jump(ok));
-                self.b.place(fail);
-                self.b.emit(Op::RaiseTagged("badmatch", Some(r)));
-                self.b.place(ok);
+                self.code.emit(Op::Jump(ok));
+                self.code.place(fail);
+                self.code.emit(Op::RaiseTagged("badmatch", Some(r)));
+                self.code.place(ok);
                 return self.ret_(r, tail);
             }
             ("{}", _) => {
                 let regs = self.operands(args, vars)?;
-                let d = self.b.reg()?;
-                self.b.emit(Op::Tuple(regs.into(), d));
+                let d = self.code.reg()?;
+                self.code.emit(Op::Tuple(regs.into(), d));
                 return self.ret_(d, tail);
             }
             ("%{}", _) => {
@@ -107,31 +107,31 @@ impl Fc<'_, '_> {
             }
             ("&&", 2) | ("||", 2) => {
                 let l = self.gen(&args[0], vars, false)?;
-                let d = self.b.reg()?;
-                self.b.emit(Op::Move(l, d));
-                let end = self.b.label();
+                let d = self.code.reg()?;
+                self.code.emit(Op::Move(l, d));
+                let end = self.code.label();
                 if name == "&&" {
-                    self.b.emit(Op::JumpIfFalsy(l, end));
+                    self.code.emit(Op::JumpIfFalsy(l, end));
                 } else {
-                    let rhs = self.b.label();
-                    self.b.emit(Op::JumpIfFalsy(l, rhs));
-                    self.b.emit(Op::Jump(end));
-                    self.b.place(rhs);
+                    let rhs = self.code.label();
+                    self.code.emit(Op::JumpIfFalsy(l, rhs));
+                    self.code.emit(Op::Jump(end));
+                    self.code.place(rhs);
                 }
                 let r = self.gen(&args[1], vars, false)?;
-                self.b.emit(Op::Move(r, d));
-                self.b.place(end);
+                self.code.emit(Op::Move(r, d));
+                self.code.place(end);
                 return self.ret_(d, tail);
             }
             ("!", 1) => {
                 let v = self.gen(&args[0], vars, false)?;
                 let d = self.load_atom("true")?;
-                let end = self.b.label();
-                self.b.emit(Op::JumpIfFalsy(v, end));
+                let end = self.code.label();
+                self.code.emit(Op::JumpIfFalsy(v, end));
                 let f = self.atom_t_("false");
-                let k = self.b.konst(f);
-                self.b.emit(Op::Const(k, d));
-                self.b.place(end);
+                let k = self.code.konst(f);
+                self.code.emit(Op::Const(k, d));
+                self.code.place(end);
                 return self.ret_(d, tail);
             }
             ("and", 2) | ("or", 2) => return self.bool_op(name, args, vars, tail),
@@ -208,13 +208,13 @@ impl Fc<'_, '_> {
                 let mut items = Vec::new();
                 for (k, v) in names {
                     let ka = self.atom_t_(&k);
-                    let kr = self.b.load(ka)?;
-                    let d = self.b.reg()?;
-                    self.b.emit(Op::Tuple(vec![kr, v].into(), d));
+                    let kr = self.code.load(ka)?;
+                    let d = self.code.reg()?;
+                    self.code.emit(Op::Tuple(vec![kr, v].into(), d));
                     items.push(d);
                 }
-                let d = self.b.reg()?;
-                self.b.emit(Op::List(items.into(), None, d));
+                let d = self.code.reg()?;
+                self.code.emit(Op::List(items.into(), None, d));
                 return self.ret_(d, tail);
             }
             ("__aliases__", _)
@@ -236,9 +236,9 @@ impl Fc<'_, '_> {
                     let [a] = self.operands(&args[..1], vars)?[..] else {
                         return err(e, "internal: one operand expected");
                     };
-                    let k = self.b.konst(Term::Int(*k));
-                    let d = self.b.reg()?;
-                    self.b.emit(Op::ArithK(op, a, k, d));
+                    let k = self.code.konst(Term::Int(*k));
+                    let d = self.code.reg()?;
+                    self.code.emit(Op::ArithK(op, a, k, d));
                     return self.ret_(d, tail);
                 }
                 let ab = self.operands(args, vars)?;
@@ -248,16 +248,16 @@ impl Fc<'_, '_> {
                 let [a, b] = ab[..] else {
                     return err(e, "internal: two operands expected");
                 };
-                let d = self.b.reg()?;
-                self.b.emit(Op::Arith(op, a, b, d));
+                let d = self.code.reg()?;
+                self.code.emit(Op::Arith(op, a, b, d));
                 return self.ret_(d, tail);
             }
             if let Some(op) = super::expr::cmp_of(name) {
                 let [a, b] = self.operands(args, vars)?[..] else {
                     return err(e, "internal: two operands expected");
                 };
-                let d = self.b.reg()?;
-                self.b.emit(Op::Cmp(op, a, b, d));
+                let d = self.code.reg()?;
+                self.code.emit(Op::Cmp(op, a, b, d));
                 return self.ret_(d, tail);
             }
         }
@@ -266,11 +266,11 @@ impl Fc<'_, '_> {
             if n == 1 && name == "-" {
                 match &args[0] {
                     Ast::Int(i) => {
-                        let r = self.b.load(Term::Int(-i))?;
+                        let r = self.code.load(Term::Int(-i))?;
                         return self.ret_(r, tail);
                     }
                     Ast::Float(x) => {
-                        let r = self.b.load(Term::Float(-x))?;
+                        let r = self.code.load(Term::Float(-x))?;
                         return self.ret_(r, tail);
                     }
                     _ => {}
@@ -284,21 +284,21 @@ impl Fc<'_, '_> {
             let t = self.gen(&args[0], vars, false)?;
             let i = self.gen(&args[1], vars, false)?;
             let v = self.gen(&args[2], vars, false)?;
-            let one = self.b.load(Term::Int(1))?;
-            let i1 = self.b.reg()?;
-            self.b.emit(Op::Arith(ArithOp::Add, i, one, i1));
+            let one = self.code.load(Term::Int(1))?;
+            let i1 = self.code.reg()?;
+            self.code.emit(Op::Arith(ArithOp::Add, i, one, i1));
             return self.call_remote("erlang", "setelement", vec![i1, t, v], tail);
         }
         if n == 2 && name == "elem" {
             // elem(t, i) is :erlang.element(i + 1, t)
             let t = self.gen(&args[0], vars, false)?;
             let i = self.gen(&args[1], vars, false)?;
-            let one = self.b.load(Term::Int(1))?;
+            let one = self.code.load(Term::Int(1))?;
             let i1 = if self.guard_fail.is_some() {
                 self.call_remote("erlang", "+", vec![i, one], false)?
             } else {
-                let d = self.b.reg()?;
-                self.b.emit(Op::Arith(ArithOp::Add, i, one, d));
+                let d = self.code.reg()?;
+                self.code.emit(Op::Arith(ArithOp::Add, i, one, d));
                 d
             };
             return self.call_remote("erlang", "element", vec![i1, t], tail);
@@ -306,9 +306,9 @@ impl Fc<'_, '_> {
         if n == 1 && name == "is_nil" {
             let v = self.gen(&args[0], vars, false)?;
             let nil = self.atom_t_("nil");
-            let k = self.b.load(nil)?;
-            let d = self.b.reg()?;
-            self.b.emit(Op::Cmp(CmpOp::ExactEq, v, k, d));
+            let k = self.code.load(nil)?;
+            let d = self.code.reg()?;
+            self.code.emit(Op::Cmp(CmpOp::ExactEq, v, k, d));
             return self.ret_(d, tail);
         }
         if self.guard_fail.is_some() {
@@ -318,7 +318,7 @@ impl Fc<'_, '_> {
                     return self.call_remote(m, f, a, tail);
                 }
             }
-            if self.m.console {
+            if self.module.console {
                 return err(
                     e,
                     format!("undefined function {name}/{n} (there is no such import)"),
@@ -330,7 +330,12 @@ impl Fc<'_, '_> {
             ));
         }
         // module-local functions
-        if let Some(idx) = self.m.locals.get(&(name.to_string(), n as u32)).copied() {
+        if let Some(idx) = self
+            .module
+            .locals
+            .get(&(name.to_string(), n as u32))
+            .copied()
+        {
             let a = self.operands(args, vars)?;
             return self.call(Callee::Local(idx), a, tail);
         }
@@ -338,7 +343,7 @@ impl Fc<'_, '_> {
             let a = self.operands(args, vars)?;
             return self.call_remote(m, f, a, tail);
         }
-        if self.m.console {
+        if self.module.console {
             if let Some((m, f)) = iex_helper(name, n) {
                 let a = self.args_(args, vars)?;
                 return self.call_remote(m, f, a, tail);
@@ -348,7 +353,7 @@ impl Fc<'_, '_> {
                 format!("undefined function {name}/{n} (there is no such import)"),
             );
         }
-        let module = super::expr::alias_text(self.m.name.as_str());
+        let module = crate::text::alias_text(self.module.name.as_str());
         err(
             e,
             format!("undefined function {name}/{n} (expected {module} to define such a function or for it to be imported, but none are available)"),
@@ -357,14 +362,14 @@ impl Fc<'_, '_> {
 
     pub(super) fn ret_(&mut self, r: Reg, tail: bool) -> CResult<Reg> {
         if tail {
-            self.b.emit(Op::Return(r));
+            self.code.emit(Op::Return(r));
         }
         Ok(r)
     }
 
     pub(super) fn load_atom(&mut self, s: &str) -> CResult<Reg> {
         let t = self.atom_t_(s);
-        self.b.load(t)
+        self.code.load(t)
     }
 
     pub(super) fn atom_t_(&mut self, s: &str) -> Term {
@@ -380,11 +385,11 @@ impl Fc<'_, '_> {
     /// destination: their temporaries are free again, so the destination
     /// may reuse one. Nothing may be emitted between this and that op.
     pub(super) fn operands(&mut self, args: &[Ast], vars: &mut Vars) -> CResult<Vec<Reg>> {
-        let mark = self.b.mark();
+        let mark = self.code.mark();
         let regs = self.args_(args, vars)?;
         // a variable bound inside an argument (`f(x = 1)`) lives on
         if vars.0.values().all(|r| u32::from(*r) < mark) {
-            self.b.rewind(mark);
+            self.code.rewind(mark);
         }
         Ok(regs)
     }
@@ -402,35 +407,35 @@ impl Fc<'_, '_> {
 
     fn bool_op(&mut self, name: &str, args: &[Ast], vars: &mut Vars, tail: bool) -> CResult<Reg> {
         let l = self.gen(&args[0], vars, false)?;
-        let d = self.b.reg()?;
-        let end = self.b.label();
-        let bad = self.b.label();
-        let rhs = self.b.label();
+        let d = self.code.reg()?;
+        let end = self.code.label();
+        let bad = self.code.label();
+        let rhs = self.code.label();
         let t = self.atom_t_("true");
         let f = self.atom_t_("false");
-        let kt = self.b.konst(t);
-        let kf = self.b.konst(f);
+        let kt = self.code.konst(t);
+        let kf = self.code.konst(f);
         let (short, other) = if name == "and" { (kf, kt) } else { (kt, kf) };
         // left is the short-circuit value: it is the result
-        let not_short = self.b.label();
-        self.b.emit(Op::IsEqConst(l, short, not_short));
-        self.b.emit(Op::Move(l, d));
-        self.b.emit(Op::Jump(end));
-        self.b.place(not_short);
-        self.b.emit(Op::IsEqConst(l, other, bad));
-        self.b.emit(Op::Jump(rhs));
-        self.b.place(bad);
+        let not_short = self.code.label();
+        self.code.emit(Op::IsEqConst(l, short, not_short));
+        self.code.emit(Op::Move(l, d));
+        self.code.emit(Op::Jump(end));
+        self.code.place(not_short);
+        self.code.emit(Op::IsEqConst(l, other, bad));
+        self.code.emit(Op::Jump(rhs));
+        self.code.place(bad);
         if let Some(fail) = self.guard_fail {
-            self.b.emit(Op::Jump(fail));
+            self.code.emit(Op::Jump(fail));
         } else {
             let op = self.atom_t_(name);
-            let opr = self.b.load(op)?;
+            let opr = self.code.load(op)?;
             self.call_remote("Elixir.Beamplay.Runtime", "badbool", vec![opr, l], false)?;
         }
-        self.b.place(rhs);
+        self.code.place(rhs);
         let r = self.gen(&args[1], vars, false)?;
-        self.b.emit(Op::Move(r, d));
-        self.b.place(end);
+        self.code.emit(Op::Move(r, d));
+        self.code.place(end);
         self.ret_(d, tail)
     }
 
@@ -439,18 +444,18 @@ impl Fc<'_, '_> {
         match rhs {
             Ast::List(items) if !items.is_empty() || self.guard_fail.is_some() => {
                 let d = self.load_atom("false")?;
-                let end = self.b.label();
+                let end = self.code.label();
                 let t = self.atom_t_("true");
-                let kt = self.b.konst(t);
+                let kt = self.code.konst(t);
                 for it in items {
                     let v = self.gen(it, vars, false)?;
-                    let next = self.b.label();
-                    self.b.emit(Op::IsEq(x, v, next));
-                    self.b.emit(Op::Const(kt, d));
-                    self.b.emit(Op::Jump(end));
-                    self.b.place(next);
+                    let next = self.code.label();
+                    self.code.emit(Op::IsEq(x, v, next));
+                    self.code.emit(Op::Const(kt, d));
+                    self.code.emit(Op::Jump(end));
+                    self.code.place(next);
                 }
-                self.b.place(end);
+                self.code.place(end);
                 self.ret_(d, tail)
             }
             _ => match is_local(rhs, "..") {
@@ -459,12 +464,12 @@ impl Fc<'_, '_> {
                     let hi = self.gen(&range[1], vars, false)?;
                     let is_int = self.call_remote("erlang", "is_integer", vec![x], false)?;
                     let fail = self.guard_fail.unwrap_or(0);
-                    self.b.emit(Op::JumpUnlessTrue(is_int, fail));
-                    let a = self.b.reg()?;
-                    self.b.emit(Op::Cmp(CmpOp::Ge, x, lo, a));
-                    self.b.emit(Op::JumpUnlessTrue(a, fail));
-                    let d = self.b.reg()?;
-                    self.b.emit(Op::Cmp(CmpOp::Le, x, hi, d));
+                    self.code.emit(Op::JumpUnlessTrue(is_int, fail));
+                    let a = self.code.reg()?;
+                    self.code.emit(Op::Cmp(CmpOp::Ge, x, lo, a));
+                    self.code.emit(Op::JumpUnlessTrue(a, fail));
+                    let d = self.code.reg()?;
+                    self.code.emit(Op::Cmp(CmpOp::Le, x, hi, d));
                     self.ret_(d, tail)
                 }
                 _ => {
@@ -498,8 +503,8 @@ impl Fc<'_, '_> {
             Some(t) => Some(self.gen(t, vars, false)?),
             None => None,
         };
-        let d = self.b.reg()?;
-        self.b.emit(Op::List(regs.into(), t, d));
+        let d = self.code.reg()?;
+        self.code.emit(Op::List(regs.into(), t, d));
         Ok(d)
     }
 
@@ -528,15 +533,15 @@ impl Fc<'_, '_> {
                         Ast::List(kw) => self.pairs(kw, vars)?,
                         other => self.pairs(std::slice::from_ref(other), vars)?,
                     };
-                    let d = self.b.reg()?;
-                    self.b.emit(Op::MapUpdate(base, pairs.into(), d));
+                    let d = self.code.reg()?;
+                    self.code.emit(Op::MapUpdate(base, pairs.into(), d));
                     return Ok(d);
                 }
             }
         }
         let pairs = self.pairs(args, vars)?;
-        let d = self.b.reg()?;
-        self.b.emit(Op::Map(pairs.into(), d));
+        let d = self.code.reg()?;
+        self.code.emit(Op::Map(pairs.into(), d));
         Ok(d)
     }
 
@@ -544,7 +549,7 @@ impl Fc<'_, '_> {
     fn struct_(&mut self, e: &Ast, name: &Ast, body: &Ast, vars: &mut Vars) -> CResult<Reg> {
         let module = self.struct_name(name)?;
         let Some(fields) = self.struct_fields_of(&module) else {
-            let shown = super::expr::alias_text(module.as_str());
+            let shown = crate::text::alias_text(module.as_str());
             return err(e, format!("{shown}.__struct__/1 is undefined, cannot expand struct {shown}. Make sure the struct name is correct. If the struct name exists and is correct but it still cannot be found, you likely have cyclic module usage in your code"));
         };
         let Some(bargs) = is_local(body, "%{}") else {
@@ -569,26 +574,26 @@ impl Fc<'_, '_> {
                     }
                     // the base must be this struct
                     let sk = self.atom_t_("__struct__");
-                    let skr = self.b.load(sk)?;
-                    let got = self.b.reg()?;
-                    let bad = self.b.label();
-                    let ok = self.b.label();
-                    self.b.emit(Op::GetMapKey(base, skr, got, bad));
-                    let mk = self.b.konst(Term::Atom(module.clone()));
-                    self.b.emit(Op::IsEqConst(got, mk, bad));
-                    self.b.emit(Op::Jump(ok));
-                    self.b.place(bad);
-                    let mr = self.b.load(Term::Atom(module.clone()))?;
+                    let skr = self.code.load(sk)?;
+                    let got = self.code.reg()?;
+                    let bad = self.code.label();
+                    let ok = self.code.label();
+                    self.code.emit(Op::GetMapKey(base, skr, got, bad));
+                    let mk = self.code.konst(Term::Atom(module.clone()));
+                    self.code.emit(Op::IsEqConst(got, mk, bad));
+                    self.code.emit(Op::Jump(ok));
+                    self.code.place(bad);
+                    let mr = self.code.load(Term::Atom(module.clone()))?;
                     self.call_remote(
                         "Elixir.Beamplay.Runtime",
                         "badstruct",
                         vec![mr, base],
                         false,
                     )?;
-                    self.b.place(ok);
+                    self.code.place(ok);
                     let pairs = self.pairs(&kw, vars)?;
-                    let d = self.b.reg()?;
-                    self.b.emit(Op::MapUpdate(base, pairs.into(), d));
+                    let d = self.code.reg()?;
+                    self.code.emit(Op::MapUpdate(base, pairs.into(), d));
                     return Ok(d);
                 }
             }
@@ -616,19 +621,19 @@ impl Fc<'_, '_> {
         }
         let mut pairs = Vec::new();
         let sk = self.atom_t_("__struct__");
-        let skr = self.b.load(sk)?;
-        let mr = self.b.load(Term::Atom(module.clone()))?;
+        let skr = self.code.load(sk)?;
+        let mr = self.code.load(Term::Atom(module.clone()))?;
         pairs.push((skr, mr));
         for (f, default) in fields {
-            let kr = self.b.load(Term::Atom(f.clone()))?;
+            let kr = self.code.load(Term::Atom(f.clone()))?;
             let vr = match given.iter().find(|(k, _)| k == f.as_str()) {
                 Some((_, v)) => self.gen(v, vars, false)?,
-                None => self.b.load(default)?,
+                None => self.code.load(default)?,
             };
             pairs.push((kr, vr));
         }
-        let d = self.b.reg()?;
-        self.b.emit(Op::Map(pairs.into(), d));
+        let d = self.code.reg()?;
+        self.code.emit(Op::Map(pairs.into(), d));
         Ok(d)
     }
 
@@ -644,13 +649,13 @@ impl Fc<'_, '_> {
         match name {
             Ast::Alias { .. } => self.alias_atom(name),
             Ast::Atom(a) => Ok(self.atom(a)),
-            Ast::Var { name: v, .. } if v == "__MODULE__" => Ok(self.m.name.clone()),
+            Ast::Var { name: v, .. } if v == "__MODULE__" => Ok(self.module.name.clone()),
             other => err(other, "expected a struct name"),
         }
     }
 
     pub(super) fn struct_fields_of(&mut self, module: &Atom) -> Option<Vec<(Atom, Term)>> {
-        self.m
+        self.module
             .structs
             .get(module)
             .cloned()
@@ -674,7 +679,7 @@ impl Fc<'_, '_> {
             return parts.join(".");
         }
         let head = self
-            .m
+            .module
             .aliases
             .get(first)
             .cloned()
@@ -699,11 +704,11 @@ impl Fc<'_, '_> {
                 Some(other) => return err(other, "invalid value for :as"),
                 None => target.rsplit('.').next().unwrap_or(&target).to_string(),
             };
-            self.m.aliases.insert(short, target.clone());
+            self.module.aliases.insert(short, target.clone());
         }
         let _ = e;
         let t = self.atom_t_(&target);
-        self.b.load(t)
+        self.code.load(t)
     }
 
     fn attr_read(&mut self, e: &Ast, inner: &Ast, vars: &mut Vars, tail: bool) -> CResult<Reg> {
@@ -716,14 +721,14 @@ impl Fc<'_, '_> {
             }
             return err(e, "invalid module attribute");
         };
-        if self.m.console {
+        if self.module.console {
             return Err(CompileError {
                 line: 0,
                 message: "cannot invoke @/1 outside module".into(),
                 kind: "ArgumentError",
             });
         }
-        match self.m.attrs.get(name).cloned() {
+        match self.module.attrs.get(name).cloned() {
             Some(v) => self.gen(&v, vars, tail),
             None => {
                 let r = self.load_atom("nil")?;
@@ -781,7 +786,7 @@ impl Fc<'_, '_> {
                 Term::list(items)
             }
         };
-        self.b.load(t)
+        self.code.load(t)
     }
 }
 

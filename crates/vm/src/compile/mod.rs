@@ -4,103 +4,22 @@
 //! `with`, `&&`, `in`, ...) directly into code. Variables live in frame
 //! registers; a rebinding takes a fresh register, so closures and branches
 //! never see a later value. Errors are iex's CompileError texts.
+//!
+//! `env.rs` holds what a compilation needs and gives; `module.rs` console
+//! lines, `defmodule` and defs; `expr.rs` the function compiler and
+//! expressions, with `forms.rs` (special forms, operators, Kernel
+//! imports), `control.rs` (case, receive, try, fn, captures, for, with)
+//! and `pattern.rs`; `builder.rs` one function's ops, registers and
+//! labels; `kernel.rs` the names Kernel imports.
 mod builder;
 mod control;
+mod env;
 mod expr;
 mod forms;
 mod kernel;
-
-pub use kernel::kernel_import;
 mod module;
 mod pattern;
 
-use std::rc::Rc;
-
-use beamplay_syntax::Ast;
-use beamplay_term::{Atom, AtomTable, Term};
-
-use crate::code::{FunCode, Module};
-use crate::native::NativeTable;
-
-pub use builder::FnBuilder;
-pub use expr::alias_text;
-
-/// A compile-time error, printed `** (CompileError) iex:LINE: message`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CompileError {
-    pub line: u32,
-    pub message: String,
-    /// The banner's kind: `CompileError`, or `ArgumentError` for the few
-    /// expansion errors Elixir raises as such.
-    pub kind: &'static str,
-}
-
-impl CompileError {
-    pub fn new(line: u32, message: impl Into<String>) -> CompileError {
-        CompileError {
-            line,
-            message: message.into(),
-            kind: "CompileError",
-        }
-    }
-
-    /// The iex banner for this error in `file` (`iex`).
-    pub fn banner(&self, file: &str) -> String {
-        if self.kind == "CompileError" {
-            format!("** (CompileError) {file}:{}: {}", self.line, self.message)
-        } else {
-            format!("** ({}) {}", self.kind, self.message)
-        }
-    }
-}
-
-pub type CResult<T> = Result<T, CompileError>;
-
-/// What the compiler may look at on its node.
-pub struct CompileEnv<'a> {
-    pub atoms: &'a mut AtomTable,
-    pub natives: &'a NativeTable,
-    pub modules: &'a crate::code::ModuleTable,
-    /// The file name errors and warnings name (`iex`).
-    pub file: &'a str,
-    /// Warnings, worded as Elixir prints them to stderr.
-    pub warnings: Vec<String>,
-}
-
-impl CompileEnv<'_> {
-    pub fn atom(&mut self, s: &str) -> Atom {
-        self.atoms
-            .intern(s)
-            .unwrap_or_else(|_| Atom::new_uninterned(s))
-    }
-
-    /// Fields of a struct module known here (loaded on the node).
-    pub fn struct_fields(&self, m: &Atom) -> Option<Vec<(Atom, Term)>> {
-        self.modules.get(m).and_then(|m| m.struct_fields.clone())
-    }
-}
-
-/// A compiled console line: call `fun` with the values of `inputs`; it
-/// returns `{:ok, value, {bound...}}` (values of `bound`, in that order) or
-/// `{:error, banner}`.
-pub struct LineCode {
-    pub module: Rc<Module>,
-    pub fun: Rc<FunCode>,
-    pub bound: Vec<String>,
-}
-
-/// Compiles a console line (or a whole script) that sees `bindings`;
-/// `source` is kept with it for its closures to travel.
-pub fn compile_line(
-    env: &mut CompileEnv<'_>,
-    ast: &Ast,
-    bindings: &[String],
-    source: Option<Rc<crate::code::LineSource>>,
-) -> CResult<LineCode> {
-    module::compile_line(env, ast, bindings, source)
-}
-
-/// Compiles a module source (the prelude) and returns its modules.
-pub fn compile_modules(env: &mut CompileEnv<'_>, ast: &Ast) -> CResult<Vec<Rc<Module>>> {
-    module::compile_top_modules(env, ast)
-}
+pub use env::{CompileEnv, CompileError};
+pub use kernel::kernel_import;
+pub use module::{compile_line, compile_modules};

@@ -6,9 +6,10 @@ use beamplay_syntax::ast::Head;
 use beamplay_syntax::Ast;
 use beamplay_term::{Atom, Term};
 
-use super::expr::{alias_text, block_kw, err, is_local, line_of, Clause, Fc, ModState, Vars};
-use super::{CResult, CompileEnv, CompileError, LineCode};
+use super::env::{CResult, CompileEnv, CompileError, LineCode};
+use super::expr::{block_kw, err, is_local, line_of, Clause, FnCompiler, ModState, Vars};
 use crate::code::{Callee, FunCode, LineSource, Module, Op, Reg, ERL_EVAL_ORIGIN};
+use crate::text::alias_text;
 
 /// Callbacks `use GenServer` provides when the module does not define
 /// them; each forwards to `GenServer.Default` with the module appended.
@@ -22,6 +23,8 @@ const GEN_SERVER_DEFAULTS: &[(&str, u32)] = &[
     ("child_spec", 1),
 ];
 
+/// Compiles a console line (or a whole script) that sees `bindings`;
+/// `source` is kept with it for its closures to travel.
 pub fn compile_line(
     env: &mut CompileEnv<'_>,
     ast: &Ast,
@@ -32,16 +35,16 @@ pub fn compile_line(
     let mut m = ModState::new(name.clone(), true);
     let line = line_of(ast).max(1);
     let (code, bound) = {
-        let mut fc = Fc::new(env, &mut m, bindings.len() as u32, line);
+        let mut fc = FnCompiler::new(env, &mut m, bindings.len() as u32, line);
         let mut vars = Vars::default();
         for (i, b) in bindings.iter().enumerate() {
             vars.0.insert(b.clone(), i as Reg);
         }
-        let (k, r, s) = (fc.b.reg()?, fc.b.reg()?, fc.b.reg()?);
-        let handler = fc.b.label();
-        fc.b.emit(Op::Try(handler, k, r, s));
+        let (k, r, s) = (fc.code.reg()?, fc.code.reg()?, fc.code.reg()?);
+        let handler = fc.code.label();
+        fc.code.emit(Op::Try(handler, k, r, s));
         let v = fc.gen(ast, &mut vars, false)?;
-        fc.b.emit(Op::TryEnd);
+        fc.code.emit(Op::TryEnd);
         let mut bound: Vec<(String, Reg)> = vars
             .0
             .iter()
@@ -49,26 +52,27 @@ pub fn compile_line(
             .map(|(n, r)| (n.clone(), *r))
             .collect();
         beamplay_term::sort::sort_by(&mut bound, Ord::cmp);
-        let t = fc.b.reg()?;
-        fc.b.emit(Op::Tuple(
+        let t = fc.code.reg()?;
+        fc.code.emit(Op::Tuple(
             bound.iter().map(|(_, r)| *r).collect::<Vec<_>>().into(),
             t,
         ));
         let ok = fc.atom_t("ok");
-        let okr = fc.b.load(ok)?;
-        let res = fc.b.reg()?;
-        fc.b.emit(Op::Tuple(vec![okr, v, t].into(), res));
-        fc.b.emit(Op::Return(res));
-        fc.b.place(handler);
+        let okr = fc.code.load(ok)?;
+        let res = fc.code.reg()?;
+        fc.code.emit(Op::Tuple(vec![okr, v, t].into(), res));
+        fc.code.emit(Op::Return(res));
+        fc.code.place(handler);
         let banner = fc.call_remote("Elixir.Beamplay.Shell", "banner", vec![k, r, s], false)?;
         let er = fc.atom_t("error");
-        let err_r = fc.b.load(er)?;
-        let res = fc.b.reg()?;
-        fc.b.emit(Op::Tuple(vec![err_r, banner].into(), res));
-        fc.b.emit(Op::Return(res));
+        let err_r = fc.code.load(er)?;
+        let res = fc.code.reg()?;
+        fc.code.emit(Op::Tuple(vec![err_r, banner].into(), res));
+        fc.code.emit(Op::Return(res));
         let fname = fc.atom("expr");
-        let code =
-            fc.b.finish(fname, bindings.len() as u32, 0, Rc::from(ERL_EVAL_ORIGIN));
+        let code = fc
+            .code
+            .finish(fname, bindings.len() as u32, 0, Rc::from(ERL_EVAL_ORIGIN));
         (code, bound.into_iter().map(|(n, _)| n).collect::<Vec<_>>())
     };
     let fun = Rc::new(code);
@@ -77,10 +81,8 @@ pub fn compile_line(
         file: Rc::from(env.file),
         funs: vec![fun.clone()],
         exports: Default::default(),
-        privates: Default::default(),
         lambdas: m.lambdas,
         struct_fields: None,
-        is_exception: false,
         submodules: m.submodules,
         body_value: Term::Nil,
         source,
@@ -89,7 +91,7 @@ pub fn compile_line(
 }
 
 /// The modules of a source made only of `defmodule`s (the prelude).
-pub fn compile_top_modules(env: &mut CompileEnv<'_>, ast: &Ast) -> CResult<Vec<Rc<Module>>> {
+pub fn compile_modules(env: &mut CompileEnv<'_>, ast: &Ast) -> CResult<Vec<Rc<Module>>> {
     let mut out = Vec::new();
     let items: Vec<&Ast> = match is_local(ast, "__block__") {
         Some(items) => items.iter().collect(),
@@ -119,18 +121,18 @@ fn flatten_into(m: &Rc<Module>, out: &mut Vec<Rc<Module>>) {
     }
 }
 
-impl Fc<'_, '_> {
+impl FnCompiler<'_, '_> {
     pub(super) fn defmodule(&mut self, e: &Ast, name: &Ast, body: &Ast) -> CResult<Reg> {
         let full = match name {
             Ast::Alias { parts, .. } => {
-                if self.m.console {
+                if self.module.console {
                     self.expand_alias(parts)
                 } else {
                     // nested: Outer.Inner, and Inner is an alias for it here
-                    let full = format!("{}.{}", self.m.name.as_str(), parts.join("."));
+                    let full = format!("{}.{}", self.module.name.as_str(), parts.join("."));
                     if let Some(first) = parts.first() {
-                        let short_full = format!("{}.{}", self.m.name.as_str(), first);
-                        self.m.aliases.insert(first.clone(), short_full);
+                        let short_full = format!("{}.{}", self.module.name.as_str(), first);
+                        self.module.aliases.insert(first.clone(), short_full);
                     }
                     full
                 }
@@ -138,13 +140,13 @@ impl Fc<'_, '_> {
             Ast::Atom(a) => a.clone(),
             other => return err(other, "invalid module name"),
         };
-        let aliases = self.m.aliases.clone();
+        let aliases = self.module.aliases.clone();
         let module = compile_module(self.env, &full, body, line_of(e), &aliases)?;
-        register_structs(&module, &mut self.m.structs);
-        self.m.submodules.push(module);
-        let idx = (self.m.submodules.len() - 1) as u32;
-        let d = self.b.reg()?;
-        self.b.emit(Op::DefModule(idx, d));
+        register_structs(&module, &mut self.module.structs);
+        self.module.submodules.push(module);
+        let idx = (self.module.submodules.len() - 1) as u32;
+        let d = self.code.reg()?;
+        self.code.emit(Op::DefModule(idx, d));
         Ok(d)
     }
 }
@@ -479,7 +481,7 @@ pub fn compile_module(
             fname.clone()
         };
         let code = {
-            let mut fc = Fc::new(env, &mut m, *n, line);
+            let mut fc = FnCompiler::new(env, &mut m, *n, line);
             let stripped: Vec<(Vec<Ast>, Option<Ast>, Ast)> = group
                 .iter()
                 .map(|d| {
@@ -509,8 +511,8 @@ pub fn compile_module(
             let params: Vec<Reg> = (0..*n).map(|r| r as Reg).collect();
             fc.function_clauses(&cls, &params, &Vars::default())?;
             let name_atom = fc.atom(&display);
-            let origin = fc.m.current.clone();
-            fc.b.finish(name_atom, *n, 0, Rc::from(origin.as_str()))
+            let origin = fc.module.current.clone();
+            fc.code.finish(name_atom, *n, 0, Rc::from(origin.as_str()))
         };
         m.funs[gi] = Some(Rc::new(code));
     }
@@ -531,7 +533,7 @@ pub fn compile_module(
         let target = m.locals.get(&(fname.clone(), *n)).copied().unwrap_or(0);
         m.current = format!("{alias}.{fname}/{k}");
         let code = {
-            let mut fc = Fc::new(env, &mut m, *k, module_line);
+            let mut fc = FnCompiler::new(env, &mut m, *k, module_line);
             let mut next_param = 0u16;
             let mut argv = Vec::new();
             let mut vars = Vars::default();
@@ -544,9 +546,10 @@ pub fn compile_module(
                     next_param += 1;
                 }
             }
-            fc.b.emit(Op::TailCall(Callee::Local(target), argv.into()));
+            fc.code
+                .emit(Op::TailCall(Callee::Local(target), argv.into()));
             let name_atom = fc.atom(fname);
-            fc.b.finish(name_atom, *k, 0, Rc::from(""))
+            fc.code.finish(name_atom, *k, 0, Rc::from(""))
         };
         m.funs[order.len() + wi] = Some(Rc::new(code));
     }
@@ -556,7 +559,7 @@ pub fn compile_module(
             continue;
         }
         let code = {
-            let mut fc = Fc::new(env, &mut m, *k, module_line);
+            let mut fc = FnCompiler::new(env, &mut m, *k, module_line);
             let mut argv: Vec<Reg> = (0..*k).map(|r| r as Reg).collect();
             let target = match fname.as_str() {
                 "__struct__" if *k == 0 => {
@@ -565,8 +568,8 @@ pub fn compile_module(
                     for (f, v) in struct_fields_v.clone().unwrap_or_default() {
                         map.insert(Term::Atom(f), v);
                     }
-                    let r = fc.b.load(Term::map(map))?;
-                    fc.b.emit(Op::Return(r));
+                    let r = fc.code.load(Term::map(map))?;
+                    fc.code.emit(Op::Return(r));
                     None
                 }
                 "__struct__" => Some(("Elixir.Beamplay.Runtime", "struct_from")),
@@ -575,24 +578,21 @@ pub fn compile_module(
                 _ => Some(("Elixir.GenServer.Default", fname.as_str())),
             };
             if let Some((tm, tf)) = target {
-                let modr = fc.b.load(Term::Atom(name.clone()))?;
+                let modr = fc.code.load(Term::Atom(name.clone()))?;
                 argv.push(modr);
                 let callee = fc.callee(tm, tf, argv.len());
-                fc.b.emit(Op::TailCall(callee, argv.into()));
+                fc.code.emit(Op::TailCall(callee, argv.into()));
             }
             let name_atom = fc.atom(fname);
-            fc.b.finish(name_atom, *k, 0, Rc::from(""))
+            fc.code.finish(name_atom, *k, 0, Rc::from(""))
         };
         m.funs[i] = Some(Rc::new(code));
     }
     let mut exports = rustc_hash::FxHashMap::default();
-    let mut privates = rustc_hash::FxHashMap::default();
     for (i, (n, k, public)) in funs_meta.iter().enumerate() {
         let key = (env.atom(n), *k);
         if *public {
             exports.insert(key, i as u32);
-        } else {
-            privates.insert(key, i as u32);
         }
     }
     let funs: Vec<Rc<FunCode>> = m.funs.into_iter().flatten().collect();
@@ -602,10 +602,8 @@ pub fn compile_module(
         file: Rc::from(env.file),
         funs,
         exports,
-        privates,
         lambdas: m.lambdas,
         struct_fields: struct_fields_v,
-        is_exception,
         submodules: subs,
         body_value,
         source: None,

@@ -5,11 +5,11 @@ use beamplay_syntax::ast::Head;
 use beamplay_syntax::Ast;
 use beamplay_term::{int_from_bigint, Term};
 
-use super::expr::{err, is_local, Fc, Vars};
-use super::CResult;
+use super::env::{CResult, CompileError};
+use super::expr::{err, is_local, FnCompiler, Vars};
 use crate::code::{Label, Op, Reg, TypeTest};
 
-impl Fc<'_, '_> {
+impl FnCompiler<'_, '_> {
     pub(super) fn match_pattern(
         &mut self,
         p: &Ast,
@@ -51,8 +51,8 @@ impl Fc<'_, '_> {
         fail: Label,
     ) -> CResult<()> {
         if let Some(t) = self.literal(p) {
-            let k = self.b.konst(t);
-            self.b.emit(Op::IsEqConst(subj, k, fail));
+            let k = self.code.konst(t);
+            self.code.emit(Op::IsEqConst(subj, k, fail));
             return Ok(());
         }
         match p {
@@ -61,14 +61,14 @@ impl Fc<'_, '_> {
                     return Ok(());
                 }
                 if name == "__MODULE__" {
-                    return Err(super::CompileError::new(
+                    return Err(CompileError::new(
                         meta.line,
                         format!("invalid pattern in match, {name} is not allowed"),
                     ));
                 }
                 if seen.contains(name) {
                     if let Some(r) = vars.0.get(name).copied() {
-                        self.b.emit(Op::IsEq(r, subj, fail));
+                        self.code.emit(Op::IsEq(r, subj, fail));
                     }
                 } else {
                     seen.insert(name.clone());
@@ -78,8 +78,8 @@ impl Fc<'_, '_> {
             }
             Ast::Alias { .. } => {
                 let a = self.alias_atom(p)?;
-                let k = self.b.konst(Term::Atom(a));
-                self.b.emit(Op::IsEqConst(subj, k, fail));
+                let k = self.code.konst(Term::Atom(a));
+                self.code.emit(Op::IsEqConst(subj, k, fail));
                 Ok(())
             }
             Ast::Pair(a, b) => {
@@ -95,10 +95,10 @@ impl Fc<'_, '_> {
                 ("^", 1) => match &args[0] {
                     Ast::Var { name, meta } => match vars.0.get(name).copied() {
                         Some(r) => {
-                            self.b.emit(Op::IsEq(r, subj, fail));
+                            self.code.emit(Op::IsEq(r, subj, fail));
                             Ok(())
                         }
-                        None => Err(super::CompileError::new(
+                        None => Err(CompileError::new(
                             meta.line,
                             format!("undefined variable ^{name}. No variable \"{name}\" has been defined before the current pattern"),
                         )),
@@ -129,9 +129,9 @@ impl Fc<'_, '_> {
                             "the left argument of <> in a pattern must be a literal string",
                         );
                     };
-                    let pk = self.b.reg()?;
-                    let rest = self.b.reg()?;
-                    let len = self.b.load(Term::Int(prefix.len() as i64))?;
+                    let pk = self.code.reg()?;
+                    let rest = self.code.reg()?;
+                    let len = self.code.load(Term::Int(prefix.len() as i64))?;
                     let segs = vec![
                         crate::code::BinSeg {
                             value: pk,
@@ -148,19 +148,19 @@ impl Fc<'_, '_> {
                             signed: false,
                         },
                     ];
-                    self.b.emit(Op::BinMatch(subj, segs.into(), fail));
-                    let k = self.b.konst(Term::string(prefix));
-                    self.b.emit(Op::IsEqConst(pk, k, fail));
+                    self.code.emit(Op::BinMatch(subj, segs.into(), fail));
+                    let k = self.code.konst(Term::string(prefix));
+                    self.code.emit(Op::IsEqConst(pk, k, fail));
                     self.pattern(&args[1], rest, vars, seen, fail)
                 }
                 ("@", 1) => {
                     let v = self.gen(p, vars, false)?;
-                    self.b.emit(Op::IsEq(v, subj, fail));
+                    self.code.emit(Op::IsEq(v, subj, fail));
                     Ok(())
                 }
                 ("..", 2) | ("..//", 3) => {
                     let v = self.gen(p, vars, false)?;
-                    self.b.emit(Op::IsEq(v, subj, fail));
+                    self.code.emit(Op::IsEq(v, subj, fail));
                     Ok(())
                 }
                 _ => err(
@@ -187,13 +187,14 @@ impl Fc<'_, '_> {
         seen: &mut BTreeSet<String>,
         fail: Label,
     ) -> CResult<()> {
-        self.b.emit(Op::IsTupleOf(subj, items.len() as u32, fail));
+        self.code
+            .emit(Op::IsTupleOf(subj, items.len() as u32, fail));
         for (i, it) in items.iter().enumerate() {
             if matches!(it, Ast::Var { name, .. } if name.starts_with('_')) {
                 continue;
             }
-            let r = self.b.reg()?;
-            self.b.emit(Op::GetElem(subj, i as u32, r));
+            let r = self.code.reg()?;
+            self.code.emit(Op::GetElem(subj, i as u32, r));
             self.pattern(it, r, vars, seen, fail)?;
         }
         Ok(())
@@ -220,17 +221,17 @@ impl Fc<'_, '_> {
         };
         let mut cur = subj;
         for h in heads {
-            self.b.emit(Op::IsType(cur, TypeTest::Cons, fail));
-            let hr = self.b.reg()?;
-            let tr = self.b.reg()?;
-            self.b.emit(Op::GetList(cur, hr, tr));
+            self.code.emit(Op::IsType(cur, TypeTest::Cons, fail));
+            let hr = self.code.reg()?;
+            let tr = self.code.reg()?;
+            self.code.emit(Op::GetList(cur, hr, tr));
             self.pattern(h, hr, vars, seen, fail)?;
             cur = tr;
         }
         match tail {
             Some(t) => self.pattern(t, cur, vars, seen, fail),
             None => {
-                self.b.emit(Op::IsType(cur, TypeTest::Nil, fail));
+                self.code.emit(Op::IsType(cur, TypeTest::Nil, fail));
                 Ok(())
             }
         }
@@ -245,15 +246,15 @@ impl Fc<'_, '_> {
         seen: &mut BTreeSet<String>,
         fail: Label,
     ) -> CResult<()> {
-        self.b.emit(Op::IsType(subj, TypeTest::Map, fail));
+        self.code.emit(Op::IsType(subj, TypeTest::Map, fail));
         if let Some(m) = module {
             let sk = self.atom_t_("__struct__");
-            let k = self.b.load(sk)?;
-            let v = self.b.reg()?;
-            self.b.emit(Op::GetMapKey(subj, k, v, fail));
+            let k = self.code.load(sk)?;
+            let v = self.code.reg()?;
+            self.code.emit(Op::GetMapKey(subj, k, v, fail));
             if let Some(m) = m {
-                let mk = self.b.konst(Term::Atom(m));
-                self.b.emit(Op::IsEqConst(v, mk, fail));
+                let mk = self.code.konst(Term::Atom(m));
+                self.code.emit(Op::IsEqConst(v, mk, fail));
             }
         }
         let mut pairs: Vec<(&Ast, &Ast)> = Vec::new();
@@ -273,7 +274,7 @@ impl Fc<'_, '_> {
         }
         for (k, v) in pairs {
             let kr = match self.literal(k) {
-                Some(t) => self.b.load(t)?,
+                Some(t) => self.code.load(t)?,
                 None => match k {
                     Ast::Call {
                         head: Head::Local(n),
@@ -282,7 +283,7 @@ impl Fc<'_, '_> {
                     } if n == "^" && args.len() == 1 => self.gen(&args[0], vars, false)?,
                     Ast::Alias { .. } => {
                         let a = self.alias_atom(k)?;
-                        self.b.load(Term::Atom(a))?
+                        self.code.load(Term::Atom(a))?
                     }
                     Ast::Var { name, .. } => {
                         return err(k, format!("cannot use variable {name} as map key inside a pattern. Map keys in patterns can only be literals (such as atoms, strings, tuples, and the like) or an existing variable matched with the pin operator (such as ^some_var)"));
@@ -290,8 +291,8 @@ impl Fc<'_, '_> {
                     other => self.gen(other, vars, false)?,
                 },
             };
-            let vr = self.b.reg()?;
-            self.b.emit(Op::GetMapKey(subj, kr, vr, fail));
+            let vr = self.code.reg()?;
+            self.code.emit(Op::GetMapKey(subj, kr, vr, fail));
             self.pattern(v, vr, vars, seen, fail)?;
         }
         Ok(())
@@ -312,21 +313,21 @@ impl Fc<'_, '_> {
                 Some([v, s]) => (v, Some(s)),
                 _ => (a, None),
             };
-            let (mut seg, size) = super::control::seg_spec_pub(spec, value)?;
+            let (mut seg, size) = super::control::seg_spec(spec, value)?;
             if let Some(size) = size {
                 seg.size = Some(self.gen(&size, vars, false)?);
             }
             if let Ast::String(s) = value {
                 // a literal string segment: its bytes
                 seg.kind = crate::code::SegKind::Binary;
-                seg.size = Some(self.b.load(Term::Int(s.len() as i64))?);
+                seg.size = Some(self.code.load(Term::Int(s.len() as i64))?);
             }
-            let r = self.b.reg()?;
+            let r = self.code.reg()?;
             seg.value = r;
             after.push((r, value));
             segs.push(seg);
         }
-        self.b.emit(Op::BinMatch(subj, segs.into(), fail));
+        self.code.emit(Op::BinMatch(subj, segs.into(), fail));
         for (r, value) in after {
             self.pattern(value, r, vars, seen, fail)?;
         }

@@ -16,10 +16,9 @@ use std::rc::Rc;
 use beamplay_term::etf::{Closures, DecodeError, FunParts};
 use beamplay_term::{AtomTable, Closure, Fun, ListIter, Term};
 
-use crate::code::{LineSource, Module, ModuleTable, ERL_EVAL_ORIGIN};
+use crate::code::{make_closure, LambdaRef, LineSource, Module, ModuleTable, ERL_EVAL_ORIGIN};
 use crate::compile::{compile_line, CompileEnv};
-use crate::interp::{make_closure, LambdaRef};
-use crate::native::NativeTable;
+use crate::native::NativeIndex;
 
 /// Console lines compiled for received closures, most recent last: a
 /// closure sent ten times is compiled once.
@@ -83,7 +82,7 @@ impl Closures for Outgoing {
 /// Closures arriving, made into closures of this node's code.
 pub(super) struct Incoming<'a> {
     pub modules: &'a ModuleTable,
-    pub natives: &'a NativeTable,
+    pub natives: &'a dyn NativeIndex,
     pub lines: &'a mut LineCache,
 }
 

@@ -1,17 +1,12 @@
 //! Distribution: this node's connections to other nodes and the frames
 //! that cross them. Nodes share nothing (DESIGN.md invariant 3): what one
-//! node says to another is a frame of bytes, which the World carries over
-//! its network model.
+//! node says to another is a frame of bytes (`wire.rs`), which the World
+//! carries over its network model.
 //!
-//! Frames:
-//! - `h`: a connection request (the handshake's `send_name`), then one
-//!   byte: 1 if the sender is a visible node (OTP's `DFLAG_PUBLISHED`),
-//!   0 if it is hidden;
-//! - `a`: its acceptance (`recv_status` `ok`), with the same byte;
-//! - `c`: the connection is closed by the sender (`Node.disconnect/1`);
-//! - `p`: a distribution control message, as OTP 25 sends it after the
-//!   handshake (`pass through`): the control tuple in external term
-//!   format, then the message when the control message carries one.
+//! This file dials, accepts and closes connections and reads the frames
+//! that arrive; `signals.rs` carries links, monitors and exit signals,
+//! `spawn.rs` remote spawns, `watch.rs` node monitors, `funs.rs` how
+//! closures cross; `state.rs` and `ties.rs` hold what a node keeps.
 use beamplay_term::etf::{self, DecodeError};
 use beamplay_term::{Atom, Term};
 
@@ -20,277 +15,24 @@ use crate::node::Node;
 mod funs;
 mod signals;
 mod spawn;
+pub(crate) mod state;
+mod ties;
 mod watch;
+mod wire;
 
-pub use spawn::SpawnOpts;
-pub use watch::{Form as WatchForm, Info as WatchInfo, NodeType};
-
-const HELLO: u8 = b'h';
-const ACCEPT: u8 = b'a';
-const CLOSE: u8 = b'c';
-const PASS: u8 = b'p';
-
-/// Control message codes (OTP_SEMANTICS.md, "Protocol notes").
-const REG_SEND: i64 = 6;
-const SEND_SENDER: i64 = 22;
-const ALIAS_SEND: i64 = 33;
+use state::{Conn, State};
+pub use state::{
+    Connect, Form as WatchForm, FrameSummary, Info as WatchInfo, NodeKind, NodeType, SpawnOpts,
+};
+use wire::{
+    control_name, pass_frame, ACCEPT, ALIAS_SEND, CLOSE, HELLO, PASS, REG_SEND, SEND_SENDER,
+    SPAWN_REPLY, SPAWN_REQUEST,
+};
 
 /// Payloads a frame summary prints: a larger one is told by its size, so
 /// that tracing a stream of big messages does not print each of them (the
 /// log keeps only the newest few hundred anyway).
 const SUMMARY_PAYLOAD_BYTES: usize = 4096;
-
-/// The name OTP gives a control message's code, for the ones sent here.
-fn control_name(code: i64) -> Option<&'static str> {
-    use signals::{
-        DEMONITOR_P, LINK, MONITOR_P, PAYLOAD_EXIT, PAYLOAD_EXIT2, PAYLOAD_MONITOR_P_EXIT,
-        UNLINK_ID, UNLINK_ID_ACK,
-    };
-    use spawn::{SPAWN_REPLY, SPAWN_REQUEST};
-    Some(match code {
-        LINK => "LINK",
-        REG_SEND => "REG_SEND",
-        MONITOR_P => "MONITOR_P",
-        DEMONITOR_P => "DEMONITOR_P",
-        SEND_SENDER => "SEND_SENDER",
-        PAYLOAD_EXIT => "PAYLOAD_EXIT",
-        PAYLOAD_EXIT2 => "PAYLOAD_EXIT2",
-        PAYLOAD_MONITOR_P_EXIT => "PAYLOAD_MONITOR_P_EXIT",
-        SPAWN_REQUEST => "SPAWN_REQUEST",
-        SPAWN_REPLY => "SPAWN_REPLY",
-        ALIAS_SEND => "ALIAS_SEND",
-        UNLINK_ID => "UNLINK_ID",
-        UNLINK_ID_ACK => "UNLINK_ID_ACK",
-        _ => return None,
-    })
-}
-
-/// A frame as a person reads it (`Node::frame_summary`).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct FrameSummary {
-    /// The control message's name (`SEND_SENDER`...), for a `p` frame.
-    pub op: Option<&'static str>,
-    /// The control message printed (`{22, #PID<0.110.0>, ...}`), or
-    /// `connect`, `accept`, `close` for the connection's own frames.
-    pub control: String,
-    /// The message, exit reason or spawn arguments that follow it.
-    pub payload: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum State {
-    /// Asked for; frames for the peer wait in `queued`.
-    Pending,
-    Up,
-}
-
-struct Conn {
-    peer: Atom,
-    state: State,
-    /// Hidden when either end is a hidden node; known once up.
-    hidden: bool,
-    /// This node's number for the connection (`connection_id`).
-    id: u64,
-    queued: Vec<Vec<u8>>,
-}
-
-impl Conn {
-    /// Whether it is hidden, and its id: what `monitor_nodes` reports.
-    fn kind(&self) -> (bool, u64) {
-        (self.hidden, self.id)
-    }
-}
-
-/// This node's side of the network.
-#[derive(Default)]
-pub struct Dist {
-    /// A hidden node (`--hidden`): its connections are hidden ones, which
-    /// `Node.list/0` and global leave out.
-    pub hidden: bool,
-    /// Connections, pending and up; up ones in the order they came up.
-    conns: Vec<Conn>,
-    /// Connections made so far, for their ids.
-    conns_made: u64,
-    /// Every node name this node has seen or tried (`Node.list(:known)`).
-    known: Vec<Atom>,
-    /// Frames for the World to carry: (peer, bytes).
-    outbox: Vec<(Atom, Vec<u8>)>,
-    /// Processes waiting for a connection to come up or fail.
-    waiters: Vec<(Atom, u32)>,
-    /// Frames refused as malformed.
-    pub rejected: u64,
-    /// The last control message read, with its peer and bytes.
-    last_control: Option<(Atom, Vec<u8>, Term)>,
-    /// Links and monitors of local processes with remote ones.
-    ties: rustc_hash::FxHashMap<u32, signals::Ties>,
-    next_unlink: u64,
-    /// Console lines compiled for closures that came from other nodes.
-    lines: funs::LineCache,
-    /// Spawn requests waiting for their replies.
-    spawns: Vec<spawn::SpawnRequest>,
-    /// `Node.monitor`s: (process, node, when made), one entry per call.
-    node_monitors: Vec<(u32, Atom, u64)>,
-    /// Links and monitors with other nodes made so far: the order in
-    /// which losing a connection fires them.
-    ties_made: u64,
-    /// `monitor_nodes` subscriptions.
-    watchers: Vec<watch::Watcher>,
-    /// The host's epmd, kept by the World: node names and ports, newest
-    /// first (`:net_adm.names/0`).
-    pub epmd: std::rc::Rc<std::cell::RefCell<Vec<(Atom, u16)>>>,
-}
-
-impl Dist {
-    fn conn(&self, peer: &Atom) -> Option<&Conn> {
-        self.conns.iter().find(|c| c.peer == *peer)
-    }
-
-    fn conn_mut(&mut self, peer: &Atom) -> Option<&mut Conn> {
-        self.conns.iter_mut().find(|c| c.peer == *peer)
-    }
-
-    pub(crate) fn learn(&mut self, peer: &Atom) {
-        if !self.known.contains(peer) {
-            self.known.push(peer.clone());
-        }
-    }
-
-    /// Connected peers, visible and hidden, in the order their
-    /// connections came up.
-    pub fn up(&self) -> Vec<Atom> {
-        self.up_where(|_| true)
-    }
-
-    /// Connected peers whose connection is hidden (`hidden`) or visible.
-    pub fn up_kind(&self, hidden: bool) -> Vec<Atom> {
-        self.up_where(|c| c.hidden == hidden)
-    }
-
-    fn up_where(&self, f: impl Fn(&Conn) -> bool) -> Vec<Atom> {
-        self.conns
-            .iter()
-            .filter(|c| c.state == State::Up && f(c))
-            .map(|c| c.peer.clone())
-            .collect()
-    }
-
-    /// A number for a new link or monitor with another node.
-    fn next_tie(&mut self) -> u64 {
-        self.ties_made += 1;
-        self.ties_made
-    }
-
-    /// A new pending connection to `peer`.
-    fn open(&mut self, peer: &Atom) {
-        self.conns_made += 1;
-        self.conns.push(Conn {
-            peer: peer.clone(),
-            state: State::Pending,
-            hidden: self.hidden,
-            id: self.conns_made,
-            queued: Vec::new(),
-        });
-    }
-
-    /// The byte this node's handshake frames end with.
-    fn published(&self) -> u8 {
-        u8::from(!self.hidden)
-    }
-
-    pub fn known(&self) -> &[Atom] {
-        &self.known
-    }
-
-    pub fn is_up(&self, peer: &Atom) -> bool {
-        self.conn(peer).is_some_and(|c| c.state == State::Up)
-    }
-
-    /// Frames the World has not carried yet.
-    pub fn take_outbox(&mut self) -> Vec<(Atom, Vec<u8>)> {
-        std::mem::take(&mut self.outbox)
-    }
-
-    /// Starts a connection to `peer` unless there is one.
-    fn dial(&mut self, peer: &Atom) {
-        self.learn(peer);
-        if self.conn(peer).is_none() {
-            self.open(peer);
-            self.outbox
-                .push((peer.clone(), vec![HELLO, self.published()]));
-        }
-    }
-
-    /// Sends `frame` to `peer`, connecting first if needed (the implicit
-    /// connection of OTP: the frame waits for the connection).
-    fn send_frame(&mut self, peer: &Atom, frame: Vec<u8>) {
-        self.dial(peer);
-        if let Some(c) = self.conn_mut(peer) {
-            match c.state {
-                State::Up => self.outbox.push((peer.clone(), frame)),
-                State::Pending => c.queued.push(frame),
-            }
-        }
-    }
-
-    /// The connection to `peer` is up: queued frames go, in order. It is
-    /// hidden if either end is a hidden node (`published` is the peer's
-    /// handshake byte).
-    fn mark_up(&mut self, peer: &Atom, published: u8) -> bool {
-        let Some(i) = self.conns.iter().position(|c| c.peer == *peer) else {
-            return false;
-        };
-        if self.conns[i].state == State::Up {
-            return false;
-        }
-        // up connections keep the order they came up in
-        let mut c = self.conns.remove(i);
-        c.state = State::Up;
-        c.hidden = self.hidden || published == 0;
-        for f in std::mem::take(&mut c.queued) {
-            self.outbox.push((peer.clone(), f));
-        }
-        self.conns.push(c);
-        true
-    }
-
-    /// Forgets the connection to `peer`; what it had queued is dropped.
-    fn forget(&mut self, peer: &Atom) -> Option<Conn> {
-        let i = self.conns.iter().position(|c| c.peer == *peer)?;
-        Some(self.conns.remove(i))
-    }
-
-    fn take_waiters(&mut self, peer: &Atom) -> Vec<u32> {
-        take_where(&mut self.waiters, |(p, _)| p == peer)
-            .into_iter()
-            .map(|(_, id)| id)
-            .collect()
-    }
-}
-
-/// Takes the entries of `v` that `f` picks, in order; the others stay.
-fn take_where<T>(v: &mut Vec<T>, f: impl Fn(&T) -> bool) -> Vec<T> {
-    let (taken, rest) = std::mem::take(v).into_iter().partition(|x| f(x));
-    *v = rest;
-    taken
-}
-
-/// What `:erlang.nodes/1` lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NodeKind {
-    This,
-    Visible,
-    Hidden,
-    Connected,
-    Known,
-}
-
-/// The outcome of asking for a connection.
-pub enum Connect {
-    /// `true`, `false` or `:ignored` at once.
-    Now(Term),
-    /// The caller waits for `{:"$beamplay_connect", peer, result}`.
-    Wait,
-}
 
 impl Node {
     /// A node started with a name (`Node.alive?/0`).
@@ -299,7 +41,7 @@ impl Node {
     }
 
     /// `:erlang.nodes(kinds)`: own node last.
-    pub fn nodes(&self, kinds: &[NodeKind]) -> Vec<Term> {
+    pub(crate) fn nodes(&self, kinds: &[NodeKind]) -> Vec<Term> {
         let mut out: Vec<Atom> = Vec::new();
         let mut add = |a: &Atom| {
             if !out.contains(a) {
@@ -331,7 +73,7 @@ impl Node {
     }
 
     /// `:net_kernel.connect_node(peer)` for process `waiter`.
-    pub fn connect(&mut self, peer: &Atom, waiter: u32) -> Connect {
+    pub(crate) fn connect(&mut self, peer: &Atom, waiter: u32) -> Connect {
         if !self.distributed() {
             return Connect::Now(self.atom_term("ignored"));
         }
@@ -353,7 +95,7 @@ impl Node {
     }
 
     /// `:erlang.disconnect_node(peer)`: whether a connection was taken down.
-    pub fn disconnect(&mut self, peer: &Atom) -> bool {
+    pub(crate) fn disconnect(&mut self, peer: &Atom) -> bool {
         match self.dist.forget(peer) {
             Some(c) if c.state == State::Up => {
                 self.dist.outbox.push((peer.clone(), vec![CLOSE]));
@@ -372,7 +114,7 @@ impl Node {
     /// Sends `msg` to a process of another node: a pid, an alias, or
     /// `{name, node}` (`to` is the name). Dropped, as OTP drops it, when the connection
     /// cannot be made.
-    pub fn send_remote(&mut self, from: &Term, peer: &Atom, to: &Term, msg: &Term) {
+    pub(crate) fn send_remote(&mut self, from: &Term, peer: &Atom, to: &Term, msg: &Term) {
         if !self.distributed() {
             return;
         }
@@ -380,7 +122,7 @@ impl Node {
             Term::Atom(_) => vec![
                 Term::Int(REG_SEND),
                 from.clone(),
-                Term::Atom(self.a.empty.clone()),
+                Term::Atom(self.common.empty.clone()),
                 to.clone(),
             ],
             Term::Ref(_) => vec![Term::Int(ALIAS_SEND), from.clone(), to.clone()],
@@ -416,8 +158,10 @@ impl Node {
     /// the control message of a `p` frame and the message or reason it
     /// carries, or what the others do.
     pub fn frame_summary(&self, bytes: &[u8]) -> FrameSummary {
+        // the connection's own frames are kernel traffic
         let text = |t: &str| FrameSummary {
             control: t.to_string(),
+            system: t != "?",
             ..FrameSummary::default()
         };
         let rest = match bytes.split_first() {
@@ -443,12 +187,16 @@ impl Node {
             });
             (control, payload)
         };
-        let op = match control.as_tuple() {
-            Some([Term::Int(code), ..]) => control_name(*code),
-            _ => None,
+        let (op, system) = match control.as_tuple() {
+            Some(items @ [Term::Int(code), ..]) => (
+                control_name(*code),
+                items.iter().any(|t| self.is_service(t)),
+            ),
+            _ => (None, false),
         };
         FrameSummary {
             op,
+            system,
             control: self.inspect_plain(&control),
             payload: payload.map(|p| match p {
                 Ok(t) => self.inspect_plain(&t),
@@ -538,7 +286,7 @@ impl Node {
                 }
                 Ok(())
             }
-            (Some(Term::Int(spawn::SPAWN_REQUEST | spawn::SPAWN_REPLY)), _) => {
+            (Some(Term::Int(SPAWN_REQUEST | SPAWN_REPLY)), _) => {
                 self.spawn_in(peer, items, &payload)
             }
             _ => self.signal_in(peer, items, &payload),
@@ -609,29 +357,13 @@ impl Node {
         let mut atoms = table.borrow_mut();
         let mut incoming = funs::Incoming {
             modules: &self.modules,
-            natives: &self.natives,
+            natives: &*self.natives,
             lines: &mut self.dist.lines,
         };
         etf::decode_with(bytes, &mut atoms, &mut incoming)
     }
 
     fn log(&mut self, text: String) {
-        self.console.output(crate::node::ConsoleEvent::Log(text));
+        self.console.output(crate::console::ConsoleEvent::Log(text));
     }
-}
-
-/// A `p` frame: the control tuple, then the message if there is one.
-/// Closures in the message were made by `creator`.
-fn pass_frame(
-    control: &Term,
-    msg: Option<&Term>,
-    creator: Term,
-) -> Result<Vec<u8>, etf::EncodeError> {
-    let mut frame = Vec::with_capacity(64);
-    frame.push(PASS);
-    etf::append_with(control, &mut frame, &etf::NoClosures)?;
-    if let Some(m) = msg {
-        etf::append_with(m, &mut frame, &funs::Outgoing { creator })?;
-    }
-    Ok(frame)
 }

@@ -5,70 +5,14 @@
 use beamplay_term::etf::DecodeError;
 use beamplay_term::{Atom, Term};
 
+use super::state::take_where;
+use super::ties::{RemoteMonitor, Ties};
+use super::wire::{
+    DEMONITOR_P, LINK, MONITOR_P, PAYLOAD_EXIT, PAYLOAD_EXIT2, PAYLOAD_MONITOR_P_EXIT, UNLINK_ID,
+    UNLINK_ID_ACK,
+};
 use crate::node::Node;
 use crate::process::Process;
-
-pub(super) const LINK: i64 = 1;
-pub(super) const MONITOR_P: i64 = 19;
-pub(super) const DEMONITOR_P: i64 = 20;
-pub(super) const PAYLOAD_EXIT: i64 = 24;
-pub(super) const PAYLOAD_EXIT2: i64 = 26;
-pub(super) const PAYLOAD_MONITOR_P_EXIT: i64 = 28;
-pub(super) const UNLINK_ID: i64 = 35;
-pub(super) const UNLINK_ID_ACK: i64 = 36;
-
-/// A monitor between a local process and a process of `peer`.
-pub(crate) struct RemoteMonitor {
-    pub reference: Term,
-    pub peer: Atom,
-    /// The remote end: the watching pid (for monitors held on us), or the
-    /// target as it was named, a pid or a registered name (for ours).
-    pub other: Term,
-    /// For our monitors, what `:DOWN` names: the pid or `{name, node}`.
-    /// For monitors held on us, the target as the watcher named it.
-    pub object: Term,
-    /// When it was made, among this node's ties with other nodes.
-    pub seq: u64,
-}
-
-/// A link between a local process and `pid`, a process of another node.
-pub(crate) struct RemoteLink {
-    pub pid: Term,
-    /// When it was made, among this node's ties with other nodes.
-    pub seq: u64,
-}
-
-/// What one local process holds with processes of other nodes.
-#[derive(Default)]
-pub(crate) struct Ties {
-    pub links: Vec<RemoteLink>,
-    /// Monitors this process holds on remote processes.
-    pub monitoring: Vec<RemoteMonitor>,
-    /// Monitors remote processes hold on this one.
-    pub monitored_by: Vec<RemoteMonitor>,
-}
-
-impl Ties {
-    fn is_empty(&self) -> bool {
-        self.links.is_empty() && self.monitoring.is_empty() && self.monitored_by.is_empty()
-    }
-
-    pub(super) fn linked(&self, pid: &Term) -> bool {
-        self.links.iter().any(|l| l.pid == *pid)
-    }
-
-    /// Links to `pid` unless already linked.
-    pub(super) fn link(&mut self, pid: &Term, seq: u64) -> bool {
-        let new = !self.linked(pid);
-        if new {
-            self.links.push(RemoteLink {
-                pid: pid.clone(),
-                seq,
-            });
-        }
-        new
-    }
-}
 
 /// What losing a connection does to a local process, in the order the
 /// ties were made (OTP keeps one list per connection).
@@ -98,7 +42,7 @@ impl Node {
     }
 
     /// Remote pids linked to local process `id` (`Process.info(pid, :links)`).
-    pub fn remote_links(&self, id: u32) -> Vec<Term> {
+    pub(crate) fn remote_links(&self, id: u32) -> Vec<Term> {
         self.dist
             .ties
             .get(&id)
@@ -107,7 +51,7 @@ impl Node {
     }
 
     /// Remote objects local process `id` monitors, newest first (as OTP lists them).
-    pub fn remote_monitoring(&self, id: u32) -> Vec<Term> {
+    pub(crate) fn remote_monitoring(&self, id: u32) -> Vec<Term> {
         self.dist
             .ties
             .get(&id)
@@ -122,7 +66,7 @@ impl Node {
     }
 
     /// Remote pids monitoring local process `id`.
-    pub fn remote_monitored_by(&self, id: u32) -> Vec<Term> {
+    pub(crate) fn remote_monitored_by(&self, id: u32) -> Vec<Term> {
         self.dist
             .ties
             .get(&id)
@@ -132,7 +76,7 @@ impl Node {
 
     /// `Process.link(pid)` for a pid of another node: the link holds at
     /// once on this side; the peer answers `:noproc` if the process is gone.
-    pub fn link_remote(&mut self, p: &mut Process, pid: &Term) {
+    pub(crate) fn link_remote(&mut self, p: &mut Process, pid: &Term) {
         let Some(peer) = node_of(pid).cloned() else {
             return;
         };
@@ -151,7 +95,7 @@ impl Node {
         }
     }
 
-    pub fn unlink_remote(&mut self, p: &Process, pid: &Term) {
+    pub(crate) fn unlink_remote(&mut self, p: &Process, pid: &Term) {
         let Some(peer) = node_of(pid).cloned() else {
             return;
         };
@@ -174,7 +118,7 @@ impl Node {
 
     /// `Process.monitor` of a process of `peer`: `target` is its pid or
     /// registered name, `object` what the `:DOWN` message will name.
-    pub fn monitor_remote(
+    pub(crate) fn monitor_remote(
         &mut self,
         p: &mut Process,
         peer: &Atom,
@@ -211,7 +155,7 @@ impl Node {
 
     /// `Process.demonitor/1` of a monitor on a remote process: whether
     /// there was one.
-    pub fn demonitor_remote(&mut self, p: &Process, reference: &Term) -> bool {
+    pub(crate) fn demonitor_remote(&mut self, p: &Process, reference: &Term) -> bool {
         let Some(t) = self.dist.ties.get_mut(&p.id) else {
             return false;
         };
@@ -229,7 +173,7 @@ impl Node {
     }
 
     /// `Process.exit(pid, reason)` for a pid of another node.
-    pub fn exit_remote(&mut self, from: &Term, pid: &Term, reason: &Term) {
+    pub(crate) fn exit_remote(&mut self, from: &Term, pid: &Term, reason: &Term) {
         if let Some(peer) = node_of(pid).cloned() {
             self.control_out(
                 &peer,
@@ -309,7 +253,7 @@ impl Node {
             t.monitored_by.retain(|m| m.peer != *peer);
         }
         self.dist.ties.retain(|_, t| !t.is_empty());
-        let watchers = super::take_where(&mut self.dist.node_monitors, |(_, n, _)| n == peer);
+        let watchers = take_where(&mut self.dist.node_monitors, |(_, n, _)| n == peer);
         lost.extend(
             watchers
                 .into_iter()

@@ -5,53 +5,19 @@
 use beamplay_term::etf::DecodeError;
 use beamplay_term::{Atom, ListIter, Term};
 
-use super::signals::RemoteMonitor;
+use super::state::take_where;
+use super::state::{SpawnOpts, SpawnRequest};
+use super::ties::RemoteMonitor;
+use super::wire::{FLAG_LINK, FLAG_MONITOR, SPAWN_REPLY, SPAWN_REQUEST};
 use crate::node::Node;
 use crate::process::{Kind, Process};
-
-pub(super) const SPAWN_REQUEST: i64 = 29;
-pub(super) const SPAWN_REPLY: i64 = 31;
-
-/// `SPAWN_REPLY` flags: the link, the monitor were set up.
-const FLAG_LINK: i64 = 1;
-const FLAG_MONITOR: i64 = 2;
-
-/// What a remote spawn sets up with the caller besides the process.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SpawnOpts {
-    pub link: bool,
-    pub monitor: bool,
-    /// No reply wanted (`:erpc.cast`): nothing comes back, not even a
-    /// failure.
-    pub noreply: bool,
-}
-
-/// A spawn request waiting for its reply.
-pub(crate) struct SpawnRequest {
-    reference: Term,
-    peer: Atom,
-    caller: u32,
-    opts: SpawnOpts,
-}
-
-impl SpawnOpts {
-    /// From an option list: `:link`, `:monitor`, `:noreply`.
-    pub fn from_list(opts: &Term) -> SpawnOpts {
-        let has = |a: &str| ListIter::new(opts).any(|o| o.is_atom(a));
-        SpawnOpts {
-            link: has("link"),
-            monitor: has("monitor"),
-            noreply: has("noreply"),
-        }
-    }
-}
 
 impl Node {
     /// Asks `peer` to spawn `module.function(args)` for `p`, with a link
     /// and/or a monitor (whose reference is `reference`). The answer is a
     /// `{:spawn_reply, reference, :ok, pid}` or `{..., :error, reason}`
     /// message to `p`.
-    pub fn spawn_request(
+    pub(crate) fn spawn_request(
         &mut self,
         p: &mut Process,
         peer: &Atom,
@@ -100,9 +66,9 @@ impl Node {
 
     fn spawn_reply_msg(&self, reference: Term, ok: bool, result: Term) -> Term {
         let status = if ok {
-            Term::Atom(self.a.ok.clone())
+            Term::Atom(self.common.ok.clone())
         } else {
-            Term::Atom(self.a.error.clone())
+            Term::Atom(self.common.error.clone())
         };
         Term::tuple(vec![
             self.atom_term("spawn_reply"),
@@ -114,7 +80,7 @@ impl Node {
 
     /// The connection to `peer` is gone: its spawn requests fail.
     pub(super) fn spawns_lost(&mut self, peer: &Atom) {
-        for s in super::take_where(&mut self.dist.spawns, |s| s.peer == *peer) {
+        for s in take_where(&mut self.dist.spawns, |s| s.peer == *peer) {
             let reason = self.atom_term("noconnection");
             let reply = self.spawn_reply_msg(s.reference, false, reason);
             self.deliver(None, s.caller, reply);

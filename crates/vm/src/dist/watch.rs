@@ -2,62 +2,14 @@
 //! `:net_kernel.monitor_nodes/1,2`.
 use beamplay_term::{Atom, Term};
 
+use super::state::{Form, Info, Watcher};
 use crate::node::Node;
 use crate::trace::Trace;
-
-/// A `monitor_nodes` subscription: its process and how it wants the
-/// messages.
-pub(crate) struct Watcher {
-    id: u32,
-    info: Info,
-}
-
-/// What a `monitor_nodes` subscriber asked for (`:net_kernel.monitor_nodes/2`'s
-/// options, checked by the prelude).
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub struct Info {
-    pub form: Form,
-    /// `node_type:`; without it only visible nodes are reported.
-    pub node_type: Option<NodeType>,
-    /// `nodedown_reason`: nodedowns say why.
-    pub nodedown_reason: bool,
-    /// `connection_id`: the messages name the connection.
-    pub connection_id: bool,
-}
-
-/// The shape of the messages.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Form {
-    /// `{:nodeup, n}`: no options.
-    Plain,
-    /// `{:nodeup, n, [node_type: :visible]}`: options as a list.
-    List,
-    /// `{:nodeup, n, %{node_type: :visible}}`: options as a map.
-    Map,
-}
-
-/// Which connections a subscriber hears of.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum NodeType {
-    Visible,
-    Hidden,
-    All,
-}
-
-impl Info {
-    fn hears(&self, hidden: bool) -> bool {
-        match self.node_type {
-            None | Some(NodeType::Visible) => !hidden,
-            Some(NodeType::Hidden) => hidden,
-            Some(NodeType::All) => true,
-        }
-    }
-}
 
 impl Node {
     /// `Node.monitor(peer, true)` for process `id`: one `{:nodedown, peer}`
     /// per call, at once if the node cannot be reached.
-    pub fn monitor_node(&mut self, id: u32, peer: &Atom) {
+    pub(crate) fn monitor_node(&mut self, id: u32, peer: &Atom) {
         let seq = self.dist.next_tie();
         self.dist.node_monitors.push((id, peer.clone(), seq));
         if *peer != self.name && !self.dist.is_up(peer) {
@@ -66,7 +18,7 @@ impl Node {
     }
 
     /// `Node.monitor(peer, false)`: one monitor fewer.
-    pub fn demonitor_node(&mut self, id: u32, peer: &Atom) {
+    pub(crate) fn demonitor_node(&mut self, id: u32, peer: &Atom) {
         if let Some(i) = self
             .dist
             .node_monitors
@@ -78,7 +30,7 @@ impl Node {
     }
 
     /// `:net_kernel.monitor_nodes(flag, opts)` for process `id`.
-    pub fn monitor_nodes(&mut self, id: u32, on: bool, info: Info) {
+    pub(crate) fn monitor_nodes(&mut self, id: u32, on: bool, info: Info) {
         if on {
             self.dist.watchers.push(Watcher { id, info });
         } else {

@@ -7,10 +7,11 @@ use num_bigint::BigInt;
 use num_integer::Integer;
 use num_traits::{Signed, ToPrimitive, Zero};
 
-use super::{charlist, list_arg, text_of, usize_arg};
+use super::args::{list_arg, usize_arg};
 use crate::code::ArithOp;
 use crate::native::{Ctx, NResult, NativeTable, Raise};
 use crate::ops::{arith, to_f64, MAX_INT_BITS};
+use crate::text::{charlist, text_of};
 
 fn bool(c: &mut Ctx<'_>, b: bool) -> NResult {
     Ok(c.bool(b))
@@ -200,7 +201,7 @@ fn binary_to_list(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
 fn to_atom(c: &mut Ctx<'_>, t: &Term, existing: bool, what: &'static str) -> NResult {
     let s = match (what, t) {
         ("binary", Term::Binary(_)) => t.as_str().map(str::to_string),
-        ("list", _) if t.is_list() => crate::console::chardata(t),
+        ("list", _) if t.is_list() => crate::text::chardata(t),
         _ => None,
     };
     let Some(s) = s else {
@@ -370,7 +371,7 @@ fn phash2(t: &Term, range: u64) -> u64 {
     h.finish() % range.max(1)
 }
 
-pub fn register(t: &mut NativeTable) {
+pub fn register<P: Copy>(t: &mut NativeTable<P>) {
     // arithmetic and comparison as functions (captures, guards, apply)
     t.add("erlang", "+", 2, |c, a| {
         arith(c, ArithOp::Add, &a[0], &a[1])
@@ -650,14 +651,14 @@ pub fn register(t: &mut NativeTable) {
         "erlang",
         "list_to_integer",
         1,
-        |c, a| match crate::console::chardata(&a[0]).and_then(|s| parse_int(&s, 10)) {
+        |c, a| match crate::text::chardata(&a[0]).and_then(|s| parse_int(&s, 10)) {
             Some(v) if a[0].is_list() => Ok(v),
             _ => Err(c.badarg(&[(1, "not a textual representation of an integer")])),
         },
     );
     t.add("erlang", "list_to_integer", 2, |c, a| {
         let r = radix_arg(c, &a[1])?;
-        match crate::console::chardata(&a[0]).and_then(|s| parse_int(&s, r)) {
+        match crate::text::chardata(&a[0]).and_then(|s| parse_int(&s, r)) {
             Some(v) if a[0].is_list() => Ok(v),
             _ => Err(c.badarg(&[(1, "not a textual representation of an integer")])),
         }
@@ -676,7 +677,7 @@ pub fn register(t: &mut NativeTable) {
         "erlang",
         "list_to_float",
         1,
-        |c, a| match crate::console::chardata(&a[0])
+        |c, a| match crate::text::chardata(&a[0])
             .as_deref()
             .and_then(parse_float)
         {

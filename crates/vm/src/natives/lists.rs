@@ -3,7 +3,7 @@ use beamplay_term::meter::CONS_WORDS;
 use beamplay_term::sort::sort_by;
 use beamplay_term::{compare, Term};
 
-use super::{iter, list_arg, usize_arg};
+use super::args::{iter, list_arg, usize_arg};
 use crate::native::{Ctx, NResult, NativeTable};
 
 fn fc(c: &mut Ctx<'_>, f: &str, arity: u32) -> crate::native::Raise {
@@ -48,7 +48,7 @@ fn flatten_into(t: &Term, out: &mut Vec<Term>) {
     }
 }
 
-pub fn register(t: &mut NativeTable) {
+pub fn register<P: Copy>(t: &mut NativeTable<P>) {
     t.add("lists", "reverse", 1, |c, a| {
         let v = list_arg(c, &a[0], 1)?;
         Ok(Term::list(v.into_iter().rev()))
@@ -259,10 +259,10 @@ pub fn register(t: &mut NativeTable) {
             match &x {
                 Term::Atom(at) => s.push_str(at.as_str()),
                 Term::Int(i) => s.push_str(&i.to_string()),
-                other => s.push_str(&crate::console::chardata(other).unwrap_or_default()),
+                other => s.push_str(&crate::text::chardata(other).unwrap_or_default()),
             }
         }
-        Ok(super::charlist(&s))
+        Ok(crate::text::charlist(&s))
     });
 }
 

@@ -2,7 +2,7 @@
 
 use beamplay_term::{MapEntries, MapTerm, Term};
 
-use super::list_arg;
+use super::args::list_arg;
 use crate::native::{Ctx, NativeTable};
 
 fn map_arg<'t>(
@@ -26,7 +26,7 @@ fn with_entry(map: &Term, key: &Term, value: &Term) -> Term {
     Term::Map(m)
 }
 
-pub fn register(t: &mut NativeTable) {
+pub fn register<P: Copy>(t: &mut NativeTable<P>) {
     t.add("maps", "get", 2, |c, a| {
         let m = map_arg(c, &a[1])?;
         match m.entries.get(&a[0]) {

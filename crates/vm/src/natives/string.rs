@@ -6,8 +6,9 @@ use beamplay_term::{int_from_bigint, parse_float, Int, Term};
 use num_bigint::BigInt;
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::{charlist, iter, usize_arg};
+use super::args::{iter, usize_arg};
 use crate::native::{Ctx, NResult, NativeTable, Raise};
+use crate::text::charlist;
 
 const S: &str = "Elixir.String";
 
@@ -292,7 +293,7 @@ fn capitalize(text: &str) -> String {
     }
 }
 
-pub fn register(t: &mut NativeTable) {
+pub fn register<P: Copy>(t: &mut NativeTable<P>) {
     t.add(S, "length", 1, |c, a| {
         Ok(Term::Int(
             s(c, &a[0], "length", 1)?.graphemes(true).count() as i64
@@ -507,7 +508,7 @@ pub fn register(t: &mut NativeTable) {
         let r = a[0].as_str().is_some();
         Ok(c.bool(r))
     });
-    t.add(S, "to_string", 1, super::erlang_to_string);
+    t.add(S, "to_string", 1, super::erlang::to_string);
     // Integer and Float
     t.add("Elixir.Integer", "parse", 1, int_parse);
     t.add("Elixir.Integer", "parse", 2, int_parse);
@@ -574,12 +575,12 @@ pub fn register(t: &mut NativeTable) {
         Term::Float(f) => Ok(Term::Float(f.ceil())),
         _ => Err(fc(c, "Elixir.Float", "ceil", 2)),
     });
-    t.add("Elixir.List", "to_string", 1, super::erlang_to_string);
+    t.add("Elixir.List", "to_string", 1, super::erlang::to_string);
     t.add(
         "Elixir.List",
         "to_atom",
         1,
-        |c, a| match crate::console::chardata(&a[0]) {
+        |c, a| match crate::text::chardata(&a[0]) {
             Some(text) if a[0].is_list() => c.atom_term(&text),
             _ => Err(c.badarg(&[(1, "not a list")])),
         },
@@ -588,7 +589,7 @@ pub fn register(t: &mut NativeTable) {
         "Elixir.List",
         "to_integer",
         1,
-        |c, a| match crate::console::chardata(&a[0])
+        |c, a| match crate::text::chardata(&a[0])
             .and_then(|t| BigInt::parse_bytes(t.as_bytes(), 10))
         {
             Some(v) => Ok(int_from_bigint(v)),
