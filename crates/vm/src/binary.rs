@@ -3,8 +3,7 @@ use beamplay_term::{int_from_bigint, BigInt, Bitstring, Int, Term};
 use num_bigint::Sign;
 
 use crate::code::{BinSeg, SegKind};
-use crate::native::Raise;
-use crate::node::Node;
+use crate::native::{Ctx, Raise};
 
 /// Largest binary a single construction may make (bytes).
 const MAX_BINARY: usize = 64 * 1024 * 1024;
@@ -86,7 +85,7 @@ fn size_of(sizes: &[Option<Term>], i: usize) -> Result<Option<usize>, ()> {
 }
 
 pub fn build_binary(
-    node: &mut Node,
+    c: &mut Ctx<'_>,
     segs: &[BinSeg],
     vals: &[Term],
     sizes: &[Option<Term>],
@@ -95,9 +94,10 @@ pub fn build_binary(
         bytes: Vec::new(),
         bits: 0,
     };
+    let badarg = c.badarg_plain();
     for (i, seg) in segs.iter().enumerate() {
         let v = &vals[i];
-        let bad = || Raise::error(node.atom_term("badarg"));
+        let bad = || badarg.clone();
         let size = size_of(sizes, i).map_err(|_| bad())?;
         match seg.kind {
             SegKind::Integer => {
@@ -153,7 +153,7 @@ pub fn build_binary(
             }
         }
         if w.bytes.len() > MAX_BINARY {
-            return Err(Raise::error(node.atom_term("system_limit")));
+            return Err(Raise::error(c.known("system_limit")));
         }
     }
     Ok(Term::Binary(std::rc::Rc::new(Bitstring::from_bits(
@@ -188,12 +188,7 @@ fn sub_bits(b: &Bitstring, from: usize, n: usize) -> Bitstring {
 /// Matches `subject` against `segs`; the values in segment order, or
 /// `None` when it does not match. A segment without size of kind binary or
 /// bits takes the rest and must be last.
-pub fn match_binary(
-    _node: &mut Node,
-    subject: &Term,
-    segs: &[BinSeg],
-    sizes: &[Option<Term>],
-) -> Option<Vec<Term>> {
+pub fn match_binary(subject: &Term, segs: &[BinSeg], sizes: &[Option<Term>]) -> Option<Vec<Term>> {
     let Term::Binary(b) = subject else {
         return None;
     };

@@ -27,6 +27,9 @@ fn location(node: &Node, file: &str, line: u32, info: Option<Term>) -> Term {
 /// `[{module, function, arity, location}]`, innermost first. A BIF's
 /// argument errors ride in the first entry's `error_info`, as in OTP.
 pub fn stacktrace(node: &Node, p: &Process, r: &Raise) -> Term {
+    if let Some(stack) = &r.stack {
+        return stack.clone();
+    }
     let mut items = Vec::new();
     if let Some((m, f, a)) = &r.mfa {
         let info = if r.arg_errors.is_empty() {

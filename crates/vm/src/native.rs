@@ -39,6 +39,9 @@ pub struct Raise {
     /// `{module, function, arity}` of the native that raised, for
     /// FunctionClauseError and stack traces.
     pub mfa: Option<(Atom, Atom, u32)>,
+    /// The stack trace of a raise caught and raised again (a `try` whose
+    /// clauses did not match it, an `after`): where it first happened.
+    pub stack: Option<Term>,
 }
 
 impl Raise {
@@ -48,6 +51,7 @@ impl Raise {
             reason,
             arg_errors: Vec::new(),
             mfa: None,
+            stack: None,
         }
     }
 

@@ -69,10 +69,9 @@ pub(crate) enum Timer {
         msg: Term,
         reference: Term,
     },
-    Timeout {
-        pid: u32,
-        token: u64,
-    },
+    /// A receive timeout; the process's `armed_timer` holds the token
+    /// of the one that counts.
+    Timeout { pid: u32 },
 }
 
 /// Atoms the runtime uses all the time, interned once per node.
@@ -539,7 +538,7 @@ impl Node {
                 Timer::Send { to, msg, .. } => {
                     self.send_to(None, &to, msg);
                 }
-                Timer::Timeout { pid, token } => {
+                Timer::Timeout { pid } => {
                     if let Some(p) = self.procs.get_mut(&pid) {
                         if p.armed_timer == Some(token) {
                             p.armed_timer = None;

@@ -5,7 +5,7 @@ use std::rc::Rc;
 use beamplay_term::{Atom, Term};
 
 use crate::code::{FunCode, Label, Module, Reg};
-use crate::native::Raise;
+use crate::native::{Kind as RaiseKind, Raise};
 
 /// A call in progress. Registers `base..base + nregs` of the process's
 /// register stack belong to it.
@@ -126,22 +126,84 @@ impl Process {
         }
     }
 
-    /// Push a call of `fun` with `args` (closure env already prepended).
-    pub fn push_frame(&mut self, module: Rc<Module>, fun: Rc<FunCode>, args: &[Term], ret: Reg) {
+    /// Starts a call of `fun` with `args`: its frame's registers start
+    /// with the arguments (a closure's captured values first). A new frame
+    /// whose value goes to register `ret` of the caller, or, for a tail
+    /// call (`ret` is `None`), the current frame replaced, so tail calls
+    /// run in constant space. The one way into bytecode.
+    #[inline(always)]
+    pub fn enter(
+        &mut self,
+        module: Rc<Module>,
+        fun: Rc<FunCode>,
+        args: Args<'_>,
+        ret: Option<Reg>,
+    ) {
         if self.frames.is_empty() {
             // most processes never go deeper than a few frames: start small
             self.frames.reserve_exact(1);
         }
-        let base = self.regs.len();
-        self.regs.extend_from_slice(args);
-        pad_regs(&mut self.regs, base + fun.nregs as usize);
-        self.frames.push(Frame {
-            module,
-            fun,
-            pc: 0,
-            base,
-            ret,
-        });
+        // the new arguments go above everything; a tail call then slides
+        // them down over its frame
+        let top = self.regs.len();
+        match args {
+            Args::Regs { env, regs, base } => {
+                self.regs.extend_from_slice(env);
+                for r in regs {
+                    let v = self.regs[base + *r as usize].clone();
+                    self.regs.push(v);
+                }
+            }
+            Args::Values(values) => self.regs.extend(values),
+        }
+        let nregs = fun.nregs as usize;
+        match (ret, self.frames.last_mut()) {
+            (None, Some(frame)) => {
+                let base = frame.base;
+                frame.module = module;
+                frame.fun = fun;
+                frame.pc = 0;
+                self.regs.drain(base..top);
+                pad_regs(&mut self.regs, base + nregs);
+            }
+            (ret, _) => {
+                pad_regs(&mut self.regs, top + nregs);
+                self.frames.push(Frame {
+                    module,
+                    fun,
+                    pc: 0,
+                    base: top,
+                    ret: ret.unwrap_or(0),
+                });
+            }
+        }
+    }
+
+    /// The receive under way is over, by a message taken or by a raise (a
+    /// size expression of a pattern can raise while messages are tried):
+    /// the next receive starts from the oldest message, and its timeout is
+    /// its own.
+    pub fn leave_receive(&mut self) {
+        self.save = 0;
+        self.armed_timer = None;
+        self.timeout_fired = false;
+    }
+
+    /// A raise of `kind` and `reason` with `stack` (what a handler caught
+    /// and raises again): the raise it caught, details and all, when it is
+    /// that one.
+    pub fn reraise(&self, kind: RaiseKind, reason: Term, stack: Option<Term>) -> Raise {
+        match self.last_raise.as_deref() {
+            Some(last) if last.kind == kind && last.reason == reason => Raise {
+                stack,
+                ..last.clone()
+            },
+            _ => Raise {
+                kind,
+                stack,
+                ..Raise::error(reason)
+            },
+        }
     }
 
     /// Words of the register stack and frames (not what they reach).
@@ -160,11 +222,27 @@ impl Process {
     }
 }
 
+/// A call's arguments: registers of the calling frame (at `base`), after
+/// a closure's captured values, or values a native or a host gives.
+pub enum Args<'a> {
+    Regs {
+        env: &'a [Term],
+        regs: &'a [Reg],
+        base: usize,
+    },
+    Values(Vec<Term>),
+}
+
 /// Fills the register stack with `[]` up to `len` (a new frame's
 /// registers past its arguments).
 #[inline(always)]
-pub fn pad_regs(regs: &mut Vec<Term>, len: usize) {
-    if regs.len() < len {
-        regs.resize(len, Term::Nil);
-    }
+fn pad_regs(regs: &mut Vec<Term>, len: usize) {
+    let n = len.saturating_sub(regs.len());
+    regs.extend((0..n).map(|_| Term::Nil));
+}
+
+/// Drops registers from `base` on (a frame that returned).
+#[inline(always)]
+pub fn free_regs(regs: &mut Vec<Term>, base: usize) {
+    regs.truncate(base);
 }

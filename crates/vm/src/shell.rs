@@ -10,7 +10,7 @@ use crate::compile::{compile_line, CompileEnv};
 use crate::console::{ConsoleEvent, EvalError, Job};
 use crate::native::Raise;
 use crate::node::Node;
-use crate::process::{Kind, Status};
+use crate::process::{Args, Kind, Status};
 
 impl Node {
     /// Starts (or restarts) the console's group leader and shell.
@@ -121,7 +121,7 @@ impl Node {
         p.frames.clear();
         p.regs.clear();
         p.handlers.clear();
-        p.push_frame(line.module, line.fun, &values, 0);
+        p.enter(line.module, line.fun, Args::Values(values), Some(0));
         self.console.job = Some(Job::Line(line.bound));
         self.make_runnable(id);
         Ok(())
