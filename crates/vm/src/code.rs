@@ -47,12 +47,10 @@ pub enum TypeTest {
     Map,
 }
 
-/// What a call calls.
+/// What a call calls, besides a function of the caller's own module
+/// (`Op::CallLocal`).
 #[derive(Clone)]
 pub enum Callee {
-    /// A function of the caller's own module (by index): local calls never
-    /// look anything up.
-    Local(u32),
     /// `Mod.fun(args)`, resolved on the calling node at call time.
     Remote { module: Atom, function: Atom },
     /// A native known at compile time (`:erlang.+`, `String.upcase`).
@@ -118,6 +116,8 @@ pub enum Op {
 
     IsEq(Reg, Reg, Label),
     IsEqConst(Reg, u32, Label),
+    /// Jump unless the register is this small integer (`f(0)`).
+    IsEqInt(Reg, i64, Label),
     IsTupleOf(Reg, u32, Label),
     IsType(Reg, TypeTest, Label),
     GetElem(Reg, u32, Reg),
@@ -129,13 +129,17 @@ pub enum Op {
     BinMatch(Reg, Box<[BinSeg]>, Label),
 
     Arith(ArithOp, Reg, Reg, Reg),
-    /// Arithmetic with a constant (by index) as the right operand.
-    ArithK(ArithOp, Reg, u32, Reg),
+    /// Arithmetic with a small integer as the right operand (`n - 1`).
+    ArithK(ArithOp, Reg, i64, Reg),
     Cmp(CmpOp, Reg, Reg, Reg),
 
+    /// A function of the caller's own module (by its index in `funs`):
+    /// args, dst. Local calls never look anything up.
+    CallLocal(u32, Box<[Reg]>, Reg),
+    TailCallLocal(u32, Box<[Reg]>),
     /// args, dst; the callee's arity is args.len()
-    Call(Callee, Box<[Reg]>, Reg),
-    TailCall(Callee, Box<[Reg]>),
+    Call(Box<Callee>, Box<[Reg]>, Reg),
+    TailCall(Box<Callee>, Box<[Reg]>),
     /// Like a native call but a failure jumps to the label (guards).
     GuardBif(NativeFn, Box<[Reg]>, Reg, Label),
     Return(Reg),
@@ -212,11 +216,11 @@ pub struct Module {
     /// The file it was compiled from, as stack traces name it (`iex`, or
     /// `prelude` for the library written in Elixir).
     pub file: Rc<str>,
-    pub funs: Vec<Rc<FunCode>>,
+    pub funs: Vec<FunCode>,
     /// `{name, arity}` of public functions to their index in `funs`.
     pub exports: FxHashMap<(Atom, u32), u32>,
     /// The closures defined in this module's functions.
-    pub lambdas: Vec<Rc<FunCode>>,
+    pub lambdas: Vec<FunCode>,
     /// `defstruct` fields in order with defaults.
     pub struct_fields: Option<Vec<(Atom, Term)>>,
     /// Modules defined by `defmodule` inside this code, loaded when run.
@@ -239,11 +243,30 @@ pub struct LineSource {
     pub names: Vec<String>,
 }
 
+/// A function of a module: a `def` (its index in `funs`) or the code of
+/// a closure (its index in `lambdas`). Frames name their function so, and
+/// a call within a module touches no reference count but the module's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FunId {
+    Def(u32),
+    Lambda(u32),
+}
+
 impl Module {
-    pub fn export(&self, name: &Atom, arity: u32) -> Option<&Rc<FunCode>> {
+    /// The public function `name/arity`.
+    pub fn export(&self, name: &Atom, arity: u32) -> Option<FunId> {
         self.exports
             .get(&(name.clone(), arity))
-            .and_then(|i| self.funs.get(*i as usize))
+            .map(|i| FunId::Def(*i))
+    }
+
+    /// The code of function `id`, if this module has it.
+    #[inline]
+    pub fn code(&self, id: FunId) -> Option<&FunCode> {
+        match id {
+            FunId::Def(i) => self.funs.get(i as usize),
+            FunId::Lambda(i) => self.lambdas.get(i as usize),
+        }
     }
 }
 
@@ -254,16 +277,19 @@ pub struct LambdaRef {
     pub index: u32,
 }
 
-/// A closure of lambda `index` of `module` capturing `env`.
-pub fn make_closure(module: Rc<Module>, index: u32, code: &FunCode, env: Vec<Term>) -> Term {
+/// A closure of lambda `index` of `module` capturing `env`, if the module
+/// has that lambda.
+pub fn make_closure(module: Rc<Module>, index: u32, env: Vec<Term>) -> Option<Term> {
+    let code = module.lambdas.get(index as usize)?;
+    let (arity, uniq, origin) = (code.arity, code.line, code.origin.clone());
     meter::charge(12 + 2 * env.len());
-    Term::Fun(Rc::new(Fun::Closure(Closure {
-        arity: code.arity,
+    Some(Term::Fun(Rc::new(Fun::Closure(Closure {
+        arity,
         module: module.name.clone(),
         index,
-        uniq: code.line,
-        origin: code.origin.clone(),
+        uniq,
+        origin,
         env,
         code: Rc::new(LambdaRef { module, index }),
-    })))
+    }))))
 }

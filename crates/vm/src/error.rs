@@ -52,10 +52,11 @@ pub fn stacktrace(node: &Node, p: &Process, r: &Raise) -> Term {
     // `raise` runs in the prelude; BEAM names the function that raised,
     // with the `error_info` Elixir's `raise` adds
     let mut raised_by_kernel = false;
-    for fr in p.frames.iter().rev().take(MAX_FRAMES) {
+    let frames = p.frames.iter().rev().take(MAX_FRAMES);
+    for (fr, code) in frames.filter_map(|fr| Some((fr, fr.code()?))) {
         if items.is_empty()
             && fr.module.name.as_str() == "Elixir.Beamplay.Runtime"
-            && fr.fun.name.as_str() == "raise"
+            && code.name.as_str() == "raise"
         {
             raised_by_kernel = true;
             continue;
@@ -67,9 +68,9 @@ pub fn stacktrace(node: &Node, p: &Process, r: &Raise) -> Term {
         });
         items.push(Term::tuple(vec![
             Term::Atom(fr.module.name.clone()),
-            Term::Atom(fr.fun.name.clone()),
-            Term::Int(i64::from(fr.fun.arity)),
-            location(node, &fr.module.file, fr.fun.line_at(fr.pc), info),
+            Term::Atom(code.name.clone()),
+            Term::Int(i64::from(code.arity)),
+            location(node, &fr.module.file, code.line_at(fr.pc), info),
         ]));
     }
     Term::list(items)

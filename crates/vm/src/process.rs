@@ -4,14 +4,14 @@ use std::rc::Rc;
 
 use beamplay_term::{Atom, Term};
 
-use crate::code::{FunCode, Label, Module, Reg};
+use crate::code::{FunCode, FunId, Label, Module, Reg};
 use crate::native::{Kind as RaiseKind, Raise};
 
 /// A call in progress. Registers `base..base + nregs` of the process's
 /// register stack belong to it.
 pub struct Frame {
     pub module: Rc<Module>,
-    pub fun: Rc<FunCode>,
+    pub fun: FunId,
     pub pc: usize,
     pub base: usize,
     /// Where the caller wants the value (in the caller's window).
@@ -95,6 +95,13 @@ pub struct Process {
     pub heap_alloc: u32,
 }
 
+impl Frame {
+    /// The code this frame runs.
+    pub fn code(&self) -> Option<&FunCode> {
+        self.module.code(self.fun)
+    }
+}
+
 impl Process {
     pub fn new(id: u32, pid: Term, kind: Kind, group_leader: Term, initial_call: Term) -> Process {
         Process {
@@ -126,29 +133,29 @@ impl Process {
         }
     }
 
-    /// Starts a call of `fun` with `args`: its frame's registers start
-    /// with the arguments (a closure's captured values first). A new frame
-    /// whose value goes to register `ret` of the caller, or, for a tail
-    /// call (`ret` is `None`), the current frame replaced, so tail calls
-    /// run in constant space. The one way into bytecode.
+    /// Starts a call of `fun` (its frame has `nregs` registers) with
+    /// `args`: the frame's registers start with the arguments (a closure's
+    /// captured values first). A new frame whose value goes to register
+    /// `ret` of the caller, or, for a tail call (`ret` is `None`), the
+    /// current frame replaced, so tail calls run in constant space. The
+    /// one way into bytecode; returns the frame's first register.
     #[inline(always)]
     pub fn enter(
         &mut self,
         module: Rc<Module>,
-        fun: Rc<FunCode>,
+        fun: FunId,
+        nregs: u32,
         args: Args<'_>,
         ret: Option<Reg>,
-    ) {
-        if self.frames.is_empty() {
-            // most processes never go deeper than a few frames: start small
-            self.frames.reserve_exact(1);
-        }
+    ) -> usize {
         // the new arguments go above everything; a tail call then slides
         // them down over its frame
         let top = self.regs.len();
         match args {
             Args::Regs { env, regs, base } => {
-                self.regs.extend_from_slice(env);
+                if !env.is_empty() {
+                    self.regs.extend_from_slice(env);
+                }
                 for r in regs {
                     let v = self.regs[base + *r as usize].clone();
                     self.regs.push(v);
@@ -156,27 +163,29 @@ impl Process {
             }
             Args::Values(values) => self.regs.extend(values),
         }
-        let nregs = fun.nregs as usize;
-        match (ret, self.frames.last_mut()) {
-            (None, Some(frame)) => {
-                let base = frame.base;
-                frame.module = module;
-                frame.fun = fun;
-                frame.pc = 0;
-                self.regs.drain(base..top);
-                pad_regs(&mut self.regs, base + nregs);
-            }
-            (ret, _) => {
-                pad_regs(&mut self.regs, top + nregs);
-                self.frames.push(Frame {
-                    module,
-                    fun,
-                    pc: 0,
-                    base: top,
-                    ret: ret.unwrap_or(0),
-                });
-            }
+        let nregs = nregs as usize;
+        if let (None, Some(frame)) = (ret, self.frames.last_mut()) {
+            let base = frame.base;
+            frame.module = module;
+            frame.fun = fun;
+            frame.pc = 0;
+            self.regs.drain(base..top);
+            pad_regs(&mut self.regs, base + nregs);
+            return base;
         }
+        pad_regs(&mut self.regs, top + nregs);
+        if self.frames.is_empty() {
+            // most processes never go deeper than a few frames: start small
+            self.frames.reserve_exact(1);
+        }
+        self.frames.push(Frame {
+            module,
+            fun,
+            pc: 0,
+            base: top,
+            ret: ret.unwrap_or(0),
+        });
+        top
     }
 
     /// The receive under way is over, by a message taken or by a raise (a
@@ -241,8 +250,15 @@ fn pad_regs(regs: &mut Vec<Term>, len: usize) {
     regs.extend((0..n).map(|_| Term::Nil));
 }
 
-/// Drops registers from `base` on (a frame that returned).
+/// Drops registers from `base` on (a frame that returned), skipping the
+/// drop call for immediates.
 #[inline(always)]
 pub fn free_regs(regs: &mut Vec<Term>, base: usize) {
-    regs.truncate(base);
+    while regs.len() > base {
+        if let Some(t) = regs.pop() {
+            if t.is_immediate() {
+                std::mem::forget(t);
+            }
+        }
+    }
 }

@@ -6,7 +6,7 @@ use beamplay_term::Term;
 use beamplay_term::{inspect, InspectCtx, InspectOpts};
 
 use crate::code::LineSource;
-use crate::compile::{compile_line, CompileEnv};
+use crate::compile::{compile_line, CompileEnv, LineCode};
 use crate::console::{ConsoleEvent, EvalError, Job};
 use crate::native::Raise;
 use crate::node::Node;
@@ -121,7 +121,14 @@ impl Node {
         p.frames.clear();
         p.regs.clear();
         p.handlers.clear();
-        p.enter(line.module, line.fun, Args::Values(values), Some(0));
+        let nregs = line.module.code(LineCode::FUN).map_or(0, |c| c.nregs);
+        p.enter(
+            line.module,
+            LineCode::FUN,
+            nregs,
+            Args::Values(values),
+            Some(0),
+        );
         self.console.job = Some(Job::Line(line.bound));
         self.make_runnable(id);
         Ok(())

@@ -53,11 +53,11 @@ pub(crate) fn info_item(n: &Node, p: &Process, key: &str) -> Option<Term> {
                 .collect(),
         ),
         "group_leader" => p.group_leader.clone(),
-        "current_function" => match p.frames.last() {
-            Some(f) => Term::tuple(vec![
+        "current_function" => match p.frames.last().and_then(|f| Some((f, f.code()?))) {
+            Some((f, code)) => Term::tuple(vec![
                 Term::Atom(f.module.name.clone()),
-                Term::Atom(f.fun.name.clone()),
-                Term::Int(i64::from(f.fun.arity)),
+                Term::Atom(code.name.clone()),
+                Term::Int(i64::from(code.arity)),
             ]),
             None => p.initial_call.clone(),
         },

@@ -164,7 +164,7 @@ impl FnCompiler<'_, '_> {
                 .code
                 .finish(name_atom, arity as u32, nfree, Rc::from(origin.as_str()))
         };
-        self.module.lambdas.push(Rc::new(code));
+        self.module.lambdas.push(code);
         let lambda = (self.module.lambdas.len() - 1) as u32;
         let env: Vec<Reg> = free.iter().map(|(_, r)| *r).collect();
         let d = self.code.reg()?;

@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use beamplay_term::{Atom, AtomTable, Term};
 
-use crate::code::{FunCode, Module, ModuleTable};
+use crate::code::{FunId, Module, ModuleTable};
 use crate::native::NativeIndex;
 
 /// A compile-time error, printed `** (CompileError) iex:LINE: message`.
@@ -63,11 +63,15 @@ impl CompileEnv<'_> {
     }
 }
 
-/// A compiled console line: call `fun` with the values of `inputs`; it
-/// returns `{:ok, value, {bound...}}` (values of `bound`, in that order) or
-/// `{:error, banner}`.
+/// A compiled console line: its module's function 0 (`LineCode::FUN`),
+/// called with the values of the bindings the line sees, returns `{:ok,
+/// value, {bound...}}` (values of `bound`, in that order) or `{:error,
+/// banner}`.
 pub struct LineCode {
     pub module: Rc<Module>,
-    pub fun: Rc<FunCode>,
     pub bound: Vec<String>,
+}
+
+impl LineCode {
+    pub const FUN: FunId = FunId::Def(0);
 }

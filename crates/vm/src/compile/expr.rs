@@ -25,8 +25,8 @@ pub struct ModState {
     /// closures are `:erl_eval` funs, IEx helpers are in scope.
     pub console: bool,
     pub locals: HashMap<(String, u32), u32>,
-    pub funs: Vec<Option<Rc<FunCode>>>,
-    pub lambdas: Vec<Rc<FunCode>>,
+    pub funs: Vec<Option<FunCode>>,
+    pub lambdas: Vec<FunCode>,
     pub attrs: HashMap<String, Ast>,
     pub aliases: HashMap<String, String>,
     pub submodules: Vec<Rc<Module>>,
@@ -291,11 +291,23 @@ impl<'s, 'a> FnCompiler<'s, 'a> {
             return Ok(d);
         }
         if tail {
-            self.code.emit(Op::TailCall(callee, args.into()));
+            self.code.emit(Op::TailCall(Box::new(callee), args.into()));
             Ok(0)
         } else {
             let d = self.code.reg()?;
-            self.code.emit(Op::Call(callee, args.into(), d));
+            self.code.emit(Op::Call(Box::new(callee), args.into(), d));
+            Ok(d)
+        }
+    }
+
+    /// A call of function `index` of the module being compiled.
+    pub(super) fn call_local(&mut self, index: u32, args: Vec<Reg>, tail: bool) -> CResult<Reg> {
+        if tail {
+            self.code.emit(Op::TailCallLocal(index, args.into()));
+            Ok(0)
+        } else {
+            let d = self.code.reg()?;
+            self.code.emit(Op::CallLocal(index, args.into(), d));
             Ok(d)
         }
     }

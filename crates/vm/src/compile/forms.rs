@@ -8,7 +8,7 @@ use beamplay_term::{Atom, Term};
 use super::env::{CResult, CompileError};
 use super::expr::{err, is_local, FnCompiler, Vars};
 use super::kernel::{guard_bif, iex_helper, kernel_import};
-use crate::code::{ArithOp, Callee, CmpOp, Op, Reg};
+use crate::code::{ArithOp, CmpOp, Op, Reg};
 
 /// Constructs the playground refuses, with the reason the user sees.
 fn unsupported(name: &str) -> Option<&'static str> {
@@ -236,9 +236,8 @@ impl FnCompiler<'_, '_> {
                     let [a] = self.operands(&args[..1], vars)?[..] else {
                         return err(e, "internal: one operand expected");
                     };
-                    let k = self.code.konst(Term::Int(*k));
                     let d = self.code.reg()?;
-                    self.code.emit(Op::ArithK(op, a, k, d));
+                    self.code.emit(Op::ArithK(op, a, *k, d));
                     return self.ret_(d, tail);
                 }
                 let ab = self.operands(args, vars)?;
@@ -337,7 +336,7 @@ impl FnCompiler<'_, '_> {
             .copied()
         {
             let a = self.operands(args, vars)?;
-            return self.call(Callee::Local(idx), a, tail);
+            return self.call_local(idx, a, tail);
         }
         if let Some((m, f)) = kernel_import(name, n) {
             let a = self.operands(args, vars)?;

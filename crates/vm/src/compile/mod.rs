@@ -20,6 +20,6 @@ mod kernel;
 mod module;
 mod pattern;
 
-pub use env::{CompileEnv, CompileError};
+pub use env::{CompileEnv, CompileError, LineCode};
 pub use kernel::kernel_import;
 pub use module::{compile_line, compile_modules};

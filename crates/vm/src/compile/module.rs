@@ -8,7 +8,7 @@ use beamplay_term::{Atom, Term};
 
 use super::env::{CResult, CompileEnv, CompileError, LineCode};
 use super::expr::{block_kw, err, is_local, line_of, Clause, FnCompiler, ModState, Vars};
-use crate::code::{Callee, FunCode, LineSource, Module, Op, Reg, ERL_EVAL_ORIGIN};
+use crate::code::{FunCode, LineSource, Module, Op, Reg, ERL_EVAL_ORIGIN};
 use crate::text::alias_text;
 
 /// Callbacks `use GenServer` provides when the module does not define
@@ -75,11 +75,10 @@ pub fn compile_line(
             .finish(fname, bindings.len() as u32, 0, Rc::from(ERL_EVAL_ORIGIN));
         (code, bound.into_iter().map(|(n, _)| n).collect::<Vec<_>>())
     };
-    let fun = Rc::new(code);
     let module = Rc::new(Module {
         name,
         file: Rc::from(env.file),
-        funs: vec![fun.clone()],
+        funs: vec![code],
         exports: Default::default(),
         lambdas: m.lambdas,
         struct_fields: None,
@@ -87,7 +86,7 @@ pub fn compile_line(
         body_value: Term::Nil,
         source,
     });
-    Ok(LineCode { module, fun, bound })
+    Ok(LineCode { module, bound })
 }
 
 /// The modules of a source made only of `defmodule`s (the prelude).
@@ -452,7 +451,7 @@ pub fn compile_module(
     for (i, (n, k, _)) in funs_meta.iter().enumerate() {
         m.locals.insert((n.clone(), *k), i as u32);
     }
-    m.funs = vec![None; funs_meta.len()];
+    m.funs = funs_meta.iter().map(|_| None).collect();
     let alias = alias_text(full);
     // compile each def group
     for (gi, (fname, n, _)) in order.iter().enumerate() {
@@ -514,7 +513,7 @@ pub fn compile_module(
             let origin = fc.module.current.clone();
             fc.code.finish(name_atom, *n, 0, Rc::from(origin.as_str()))
         };
-        m.funs[gi] = Some(Rc::new(code));
+        m.funs[gi] = Some(code);
     }
     // default-argument wrappers: f/k fills the last defaults of f/n
     for (wi, (fname, k, n, _)) in wrappers.iter().enumerate() {
@@ -546,12 +545,11 @@ pub fn compile_module(
                     next_param += 1;
                 }
             }
-            fc.code
-                .emit(Op::TailCall(Callee::Local(target), argv.into()));
+            fc.code.emit(Op::TailCallLocal(target, argv.into()));
             let name_atom = fc.atom(fname);
             fc.code.finish(name_atom, *k, 0, Rc::from(""))
         };
-        m.funs[order.len() + wi] = Some(Rc::new(code));
+        m.funs[order.len() + wi] = Some(code);
     }
     // generated functions: GenServer defaults, __struct__, exception/message
     for (i, (fname, k, _)) in funs_meta.iter().enumerate() {
@@ -581,12 +579,12 @@ pub fn compile_module(
                 let modr = fc.code.load(Term::Atom(name.clone()))?;
                 argv.push(modr);
                 let callee = fc.callee(tm, tf, argv.len());
-                fc.code.emit(Op::TailCall(callee, argv.into()));
+                fc.code.emit(Op::TailCall(Box::new(callee), argv.into()));
             }
             let name_atom = fc.atom(fname);
             fc.code.finish(name_atom, *k, 0, Rc::from(""))
         };
-        m.funs[i] = Some(Rc::new(code));
+        m.funs[i] = Some(code);
     }
     let mut exports = rustc_hash::FxHashMap::default();
     for (i, (n, k, public)) in funs_meta.iter().enumerate() {
@@ -595,7 +593,7 @@ pub fn compile_module(
             exports.insert(key, i as u32);
         }
     }
-    let funs: Vec<Rc<FunCode>> = m.funs.into_iter().flatten().collect();
+    let funs: Vec<FunCode> = m.funs.into_iter().flatten().collect();
     subs.extend(m.submodules);
     Ok(Rc::new(Module {
         name,

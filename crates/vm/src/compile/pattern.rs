@@ -51,8 +51,12 @@ impl FnCompiler<'_, '_> {
         fail: Label,
     ) -> CResult<()> {
         if let Some(t) = self.literal(p) {
-            let k = self.code.konst(t);
-            self.code.emit(Op::IsEqConst(subj, k, fail));
+            if let Term::Int(i) = t {
+                self.code.emit(Op::IsEqInt(subj, i, fail));
+            } else {
+                let k = self.code.konst(t);
+                self.code.emit(Op::IsEqConst(subj, k, fail));
+            }
             return Ok(());
         }
         match p {

@@ -152,8 +152,11 @@ impl Closures for Incoming<'_> {
             // OTP also compares the module's MD5; modules here carry none,
             // so another version of the module runs its own lambda
             Some(code) if code.arity == parts.arity && code.nfree as usize == parts.free.len() => {
-                let code = code.clone();
-                Ok(make_closure(module, parts.index, &code, parts.free))
+                let index = parts.index;
+                match make_closure(module, index, parts.free) {
+                    Some(f) => Ok(f),
+                    None => Err(DecodeError::BadField),
+                }
             }
             _ => Ok(missing(&parts, atoms)),
         }

@@ -4,15 +4,15 @@ use std::rc::Rc;
 
 use beamplay_term::{Atom, Fun, Term};
 
-use crate::code::{Callee, FunCode, LambdaRef, Module, Reg};
+use crate::code::{Callee, FunId, LambdaRef, Module, Reg};
 use crate::console::ConsoleEvent;
 use crate::native::{Native, NativeOut, Raise};
 use crate::node::{Node, ProcNativeFn};
 use crate::process::{Args, Process, Status};
 
-/// A call's bytecode target: module, function, and the closure (if any)
-/// whose captured values are its first arguments.
-type Resolved = (Rc<Module>, Rc<FunCode>, Option<Rc<Fun>>);
+/// A call's bytecode target: module, function, its registers, and the
+/// closure (if any) whose captured values are its first arguments.
+type Resolved = (Rc<Module>, FunId, u32, Option<Rc<Fun>>);
 
 /// What a call did.
 pub(crate) enum Invoked {
@@ -39,14 +39,16 @@ impl Node {
         base: usize,
         ret: Option<Reg>,
     ) -> Result<Invoked, Raise> {
-        if let Some((module, code, closure)) = self.resolve_code(p, callee, args.len(), base) {
+        if let Some((module, fun, nregs, closure)) = self.resolve_code(p, callee, args.len(), base)
+        {
             let env = match closure.as_deref() {
                 Some(Fun::Closure(c)) => &c.env[..],
                 _ => &[],
             };
             p.enter(
                 module,
-                code,
+                fun,
+                nregs,
                 Args::Regs {
                     env,
                     regs: args,
@@ -75,15 +77,10 @@ impl Node {
         base: usize,
     ) -> Option<Resolved> {
         match callee {
-            Callee::Local(i) => {
-                let module = p.frames.last()?.module.clone();
-                let code = module.funs.get(*i as usize)?.clone();
-                Some((module, code, None))
-            }
             Callee::Remote { module, function } => {
-                let m = self.modules.get(module)?.clone();
-                let code = m.export(function, nargs as u32)?.clone();
-                Some((m, code, None))
+                let m = self.modules.get(module)?;
+                let fun = m.export(function, nargs as u32)?;
+                Some((m.clone(), fun, m.code(fun)?.nregs, None))
             }
             Callee::Native { .. } | Callee::ProcNative { .. } => None,
             Callee::Fun(r) => {
@@ -93,17 +90,18 @@ impl Node {
                 match &**f {
                     Fun::Closure(c) if c.arity as usize == nargs => {
                         let lr = c.code.downcast_ref::<LambdaRef>()?;
-                        let code = lr.module.lambdas.get(lr.index as usize)?.clone();
-                        Some((lr.module.clone(), code, Some(f.clone())))
+                        let fun = FunId::Lambda(lr.index);
+                        let nregs = lr.module.code(fun)?.nregs;
+                        Some((lr.module.clone(), fun, nregs, Some(f.clone())))
                     }
                     Fun::Export {
                         module,
                         function,
                         arity,
                     } if *arity as usize == nargs => {
-                        let m = self.modules.get(module)?.clone();
-                        let code = m.export(function, *arity)?.clone();
-                        Some((m, code, None))
+                        let m = self.modules.get(module)?;
+                        let fun = m.export(function, *arity)?;
+                        Some((m.clone(), fun, m.code(fun)?.nregs, None))
                     }
                     _ => None,
                 }
@@ -121,15 +119,6 @@ impl Node {
         ret: Option<Reg>,
     ) -> Result<Invoked, Raise> {
         match callee {
-            Callee::Local(i) => {
-                let Some(module) = p.frames.last().map(|f| f.module.clone()) else {
-                    return Err(Raise::error(self.atom_term("undef")));
-                };
-                let Some(code) = module.funs.get(*i as usize).cloned() else {
-                    return Err(Raise::error(self.atom_term("undef")));
-                };
-                Ok(self.enter(p, module, code, args, ret))
-            }
             Callee::Remote { module, function } => {
                 self.call_mfa(p, module.clone(), function.clone(), args, ret)
             }
@@ -196,12 +185,9 @@ impl Node {
                 let Some(lr) = c.code.downcast_ref::<LambdaRef>() else {
                     return Err(Raise::error(self.atom_term("undef")));
                 };
-                let Some(code) = lr.module.lambdas.get(lr.index as usize).cloned() else {
-                    return Err(Raise::error(self.atom_term("undef")));
-                };
                 let mut full = c.env.clone();
                 full.extend(args);
-                Ok(self.enter(p, lr.module.clone(), code, full, ret))
+                self.enter(p, lr.module.clone(), FunId::Lambda(lr.index), full, ret)
             }
         }
     }
@@ -225,8 +211,8 @@ impl Node {
     ) -> Result<Invoked, Raise> {
         let arity = args.len() as u32;
         if let Some(m) = self.modules.get(&module).cloned() {
-            if let Some(code) = m.export(&function, arity).cloned() {
-                return Ok(self.enter(p, m, code, args, ret));
+            if let Some(fun) = m.export(&function, arity) {
+                return self.enter(p, m, fun, args, ret);
             }
         }
         match self
@@ -290,12 +276,15 @@ impl Node {
         &mut self,
         p: &mut Process,
         module: Rc<Module>,
-        code: Rc<FunCode>,
+        fun: FunId,
         args: Vec<Term>,
         ret: Option<Reg>,
-    ) -> Invoked {
-        p.enter(module, code, Args::Values(args), ret);
-        Invoked::Pushed
+    ) -> Result<Invoked, Raise> {
+        let Some(nregs) = module.code(fun).map(|c| c.nregs) else {
+            return Err(Raise::error(self.atom_term("undef")));
+        };
+        p.enter(module, fun, nregs, Args::Values(args), ret);
+        Ok(Invoked::Pushed)
     }
 
     /// Loads a module (and the modules nested in it), replacing any

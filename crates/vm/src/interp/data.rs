@@ -65,11 +65,10 @@ impl Node {
                 let Some(module) = p.frames.last().map(|f| f.module.clone()) else {
                     return Ok(());
                 };
-                let Some(code) = module.lambdas.get(*lambda as usize).cloned() else {
-                    return Ok(());
-                };
                 let envv: Vec<Term> = env.iter().map(|r| reg!(*r).clone()).collect();
-                reg!(*dst) = make_closure(module, *lambda, &code, envv);
+                if let Some(f) = make_closure(module, *lambda, envv) {
+                    reg!(*dst) = f;
+                }
             }
             Op::Binary(segs, d) => {
                 let vals: Vec<Term> = segs.iter().map(|s| reg!(s.value).clone()).collect();

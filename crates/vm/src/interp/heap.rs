@@ -29,11 +29,11 @@ impl Node {
     }
 
     /// At calls and raises: the exit reason when `p` is past its heap
-    /// limit. Cheap unless its stack is past the limit or the meter asks
-    /// for a measure.
+    /// limit. Cheap unless the meter asks for a measure or (when `stack`
+    /// says to look at it) its stack is past the limit.
     #[inline(always)]
-    pub(super) fn heap_gate(&mut self, p: &mut Process) -> Option<Term> {
-        if p.stack_words() > self.limits.max_heap_words || meter::over() {
+    pub(super) fn heap_gate(&mut self, p: &mut Process, stack: bool) -> Option<Term> {
+        if meter::over() || (stack && p.stack_words() > self.limits.max_heap_words) {
             self.heap_check(p)
         } else {
             None

@@ -10,15 +10,20 @@ mod data;
 mod heap;
 mod raise;
 
+use std::rc::Rc;
+
 use beamplay_term::{meter, Term};
 
-use crate::code::{ArithOp, CmpOp, Op, Reg, TypeTest};
+use crate::code::{ArithOp, CmpOp, FunId, Op, Reg, TypeTest};
 use crate::native::{Kind as RaiseKind, Raise};
 use crate::node::{Node, Pending};
 use crate::ops;
-use crate::process::{free_regs, Handler, Kind, Process, Status};
+use crate::process::{free_regs, Args, Handler, Kind, Process, Status};
 use calls::Invoked;
 use heap::clamp_u32;
+
+/// Calls between two looks at the running process's stack.
+const STACK_CHECK_CALLS: u32 = 32;
 
 /// How a slice ended.
 enum Outcome {
@@ -112,13 +117,21 @@ impl Node {
     /// ends. Returns how it stopped and the reductions used.
     fn exec(&mut self, p: &mut Process, budget: u32) -> (Outcome, u32) {
         let mut reds: u32 = budget;
+        // the running frame's module, kept while calls stay in it: a
+        // frame names its code by number in its module
+        let Some(mut module) = p.frames.last().map(|f| f.module.clone()) else {
+            return (Outcome::Done(Term::Nil), 0);
+        };
         'frames: loop {
             let Some(frame) = p.frames.last() else {
                 return (Outcome::Done(Term::Nil), budget - reds);
             };
-            let fun = frame.fun.clone();
-            let base = frame.base;
+            if !Rc::ptr_eq(&module, &frame.module) {
+                module = frame.module.clone();
+            }
+            let mut base = frame.base;
             let mut pc = frame.pc;
+            let fun_id = frame.fun;
             macro_rules! reg {
                 ($r:expr) => {
                     p.regs[base + $r as usize]
@@ -136,7 +149,7 @@ impl Node {
                     let e = $e;
                     save_pc!();
                     // a refused allocation is a kill, never an exception to rescue
-                    if let Some(r) = self.heap_gate(p) {
+                    if let Some(r) = self.heap_gate(p, true) {
                         return (Outcome::Exit(r), budget - reds);
                     }
                     match self.unwind(p, e) {
@@ -145,14 +158,22 @@ impl Node {
                     }
                 }};
             }
+            // at calls: runaway allocation, or (looked at now and then, as
+            // a call grows the stack by a frame at most) recursion, ends
+            // the process
+            macro_rules! heap_gate {
+                () => {
+                    if let Some(r) = self.heap_gate(p, reds % STACK_CHECK_CALLS == 0) {
+                        return (Outcome::Exit(r), budget - reds);
+                    }
+                };
+            }
             // a call or a tail call: on to the callee's frame, or a value
             macro_rules! call {
                 ($callee:expr, $args:expr, $ret:expr) => {{
                     reds = reds.saturating_sub(1);
                     save_pc!();
-                    if let Some(r) = self.heap_gate(p) {
-                        return (Outcome::Exit(r), budget - reds);
-                    }
+                    heap_gate!();
                     match self.call(p, $callee, $args, base, $ret) {
                         Ok(Invoked::Pushed) => {
                             if reds == 0 {
@@ -171,6 +192,33 @@ impl Node {
                         },
                         Ok(Invoked::Exit(r)) => return (Outcome::Exit(r), budget - reds),
                         Err(e) => raise!(e),
+                    }
+                }};
+            }
+            let Some(mut fun) = module.code(fun_id) else {
+                raise!(Raise::error(self.atom_term("beamplay_bad_pc")));
+            };
+            // a call to a function of the same module: its frame runs
+            // here, without leaving the loop
+            macro_rules! local {
+                ($i:expr, $args:expr, $ret:expr) => {{
+                    reds = reds.saturating_sub(1);
+                    save_pc!();
+                    heap_gate!();
+                    let id = FunId::Def($i);
+                    let Some(code) = module.code(id) else {
+                        raise!(Raise::error(self.atom_term("undef")));
+                    };
+                    let args = Args::Regs {
+                        env: &[],
+                        regs: $args,
+                        base,
+                    };
+                    base = p.enter(module.clone(), id, code.nregs, args, $ret);
+                    fun = code;
+                    pc = 0;
+                    if reds == 0 {
+                        return (Outcome::Yield, budget);
                     }
                 }};
             }
@@ -205,6 +253,11 @@ impl Node {
                     }
                     Op::IsEqConst(a, k, l) => {
                         if reg!(*a) != fun.consts[*k as usize] {
+                            pc = *l as usize;
+                        }
+                    }
+                    Op::IsEqInt(a, i, l) => {
+                        if !matches!(reg!(*a), Term::Int(x) if x == *i) {
                             pc = *l as usize;
                         }
                     }
@@ -256,14 +309,30 @@ impl Node {
                             pc = *l as usize;
                         }
                     }
-                    Op::Arith(o, a, b, d) => match self.arith(*o, &reg!(*a), &reg!(*b)) {
-                        Ok(v) => Term::set(&mut reg!(*d), v),
-                        Err(e) => raise!(e),
-                    },
+                    Op::Arith(o, a, b, d) => {
+                        let v = match (&reg!(*a), &reg!(*b)) {
+                            (Term::Int(x), Term::Int(y)) => int_arith(*o, *x, *y),
+                            _ => None,
+                        };
+                        match v {
+                            Some(v) => Term::set(&mut reg!(*d), Term::Int(v)),
+                            None => match self.arith(*o, &reg!(*a), &reg!(*b)) {
+                                Ok(v) => Term::set(&mut reg!(*d), v),
+                                Err(e) => raise!(e),
+                            },
+                        }
+                    }
                     Op::ArithK(o, a, k, d) => {
-                        match self.arith(*o, &reg!(*a), &fun.consts[*k as usize]) {
-                            Ok(v) => Term::set(&mut reg!(*d), v),
-                            Err(e) => raise!(e),
+                        let v = match &reg!(*a) {
+                            Term::Int(x) => int_arith(*o, *x, *k),
+                            _ => None,
+                        };
+                        match v {
+                            Some(v) => Term::set(&mut reg!(*d), Term::Int(v)),
+                            None => match self.arith(*o, &reg!(*a), &Term::Int(*k)) {
+                                Ok(v) => Term::set(&mut reg!(*d), v),
+                                Err(e) => raise!(e),
+                            },
                         }
                     }
                     Op::Cmp(o, a, b, d) => {
@@ -278,6 +347,8 @@ impl Node {
                             Err(_) => pc = *l as usize,
                         }
                     }
+                    Op::CallLocal(i, args, d) => local!(*i, args, Some(*d)),
+                    Op::TailCallLocal(i, args) => local!(*i, args, None),
                     Op::Call(callee, args, d) => call!(callee, args, Some(*d)),
                     Op::TailCall(callee, args) => call!(callee, args, None::<Reg>),
                     Op::Return(r) => {
@@ -289,7 +360,18 @@ impl Node {
                         if reds == 0 {
                             return (Outcome::Yield, budget);
                         }
-                        continue 'frames;
+                        // back in a frame of the same module: on here
+                        match p.frames.last() {
+                            Some(caller) if Rc::ptr_eq(&caller.module, &module) => {
+                                let Some(code) = module.code(caller.fun) else {
+                                    continue 'frames;
+                                };
+                                base = caller.base;
+                                pc = caller.pc;
+                                fun = code;
+                            }
+                            _ => continue 'frames,
+                        }
                     }
                     Op::RecvPeek(d, wait) => match p.mailbox.get(p.save) {
                         Some(m) => {
@@ -357,7 +439,7 @@ impl Node {
                         raise!(Raise::error(reason));
                     }
                     Op::FunctionClause => {
-                        let e = self.function_clause_raise(p, &fun);
+                        let e = self.function_clause_raise(p, fun);
                         raise!(e);
                     }
                     Op::Tuple(..)
@@ -376,19 +458,11 @@ impl Node {
         }
     }
 
-    /// `+ - * /` with a fast path for small integers that do not overflow.
-    #[inline]
+    /// `+ - * /` on what is not two small integers whose result fits
+    /// (`int_arith` takes those inline): bignums, floats, errors.
+    #[inline(never)]
     fn arith(&mut self, op: ArithOp, x: &Term, y: &Term) -> Result<Term, Raise> {
-        let fast = match (op, x, y) {
-            (ArithOp::Add, Term::Int(a), Term::Int(b)) => a.checked_add(*b),
-            (ArithOp::Sub, Term::Int(a), Term::Int(b)) => a.checked_sub(*b),
-            (ArithOp::Mul, Term::Int(a), Term::Int(b)) => a.checked_mul(*b),
-            _ => None,
-        };
-        match fast {
-            Some(v) => Ok(Term::Int(v)),
-            None => self.with_ctx(|c| ops::arith(c, op, x, y)),
-        }
+        self.with_ctx(|c| ops::arith(c, op, x, y))
     }
 
     /// Pops the returning frame; `Some` when the process's bottom frame returned.
@@ -403,11 +477,22 @@ impl Node {
             Some(caller) => {
                 let i = caller.base + done.ret as usize;
                 if let Some(slot) = p.regs.get_mut(i) {
-                    *slot = v;
+                    Term::set(slot, v);
                 }
                 None
             }
         }
+    }
+}
+
+/// `+ - *` on small integers, when the result is one too.
+#[inline(always)]
+fn int_arith(op: ArithOp, x: i64, y: i64) -> Option<i64> {
+    match op {
+        ArithOp::Add => x.checked_add(y),
+        ArithOp::Sub => x.checked_sub(y),
+        ArithOp::Mul => x.checked_mul(y),
+        ArithOp::Div => None,
     }
 }
 

@@ -48,7 +48,7 @@ impl Node {
             };
             frame.pc = h.target as usize;
             let base = frame.base;
-            let end = base + frame.fun.nregs as usize;
+            let end = base + frame.code().map_or(0, |c| c.nregs as usize);
             p.regs.truncate(end);
             let kind = self.atom_term(e.kind.name());
             let reason = if e.kind == Kind::Error {
@@ -56,9 +56,11 @@ impl Node {
             } else {
                 e.reason.clone()
             };
-            p.regs[base + h.regs.0 as usize] = kind;
-            p.regs[base + h.regs.1 as usize] = reason;
-            p.regs[base + h.regs.2 as usize] = stack;
+            for (r, v) in [(h.regs.0, kind), (h.regs.1, reason), (h.regs.2, stack)] {
+                if let Some(slot) = p.regs.get_mut(base + r as usize) {
+                    *slot = v;
+                }
+            }
             p.last_raise = Some(Box::new(e));
             return Ok(());
         }
