@@ -22,9 +22,16 @@ defmodule Enum do
 
   def to_list(e), do: to_l(e)
 
+  # a range is mapped without making its list
+  def map(%{__struct__: Range, first: first, last: last, step: step}, fun) when step > 0, do: map_up(first, last, step, fun, [])
+  def map(%{__struct__: Range, first: first, last: last, step: step}, fun), do: map_down(first, last, step, fun, [])
   def map(e, fun), do: map_list(to_f(e), fun, [])
   defp map_list([h | t], fun, acc), do: map_list(t, fun, [fun.(h) | acc])
   defp map_list([], _fun, acc), do: :lists.reverse(acc)
+  defp map_up(i, last, step, fun, acc) when i <= last, do: map_up(i + step, last, step, fun, [fun.(i) | acc])
+  defp map_up(_i, _last, _step, _fun, acc), do: :lists.reverse(acc)
+  defp map_down(i, last, step, fun, acc) when i >= last, do: map_down(i + step, last, step, fun, [fun.(i) | acc])
+  defp map_down(_i, _last, _step, _fun, acc), do: :lists.reverse(acc)
 
   def each(e, fun) do
     each_list(to_f(e), fun)

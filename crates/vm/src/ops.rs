@@ -24,7 +24,24 @@ pub fn to_f64(t: &Term) -> Option<f64> {
 /// Bits of the largest integer BEAM makes (one more is `system_limit`).
 pub const MAX_INT_BITS: u64 = (1 << 25) - 64;
 
+/// `+ - *` on small integers, when the result is one too: the common
+/// case, which the interpreter also takes inline.
+#[inline(always)]
+pub fn int_arith(op: ArithOp, x: i64, y: i64) -> Option<i64> {
+    match op {
+        ArithOp::Add => x.checked_add(y),
+        ArithOp::Sub => x.checked_sub(y),
+        ArithOp::Mul => x.checked_mul(y),
+        ArithOp::Div => None,
+    }
+}
+
 pub fn arith(c: &mut Ctx<'_>, op: ArithOp, a: &Term, b: &Term) -> NResult {
+    if let (Term::Int(x), Term::Int(y)) = (a, b) {
+        if let Some(v) = int_arith(op, *x, *y) {
+            return Ok(Term::Int(v));
+        }
+    }
     if op == ArithOp::Div {
         let (Some(x), Some(y)) = (to_f64(a), to_f64(b)) else {
             return Err(c.badarith());

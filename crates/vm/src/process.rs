@@ -169,7 +169,13 @@ impl Process {
             frame.module = module;
             frame.fun = fun;
             frame.pc = 0;
-            self.regs.drain(base..top);
+            // the arguments change places with the frame's first registers,
+            // which then go with the rest of the frame
+            let nargs = self.regs.len() - top;
+            for i in 0..nargs {
+                self.regs.swap(base + i, top + i);
+            }
+            free_regs(&mut self.regs, base + nargs);
             pad_regs(&mut self.regs, base + nregs);
             return base;
         }
@@ -246,8 +252,9 @@ pub enum Args<'a> {
 /// registers past its arguments).
 #[inline(always)]
 fn pad_regs(regs: &mut Vec<Term>, len: usize) {
-    let n = len.saturating_sub(regs.len());
-    regs.extend((0..n).map(|_| Term::Nil));
+    if regs.len() < len {
+        regs.resize_with(len, || Term::Nil);
+    }
 }
 
 /// Drops registers from `base` on (a frame that returned), skipping the

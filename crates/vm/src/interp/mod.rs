@@ -17,7 +17,7 @@ use beamplay_term::{meter, Term};
 use crate::code::{ArithOp, CmpOp, FunId, Op, Reg, TypeTest};
 use crate::native::{Kind as RaiseKind, Raise};
 use crate::node::{Node, Pending};
-use crate::ops;
+use crate::ops::{self, int_arith};
 use crate::process::{free_regs, Args, Handler, Kind, Process, Status};
 use calls::Invoked;
 use heap::clamp_u32;
@@ -485,19 +485,19 @@ impl Node {
     }
 }
 
-/// `+ - *` on small integers, when the result is one too.
-#[inline(always)]
-fn int_arith(op: ArithOp, x: i64, y: i64) -> Option<i64> {
-    match op {
-        ArithOp::Add => x.checked_add(y),
-        ArithOp::Sub => x.checked_sub(y),
-        ArithOp::Mul => x.checked_mul(y),
-        ArithOp::Div => None,
-    }
-}
-
 /// A comparison operator's result.
+#[inline]
 fn compare(o: CmpOp, x: &Term, y: &Term) -> bool {
+    if let (Term::Int(a), Term::Int(b)) = (x, y) {
+        return match o {
+            CmpOp::Eq | CmpOp::ExactEq => a == b,
+            CmpOp::Ne | CmpOp::ExactNe => a != b,
+            CmpOp::Lt => a < b,
+            CmpOp::Gt => a > b,
+            CmpOp::Le => a <= b,
+            CmpOp::Ge => a >= b,
+        };
+    }
     match o {
         CmpOp::ExactEq => x == y,
         CmpOp::ExactNe => x != y,

@@ -178,10 +178,15 @@ pub fn register<P: Copy>(t: &mut NativeTable<P>) {
     });
     t.add("lists", "sum", 1, |c, a| {
         let mut acc = Term::Int(0);
-        for x in list_arg(c, &a[0], 1)? {
-            acc = crate::ops::arith(c, crate::code::ArithOp::Add, &acc, &x)?;
+        let mut list = &a[0];
+        while let Term::Cons(cell) = list {
+            acc = crate::ops::arith(c, crate::code::ArithOp::Add, &acc, &cell.head)?;
+            list = &cell.tail;
         }
-        Ok(acc)
+        match list {
+            Term::Nil => Ok(acc),
+            _ => Err(c.badarg(&[(1, "not a list")])),
+        }
     });
     t.add("lists", "max", 1, |c, a| {
         let v = list_arg(c, &a[0], 1)?;
