@@ -81,8 +81,11 @@ fn idle_process_bytes(count: u64) -> Result<Option<f64>, String> {
         });
     }
     let before = rss_bytes();
-    let line =
-        format!("for _ <- 1..{count}, do: spawn(fn -> receive do :never -> :ok end end); :ok");
+    // a recursive spawner: a comprehension would also leave its list of
+    // pids (and its range's) in the heap, which no idle process holds
+    let line = format!(
+        "defmodule Idle do\n def spawn_many(0), do: :ok\n def spawn_many(n) do\n spawn(fn -> receive do :never -> :ok end end)\n spawn_many(n - 1)\n end\nend; Idle.spawn_many({count})"
+    );
     rt.world.eval(node, &line).map_err(|_| "busy".to_string())?;
     rt.run_until(Duration::from_secs(600), |w| {
         w.take_events()

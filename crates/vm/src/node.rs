@@ -74,7 +74,8 @@ pub(crate) enum Timer {
     Timeout { pid: u32 },
 }
 
-/// Atoms the runtime uses all the time, interned once per node.
+/// Atoms (and terms of them) the runtime uses all the time, made once
+/// per node.
 pub(crate) struct CommonAtoms {
     /// `:""`, the empty name a REG_SEND control message carries.
     pub empty: Atom,
@@ -91,6 +92,9 @@ pub(crate) struct CommonAtoms {
     pub undef: Atom,
     pub io_reply: Atom,
     pub erl_eval: Atom,
+    /// `{:erlang, :apply, 2}`: the initial call of every `spawn(fun)`,
+    /// shared rather than made for each process.
+    pub apply_2: Term,
 }
 
 impl CommonAtoms {
@@ -111,6 +115,11 @@ impl CommonAtoms {
             io_reply: a("io_reply"),
             erl_eval: a("erl_eval"),
             empty: a(""),
+            apply_2: Term::tuple(vec![
+                Term::Atom(a("erlang")),
+                Term::Atom(a("apply")),
+                Term::Int(2),
+            ]),
         }
     }
 }
@@ -333,8 +342,7 @@ impl Node {
 
     pub(crate) fn make_runnable(&mut self, id: u32) {
         if let Some(p) = self.procs.get_mut(&id) {
-            if matches!(p.status, Status::Waiting(_) | Status::Idle) || p.status == Status::Runnable
-            {
+            if matches!(p.status, Status::Waiting | Status::Idle) || p.status == Status::Runnable {
                 let was = p.status;
                 p.status = Status::Runnable;
                 if was != Status::Runnable || !self.run_queue.contains(&id) {
@@ -376,7 +384,7 @@ impl Node {
         }
         if let Some(p) = self.procs.get_mut(&to) {
             p.mailbox.push_back(msg);
-            if matches!(p.status, Status::Waiting(_)) {
+            if matches!(p.status, Status::Waiting) {
                 p.status = Status::Runnable;
                 self.run_queue.push_back(to);
             }
@@ -543,7 +551,7 @@ impl Node {
                         if p.armed_timer == Some(token) {
                             p.armed_timer = None;
                             p.timeout_fired = true;
-                            if matches!(p.status, Status::Waiting(_)) {
+                            if matches!(p.status, Status::Waiting) {
                                 p.status = Status::Runnable;
                                 self.run_queue.push_back(pid);
                             }

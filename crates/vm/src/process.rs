@@ -3,6 +3,7 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use beamplay_term::{Atom, Term};
+use thin_vec::ThinVec;
 
 use crate::code::{FunCode, FunId, Label, Module, Reg};
 use crate::native::{Kind as RaiseKind, Raise};
@@ -28,8 +29,8 @@ pub struct Handler {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
     Runnable,
-    /// Blocked in `receive` (timer token if a timeout is armed).
-    Waiting(Option<u64>),
+    /// Blocked in `receive` (its timeout, if armed, is `armed_timer`).
+    Waiting,
     /// A console evaluator with no line to run.
     Idle,
 }
@@ -60,7 +61,7 @@ pub struct Process {
     pub status: Status,
     pub frames: Vec<Frame>,
     pub regs: Vec<Term>,
-    pub handlers: Vec<Handler>,
+    pub handlers: ThinVec<Handler>,
     pub mailbox: VecDeque<Term>,
     /// Receive save pointer: messages before it have been looked at.
     pub save: usize,
@@ -69,22 +70,22 @@ pub struct Process {
     /// skip the older messages, which cannot hold it (BEAM's receive
     /// marker).
     pub mark: Option<(Term, usize)>,
-    pub links: Vec<u32>,
+    pub links: ThinVec<u32>,
     /// Monitors other processes hold on this one.
-    pub monitored_by: Vec<Monitor>,
+    pub monitored_by: ThinVec<Monitor>,
     /// Monitors this process holds.
-    pub monitoring: Vec<Monitor>,
+    pub monitoring: ThinVec<Monitor>,
     pub trap_exit: bool,
     pub group_leader: Term,
     pub name: Option<Atom>,
-    pub dict: Vec<(Term, Term)>,
+    pub dict: ThinVec<(Term, Term)>,
     pub reductions: u64,
     /// `{module, function, arity}` this process started in.
     pub initial_call: Term,
     /// The raise being unwound when the process ends by an error.
     pub last_raise: Option<Box<Raise>>,
     /// Active aliases (refs) that may receive messages.
-    pub aliases: Vec<Term>,
+    pub aliases: ThinVec<Term>,
     /// Token of the receive timeout armed for this process.
     pub armed_timer: Option<u64>,
     /// The armed receive timeout passed: the next wait falls through.
@@ -111,21 +112,21 @@ impl Process {
             status: Status::Runnable,
             frames: Vec::new(),
             regs: Vec::new(),
-            handlers: Vec::new(),
+            handlers: ThinVec::new(),
             mailbox: VecDeque::new(),
             save: 0,
             mark: None,
-            links: Vec::new(),
-            monitored_by: Vec::new(),
-            monitoring: Vec::new(),
+            links: ThinVec::new(),
+            monitored_by: ThinVec::new(),
+            monitoring: ThinVec::new(),
             trap_exit: false,
             group_leader,
             name: None,
-            dict: Vec::new(),
+            dict: ThinVec::new(),
             reductions: 0,
             initial_call,
             last_raise: None,
-            aliases: Vec::new(),
+            aliases: ThinVec::new(),
             armed_timer: None,
             timeout_fired: false,
             heap_live: 0,

@@ -439,15 +439,7 @@ fn code_and_runtime(t: &mut Natives) {
 /// `spawn(fun)` / `spawn(m, f, args)` with optional link or monitor.
 fn spawn(n: &mut Node, p: &mut Process, a: &[Term], link: bool, monitor: bool) -> R {
     let (f, args, initial) = match a {
-        [f @ Term::Fun(_)] => (
-            f.clone(),
-            Vec::new(),
-            Term::tuple(vec![
-                n.atom_term("erlang"),
-                n.atom_term("apply"),
-                Term::Int(2),
-            ]),
-        ),
+        [f @ Term::Fun(_)] => (f.clone(), Vec::new(), n.common.apply_2.clone()),
         [Term::Atom(m), Term::Atom(fname), list] => match list.to_vec() {
             Some(args) => (
                 Term::export(m.clone(), fname.clone(), args.len() as u32),

@@ -15,7 +15,7 @@ pub(crate) fn info_item(n: &Node, p: &Process, key: &str) -> Option<Term> {
             // the process asking about itself is the one running
             Status::Runnable if n.running == Some(p.id) => "running",
             Status::Runnable => "runnable",
-            Status::Waiting(_) | Status::Idle => "waiting",
+            Status::Waiting | Status::Idle => "waiting",
         }),
         "message_queue_len" => Term::Int(p.mailbox.len() as i64),
         "messages" => list(p.mailbox.iter().cloned().collect()),

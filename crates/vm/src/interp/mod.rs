@@ -65,7 +65,7 @@ impl Node {
                 self.run_queue.push_back(id);
             }
             Outcome::Wait => {
-                p.status = Status::Waiting(p.armed_timer);
+                p.status = Status::Waiting;
                 let has_new = p.save < p.mailbox.len();
                 self.procs.insert(id, p);
                 if has_new {
