@@ -158,8 +158,10 @@ pub struct Node {
     pub(crate) limits: Limits,
     pub(crate) console: Console,
     /// Signals for the process that is running, from code that does not
-    /// hold it (another process's exit, a lost connection): applied after
-    /// its slice, in the order they were sent.
+    /// hold it (another process's exit, a lost connection, the DOWN of a
+    /// dead process it monitors): its signal queue, in the order they were
+    /// sent, handled where BEAM handles them (`absorb_pending`) or after
+    /// its slice.
     pub(crate) pending: Vec<Pending>,
     pub(crate) running: Option<u32>,
     /// Connections to other nodes (DESIGN.md invariant 3).
@@ -600,10 +602,12 @@ impl Node {
                 other: target,
                 object,
             });
-        } else {
+        } else if target != watcher.id {
+            // the DOWN of a dead process is a signal to the watcher: its
+            // own sends overtake it until it handles its signals
             let down =
                 self.down_message(&reference, object, Term::Atom(self.common.noproc.clone()));
-            watcher.mailbox.push_back(down);
+            self.pending.push(Pending::Message(watcher.id, down));
         }
         reference
     }
@@ -668,10 +672,15 @@ impl Node {
         }
     }
 
-    /// Messages queued for the running process `p` since its slice began
-    /// (`pending`) come into its mailbox now, up to the first exit signal
-    /// for it: a flush sees them, as OTP's flush sees the signal queue.
-    pub(crate) fn absorb_pending(&mut self, p: &mut Process) {
+    /// The running process `p` handles the signals queued for it since
+    /// its slice began (`pending`, its signal queue), as BEAM does in a
+    /// receive, a flush and the BIFs that handle signals (monitor, spawn,
+    /// a blocking call): messages join its mailbox after what it holds
+    /// (its sends to itself went there at once, overtaking them), an exit
+    /// signal it traps becomes an `{:EXIT, from, reason}` message, one it
+    /// ignores is dropped, and one that ends it stays queued with all
+    /// after it, applied when the slice ends. Returns whether that is so.
+    pub(crate) fn absorb_pending(&mut self, p: &mut Process) -> bool {
         let mut i = 0;
         while let Some(signal) = self.pending.get(i) {
             match signal {
@@ -680,10 +689,37 @@ impl Node {
                         p.mailbox.push_back(m);
                     }
                 }
-                Pending::Exit(to, ..) if *to == p.id => break,
+                Pending::Exit(to, _, reason, link) if *to == p.id => {
+                    let fatal = if !*link && reason.is_atom("kill") {
+                        true
+                    } else {
+                        !p.trap_exit && !reason.is_atom("normal")
+                    };
+                    if fatal {
+                        return true;
+                    }
+                    let Pending::Exit(_, from, reason, link) = self.pending.remove(i) else {
+                        continue;
+                    };
+                    if link {
+                        match self.local_id(&from) {
+                            Some(from_id) => p.links.retain(|x| *x != from_id),
+                            None => self.drop_remote_link(p.id, &from),
+                        }
+                    }
+                    if p.trap_exit {
+                        let msg = Term::tuple(vec![
+                            Term::Atom(self.common.exit_tag.clone()),
+                            from,
+                            reason,
+                        ]);
+                        p.mailbox.push_back(msg);
+                    }
+                }
                 _ => i += 1,
             }
         }
+        false
     }
 
     /// Ends a process that is in the table: links, monitors, names.

@@ -195,7 +195,12 @@ fn links_and_monitors(t: &mut Natives) {
         v(t)
     });
     for arity in [2, 3] {
+        // monitoring a process handles the caller's signals first, as
+        // BEAM's monitor/2 does (a name's monitor does not)
         t.add_process("erlang", "monitor", arity, |n, p, a| {
+            if matches!(a.get(1), Some(Term::Pid(_))) {
+                n.absorb_pending(p);
+            }
             marked(n, p, a, monitor)
         });
     }
@@ -292,10 +297,13 @@ fn distribution(t: &mut Natives) {
         0,
         |n, _, _| v(n.bool(n.distributed())),
     );
-    t.add_process("erlang", "disconnect_node", 1, |n, _, a| match &a[0] {
+    t.add_process("erlang", "disconnect_node", 1, |n, p, a| match &a[0] {
         Term::Atom(_) if !n.distributed() => v(n.atom_term("ignored")),
         Term::Atom(peer) => {
             let down = n.disconnect(peer);
+            // OTP's is a call to net_kernel: its receive handles the
+            // signals the lost connection queued for the caller
+            n.absorb_pending(p);
             v(n.bool(down))
         }
         _ => badarg(n, &[(1, "not an atom")]),
@@ -455,6 +463,8 @@ fn spawn(n: &mut Node, p: &mut Process, a: &[Term], link: bool, monitor: bool) -
         [_] => return badarg(n, &[(1, "not a fun")]),
         _ => return badarg(n, &[(1, "not an atom")]),
     };
+    // spawning handles the caller's signals, as BEAM's spawn does
+    n.absorb_pending(p);
     let id = match n.new_process(Kind::Normal, p.group_leader.clone(), initial) {
         Ok(id) => id,
         Err(e) => return NativeOut::Raise(e),
@@ -579,7 +589,14 @@ fn monitor(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
             None if pd.node != n.name => {
                 n.monitor_remote(p, &pd.node.clone(), a[1].clone(), a[1].clone())
             }
-            None => down_at_once(n, p, a[1].clone(), noproc),
+            None => {
+                // a pid of an older incarnation of this node: dead, its
+                // DOWN a signal like any dead process's
+                let r = n.make_ref();
+                let down = n.down_message(&r, a[1].clone(), noproc);
+                n.pending.push(crate::node::Pending::Message(p.id, down));
+                r
+            }
         },
         Term::Atom(name) => {
             let object = Term::tuple(vec![a[1].clone(), Term::Atom(n.name.clone())]);

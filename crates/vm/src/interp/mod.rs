@@ -373,6 +373,14 @@ impl Node {
                             _ => continue 'frames,
                         }
                     }
+                    // a receive handles the signals queued for the process
+                    // first; one that ends it ends the slice, so it is applied
+                    Op::RecvPeek(..) if !self.pending.is_empty() && self.absorb_pending(p) => {
+                        if let Some(fr) = p.frames.last_mut() {
+                            fr.pc = pc - 1;
+                        }
+                        return (Outcome::Yield, budget - reds);
+                    }
                     Op::RecvPeek(d, wait) => match p.mailbox.get(p.save) {
                         Some(m) => {
                             let m = m.clone();
