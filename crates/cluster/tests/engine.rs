@@ -263,3 +263,38 @@ fn bad_input_is_an_answer() {
     let v = value(&eval(&mut w, n, &nested, 100)).expect("an answer");
     assert!(v.starts_with("** (SyntaxError)"), "{v}");
 }
+
+#[test]
+fn a_receive_that_pins_a_pid_and_a_new_reference_skips_older_messages() {
+    let (mut w, n) = world();
+    let def = "defmodule Marker do\n def loop(_me, 0), do: :done\n def loop(me, k) do\n ref = make_ref()\n send(self(), {me, ref, k})\n receive do\n {^me, ^ref, _} -> loop(me, k - 1)\n end\n end\nend; :ok";
+    assert_eq!(value(&eval(&mut w, n, def, 100)).as_deref(), Some(":ok"));
+    let fill = "Enum.each(1..100_000, &send(self(), {:junk, &1})); :filled";
+    assert_eq!(
+        value(&eval(&mut w, n, fill, 60_000)).as_deref(),
+        Some(":filled")
+    );
+    // without the receive marker each of these receives would look at the
+    // 100,000 older messages first: 500 million tries, many seconds
+    let started = std::time::Instant::now();
+    assert_eq!(
+        value(&eval(&mut w, n, "Marker.loop(self(), 5000)", 60_000)).as_deref(),
+        Some(":done")
+    );
+    let took = started.elapsed();
+    assert!(
+        took.as_secs_f64() < 2.0,
+        "5000 marked receives took {took:?}"
+    );
+    // the older messages are all still there
+    assert_eq!(
+        value(&eval(
+            &mut w,
+            n,
+            "Process.info(self(), :message_queue_len)",
+            1000
+        ))
+        .as_deref(),
+        Some("{:message_queue_len, 100000}")
+    );
+}

@@ -146,9 +146,10 @@ pub enum Op {
 
     /// Current message at the save pointer into dst, or go wait.
     RecvPeek(Reg, Label),
-    /// At the start of a receive whose every clause needs the reference
-    /// in the register: start after the messages older than it.
-    RecvMark(Reg),
+    /// At the start of a receive whose every clause needs the values in
+    /// these registers: if one is the reference the process made last,
+    /// start after the messages older than it.
+    RecvMark(Box<[Reg]>),
     /// Skip the current message and peek again.
     RecvNext(Label),
     /// Take the current message out of the mailbox.

@@ -498,8 +498,12 @@ impl FnCompiler<'_, '_> {
         let msg = self.code.reg()?;
         let peek = self.code.label();
         let wait = self.code.label();
-        if let Some(r) = common_pin(&cls).and_then(|name| vars.0.get(name).copied()) {
-            self.code.emit(Op::RecvMark(r));
+        let pins: Vec<Reg> = common_pins(&cls)
+            .into_iter()
+            .filter_map(|name| vars.0.get(name).copied())
+            .collect();
+        if !pins.is_empty() {
+            self.code.emit(Op::RecvMark(pins.into()));
         }
         self.code.place(peek);
         self.code.emit(Op::RecvPeek(msg, wait));
@@ -1009,9 +1013,11 @@ fn atom_text(e: &Ast) -> Option<String> {
     }
 }
 
-/// A variable every clause pins (`^ref`) somewhere in its pattern: a
-/// message without its value matches no clause.
-fn common_pin<'x>(cls: &[Clause<'x>]) -> Option<&'x str> {
+/// The variables every clause pins (`^ref`) somewhere in its pattern: a
+/// message without their values matches no clause. Which one holds the
+/// process's newest reference (a pid is pinned as often) is known only
+/// when the receive runs.
+fn common_pins<'x>(cls: &[Clause<'x>]) -> Vec<&'x str> {
     let mut common: Option<Vec<&'x str>> = None;
     for c in cls {
         let mut pins = Vec::new();
@@ -1023,7 +1029,13 @@ fn common_pin<'x>(cls: &[Clause<'x>]) -> Option<&'x str> {
             Some(prev) => prev.into_iter().filter(|n| pins.contains(n)).collect(),
         });
     }
-    common?.first().copied()
+    let mut names: Vec<&'x str> = Vec::new();
+    for n in common.unwrap_or_default() {
+        if !names.contains(&n) {
+            names.push(n);
+        }
+    }
+    names
 }
 
 /// The names pinned in a pattern. A pattern is never deeper than the

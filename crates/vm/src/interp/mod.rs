@@ -388,9 +388,9 @@ impl Node {
                         }
                         None => pc = *wait as usize,
                     },
-                    Op::RecvMark(r) => {
+                    Op::RecvMark(regs) => {
                         if let (0, Some((m, pos))) = (p.save, &p.mark) {
-                            if *m == reg!(*r) {
+                            if regs.iter().any(|r| *m == reg!(*r)) {
                                 p.save = (*pos).min(p.mailbox.len());
                             }
                         }
