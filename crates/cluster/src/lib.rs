@@ -202,14 +202,18 @@ impl World {
     }
 
     /// Kills a node: every process on it ends at once, what it had in
-    /// flight is lost, and every peer sees its connection close.
+    /// flight is lost (`FramesDropped`, per ordered pair), and every peer
+    /// sees its connection close.
     pub fn kill(&mut self, id: NodeId) {
         let Some(dead) = self.nodes.get_mut(id).and_then(Option::take) else {
             return;
         };
-        self.net.forget_node(id);
+        let lost = self.net.forget_node(id);
         self.epmd.borrow_mut().retain(|(n, _)| n != dead.name());
         self.traced(|| observe::What::Killed(id));
+        for (from, to, count) in lost {
+            self.traced(|| observe::What::FramesDropped { from, to, count });
+        }
         for n in self.nodes.iter_mut().flatten() {
             n.connection_lost(dead.name());
         }

@@ -93,11 +93,24 @@ impl Network {
         self.in_flight.front().map(|q| q.due)
     }
 
-    /// A node died: what it sent and what was coming to it is lost.
-    pub fn forget_node(&mut self, id: NodeId) {
-        self.in_flight
-            .retain(|q| q.flight.from != id && q.flight.to != id);
+    /// A node died: what it sent and what was coming to it is lost. How
+    /// many frames, per ordered pair (in the order of their first lost
+    /// frame's arrival).
+    pub fn forget_node(&mut self, id: NodeId) -> Vec<(NodeId, NodeId, usize)> {
+        let mut lost: Vec<(NodeId, NodeId, usize)> = Vec::new();
+        self.in_flight.retain(|q| {
+            let (from, to) = (q.flight.from, q.flight.to);
+            if from != id && to != id {
+                return true;
+            }
+            match lost.iter_mut().find(|l| (l.0, l.1) == (from, to)) {
+                Some(l) => l.2 += 1,
+                None => lost.push((from, to, 1)),
+            }
+            false
+        });
         self.last_arrival.retain(|(a, b), _| *a != id && *b != id);
+        lost
     }
 
     /// Cuts the link `a`-`b`: what is on it is lost (how many frames is
@@ -179,7 +192,9 @@ mod tests {
         assert_eq!(net.cut(1, 0), 2);
         assert!(net.is_cut(0, 1));
         assert_eq!(send(&mut net, 0, 0, 1, 5), None);
-        net.forget_node(2);
+        send(&mut net, 0, 0, 2, 7);
+        assert_eq!(net.forget_node(2), [(1, 2, 1), (2, 0, 1), (0, 2, 1)]);
+        assert_eq!(net.forget_node(2), []);
         assert_eq!(arrivals(&mut net, 100), []);
         assert!(net.heal(0, 1));
         assert!(!net.heal(0, 1));

@@ -466,10 +466,8 @@ impl Session {
     /// What an event adds to the log (and, for a frame, to the frames);
     /// `None` for the events the log leaves out.
     fn describe(&self, at_us: u64, what: What) -> Option<(LogEntry, Option<FrameEntry>)> {
-        let name = |w: &World, id: NodeId| {
-            w.node(id)
-                .map_or(String::new(), |n| n.name().as_str().to_string())
-        };
+        // a node killed since keeps its name here
+        let name = |w: &World, id: NodeId| w.slot_name(id).unwrap_or_default();
         let (node, text, system) = match what {
             What::Node(id, t) => {
                 let n = self.world.node(id)?;
@@ -705,6 +703,34 @@ mod tests {
         assert!(
             big.is_some_and(|f| f.text.ends_with(":box} carrying a term of 5006 bytes")),
             "{big:?}"
+        );
+    }
+
+    #[test]
+    fn killing_a_node_tells_the_frames_it_had_in_flight() {
+        let mut s = Session::new(1, &["node1", "node2"]).expect("session");
+        s.submit(1, "Process.register(self(), :box)");
+        s.submit(0, "Node.connect(:node2@localhost)");
+        run_ms(&mut s, 100.0);
+        s.submit(0, "@latency node1 node2 1000");
+        s.submit(
+            0,
+            "send({:box, :node2@localhost}, :one); send({:box, :node2@localhost}, :two)",
+        );
+        run_ms(&mut s, 100.0);
+        s.submit(0, "@kill node2");
+        run_ms(&mut s, 10.0);
+        let lost: Vec<(NodeId, &str)> = s
+            .log()
+            .iter()
+            .filter(|e| e.text.contains("lost"))
+            .map(|e| (e.node, e.text.as_str()))
+            .collect();
+        assert_eq!(
+            lost,
+            [(0, "2 frame(s) to node2@localhost lost")],
+            "{:?}",
+            s.log()
         );
     }
 
