@@ -6,7 +6,7 @@ use beamplay_syntax::{Ast, Meta};
 use beamplay_term::{Atom, Term};
 
 use super::env::{CResult, CompileError};
-use super::expr::{err, is_local, FnCompiler, Vars};
+use super::expr::{case_of, err, is_local, stab, var, FnCompiler, Vars};
 use super::kernel::{guard_bif, iex_helper, kernel_import};
 use crate::code::{ArithOp, CmpOp, Op, Reg};
 
@@ -88,6 +88,14 @@ impl FnCompiler<'_, '_> {
             ("try", 1) => return self.try_(e, &args[0], vars, tail),
             ("for", _) if n >= 1 => return self.for_(e, args, vars, tail),
             ("with", _) if n >= 1 => return self.with(e, args, vars, tail),
+            // Kernel.match?/2: whether the value matches (its bindings stay inside)
+            ("match?", 2) => {
+                let clauses = Ast::List(vec![
+                    stab(vec![args[0].clone()], Ast::Atom("true".into())),
+                    stab(vec![var("_", line)], Ast::Atom("false".into())),
+                ]);
+                return self.gen(&case_of(args[1].clone(), clauses), vars, tail);
+            }
             ("&", 1) => {
                 let r = self.capture(e, &args[0], vars)?;
                 return self.ret_(r, tail);

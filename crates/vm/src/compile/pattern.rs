@@ -310,6 +310,7 @@ impl FnCompiler<'_, '_> {
         seen: &mut BTreeSet<String>,
         fail: Label,
     ) -> CResult<()> {
+        let mut subj = subj;
         let mut segs = Vec::new();
         let mut after: Vec<(Reg, &Ast)> = Vec::new();
         for a in args {
@@ -318,8 +319,37 @@ impl FnCompiler<'_, '_> {
                 _ => (a, None),
             };
             let (mut seg, size) = super::control::seg_spec(spec, value)?;
+            if let Some(size) = &size {
+                // a size that uses a variable an earlier segment binds
+                // (`<<n::8, x::size(n)>>`): match up to here with the rest
+                // as bits, bind, and go on matching the rest
+                let mut names = Vec::new();
+                for (_, v) in &after {
+                    bound_names(v, &mut names);
+                }
+                if uses_any(size, &names) {
+                    let rest = self.code.reg()?;
+                    segs.push(crate::code::BinSeg {
+                        value: rest,
+                        kind: crate::code::SegKind::Bits,
+                        size: None,
+                        little: false,
+                        signed: false,
+                    });
+                    self.code
+                        .emit(Op::BinMatch(subj, std::mem::take(&mut segs).into(), fail));
+                    for (r, value) in std::mem::take(&mut after) {
+                        self.pattern(value, r, vars, seen, fail)?;
+                    }
+                    subj = rest;
+                }
+            }
             if let Some(size) = size {
-                seg.size = Some(self.gen(&size, vars, false)?);
+                // a size is a guard expression: one that fails is no match
+                let saved = self.guard_fail.replace(fail);
+                let r = self.gen(&size, vars, false);
+                self.guard_fail = saved;
+                seg.size = Some(r?);
             }
             if let Ast::String(s) = value {
                 // a literal string segment: its bytes
@@ -336,5 +366,41 @@ impl FnCompiler<'_, '_> {
             self.pattern(value, r, vars, seen, fail)?;
         }
         Ok(())
+    }
+}
+
+/// The variables a pattern binds. A pattern is never deeper than the
+/// parser's nesting limit, so recursing is bounded.
+fn bound_names<'x>(p: &'x Ast, out: &mut Vec<&'x str>) {
+    match p {
+        Ast::Var { name, .. } if !name.starts_with('_') => out.push(name),
+        Ast::Call {
+            head: Head::Local(n),
+            ..
+        } if n == "^" => {}
+        Ast::Call { args, .. } => args.iter().for_each(|a| bound_names(a, out)),
+        Ast::List(items) => items.iter().for_each(|a| bound_names(a, out)),
+        Ast::Pair(a, b) => {
+            bound_names(a, out);
+            bound_names(b, out);
+        }
+        _ => {}
+    }
+}
+
+/// Whether an expression uses a variable of `names`.
+fn uses_any(e: &Ast, names: &[&str]) -> bool {
+    match e {
+        Ast::Var { name, .. } => names.contains(&name.as_str()),
+        Ast::Call { head, args, .. } => {
+            let in_head = match head {
+                Head::Remote(x, _) | Head::Anon(x) => uses_any(x, names),
+                Head::Local(_) => false,
+            };
+            in_head || args.iter().any(|a| uses_any(a, names))
+        }
+        Ast::List(items) => items.iter().any(|a| uses_any(a, names)),
+        Ast::Pair(a, b) => uses_any(a, names) || uses_any(b, names),
+        _ => false,
     }
 }
