@@ -180,8 +180,7 @@ defmodule Beamplay.Exception do
   defp stack_lines(stack) do
     stack
     |> Enum.flat_map(fn
-      {:erl_eval, _f, _a, _loc} -> ["(stdlib 4.2) erl_eval.erl:742: :erl_eval.do_apply/7"]
-      {m, f, a, loc} when m in [:gen_server, :proc_lib] -> ["(stdlib 4.2) " <> location(loc) <> format_mfa(m, f, a)]
+      {m, f, a, loc} when m in [:erl_eval, :gen_server, :proc_lib] -> ["(stdlib 4.2) " <> location(loc) <> format_mfa(m, f, a)]
       {m, f, a, loc} = frame -> if prelude_frame?(frame), do: [], else: [location(loc) <> format_mfa(m, f, a)]
       _ -> []
     end)

@@ -74,6 +74,10 @@ defmodule Beamplay.Dist do
   def call_stack(:undef, [{m, f, arity, _} | rest], m, f, a) when length(a) == arity,
     do: [{m, f, a, []} | callers(rest)]
 
+  # a fun runs under erpc's apply, whose frame stays below the fun's
+  def call_stack(_r, stack, :erlang, :apply, [fun, _]) when is_function(fun),
+    do: callers(stack) ++ [{:erlang, :apply, 2, []}]
+
   # a function that raises at once (a BIF) is the top frame itself
   def call_stack(_r, stack, m, f, a) do
     case callers(stack) do
@@ -254,8 +258,9 @@ end
 defmodule :erpc do
   # erpc.erl of OTP 25: a monitored spawn on the node, whose exit reason
   # carries the result back
-  def call(node, fun), do: call(node, :erlang, :apply, [fun, []], :infinity)
-  def call(node, fun, timeout), do: call(node, :erlang, :apply, [fun, []], timeout)
+  def call(node, fun), do: call(node, fun, :infinity)
+  def call(node, fun, timeout) when is_function(fun, 0), do: call(node, :erlang, :apply, [fun, []], timeout)
+  def call(_node, _fun, _timeout), do: :erlang.error({:erpc, :badarg})
   def call(node, m, f, a), do: call(node, m, f, a, :infinity)
 
   def call(node, m, f, a, timeout) do

@@ -39,8 +39,9 @@ pub struct Raise {
     /// `{module, function, arity}` of the native that raised, for
     /// FunctionClauseError and stack traces.
     pub mfa: Option<(Atom, Atom, u32)>,
-    /// The stack trace of a raise caught and raised again (a `try` whose
-    /// clauses did not match it, an `after`): where it first happened.
+    /// The stack trace of a raise raised again (a `try` whose clauses did
+    /// not match it, an `after`, `:erlang.raise/3`): where it first
+    /// happened, which stands for the stack where it is raised now.
     pub stack: Option<Term>,
 }
 

@@ -177,9 +177,11 @@ impl FnCompiler<'_, '_> {
             }
             ("raise", 1 | 2) => {
                 // never a tail call: the raising function stays on the
-                // stack, where BEAM's stack trace names it
+                // stack, where BEAM's stack trace names it; the return that
+                // follows in tail position tells a stack trace so
                 let a = self.args_(args, vars)?;
-                return self.call_remote("Elixir.Beamplay.Runtime", "raise", a, false);
+                let r = self.call_remote("Elixir.Beamplay.Runtime", "raise", a, false)?;
+                return self.ret_(r, tail);
             }
             ("reraise", 2 | 3) => {
                 let a = self.args_(args, vars)?;

@@ -728,6 +728,7 @@ pub fn register<P: Copy>(t: &mut NativeTable<P>) {
         };
         let mut r = Raise::error(a[1].clone());
         r.kind = kind;
+        r.stack = a[2].is_list().then(|| a[2].clone());
         Err(r)
     });
     // time and identity
