@@ -21,6 +21,7 @@ use crate::term::{Closure, Fun, MapEntries, PidData, RefData, Term};
 use crate::{int_from_bigint, Atom};
 
 const VERSION: u8 = 131;
+const FLOAT_EXT: u8 = 99;
 const NEW_FLOAT_EXT: u8 = 70;
 const BIT_BINARY_EXT: u8 = 77;
 const NEW_PID_EXT: u8 = 88;
@@ -109,6 +110,9 @@ pub enum DecodeError {
     BadField,
     /// Bytes left over after the term.
     Trailing,
+    /// An atom this node does not know, in a decode that may make none
+    /// (`binary_to_term(bytes, [:safe])`).
+    Unsafe,
 }
 
 /// Why a term cannot be encoded.
@@ -141,7 +145,19 @@ pub fn append_with(
     closures: &dyn Closures,
 ) -> Result<(), EncodeError> {
     out.push(VERSION);
-    encode_into(t, out, closures, 0)
+    encode_into(t, out, closures, 0, 1)
+}
+
+/// `:erlang.term_to_binary(term, minor_version: minor)`: 1 is OTP 25's
+/// default; 0 writes floats as text (`FLOAT_EXT`), 2 every atom as UTF-8.
+pub fn encode_minor_with(
+    t: &Term,
+    closures: &dyn Closures,
+    minor: u8,
+) -> Result<Vec<u8>, EncodeError> {
+    let mut out = vec![VERSION];
+    encode_into(t, &mut out, closures, 0, minor)?;
+    Ok(out)
 }
 
 /// `NEW_FUN_EXT`; its captured values are encoded one level deeper.
@@ -150,6 +166,7 @@ fn fun(
     out: &mut Vec<u8>,
     closures: &dyn Closures,
     depth: usize,
+    minor: u8,
 ) -> Result<(), EncodeError> {
     if depth >= MAX_FUN_DEPTH {
         return Err(EncodeError::TooDeep);
@@ -165,12 +182,12 @@ fn fun(
     out.extend_from_slice(&[0; 12]);
     out.extend_from_slice(&parts.index.to_be_bytes());
     out.extend_from_slice(&(parts.free.len() as u32).to_be_bytes());
-    atom(&parts.module, out);
+    atom(&parts.module, out, minor);
     int(i64::from(parts.index), out);
     int(i64::from(parts.uniq), out);
-    encode_into(&parts.pid, out, closures, depth + 1)?;
+    encode_into(&parts.pid, out, closures, depth + 1, minor)?;
     for f in &parts.free {
-        encode_into(f, out, closures, depth + 1)?;
+        encode_into(f, out, closures, depth + 1, minor)?;
     }
     // the size counts itself
     let size = (out.len() - size_at) as u32;
@@ -183,6 +200,7 @@ fn encode_into(
     out: &mut Vec<u8>,
     closures: &dyn Closures,
     depth: usize,
+    minor: u8,
 ) -> Result<(), EncodeError> {
     // an explicit stack: a long list or deep nesting never recurses (it
     // allocates only for containers)
@@ -192,11 +210,12 @@ fn encode_into(
         match t {
             Term::Int(i) => int(*i, out),
             Term::BigInt(b) => big(b, out),
+            Term::Float(f) if minor == 0 => old_float(*f, out),
             Term::Float(f) => {
                 out.push(NEW_FLOAT_EXT);
                 out.extend_from_slice(&f.to_bits().to_be_bytes());
             }
-            Term::Atom(a) => atom(a, out),
+            Term::Atom(a) => atom(a, out, minor),
             Term::Nil => out.push(NIL_EXT),
             Term::Cons(_) => list(t, out, &mut stack),
             Term::Tuple(items) => {
@@ -233,7 +252,7 @@ fn encode_into(
             }
             Term::Pid(p) => {
                 out.push(NEW_PID_EXT);
-                atom(&p.node, out);
+                atom(&p.node, out, minor);
                 out.extend_from_slice(&p.id.to_be_bytes());
                 out.extend_from_slice(&p.serial.to_be_bytes());
                 out.extend_from_slice(&p.creation.to_be_bytes());
@@ -241,7 +260,7 @@ fn encode_into(
             Term::Ref(r) => {
                 out.push(NEWER_REFERENCE_EXT);
                 out.extend_from_slice(&(r.ids.len() as u16).to_be_bytes());
-                atom(&r.node, out);
+                atom(&r.node, out, minor);
                 out.extend_from_slice(&r.creation.to_be_bytes());
                 for id in r.ids {
                     out.extend_from_slice(&id.to_be_bytes());
@@ -254,11 +273,11 @@ fn encode_into(
                     arity,
                 } => {
                     out.push(EXPORT_EXT);
-                    atom(module, out);
-                    atom(function, out);
+                    atom(module, out, minor);
+                    atom(function, out, minor);
                     int(i64::from(*arity), out);
                 }
-                Fun::Closure(c) => fun(c, out, closures, depth)?,
+                Fun::Closure(c) => fun(c, out, closures, depth, minor)?,
             },
         }
     }
@@ -289,10 +308,30 @@ fn big(b: &BigInt, out: &mut Vec<u8>) {
     out.extend_from_slice(&digits);
 }
 
-/// OTP 25 writes an atom as Latin-1 (`ATOM_EXT`) when it can, else UTF-8.
-fn atom(a: &Atom, out: &mut Vec<u8>) {
+/// `FLOAT_EXT`: C's `%.20e` of the float in 31 bytes, zero-padded.
+fn old_float(f: f64, out: &mut Vec<u8>) {
+    let text = format!("{f:.20e}");
+    // Rust writes the exponent bare (`e0`, `e-7`); C signs it and gives
+    // it two digits at least (`e+00`, `e-07`)
+    let (mantissa, exp) = text.split_once('e').unwrap_or((&text, "0"));
+    let (sign, digits) = match exp.strip_prefix('-') {
+        Some(d) => ('-', d),
+        None => ('+', exp),
+    };
+    let c = format!("{mantissa}e{sign}{digits:0>2}");
+    out.push(FLOAT_EXT);
+    let mut field = [0u8; 31];
+    for (slot, b) in field.iter_mut().zip(c.bytes()) {
+        *slot = b;
+    }
+    out.extend_from_slice(&field);
+}
+
+/// OTP 25 writes an atom as Latin-1 (`ATOM_EXT`) when it can, else UTF-8;
+/// with minor version 2 always as UTF-8.
+fn atom(a: &Atom, out: &mut Vec<u8>, minor: u8) {
     let name = a.as_str();
-    if name.chars().all(|c| u32::from(c) < 256) {
+    if minor < 2 && name.chars().all(|c| u32::from(c) < 256) {
         let latin1: Vec<u8> = name.chars().map(|c| c as u8).collect();
         out.push(ATOM_EXT);
         out.extend_from_slice(&(latin1.len() as u16).to_be_bytes());
@@ -364,11 +403,23 @@ pub fn decode_prefix_with(
     atoms: &mut AtomTable,
     closures: &mut dyn Closures,
 ) -> Result<(Term, usize), DecodeError> {
+    decode_prefix_opts(bytes, atoms, closures, false)
+}
+
+/// [`decode_prefix_with`]; `safe` refuses atoms the table does not hold
+/// ([`DecodeError::Unsafe`]), as `binary_to_term(bytes, [:safe])` does.
+pub fn decode_prefix_opts(
+    bytes: &[u8],
+    atoms: &mut AtomTable,
+    closures: &mut dyn Closures,
+    safe: bool,
+) -> Result<(Term, usize), DecodeError> {
     let mut r = Reader {
         bytes,
         pos: 0,
         atoms,
         closures,
+        safe,
     };
     if r.u8()? != VERSION {
         return Err(DecodeError::BadVersion);
@@ -382,6 +433,8 @@ struct Reader<'a, 'b> {
     pos: usize,
     atoms: &'b mut AtomTable,
     closures: &'b mut dyn Closures,
+    /// Make no atom.
+    safe: bool,
 }
 
 /// A container being decoded: what it has so far and how many more
@@ -509,6 +562,9 @@ impl<'a> Reader<'a, '_> {
         if name.len() > 255 && name.chars().count() > 255 {
             return Err(DecodeError::BadAtom);
         }
+        if self.safe {
+            return self.atoms.existing(name).ok_or(DecodeError::Unsafe);
+        }
         self.atoms.intern(name).map_err(|_| DecodeError::AtomLimit)
     }
 
@@ -619,6 +675,16 @@ impl<'a> Reader<'a, '_> {
                 if !f.is_finite() {
                     return Err(DecodeError::BadField);
                 }
+                Term::Float(f)
+            }
+            FLOAT_EXT => {
+                let field: [u8; 31] = self.array()?;
+                let end = field.iter().position(|b| *b == 0).unwrap_or(31);
+                let f = std::str::from_utf8(&field[..end])
+                    .ok()
+                    .and_then(|t| crate::parse_float(t.trim()))
+                    .filter(|f| f.is_finite())
+                    .ok_or(DecodeError::BadField)?;
                 Term::Float(f)
             }
             ATOM_EXT | SMALL_ATOM_EXT | ATOM_UTF8_EXT | SMALL_ATOM_UTF8_EXT => {

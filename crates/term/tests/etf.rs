@@ -3,7 +3,9 @@
 //! against truncated, hostile and random input.
 #![cfg(not(target_arch = "wasm32"))]
 
-use beamplay_term::etf::{decode, encode, DecodeError, MAX_DEPTH};
+use beamplay_term::etf::{
+    decode, decode_prefix_opts, encode, encode_minor_with, DecodeError, NoClosures, MAX_DEPTH,
+};
 use beamplay_term::{inspect, AtomTable, InspectOpts, NoStructs, Term};
 use proptest::prelude::*;
 
@@ -250,4 +252,73 @@ fn a_closure_travels_as_its_parts() {
     let back = beamplay_term::etf::decode_with(&bytes, &mut atoms, &mut rec).expect("decodes");
     assert_eq!(full_inspect(&back), "{:erl_eval, 1}");
     assert_eq!(rec.0, sent);
+}
+
+/// `term_to_binary(term, minor_version: n)` on OTP 25: 0 writes floats as
+/// `%.20e` text (`FLOAT_EXT`), 2 every atom as UTF-8.
+const MINOR: &[(u8, &str)] = &[
+    (
+        0,
+        "8363312e3530303030303030303030303030303030303030652b30300000000000",
+    ),
+    (
+        0,
+        "83632d302e3030303030303030303030303030303030303030652b303000000000",
+    ),
+    (
+        0,
+        "8363312e3030303030303030303030303030303033363433652d31300000000000",
+    ),
+    (
+        0,
+        "83632d312e3233343536303030303030303030303037313139652b323032000000",
+    ),
+    (
+        0,
+        "8363342e3934303635363435383431323436353434313737652d33323400000000",
+    ),
+    (
+        0,
+        "8363312e3739373639333133343836323331353730383135652b33303800000000",
+    ),
+    (
+        0,
+        "8363312e3030303030303030303030303030303035353531652d30310000000000",
+    ),
+    (2, "836802770568656c6c6f6c00000001770568656c6c6f6a"),
+    (2, "836802770668c3a96c6c6f6c00000001770668c3a96c6c6f6a"),
+];
+
+#[test]
+fn minor_versions_write_otps_bytes_and_read_back() {
+    let mut atoms = AtomTable::new(10_000);
+    for (minor, hex) in MINOR {
+        let bytes = unhex(hex);
+        let t = decode(&bytes, &mut atoms).unwrap_or_else(|e| panic!("{hex}: {e:?}"));
+        assert_eq!(
+            encode_minor_with(&t, &NoClosures, *minor),
+            Ok(bytes),
+            "{hex}"
+        );
+        let default = encode(&t).expect("encodes");
+        assert_eq!(decode(&default, &mut atoms), Ok(t));
+    }
+}
+
+#[test]
+fn a_safe_decode_makes_no_atom() {
+    let mut atoms = AtomTable::new(10_000);
+    let known = atoms.intern("known").expect("room");
+    let ok = [131, 100, 0, 5, b'k', b'n', b'o', b'w', b'n', 0];
+    let (t, used) = decode_prefix_opts(&ok, &mut atoms, &mut NoClosures, true).expect("known");
+    assert_eq!((t, used), (Term::Atom(known), 9));
+    let before = atoms.len();
+    let new = [131, 104, 1, 119, 3, b'n', b'e', b'w'];
+    assert_eq!(
+        decode_prefix_opts(&new, &mut atoms, &mut NoClosures, true),
+        Err(DecodeError::Unsafe)
+    );
+    assert_eq!(atoms.len(), before);
+    assert!(decode_prefix_opts(&new, &mut atoms, &mut NoClosures, false).is_ok());
+    assert_eq!(atoms.len(), before + 1);
 }

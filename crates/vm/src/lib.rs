@@ -11,7 +11,7 @@
 //! 3. what a node holds: `process`, `console`, `trace`, `dist::state`;
 //! 4. the node: `node`;
 //! 5. what a node does: `interp`, `shell`, `procnatives`, `dist`, `views`,
-//!    `error`, `services`;
+//!    `error`, `services`, `external`;
 //! 6. the front door: `runtime`.
 mod binary;
 mod code;
@@ -19,6 +19,7 @@ mod compile;
 mod console;
 mod dist;
 mod error;
+mod external;
 mod inspect_opts;
 mod interp;
 mod native;

@@ -49,6 +49,7 @@ impl Runtime {
         let mut natives = Natives::default();
         crate::natives::register(&mut natives);
         crate::procnatives::register(&mut natives);
+        crate::external::register(&mut natives);
         let prelude = {
             let mut t = atoms.borrow_mut();
             let modules = crate::code::ModuleTable::default();

@@ -350,6 +350,35 @@ impl Node {
         Ok((control, used))
     }
 
+    /// `:erlang.term_to_binary/2` of `t` in process `creator`: closures
+    /// as they leave the node.
+    pub(crate) fn encode_external(
+        &self,
+        t: &Term,
+        creator: Term,
+        minor: u8,
+    ) -> Result<Vec<u8>, etf::EncodeError> {
+        etf::encode_minor_with(t, &funs::Outgoing { creator }, minor)
+    }
+
+    /// `:erlang.binary_to_term/2`: the term at the start of `bytes`, its
+    /// closures made closures of this node's code (a console closure
+    /// compiled again, as one from a peer), and how many bytes it took.
+    pub(crate) fn decode_external(
+        &mut self,
+        bytes: &[u8],
+        safe: bool,
+    ) -> Result<(Term, usize), DecodeError> {
+        let table = self.atoms.clone();
+        let mut atoms = table.borrow_mut();
+        let mut incoming = funs::Incoming {
+            modules: &self.modules,
+            natives: &*self.natives,
+            lines: &mut self.dist.lines,
+        };
+        etf::decode_prefix_opts(bytes, &mut atoms, &mut incoming, safe)
+    }
+
     /// A message or exit reason from a peer: closures in it become
     /// closures of this node's code.
     fn decode_payload(&mut self, bytes: &[u8]) -> Result<Term, DecodeError> {
