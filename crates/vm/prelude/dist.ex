@@ -10,12 +10,12 @@ defmodule Node do
   def disconnect(node), do: :erlang.disconnect_node(node)
   def ping(node), do: :net_adm.ping(node)
   def monitor(node, flag), do: :erlang.monitor_node(node, flag)
-  def spawn(node, fun), do: Beamplay.Dist.spawn(node, :erlang, :apply, [fun, []], [])
-  def spawn(node, m, f, a), do: Beamplay.Dist.spawn(node, m, f, a, [])
-  def spawn_link(node, fun), do: Beamplay.Dist.spawn(node, :erlang, :apply, [fun, []], [:link])
-  def spawn_link(node, m, f, a), do: Beamplay.Dist.spawn(node, m, f, a, [:link])
-  def spawn_monitor(node, fun), do: Beamplay.Dist.spawn(node, :erlang, :apply, [fun, []], [:monitor])
-  def spawn_monitor(node, m, f, a), do: Beamplay.Dist.spawn(node, m, f, a, [:monitor])
+  def spawn(node, fun), do: Beamplay.Dist.spawn_fun(node, fun, [])
+  def spawn(node, m, f, a), do: Beamplay.Dist.spawn_mfa(node, m, f, a, [])
+  def spawn_link(node, fun), do: Beamplay.Dist.spawn_fun(node, fun, [:link])
+  def spawn_link(node, m, f, a), do: Beamplay.Dist.spawn_mfa(node, m, f, a, [:link])
+  def spawn_monitor(node, fun), do: Beamplay.Dist.spawn_fun(node, fun, [:monitor])
+  def spawn_monitor(node, m, f, a), do: Beamplay.Dist.spawn_mfa(node, m, f, a, [:monitor])
 end
 
 defmodule Beamplay.Erlang do
@@ -31,6 +31,26 @@ defmodule Beamplay.Dist do
   # erlang:spawn/2,4 and their link and monitor variants: a local spawn on
   # this node, a spawn request to any other, waited for here
   def spawn(node, m, f, a, opts) when node == node(), do: local(m, f, a, opts)
+
+  # erlang:spawn/2,4's argument errors, every wrong argument named
+  def spawn_fun(node, fun, opts) when is_atom(node) and is_function(fun),
+    do: spawn(node, :erlang, :apply, [fun, []], opts)
+
+  def spawn_fun(node, fun, _opts) do
+    Beamplay.Runtime.badarg([{1, is_atom(node), "not an atom"}, {2, is_function(fun), "not a fun"}])
+  end
+
+  def spawn_mfa(node, m, f, a, opts) when is_atom(node) and is_atom(m) and is_atom(f) and is_list(a),
+    do: spawn(node, m, f, a, opts)
+
+  def spawn_mfa(node, m, f, a, _opts) do
+    Beamplay.Runtime.badarg([
+      {1, is_atom(node), "not an atom"},
+      {2, is_atom(m), "not an atom"},
+      {3, is_atom(f), "not an atom"},
+      {4, is_list(a), "not a list"}
+    ])
+  end
 
   def spawn(node, m, f, a, opts) do
     ref = Beamplay.Runtime.spawn_request(node, m, f, a, opts)
@@ -117,7 +137,25 @@ defmodule :net_kernel do
 
   # the options as {form, node_type, nodedown_reason, connection_id}
   defp watch_info([]), do: {:ok, {:plain, nil, false, false}}
-  defp watch_info(opts) when is_list(opts), do: watch_opts(opts, {:list, nil, false, false}, [])
+  # as net_kernel.erl checks a list: each option it takes out leaves the
+  # rest reversed, and connection_id goes only when nothing else is left
+  defp watch_info(opts) when is_list(opts) do
+    {reason, rest} = take_all(opts, &(&1 == :nodedown_reason))
+    {types, rest} = take_all(rest, &match?({:node_type, _}, &1))
+    {conn, left} = take_all(rest, &(&1 == :connection_id))
+    type =
+      case types do
+        [{:node_type, t} | _] -> t
+        [] -> nil
+      end
+
+    cond do
+      length(Enum.uniq(types)) > 1 -> {:error, {:option_value_mismatch, Enum.reverse(types)}}
+      type not in [nil, :visible, :hidden, :all] -> {:error, {:bad_option_value, {:node_type, type}}}
+      left != [] -> {:error, {:unknown_options, rest}}
+      true -> {:ok, {:list, type, reason != [], conn != []}}
+    end
+  end
 
   defp watch_info(opts) when is_map(opts) do
     known = [:node_type, :nodedown_reason, :connection_id]
@@ -132,18 +170,15 @@ defmodule :net_kernel do
     end
   end
 
-  defp watch_info(_), do: :error
+  defp watch_info(opts), do: {:error, {:invalid_options, opts}}
 
-  defp watch_opts([], info, []), do: {:ok, info}
-  defp watch_opts([], _info, unknown), do: {:error, {:unknown_options, unknown}}
-  defp watch_opts([:nodedown_reason | rest], {f, t, _, c}, u), do: watch_opts(rest, {f, t, true, c}, u)
-  defp watch_opts([:connection_id | rest], {f, t, r, _}, u), do: watch_opts(rest, {f, t, r, true}, u)
-
-  defp watch_opts([{:node_type, t} | rest], {f, _, r, c}, u) when t in [:visible, :hidden, :all],
-    do: watch_opts(rest, {f, t, r, c}, u)
-
-  defp watch_opts([{:node_type, _} = bad | _], _info, _u), do: {:error, {:bad_option_value, bad}}
-  defp watch_opts([other | rest], info, u), do: watch_opts(rest, info, [other | u])
+  # the options `pick` takes, and the others: reversed if it took any
+  defp take_all(opts, pick) do
+    case Enum.split_with(opts, pick) do
+      {[], _} -> {[], opts}
+      {taken, others} -> {taken, Enum.reverse(others)}
+    end
+  end
 
   # a request to this node's net_kernel process, which dials; a node
   # that is not distributed has none

@@ -14,7 +14,7 @@ defmodule Process do
   end
 
   def alive?(pid), do: :erlang.is_process_alive(pid)
-  def register(pid, name) do
+  def register(pid, name) when is_atom(name) and name not in [nil, false, true, :undefined] do
     try do
       :erlang.register(name, pid)
     rescue

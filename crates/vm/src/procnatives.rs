@@ -21,6 +21,21 @@ fn badarg(node: &mut Node, errs: &[(u8, &str)]) -> R {
     NativeOut::Raise(node.with_ctx(|c| c.badarg(errs)))
 }
 
+/// The wrong arguments of `(argument, ok, error)` checks: a BIF names
+/// every one of them, in order.
+fn arg_errors<'a>(checks: &[(u8, bool, &'a str)]) -> Vec<(u8, &'a str)> {
+    checks
+        .iter()
+        .filter(|(_, ok, _)| !ok)
+        .map(|(n, _, text)| (*n, *text))
+        .collect()
+}
+
+/// The longest time `send_after` takes, in ms.
+const MAX_TIMER_MS: i64 = 4_294_967_295;
+
+const NOT_BOOLEAN: &str = "not a boolean ('true' or 'false')";
+
 /// Registers every process native.
 pub fn register(t: &mut Natives) {
     processes(t);
@@ -101,6 +116,13 @@ fn processes(t: &mut Natives) {
         v(p.group_leader.clone())
     });
     t.add_process("erlang", "group_leader", 2, |n, p, a| {
+        let errs = arg_errors(&[
+            (1, matches!(a[0], Term::Pid(_)), "not a pid"),
+            (2, matches!(a[1], Term::Pid(_)), "not a pid"),
+        ]);
+        if !errs.is_empty() {
+            return badarg(n, &errs);
+        }
         match n.local_id(&a[1]) {
             Some(id) if id == p.id => p.group_leader = a[0].clone(),
             Some(id) => {
@@ -147,15 +169,47 @@ fn processes(t: &mut Natives) {
 /// Sends, timers, references and aliases, and IEx's `flush/0`.
 fn messages(t: &mut Natives) {
     t.add_process("erlang", "send", 2, send);
+    // `:noconnect` and `:nosuspend` change nothing here: a connection is
+    // made at once and never busy
+    t.add_process("erlang", "send", 3, |n, p, a| {
+        let ok = match a[2].to_vec() {
+            None => return badarg(n, &[(3, "not a list")]),
+            Some(o) => o
+                .iter()
+                .all(|x| x.is_atom("noconnect") || x.is_atom("nosuspend")),
+        };
+        if !ok {
+            return badarg(n, &[(3, "invalid option in list")]);
+        }
+        match send(n, p, &a[..2]) {
+            NativeOut::Value(_) => v(n.atom_term("ok")),
+            other => other,
+        }
+    });
     t.add_process("erlang", "make_ref", 0, |n, p, a| {
         marked(n, p, a, |n, _, _| v(n.make_ref()))
     });
-    t.add_process("erlang", "send_after", 3, |n, _, a| match &a[0] {
-        Term::Int(ms) if *ms >= 0 => {
-            let r = n.send_after(*ms as u64, a[1].clone(), a[2].clone());
-            v(r)
+    t.add_process("erlang", "send_after", 3, |n, _, a| {
+        let time = match &a[0] {
+            Term::Int(ms) if (0..=MAX_TIMER_MS).contains(ms) => Ok(*ms as u64),
+            Term::Int(_) | Term::BigInt(_) => Err("out of range"),
+            _ => Err("not an integer"),
+        };
+        let errs = arg_errors(&[
+            (1, time.is_ok(), time.err().unwrap_or_default()),
+            (
+                2,
+                matches!(a[1], Term::Pid(_) | Term::Atom(_)),
+                "not a pid or an atom",
+            ),
+        ]);
+        match time {
+            Ok(ms) if errs.is_empty() => {
+                let r = n.send_after(ms, a[1].clone(), a[2].clone());
+                v(r)
+            }
+            _ => badarg(n, &errs),
         }
-        _ => badarg(n, &[(1, "not a valid time")]),
     });
     t.add_process("erlang", "cancel_timer", 1, |n, _, a| match &a[0] {
         Term::Ref(_) => match n.cancel_timer(&a[0]) {
@@ -187,6 +241,9 @@ fn messages(t: &mut Natives) {
 fn links_and_monitors(t: &mut Natives) {
     t.add_process("erlang", "link", 1, link);
     t.add_process("erlang", "unlink", 1, |n, p, a| {
+        if !matches!(a[0], Term::Pid(_)) {
+            return badarg(n, &[(1, "not a pid")]);
+        }
         match n.local_id(&a[0]) {
             Some(id) => n.unlink(p, id),
             None => n.unlink_remote(p, &a[0]),
@@ -205,6 +262,9 @@ fn links_and_monitors(t: &mut Natives) {
         });
     }
     t.add_process("erlang", "demonitor", 1, |n, p, a| {
+        if !matches!(a[0], Term::Ref(_)) {
+            return badarg(n, &[(1, "not a reference")]);
+        }
         if !n.demonitor(p, &a[0]) {
             n.demonitor_remote(p, &a[0]);
         }
@@ -281,7 +341,7 @@ fn distribution(t: &mut Natives) {
     t.add_process("erlang", "node", 1, |n, _, a| match &a[0] {
         Term::Pid(pd) => v(Term::Atom(pd.node.clone())),
         Term::Ref(r) => v(Term::Atom(r.node.clone())),
-        _ => badarg(n, &[(1, "not a pid, port or reference")]),
+        _ => badarg(n, &[(1, "not a pid")]),
     });
     t.add_process("erlang", "nodes", 0, |n, _, _| {
         v(Term::list(n.nodes(&[NodeKind::Visible])))
@@ -289,7 +349,11 @@ fn distribution(t: &mut Natives) {
     t.add_process("erlang", "nodes", 1, |n, _, a| match node_kinds(&a[0]) {
         Some(kinds) => v(Term::list(n.nodes(&kinds))),
         None if matches!(a[0], Term::Atom(_)) => badarg(n, &[(1, "not a valid node type")]),
-        None => badarg(n, &[(1, "not a list of valid node types")]),
+        None if a[0].is_list() => badarg(n, &[(1, "not a list of valid node types")]),
+        None => badarg(
+            n,
+            &[(1, "not a valid node type or list of valid node types")],
+        ),
     });
     t.add_process(
         "erlang",
@@ -297,6 +361,7 @@ fn distribution(t: &mut Natives) {
         0,
         |n, _, _| v(n.bool(n.distributed())),
     );
+    // anything but a node name is a node never connected: false
     t.add_process("erlang", "disconnect_node", 1, |n, p, a| match &a[0] {
         Term::Atom(_) if !n.distributed() => v(n.atom_term("ignored")),
         Term::Atom(peer) => {
@@ -306,7 +371,7 @@ fn distribution(t: &mut Natives) {
             n.absorb_pending(p);
             v(n.bool(down))
         }
-        _ => badarg(n, &[(1, "not an atom")]),
+        _ => v(n.bool(false)),
     });
     // `:net_adm.names/0`: the nodes of this host, from epmd
     t.add_process("Elixir.Beamplay.Runtime", "epmd_names", 0, |n, _, _| {
@@ -344,22 +409,9 @@ fn distribution(t: &mut Natives) {
     t.add_process("Elixir.Beamplay.Runtime", "spawn_request", 5, |n, p, a| {
         marked(n, p, a, spawn_request)
     });
-    t.add_process("erlang", "monitor_node", 2, |n, p, a| {
-        match (&a[0], &a[1]) {
-            (Term::Atom(peer), Term::Atom(flag)) if matches!(flag.as_str(), "true" | "false") => {
-                if !n.distributed() {
-                    return NativeOut::Raise(Raise::error(n.atom_term("notalive")));
-                }
-                if flag.as_str() == "true" {
-                    n.monitor_node(p.id, &peer.clone());
-                } else {
-                    n.demonitor_node(p.id, &peer.clone());
-                }
-                v(n.bool(true))
-            }
-            _ => badarg(n, &[(1, "not an atom")]),
-        }
-    });
+    for arity in [2, 3] {
+        t.add_process("erlang", "monitor_node", arity, monitor_node);
+    }
     // `:net_kernel.monitor_nodes/2` with its options checked by the
     // prelude: `{form, node_type, nodedown_reason, connection_id}`
     t.add_process("Elixir.Beamplay.Runtime", "monitor_nodes", 2, |n, p, a| {
@@ -429,6 +481,21 @@ fn code_and_runtime(t: &mut Natives) {
             None => badarg(n, &[(2, "not a keyword list of inspect options")]),
         },
     );
+    // a BIF's argument errors from the prelude: `[{n, ok, text}]`, every
+    // argument not ok named
+    t.add_process("Elixir.Beamplay.Runtime", "badarg", 1, |n, _, a| {
+        let errs: Vec<(u8, String)> = ListIter::new(&a[0])
+            .filter_map(|e| match e.as_tuple()? {
+                [Term::Int(k), ok, text] if !ok.is_atom("true") => Some((
+                    u8::try_from(*k).ok()?,
+                    String::from_utf8(text.as_bytes()?.to_vec()).ok()?,
+                )),
+                _ => None,
+            })
+            .collect();
+        let errs: Vec<(u8, &str)> = errs.iter().map(|(k, t)| (*k, t.as_str())).collect();
+        badarg(n, &errs)
+    });
     t.add_process("Elixir.Beamplay.Runtime", "load_module", 1, |n, _, _| {
         v(n.atom_term("ok"))
     });
@@ -574,8 +641,22 @@ fn monitor(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
     if !a[0].is_atom("process") {
         return badarg(n, &[(1, "invalid monitor type")]);
     }
-    if a.len() == 3 && !a[2].is_list() {
-        return badarg(n, &[(3, "not a list")]);
+    if a.len() == 3 {
+        let Some(opts) = a[2].to_vec() else {
+            return badarg(n, &[(3, "not a list")]);
+        };
+        let valid = |o: &Term| match o.as_tuple() {
+            Some([k, mode]) if k.is_atom("alias") => {
+                mode.is_atom("explicit_unalias")
+                    || mode.is_atom("demonitor")
+                    || mode.is_atom("reply_demonitor")
+            }
+            Some([k, _]) => k.is_atom("tag"),
+            _ => false,
+        };
+        if !opts.iter().all(valid) {
+            return badarg(n, &[(3, "invalid option in list")]);
+        }
     }
     let alias = a.len() == 3
         && ListIter::new(&a[2]).any(|o| {
@@ -641,7 +722,49 @@ fn monitor_name(
     }
 }
 
+/// `monitor_node(node, flag)` and `monitor_node(node, flag, options)`.
+fn monitor_node(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
+    let flag = a[1]
+        .as_atom()
+        .map(|f| f.as_str())
+        .filter(|f| matches!(*f, "true" | "false"));
+    // the one option: a connection made by another's request
+    let opts = match a.get(2).map(|o| o.to_vec()) {
+        None => Ok(()),
+        Some(None) => Err("not a list"),
+        Some(Some(o)) if o.iter().all(|x| x.is_atom("allow_passive_connect")) => Ok(()),
+        Some(Some(_)) => Err("invalid option in list"),
+    };
+    let errs = arg_errors(&[
+        (1, matches!(a[0], Term::Atom(_)), "not an atom"),
+        (2, flag.is_some(), NOT_BOOLEAN),
+        (3, opts.is_ok(), opts.err().unwrap_or_default()),
+    ]);
+    let (Term::Atom(peer), Some(flag), true) = (&a[0], flag, errs.is_empty()) else {
+        return badarg(n, &errs);
+    };
+    if !n.distributed() {
+        return NativeOut::Raise(Raise::error(n.atom_term("notalive")));
+    }
+    if flag == "true" {
+        n.monitor_node(p.id, &peer.clone());
+    } else {
+        n.demonitor_node(p.id, &peer.clone());
+    }
+    v(n.bool(true))
+}
+
 fn demonitor2(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
+    if !matches!(a[0], Term::Ref(_)) {
+        return badarg(n, &[(1, "not a reference")]);
+    }
+    match a[1].to_vec() {
+        None => return badarg(n, &[(2, "not a list")]),
+        Some(o) if !o.iter().all(|x| x.is_atom("flush") || x.is_atom("info")) => {
+            return badarg(n, &[(2, "invalid option in list")]);
+        }
+        Some(_) => {}
+    }
     let found = n.demonitor(p, &a[0]) || n.demonitor_remote(p, &a[0]);
     p.aliases.retain(|x| x != &a[0]);
     let opts: Vec<&Term> = ListIter::new(&a[1]).collect();
