@@ -310,21 +310,26 @@ fn big(b: &BigInt, out: &mut Vec<u8>) {
 
 /// `FLOAT_EXT`: C's `%.20e` of the float in 31 bytes, zero-padded.
 fn old_float(f: f64, out: &mut Vec<u8>) {
-    let text = format!("{f:.20e}");
-    // Rust writes the exponent bare (`e0`, `e-7`); C signs it and gives
-    // it two digits at least (`e+00`, `e-07`)
-    let (mantissa, exp) = text.split_once('e').unwrap_or((&text, "0"));
-    let (sign, digits) = match exp.strip_prefix('-') {
-        Some(d) => ('-', d),
-        None => ('+', exp),
-    };
-    let c = format!("{mantissa}e{sign}{digits:0>2}");
+    let c = c_exp20(f);
     out.push(FLOAT_EXT);
     let mut field = [0u8; 31];
     for (slot, b) in field.iter_mut().zip(c.bytes()) {
         *slot = b;
     }
     out.extend_from_slice(&field);
+}
+
+/// C's `printf("%.20e", f)`: Rust's exact `{:.20e}` (21 significant
+/// digits, ties to even, as glibc rounds) with C's exponent, signed and of
+/// two digits at least (`e+00`, `e-07`) where Rust writes it bare.
+fn c_exp20(f: f64) -> String {
+    let text = format!("{f:.20e}");
+    let (mantissa, exp) = text.split_once('e').unwrap_or((&text, "0"));
+    let (sign, digits) = match exp.strip_prefix('-') {
+        Some(d) => ('-', d),
+        None => ('+', exp),
+    };
+    format!("{mantissa}e{sign}{digits:0>2}")
 }
 
 /// OTP 25 writes an atom as Latin-1 (`ATOM_EXT`) when it can, else UTF-8;
@@ -786,5 +791,23 @@ impl<'a> Reader<'a, '_> {
             }
             other => return Err(DecodeError::BadTag(other)),
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::c_exp20;
+
+    #[test]
+    fn percent_20e_as_c_prints_it() {
+        assert_eq!(c_exp20(1.5), "1.50000000000000000000e+00");
+        assert_eq!(c_exp20(-0.0), "-0.00000000000000000000e+00");
+        assert_eq!(c_exp20(0.1), "1.00000000000000005551e-01");
+        assert_eq!(c_exp20(5e-324), "4.94065645841246544177e-324");
+        assert_eq!(c_exp20(f64::MAX), "1.79769313486231570815e+308");
+        // exact ties at the 22nd digit go to the even neighbour, as glibc's
+        // printf rounds: 137 / 2^27 = 1.020729541778564453125e-06
+        assert_eq!(c_exp20(137.0 / 134_217_728.0), "1.02072954177856445312e-06");
+        assert_eq!(c_exp20(3.0 / 1_073_741_824.0), "2.79396772384643554688e-09");
     }
 }
