@@ -48,6 +48,10 @@ pub struct World {
     net: net::Network,
     /// World events while the event stream is on (observe.rs).
     trace: Option<Vec<observe::Event>>,
+    /// What the consoles of stepped nodes printed, in the order they
+    /// printed it (`take_events`), so lines of several nodes reach a host
+    /// in the order they happened however seldom it looks.
+    console: Vec<(NodeId, ConsoleEvent)>,
 }
 
 /// A node of the World, alive or dead.
@@ -77,6 +81,7 @@ impl World {
             realtime: false,
             net: net::Network::default(),
             trace: None,
+            console: Vec::new(),
         })
     }
 
@@ -350,6 +355,8 @@ impl World {
                 continue;
             };
             if let Some(reds) = node.step() {
+                let said = node.take_console_events();
+                self.console.extend(said.into_iter().map(|e| (idx, e)));
                 self.next = (idx + 1) % count;
                 self.carry();
                 if self.realtime {
@@ -414,28 +421,35 @@ impl World {
     /// [`World::advance_with`] in microseconds.
     pub fn advance_us_with(&mut self, us: u64, mut on_step: impl FnMut(&mut World) -> bool) {
         let target = self.now_us().saturating_add(us);
-        loop {
-            if self.now_us() >= target {
-                break;
-            }
-            if self.step() {
-                if on_step(self) {
-                    return;
-                }
-                continue;
-            }
-            match self.next_timer() {
-                Some(due) if due <= target => {
-                    self.clock.set(due.max(self.now_us()));
-                    self.fire_timers();
-                }
-                _ => {
-                    self.clock.set(target);
-                    break;
-                }
-            }
+        while self.advance_toward(target) {
             if on_step(self) {
                 return;
+            }
+        }
+    }
+
+    /// One move of virtual time towards `target_us`: a slice if a node
+    /// has work, else the clock to the next timer or frame due by then
+    /// (which fires), else to the target. False once the clock is at the
+    /// target: nothing more happens before it. A host that looks at the
+    /// World between moves (a console driver's clock) takes them one at a
+    /// time.
+    pub fn advance_toward(&mut self, target_us: u64) -> bool {
+        if self.now_us() >= target_us {
+            return false;
+        }
+        if self.step() {
+            return true;
+        }
+        match self.next_timer() {
+            Some(due) if due <= target_us => {
+                self.clock.set(due.max(self.now_us()));
+                self.fire_timers();
+                true
+            }
+            _ => {
+                self.clock.set(target_us);
+                false
             }
         }
     }
@@ -444,9 +458,12 @@ impl World {
         self.advance_with(ms, |_| false);
     }
 
-    /// Console events of every node, in node order.
+    /// What the consoles printed since the last call: in the order they
+    /// printed it while their nodes stepped, then what they printed
+    /// otherwise (a line refused at once, a shell killed by a fault), in
+    /// node order.
     pub fn take_events(&mut self) -> Vec<(NodeId, ConsoleEvent)> {
-        let mut out = Vec::new();
+        let mut out = std::mem::take(&mut self.console);
         for (i, n) in self.nodes.iter_mut().enumerate() {
             if let Some(n) = n {
                 out.extend(n.take_console_events().into_iter().map(|e| (i, e)));
