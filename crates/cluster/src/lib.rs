@@ -2,6 +2,7 @@
 //! seeded RNG. Everything is driven by `step`/`advance`, so tests and
 //! scenarios run in virtual time, deterministically for a seed.
 pub mod canon;
+pub mod driver;
 pub mod fault;
 mod net;
 pub mod observe;
@@ -12,11 +13,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use beamplay_term::Atom;
-use beamplay_vm::{
-    ConsoleEvent, Epmd, EvalError, FrameSummary, Node, NodeSpec, PreludeError, Runtime,
-};
-
-pub use beamplay_vm::ConsoleEvent as Event;
+use beamplay_vm::{ConsoleEvent, Epmd, FrameSummary, Node, NodeSpec, PreludeError, Runtime};
 
 /// Atoms a World may hold (OTP's default is 1,048,576).
 pub const ATOM_LIMIT: usize = 1_048_576;
@@ -173,9 +170,19 @@ impl World {
     /// The node called `name` (short or full), alive or dead, and not
     /// removed.
     pub fn find(&self, name: &str) -> Option<NodeId> {
+        self.find_slot(name, false)
+    }
+
+    /// A removed node that was called `name`, so that a line for it can
+    /// say it was removed rather than that there is no such node.
+    pub(crate) fn find_removed(&self, name: &str) -> Option<NodeId> {
+        self.find_slot(name, true)
+    }
+
+    fn find_slot(&self, name: &str, removed: bool) -> Option<NodeId> {
         self.slots.iter().position(|slot| {
             let full = slot.name.as_str();
-            !slot.removed && (full == name || full.split('@').next() == Some(name))
+            slot.removed == removed && (full == name || full.split('@').next() == Some(name))
         })
     }
 
@@ -330,13 +337,6 @@ impl World {
         any
     }
 
-    pub fn eval(&mut self, id: NodeId, line: &str) -> Result<(), EvalError> {
-        match self.node_mut(id) {
-            Some(n) => n.eval(line),
-            None => Ok(()),
-        }
-    }
-
     /// Virtual time in microseconds.
     pub fn now_us(&self) -> u64 {
         self.clock.get()
@@ -461,8 +461,8 @@ impl World {
     /// What the consoles printed since the last call: in the order they
     /// printed it while their nodes stepped, then what they printed
     /// otherwise (a line refused at once, a shell killed by a fault), in
-    /// node order.
-    pub fn take_events(&mut self) -> Vec<(NodeId, ConsoleEvent)> {
+    /// node order. Only the console driver (driver.rs) reads it.
+    pub(crate) fn take_events(&mut self) -> Vec<(NodeId, ConsoleEvent)> {
         let mut out = std::mem::take(&mut self.console);
         for (i, n) in self.nodes.iter_mut().enumerate() {
             if let Some(n) = n {
