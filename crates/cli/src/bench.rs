@@ -1,10 +1,10 @@
 //! `beamplay bench`: the shared workloads on real Elixir (when `elixir` is
 //! on the PATH) and in the playground, side by side.
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use beamplay_vm::{ConsoleEvent, Limits};
+use beamplay_vm::Limits;
 
-use crate::drive::RealTime;
+use crate::drive::RealClock;
 
 const DEFAULT_WORKLOADS: &str = "../shared/bench/workloads.exs";
 
@@ -20,37 +20,12 @@ fn parse_times(out: &str) -> Vec<(String, u64)> {
 
 /// Runs `src` as a script in the playground and returns its output.
 fn playground(src: &str) -> Result<String, String> {
-    let mut rt = RealTime::new(1)?;
-    let node = rt.world.add_node("nonode@nohost");
-    rt.world.eval(node, src).map_err(|_| "busy".to_string())?;
     let mut out = String::new();
-    let mut error = None;
-    rt.run_until(Duration::from_secs(600), |w| {
-        let mut done = false;
-        for (_, e) in w.take_events() {
-            match e {
-                ConsoleEvent::Output(t) => out.push_str(&t),
-                ConsoleEvent::Value(v) => {
-                    if v.starts_with("** (") {
-                        error = Some(v);
-                    }
-                    done = true;
-                }
-                ConsoleEvent::ShellExit(t) => {
-                    error = Some(t);
-                    done = true;
-                }
-                ConsoleEvent::Log(_) => {}
-                ConsoleEvent::Abandoned => done = true,
-            }
-        }
-        done
-    });
-    match error {
-        Some(e) => Err(format!(
+    match crate::drive::script(src, 1, 600_000, &mut |t| out.push_str(t)) {
+        Ok(()) => Ok(out),
+        Err(e) => Err(format!(
             "the workloads failed in the playground: {e}\n{out}"
         )),
-        None => Ok(out),
     }
 }
 
@@ -72,9 +47,10 @@ fn rss_bytes() -> Option<u64> {
 }
 
 fn idle_process_bytes(count: u64) -> Result<Option<f64>, String> {
-    let mut rt = RealTime::new(1)?;
-    let node = rt.world.add_node("nonode@nohost");
-    if let Some(n) = rt.world.node_mut(node) {
+    let mut clock = RealClock::new();
+    let mut d = clock.driver(1)?;
+    let node = d.world_mut().add_node("nonode@nohost");
+    if let Some(n) = d.world_mut().node_mut(node) {
         n.set_limits(Limits {
             max_processes: count as usize + 100,
             ..n.limits().clone()
@@ -86,13 +62,12 @@ fn idle_process_bytes(count: u64) -> Result<Option<f64>, String> {
     let line = format!(
         "defmodule Idle do\n def spawn_many(0), do: :ok\n def spawn_many(n) do\n spawn(fn -> receive do :never -> :ok end end)\n spawn_many(n - 1)\n end\nend; Idle.spawn_many({count})"
     );
-    rt.world.eval(node, &line).map_err(|_| "busy".to_string())?;
-    rt.run_until(Duration::from_secs(600), |w| {
-        w.take_events()
-            .iter()
-            .any(|(_, e)| matches!(e, ConsoleEvent::Value(_)))
+    d.submit(node, &line).map_err(|e| e.to_string())?;
+    d.run(&mut clock, 600_000, &mut |d| {
+        d.take_said();
+        !d.busy(node)
     });
-    rt.run_until(Duration::from_millis(50), |_| false);
+    d.run(&mut clock, 50, &mut |_| false);
     let after = rss_bytes();
     Ok(before
         .zip(after)

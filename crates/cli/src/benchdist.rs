@@ -4,6 +4,7 @@
 //! its mesh and what a step costs as it grows.
 use std::time::Instant;
 
+use beamplay_cluster::driver::Driver;
 use beamplay_cluster::scenario;
 use beamplay_cluster::World;
 
@@ -89,13 +90,15 @@ pub fn dist(with_otp: bool) -> Result<(), String> {
 /// known everywhere (and the virtual time that took), and the mean wall
 /// time of a step (one slice of one process, or a batch of frames).
 fn mesh(n: usize) -> Result<(f64, f64, f64), String> {
-    let mut w = World::new(1).map_err(|e| e.to_string())?;
-    let ids: Vec<_> = (1..=n).map(|i| w.add_node(&format!("node{i}"))).collect();
+    let mut d = Driver::new(1).map_err(|e| e.to_string())?;
+    let ids: Vec<_> = (1..=n)
+        .map(|i| d.world_mut().add_node(&format!("node{i}")))
+        .collect();
     let start = Instant::now();
     let first = "node1@localhost";
     for &id in &ids[1..] {
-        w.eval(id, &format!("Node.connect(:{first})"))
-            .map_err(|_| "busy")?;
+        d.submit(id, &format!("Node.connect(:{first})"))
+            .map_err(|e| e.to_string())?;
     }
     let last = ids[n - 1];
     let mut registered = false;
@@ -106,19 +109,20 @@ fn mesh(n: usize) -> Result<(f64, f64, f64), String> {
     let mut done = false;
     let mut steps = 0u64;
     for _ in 0..100 {
-        w.advance_with(100, |_| {
+        d.world_mut().advance_with(100, |_| {
             steps += 1;
             false
         });
-        if !registered && full(&w) {
-            w.eval(last, ":global.register_name(:probe, self())")
-                .map_err(|_| "busy")?;
+        if !registered && full(d.world()) {
+            d.submit(last, ":global.register_name(:probe, self())")
+                .map_err(|e| e.to_string())?;
             registered = true;
         }
-        w.take_events();
+        d.take_said();
         if registered
             && ids.iter().all(|&i| {
-                w.node(i)
+                d.world()
+                    .node(i)
                     .is_some_and(|x| x.services().global_names.len() == 1)
             })
         {
@@ -134,7 +138,7 @@ fn mesh(n: usize) -> Result<(f64, f64, f64), String> {
     let wall = start.elapsed().as_secs_f64();
     Ok((
         wall * 1000.0,
-        w.now_us() as f64 / 1000.0,
+        d.world().now_us() as f64 / 1000.0,
         wall * 1e6 / steps.max(1) as f64,
     ))
 }

@@ -2,122 +2,11 @@
 //! hands it to the World, which never reads a clock itself.
 use std::time::{Duration, Instant};
 
-use beamplay_cluster::scenario::Clock;
+use beamplay_cluster::driver::{Clock, Driver, LineKind, Said};
 use beamplay_cluster::World;
-use beamplay_vm::ConsoleEvent;
 
-/// A World whose clock follows the real one from `start`.
-pub struct RealTime {
-    pub world: World,
-    start: Instant,
-}
-
-impl RealTime {
-    pub fn new(seed: u64) -> Result<RealTime, String> {
-        let mut world = World::new(seed).map_err(|e| e.to_string())?;
-        world.set_realtime(true);
-        Ok(RealTime {
-            world,
-            start: Instant::now(),
-        })
-    }
-
-    /// Runs until `done` says so or `limit` passes; sleeps when idle.
-    pub fn run_until(&mut self, limit: Duration, mut done: impl FnMut(&mut World) -> bool) -> bool {
-        run_real(&mut self.world, self.start, limit, &mut done)
-    }
-}
-
-/// Steps `world` against the real clock (time since `start`) for at most
-/// `limit`, sleeping while nothing is runnable; true if `done` stopped it.
-pub fn run_real(
-    world: &mut World,
-    start: Instant,
-    limit: Duration,
-    done: &mut dyn FnMut(&mut World) -> bool,
-) -> bool {
-    let deadline = Instant::now() + limit;
-    let now_us = || start.elapsed().as_micros() as u64;
-    let mut slices = 0u32;
-    loop {
-        world.sync_clock(now_us());
-        // polling for events costs more than a short slice: do it every few
-        if slices.is_multiple_of(CHECK_EVERY) {
-            if done(world) {
-                return true;
-            }
-            if Instant::now() >= deadline {
-                return false;
-            }
-        }
-        slices = slices.wrapping_add(1);
-        if !world.step() {
-            if done(world) {
-                return true;
-            }
-            let wake = world
-                .next_timer_due()
-                .map(|due| Duration::from_micros(due.saturating_sub(now_us())))
-                .unwrap_or(Duration::from_millis(5))
-                .min(Duration::from_millis(5))
-                .min(deadline.saturating_duration_since(Instant::now()));
-            if wake.is_zero() && Instant::now() >= deadline {
-                return false;
-            }
-            // a sleep lasts at least ~60 µs on Linux: a frame due sooner
-            // is waited for without sleeping
-            if wake < SPIN_BELOW {
-                std::thread::yield_now();
-            } else {
-                std::thread::sleep(wake);
-            }
-        }
-    }
-}
-
-/// Waits shorter than this spin instead of sleeping.
-const SPIN_BELOW: Duration = Duration::from_micros(200);
-
-/// Slices run between two checks for console events and the deadline.
-const CHECK_EVERY: u32 = 16;
-
-/// Runs a script like `elixir FILE.exs`: output to stdout, an uncaught
-/// error's banner to stderr and a failing exit.
-pub fn run_script(text: &str, seed: u64) -> Result<(), String> {
-    let mut rt = RealTime::new(seed)?;
-    let node = rt.world.add_node("nonode@nohost");
-    rt.world
-        .eval(node, text)
-        .map_err(|_| "the console is busy".to_string())?;
-    let mut failed = None;
-    rt.run_until(Duration::from_secs(24 * 3600), |w| {
-        let mut finished = false;
-        for (_, e) in w.take_events() {
-            match e {
-                ConsoleEvent::Output(t) => print!("{t}"),
-                ConsoleEvent::Log(t) => eprintln!("{t}"),
-                ConsoleEvent::Abandoned => finished = true,
-                ConsoleEvent::ShellExit(t) => {
-                    failed = Some(t);
-                    finished = true;
-                }
-                ConsoleEvent::Value(v) => {
-                    if v.starts_with("** (") {
-                        failed = Some(v);
-                    }
-                    finished = true;
-                }
-            }
-        }
-        finished
-    });
-    match failed {
-        Some(banner) => Err(banner),
-        None => Ok(()),
-    }
-}
-
-/// Real time for scenarios (`beamplay run --realtime`).
+/// Real time for the console driver: the World's clock follows the wall
+/// clock from `prepare` on (`beamplay run --realtime`, the REPL, scripts).
 pub struct RealClock {
     start: Instant,
 }
@@ -128,6 +17,17 @@ impl RealClock {
             start: Instant::now(),
         }
     }
+
+    /// A driver of a fresh World (seed `seed`) that runs on this clock.
+    pub fn driver(&mut self, seed: u64) -> Result<Driver, String> {
+        let mut driver = Driver::new(seed).map_err(|e| e.to_string())?;
+        self.prepare(driver.world_mut());
+        Ok(driver)
+    }
+
+    fn now_us(&self) -> u64 {
+        self.start.elapsed().as_micros() as u64
+    }
 }
 
 impl Clock for RealClock {
@@ -136,7 +36,86 @@ impl Clock for RealClock {
         self.start = Instant::now();
     }
 
-    fn run(&mut self, world: &mut World, ms: u64, stop: &mut dyn FnMut(&mut World) -> bool) {
-        run_real(world, self.start, Duration::from_millis(ms), stop);
+    fn deadline(&mut self, _world: &World, ms: u64) -> u64 {
+        self.now_us().saturating_add(ms.saturating_mul(1000))
+    }
+
+    /// Runs a few slices (looking for lines costs more than a short
+    /// slice), or sleeps until the next timer while nothing is runnable.
+    fn advance(&mut self, world: &mut World, deadline: u64) -> bool {
+        for slice in 0..CHECK_EVERY {
+            let now = self.now_us();
+            world.sync_clock(now);
+            if now >= deadline {
+                return false;
+            }
+            if world.step() {
+                continue;
+            }
+            // what the slices did is seen before the World sleeps
+            if slice > 0 {
+                return true;
+            }
+            let wake = world
+                .next_timer_due()
+                .map_or(IDLE_SLEEP, |due| {
+                    Duration::from_micros(due.saturating_sub(now))
+                })
+                .min(IDLE_SLEEP)
+                .min(Duration::from_micros(deadline - now));
+            // a sleep lasts at least ~60 µs on Linux: a frame due sooner
+            // is waited for without sleeping
+            if wake < SPIN_BELOW {
+                std::thread::yield_now();
+            } else {
+                std::thread::sleep(wake);
+            }
+            return true;
+        }
+        true
+    }
+}
+
+/// Waits shorter than this spin instead of sleeping.
+const SPIN_BELOW: Duration = Duration::from_micros(200);
+
+/// The longest sleep of an idle World, so that a host looks again soon.
+const IDLE_SLEEP: Duration = Duration::from_millis(5);
+
+/// Slices run between two looks for lines and the deadline.
+const CHECK_EVERY: u32 = 16;
+
+/// Runs a script like `elixir FILE.exs`: output to stdout, an uncaught
+/// error's banner to stderr and a failing exit.
+pub fn run_script(text: &str, seed: u64) -> Result<(), String> {
+    script(text, seed, 24 * 3600 * 1000, &mut |t| print!("{t}"))
+}
+
+/// Runs `text` as a script on a node `nonode@nohost` for at most `ms` of
+/// real time: its output to `out`, logger reports to stderr. The error
+/// banner of a raise it did not rescue, or of its shell's death, is the
+/// error.
+pub fn script(text: &str, seed: u64, ms: u64, out: &mut dyn FnMut(&str)) -> Result<(), String> {
+    let mut clock = RealClock::new();
+    let mut driver = clock.driver(seed)?;
+    let node = driver.world_mut().add_node("nonode@nohost");
+    driver.submit(node, text).map_err(|e| e.to_string())?;
+    let mut failed = None;
+    driver.run(&mut clock, ms, &mut |d| {
+        for said in d.take_said() {
+            let Said::Line(_, line) = said else { continue };
+            match line.kind {
+                LineKind::Output => out(&line.text),
+                LineKind::Log => eprintln!("{}", line.text),
+                LineKind::Exit => failed = Some(line.text),
+                LineKind::Value if line.text.starts_with("** (") => failed = Some(line.text),
+                LineKind::Value | LineKind::Input | LineKind::Note => {}
+            }
+        }
+        !d.busy(node)
+    });
+    match failed {
+        Some(banner) => Err(banner),
+        None => Ok(()),
     }
 }

@@ -72,7 +72,7 @@ fn run(args: &[String]) -> Result<(), String> {
     let run = if realtime {
         beamplay_cluster::scenario::run(&text, seed, &mut drive::RealClock::new())
     } else {
-        beamplay_cluster::scenario::run(&text, seed, &mut beamplay_cluster::scenario::Virtual)
+        beamplay_cluster::scenario::run(&text, seed, &mut beamplay_cluster::driver::Virtual)
     };
     print!("{}", run.transcript);
     if !run.log.is_empty() {

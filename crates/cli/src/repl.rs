@@ -3,17 +3,17 @@
 //! `node2> expr` types at node2's console, and `:node node2` makes node2
 //! the default; `@kill node2`, `@restart`, `@disconnect`, `@heal` and
 //! `@latency` inject faults (cluster/fault.rs). Ctrl+C while a line runs
-//! kills the line's shell (iex starts a new one); Ctrl+D quits.
+//! kills the line's shell (iex starts a new one); Ctrl+D quits. What is
+//! typed goes through the console driver, and what it says is printed.
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 
-use beamplay_cluster::fault::{Fault, USAGE};
+use beamplay_cluster::driver::{self, Driver, LineKind, Said, Submitted};
+use beamplay_cluster::fault::USAGE;
 use beamplay_cluster::NodeId;
-use beamplay_vm::ConsoleEvent;
 use rustyline::error::ReadlineError;
 
-use crate::drive::RealTime;
+use crate::drive::RealClock;
 
 pub fn main(args: &[String]) -> Result<(), String> {
     let list = |flag: &str, default: &str| -> Vec<String> {
@@ -24,19 +24,16 @@ pub fn main(args: &[String]) -> Result<(), String> {
             .filter(|s| !s.is_empty())
             .collect()
     };
-    let mut rt = RealTime::new(1)?;
-    let mut nodes: Vec<(String, NodeId)> = list("--nodes", "node1")
-        .into_iter()
-        .map(|n| {
-            let id = rt.world.add_node(&n);
-            (n, id)
-        })
-        .collect();
-    for n in list("--hidden", "") {
-        let id = rt.world.add_hidden_node(&n);
-        nodes.push((n, id));
+    let mut clock = RealClock::new();
+    let mut d = clock.driver(1)?;
+    for n in list("--nodes", "node1") {
+        d.world_mut().add_node(&n);
     }
-    let mut current = nodes.first().map(|(_, id)| *id).ok_or("no nodes")?;
+    for n in list("--hidden", "") {
+        d.world_mut().add_hidden_node(&n);
+    }
+    let count = d.world().node_ids().len();
+    let mut current = d.world().node_ids().first().copied().ok_or("no nodes")?;
     let interrupted = Arc::new(AtomicBool::new(false));
     {
         let flag = interrupted.clone();
@@ -44,39 +41,39 @@ pub fn main(args: &[String]) -> Result<(), String> {
             .map_err(|e| e.to_string())?;
     }
     let mut editor = rustyline::DefaultEditor::new().map_err(|e| e.to_string())?;
-    println!(
-        "Interactive Elixir (1.14.0) - beamplay, {} node(s); Ctrl+D to quit",
-        nodes.len()
-    );
-    if nodes.len() > 1 {
+    println!("Interactive Elixir (1.14.0) - beamplay, {count} node(s); Ctrl+D to quit");
+    if count > 1 {
         println!("type `node2> expr` to use another console, `:node node2` to switch");
         println!("faults: {USAGE}");
     }
+    let show = Show { several: count > 1 };
     loop {
-        if !rt.world.is_alive(current) {
-            let Some((n, id)) = nodes.iter().find(|(_, id)| rt.world.is_alive(*id)) else {
+        if !d.world().is_alive(current) {
+            let Some(id) = d.world().node_ids().first().copied() else {
                 return Err("every node is down".into());
             };
-            println!("(that node is down: now typing at {n}; `@restart` brings a node back)");
-            current = *id;
+            println!(
+                "(that node is down: now typing at {}; `@restart` brings a node back)",
+                d.name(id).unwrap_or_default()
+            );
+            current = id;
         }
-        let (name, counter) = match rt.world.node(current) {
-            Some(n) => (n.name().as_str().to_string(), n.console().counter()),
-            None => return Err("the node is gone".into()),
+        let (Some(first), Some(more)) = (d.prompt(current, false), d.prompt(current, true)) else {
+            return Err("the node is gone".into());
         };
         let mut input = String::new();
-        let mut prompt = format!("iex({name}){counter}> ");
+        let mut prompt = first;
         loop {
-            match editor.readline(&prompt) {
+            match editor.readline(&format!("{prompt} ")) {
                 Ok(line) => {
                     if !input.is_empty() {
                         input.push('\n');
                     }
                     input.push_str(&line);
-                    if !beamplay_syntax::is_incomplete(&input) {
+                    if !driver::incomplete(&input) {
                         break;
                     }
-                    prompt = format!("...({name}){counter}> ");
+                    prompt.clone_from(&more);
                 }
                 Err(ReadlineError::Interrupted) => {
                     input.clear();
@@ -90,85 +87,63 @@ pub fn main(args: &[String]) -> Result<(), String> {
         }
         let _ = editor.add_history_entry(input.as_str());
         if let Some(target) = input.strip_prefix(":node ") {
-            match nodes.iter().find(|(n, _)| n == target.trim()) {
-                Some((_, id)) => current = *id,
+            match d.world().find(target.trim()) {
+                Some(id) => current = id,
                 None => println!("no node named {}", target.trim()),
             }
             continue;
         }
-        if let Some(fault) = Fault::parse(&rt.world, &input) {
-            match fault {
-                Ok(f) => rt.world.apply(f),
-                Err(e) => println!("{e}"),
-            }
-            settle(&mut rt);
-            continue;
-        }
-        let (target, expr) = match input.split_once("> ") {
-            Some((who, expr)) => match nodes.iter().find(|(n, _)| n == who) {
-                Some((_, id)) => (*id, expr.to_string()),
-                None => (current, input.clone()),
-            },
-            None => (current, input.clone()),
-        };
-        if rt.world.eval(target, &expr).is_err() {
-            println!("(that console is still busy with its previous line)");
-            continue;
-        }
         interrupted.store(false, Ordering::SeqCst);
-        rt.run_until(Duration::from_secs(u64::MAX / 4), |w| {
-            if interrupted.swap(false, Ordering::SeqCst) {
-                if let Some(n) = w.node_mut(target) {
-                    n.interrupt_shell();
-                }
-            }
-            let mut done = false;
-            for (id, e) in w.take_events() {
-                let prefix = if nodes.len() > 1 && id != target {
-                    format!(
-                        "[{}] ",
-                        nodes
-                            .iter()
-                            .find(|(_, i)| *i == id)
-                            .map(|(n, _)| n.as_str())
-                            .unwrap_or("")
-                    )
-                } else {
-                    String::new()
-                };
-                match e {
-                    ConsoleEvent::Output(t) => print!("{prefix}{t}"),
-                    ConsoleEvent::Log(t) => eprintln!("\n{prefix}{t}"),
-                    ConsoleEvent::Abandoned => done |= id == target,
-                    ConsoleEvent::ShellExit(t) => {
-                        println!("{prefix}{t}");
-                        done |= id == target;
+        // a refusal or a fault is a note, printed with the rest
+        let target = match d.submit(current, &input) {
+            Ok(Submitted::Line(target)) => {
+                d.run(&mut clock, u64::MAX, &mut |d| {
+                    if interrupted.swap(false, Ordering::SeqCst) {
+                        d.interrupt(target);
                     }
-                    ConsoleEvent::Value(v) => {
-                        println!("{prefix}{v}");
-                        done |= id == target;
-                    }
-                }
+                    show.print(d, target);
+                    !d.busy(target)
+                });
+                target
             }
-            done && w.node(target).is_none_or(|n| !n.console().busy())
+            Ok(Submitted::Fault(_)) | Err(_) => current,
+        };
+        // output of what the line started, such as a process writing
+        // right after the value
+        d.run(&mut clock, AFTER_VALUE_MS, &mut |d| {
+            show.print(d, target);
+            false
         });
-        settle(&mut rt);
+        show.print(&mut d, target);
     }
 }
 
-/// Lets the World run a moment and prints the output that comes, such as
-/// what processes started by a line write right after its value.
-fn settle(rt: &mut RealTime) {
-    rt.run_until(Duration::from_millis(AFTER_VALUE_MS), |w| {
-        for (_, e) in w.take_events() {
-            match e {
-                ConsoleEvent::Output(t) | ConsoleEvent::ShellExit(t) => print!("{t}"),
-                ConsoleEvent::Log(t) => eprintln!("\n{t}"),
-                ConsoleEvent::Value(_) | ConsoleEvent::Abandoned => {}
+/// How the REPL prints what the consoles said.
+struct Show {
+    /// With several nodes, lines of another console than the one typed at
+    /// are marked with its name (`[node2] `).
+    several: bool,
+}
+
+impl Show {
+    /// Prints what the consoles said since the last look; the input is
+    /// on the terminal already.
+    fn print(&self, d: &mut Driver, typed_at: NodeId) {
+        for said in d.take_said() {
+            let Said::Line(id, line) = said else { continue };
+            let prefix = match d.name(id) {
+                Some(name) if self.several && id != typed_at => format!("[{name}] "),
+                _ => String::new(),
+            };
+            let text = &line.text;
+            match line.kind {
+                LineKind::Input => {}
+                LineKind::Output => print!("{prefix}{text}"),
+                LineKind::Log => eprintln!("\n{prefix}{text}"),
+                LineKind::Value | LineKind::Exit | LineKind::Note => println!("{prefix}{text}"),
             }
         }
-        false
-    });
+    }
 }
 
 /// How long the prompt waits for output of what a line started.

@@ -1,6 +1,7 @@
 //! Faults a user or a scenario injects into a World: the `@kill`, `@remove`,
-//! `@restart`, `@disconnect`, `@heal` and `@latency` commands of
-//! scenarios and of the REPL.
+//! `@restart`, `@disconnect`, `@heal` and `@latency` commands, typed at a
+//! console or in a scenario (the console driver reads them, driver.rs),
+//! and the same faults from the browser's buttons.
 use crate::{NodeId, World};
 
 /// One fault, its nodes resolved.
@@ -20,44 +21,66 @@ pub enum Fault {
 pub const USAGE: &str =
     "@kill N | @restart N | @remove N | @disconnect A B | @heal A B | @latency A B MS";
 
+/// Why a fault command cannot apply; each says so in the words the
+/// consoles print.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FaultError {
+    /// A name that is no node of the World (or one that was removed).
+    NoSuchNode(String),
+    /// A known command with the wrong number of words.
+    Usage,
+    /// A link command naming one node twice.
+    SameNode,
+    /// `@latency` with something other than 0 to 60000 milliseconds.
+    BadLatency(String),
+}
+
+impl std::fmt::Display for FaultError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FaultError::NoSuchNode(name) => write!(f, "no node named {name}"),
+            FaultError::Usage => write!(f, "usage: {USAGE}"),
+            FaultError::SameNode => write!(f, "a link joins two different nodes"),
+            FaultError::BadLatency(ms) => {
+                write!(f, "@latency wants milliseconds from 0 to 60000, not {ms}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for FaultError {}
+
 impl Fault {
     /// Reads a fault command such as `@disconnect node1 node2`: `None`
     /// if `line` is not one, an error if it is one that cannot apply.
-    pub fn parse(world: &World, line: &str) -> Option<Result<Fault, String>> {
+    pub fn parse(world: &World, line: &str) -> Option<Result<Fault, FaultError>> {
         let mut words = line.split_whitespace();
         let cmd = words.next()?.strip_prefix('@')?;
         let args: Vec<&str> = words.collect();
         let node = |name: &str| {
             world
                 .find(name)
-                .ok_or_else(|| format!("no node named {name}"))
+                .ok_or_else(|| FaultError::NoSuchNode(name.to_string()))
         };
-        let two = |args: &[&str]| -> Result<(NodeId, NodeId), String> {
-            match args {
-                [a, b, ..] => {
-                    let (a, b) = (node(a)?, node(b)?);
-                    if a == b {
-                        return Err("a link joins two different nodes".into());
-                    }
-                    Ok((a, b))
-                }
-                _ => Err(format!("@{cmd} takes two node names")),
+        let two = |a: &str, b: &str| -> Result<(NodeId, NodeId), FaultError> {
+            let (a, b) = (node(a)?, node(b)?);
+            if a == b {
+                return Err(FaultError::SameNode);
             }
+            Ok((a, b))
         };
         let fault = match (cmd, args.as_slice()) {
             ("kill", [n]) => node(n).map(Fault::Kill),
             ("restart", [n]) => node(n).map(Fault::Restart),
             ("remove", [n]) => node(n).map(Fault::Remove),
-            ("disconnect", [_, _]) => two(&args).map(|(a, b)| Fault::Disconnect(a, b)),
-            ("heal", [_, _]) => two(&args).map(|(a, b)| Fault::Heal(a, b)),
-            ("latency", [_, _, ms]) => match ms.parse::<u64>() {
-                Ok(ms) if ms <= 60_000 => two(&args).map(|(a, b)| Fault::Latency(a, b, ms)),
-                _ => Err(format!(
-                    "@latency wants milliseconds from 0 to 60000, not {ms}"
-                )),
+            ("disconnect", [a, b]) => two(a, b).map(|(a, b)| Fault::Disconnect(a, b)),
+            ("heal", [a, b]) => two(a, b).map(|(a, b)| Fault::Heal(a, b)),
+            ("latency", [a, b, ms]) => match ms.parse::<u64>() {
+                Ok(ms) if ms <= 60_000 => two(a, b).map(|(a, b)| Fault::Latency(a, b, ms)),
+                _ => Err(FaultError::BadLatency(ms.to_string())),
             },
             ("kill" | "restart" | "remove" | "disconnect" | "heal" | "latency", _) => {
-                Err(format!("usage: {USAGE}"))
+                Err(FaultError::Usage)
             }
             _ => return None,
         };

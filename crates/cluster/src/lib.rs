@@ -2,6 +2,7 @@
 //! seeded RNG. Everything is driven by `step`/`advance`, so tests and
 //! scenarios run in virtual time, deterministically for a seed.
 pub mod canon;
+pub mod driver;
 pub mod fault;
 mod net;
 pub mod observe;
@@ -12,11 +13,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use beamplay_term::Atom;
-use beamplay_vm::{
-    ConsoleEvent, Epmd, EvalError, FrameSummary, Node, NodeSpec, PreludeError, Runtime,
-};
-
-pub use beamplay_vm::ConsoleEvent as Event;
+use beamplay_vm::{ConsoleEvent, Epmd, FrameSummary, Node, NodeSpec, PreludeError, Runtime};
 
 /// Atoms a World may hold (OTP's default is 1,048,576).
 pub const ATOM_LIMIT: usize = 1_048_576;
@@ -48,6 +45,10 @@ pub struct World {
     net: net::Network,
     /// World events while the event stream is on (observe.rs).
     trace: Option<Vec<observe::Event>>,
+    /// What the consoles of stepped nodes printed, in the order they
+    /// printed it (`take_events`), so lines of several nodes reach a host
+    /// in the order they happened however seldom it looks.
+    console: Vec<(NodeId, ConsoleEvent)>,
 }
 
 /// A node of the World, alive or dead.
@@ -77,6 +78,7 @@ impl World {
             realtime: false,
             net: net::Network::default(),
             trace: None,
+            console: Vec::new(),
         })
     }
 
@@ -168,9 +170,19 @@ impl World {
     /// The node called `name` (short or full), alive or dead, and not
     /// removed.
     pub fn find(&self, name: &str) -> Option<NodeId> {
+        self.find_slot(name, false)
+    }
+
+    /// A removed node that was called `name`, so that a line for it can
+    /// say it was removed rather than that there is no such node.
+    pub(crate) fn find_removed(&self, name: &str) -> Option<NodeId> {
+        self.find_slot(name, true)
+    }
+
+    fn find_slot(&self, name: &str, removed: bool) -> Option<NodeId> {
         self.slots.iter().position(|slot| {
             let full = slot.name.as_str();
-            !slot.removed && (full == name || full.split('@').next() == Some(name))
+            slot.removed == removed && (full == name || full.split('@').next() == Some(name))
         })
     }
 
@@ -329,13 +341,6 @@ impl World {
         any
     }
 
-    pub fn eval(&mut self, id: NodeId, line: &str) -> Result<(), EvalError> {
-        match self.node_mut(id) {
-            Some(n) => n.eval(line),
-            None => Ok(()),
-        }
-    }
-
     /// Virtual time in microseconds.
     pub fn now_us(&self) -> u64 {
         self.clock.get()
@@ -354,6 +359,8 @@ impl World {
                 continue;
             };
             if let Some(reds) = node.step() {
+                let said = node.take_console_events();
+                self.console.extend(said.into_iter().map(|e| (idx, e)));
                 self.next = (idx + 1) % count;
                 self.carry();
                 if self.realtime {
@@ -418,28 +425,35 @@ impl World {
     /// [`World::advance_with`] in microseconds.
     pub fn advance_us_with(&mut self, us: u64, mut on_step: impl FnMut(&mut World) -> bool) {
         let target = self.now_us().saturating_add(us);
-        loop {
-            if self.now_us() >= target {
-                break;
-            }
-            if self.step() {
-                if on_step(self) {
-                    return;
-                }
-                continue;
-            }
-            match self.next_timer() {
-                Some(due) if due <= target => {
-                    self.clock.set(due.max(self.now_us()));
-                    self.fire_timers();
-                }
-                _ => {
-                    self.clock.set(target);
-                    break;
-                }
-            }
+        while self.advance_toward(target) {
             if on_step(self) {
                 return;
+            }
+        }
+    }
+
+    /// One move of virtual time towards `target_us`: a slice if a node
+    /// has work, else the clock to the next timer or frame due by then
+    /// (which fires), else to the target. False once the clock is at the
+    /// target: nothing more happens before it. A host that looks at the
+    /// World between moves (a console driver's clock) takes them one at a
+    /// time.
+    pub fn advance_toward(&mut self, target_us: u64) -> bool {
+        if self.now_us() >= target_us {
+            return false;
+        }
+        if self.step() {
+            return true;
+        }
+        match self.next_timer() {
+            Some(due) if due <= target_us => {
+                self.clock.set(due.max(self.now_us()));
+                self.fire_timers();
+                true
+            }
+            _ => {
+                self.clock.set(target_us);
+                false
             }
         }
     }
@@ -448,9 +462,12 @@ impl World {
         self.advance_with(ms, |_| false);
     }
 
-    /// Console events of every node, in node order.
-    pub fn take_events(&mut self) -> Vec<(NodeId, ConsoleEvent)> {
-        let mut out = Vec::new();
+    /// What the consoles printed since the last call: in the order they
+    /// printed it while their nodes stepped, then what they printed
+    /// otherwise (a line refused at once, a shell killed by a fault), in
+    /// node order. Only the console driver (driver.rs) reads it.
+    pub(crate) fn take_events(&mut self) -> Vec<(NodeId, ConsoleEvent)> {
+        let mut out = std::mem::take(&mut self.console);
         for (i, n) in self.nodes.iter_mut().enumerate() {
             if let Some(n) = n {
                 out.extend(n.take_console_events().into_iter().map(|e| (i, e)));

@@ -2,40 +2,23 @@
 //! virtual time and prints the transcript the oracle prints for real OTP:
 //! the same waits (150 ms after a value, 1.5 s before a line counts as
 //! blocked, 1 s after `@kill`, 800 ms at the end) in virtual time. It
-//! also takes the faults real OTP cannot script (`@restart`,
+//! also takes the faults real OTP cannot script (`@restart`, `@remove`,
 //! `@disconnect`, `@heal`, `@latency`: fault.rs), waiting 1 s after a
-//! restart or a cut as after a kill.
-use std::collections::HashMap;
+//! restart, a removal or a cut as after a kill. Lines and faults enter
+//! through the console driver; this file words what the driver hands
+//! back as the oracle's transcript.
+use std::collections::HashSet;
 
-use beamplay_vm::ConsoleEvent;
-
+use crate::driver::{Clock, Driver, LineKind, Said, SubmitError, Submitted, Virtual};
 use crate::fault::Fault;
-use crate::{NodeId, World};
+use crate::NodeId;
 
 const REPLY_WAIT_MS: u64 = 1_500;
 const AFTER_VALUE_MS: u64 = 150;
 const AFTER_KILL_MS: u64 = 1_000;
 const FINAL_DRAIN_MS: u64 = 800;
-
-/// How time passes for a scenario: virtual (instant, deterministic) or
-/// real (the CLI's `--realtime`, which owns the wall clock).
-pub trait Clock {
-    /// Lets `ms` pass for `world`; `stop` sees it after each slice and ends
-    /// the wait early by returning true.
-    fn run(&mut self, world: &mut World, ms: u64, stop: &mut dyn FnMut(&mut World) -> bool);
-
-    /// Called once with the fresh World before the scenario starts.
-    fn prepare(&mut self, _world: &mut World) {}
-}
-
-/// Virtual time: as fast as the machine runs, the same on every run.
-pub struct Virtual;
-
-impl Clock for Virtual {
-    fn run(&mut self, world: &mut World, ms: u64, stop: &mut dyn FnMut(&mut World) -> bool) {
-        world.advance_with(ms, stop);
-    }
-}
+/// How often a line typed at a busy console tries again.
+const RETRY_MS: u64 = 10;
 
 /// What a scenario run produced.
 pub struct Run {
@@ -98,22 +81,21 @@ pub fn join_continued(text: &str) -> Vec<String> {
 
 /// What the transcript has so far, apart from the World.
 struct State {
-    names: HashMap<String, NodeId>,
     out: Vec<String>,
     log: Vec<String>,
-    /// Lines that did not answer in time: their values print as `node ~> v`.
-    blocked: HashMap<NodeId, String>,
+    /// Consoles whose line did not answer in time: its value prints as
+    /// `node ~> v`.
+    blocked: HashSet<NodeId>,
+}
+
+/// How the line a scenario waits for ended.
+enum Reply {
+    Value(String),
+    /// It died with its shell: no value, as in iex.
+    Abandoned,
 }
 
 impl State {
-    fn name_of(&self, id: NodeId) -> String {
-        self.names
-            .iter()
-            .find(|(_, v)| **v == id)
-            .map(|(k, _)| k.clone())
-            .unwrap_or_default()
-    }
-
     fn print_output(&mut self, who: &str, text: &str) {
         let text = text.strip_suffix('\n').unwrap_or(text);
         for line in text.split('\n') {
@@ -121,30 +103,37 @@ impl State {
         }
     }
 
-    /// Handles pending console events; returns the value of `waiting_for`'s
-    /// line if it came.
-    fn collect(&mut self, world: &mut World, waiting_for: Option<NodeId>) -> Option<String> {
+    /// Words what the consoles said; returns how `waiting_for`'s line
+    /// ended, if it did.
+    fn collect(&mut self, driver: &mut Driver, waiting_for: Option<NodeId>) -> Option<Reply> {
         let mut got = None;
-        for (id, e) in world.take_events() {
-            let who = self.name_of(id);
-            match e {
-                ConsoleEvent::Output(t) | ConsoleEvent::ShellExit(t) => self.print_output(&who, &t),
-                ConsoleEvent::Log(t) => self.log.push(format!("{who}: {t}")),
-                ConsoleEvent::Abandoned => {
+        for said in driver.take_said() {
+            let (id, line) = match said {
+                Said::Abandoned(id) => {
                     self.blocked.remove(&id);
                     if waiting_for == Some(id) {
-                        got = Some(String::new());
+                        got = Some(Reply::Abandoned);
                     }
+                    continue;
                 }
-                ConsoleEvent::Value(v) => {
-                    if got.is_none() && Some(id) == waiting_for && !self.blocked.contains_key(&id) {
-                        got = Some(v);
-                    } else if self.blocked.remove(&id).is_some() {
-                        self.out.push(format!("{who} ~> {v}"));
+                Said::Line(id, line) => (id, line),
+            };
+            let who = driver.name(id).unwrap_or_default();
+            match line.kind {
+                LineKind::Output | LineKind::Exit => self.print_output(&who, &line.text),
+                LineKind::Log => self.log.push(format!("{who}: {}", line.text)),
+                LineKind::Value => {
+                    if got.is_none() && Some(id) == waiting_for && !self.blocked.contains(&id) {
+                        got = Some(Reply::Value(line.text));
+                    } else if self.blocked.remove(&id) {
+                        self.out.push(format!("{who} ~> {}", line.text));
                     } else {
-                        self.out.push(v);
+                        self.out.push(line.text);
                     }
                 }
+                // the scenario words its own input; faults answer in
+                // their results
+                LineKind::Input | LineKind::Note => {}
             }
         }
         got
@@ -152,7 +141,7 @@ impl State {
 }
 
 struct Runner<'c> {
-    world: World,
+    driver: Driver,
     clock: &'c mut dyn Clock,
     st: State,
 }
@@ -160,52 +149,70 @@ struct Runner<'c> {
 impl Runner<'_> {
     fn drain(&mut self, ms: u64) {
         let st = &mut self.st;
-        self.clock.run(&mut self.world, ms, &mut |w| {
-            st.collect(w, None);
+        self.driver.run(&mut *self.clock, ms, &mut |d| {
+            st.collect(d, None);
             false
         });
-        self.st.collect(&mut self.world, None);
+        self.st.collect(&mut self.driver, None);
     }
 
-    fn eval(&mut self, who: &str, expr: &str) {
-        self.st.out.push(format!("{who}> {expr}"));
-        let Some(&id) = self.st.names.get(who) else {
-            self.st.out.push(format!(
-                "** (beamplay) no node named {who} in this scenario"
-            ));
-            return;
-        };
-        if !self.world.is_alive(id) {
-            return;
+    /// A fault command: echoed, applied, and the World left to react.
+    fn fault(&mut self, line: &str, fault: Fault) {
+        self.st.out.push(line.trim().to_string());
+        if let Fault::Kill(id) | Fault::Restart(id) | Fault::Remove(id) = fault {
+            self.st.blocked.remove(&id);
         }
+        if matches!(
+            fault,
+            Fault::Kill(_) | Fault::Restart(_) | Fault::Remove(_) | Fault::Disconnect(..)
+        ) {
+            self.drain(AFTER_KILL_MS);
+        }
+    }
+
+    /// A `node> expr` line, `started` what its first try did.
+    fn eval(&mut self, line: &str, mut started: Result<Submitted, SubmitError>) {
+        self.st.out.push(line.to_string());
         // a line typed while the previous one blocks waits for it, as the
         // oracle's console process does
         let mut waited = 0;
-        while self.world.eval(id, expr).is_err() && waited < REPLY_WAIT_MS {
-            self.drain(10);
-            waited += 10;
+        while matches!(started, Err(SubmitError::Busy(_))) && waited < REPLY_WAIT_MS {
+            self.drain(RETRY_MS);
+            waited += RETRY_MS;
+            started = self.driver.command(line);
         }
-        let mut value = self.st.collect(&mut self.world, Some(id));
-        if value.is_none() {
+        let id = match started {
+            Ok(Submitted::Line(id)) | Err(SubmitError::Busy(id)) => id,
+            Err(e @ SubmitError::NoSuchNode(_)) => {
+                self.st
+                    .out
+                    .push(format!("** (beamplay) {e} in this scenario"));
+                return;
+            }
+            // a node that is down types nothing
+            _ => return,
+        };
+        let mut reply = self.st.collect(&mut self.driver, Some(id));
+        if reply.is_none() {
             let st = &mut self.st;
-            self.clock.run(&mut self.world, REPLY_WAIT_MS, &mut |w| {
-                value = st.collect(w, Some(id));
-                value.is_some()
+            self.driver.run(&mut *self.clock, REPLY_WAIT_MS, &mut |d| {
+                reply = st.collect(d, Some(id));
+                reply.is_some()
             });
         }
-        if value.is_none() {
-            value = self.st.collect(&mut self.world, Some(id));
+        if reply.is_none() {
+            reply = self.st.collect(&mut self.driver, Some(id));
         }
-        match value {
-            // the line died with its shell: no value, as in iex
-            Some(v) if v.is_empty() => self.drain(AFTER_VALUE_MS),
-            Some(v) => {
+        match reply {
+            Some(Reply::Abandoned) => self.drain(AFTER_VALUE_MS),
+            Some(Reply::Value(v)) => {
                 self.st.out.push(v);
                 self.drain(AFTER_VALUE_MS);
             }
             None => {
+                let who = self.driver.name(id).unwrap_or_default();
                 self.st.out.push(format!("{who}> ... (blocked)"));
-                self.st.blocked.insert(id, who.to_string());
+                self.st.blocked.insert(id);
             }
         }
     }
@@ -214,8 +221,8 @@ impl Runner<'_> {
 /// Runs a scenario with the World seeded by `seed`, time passing as
 /// `clock` makes it.
 pub fn run(text: &str, seed: u64, clock: &mut dyn Clock) -> Run {
-    let world = match World::new(seed) {
-        Ok(w) => w,
+    let mut driver = match Driver::new(seed) {
+        Ok(d) => d,
         Err(e) => {
             return Run {
                 transcript: format!("** (beamplay) {e}\n"),
@@ -223,26 +230,22 @@ pub fn run(text: &str, seed: u64, clock: &mut dyn Clock) -> Run {
             }
         }
     };
-    let mut world = world;
-    clock.prepare(&mut world);
-    let mut r = Runner {
-        world,
-        clock,
-        st: State {
-            names: HashMap::new(),
-            out: Vec::new(),
-            log: Vec::new(),
-            blocked: HashMap::new(),
-        },
-    };
+    clock.prepare(driver.world_mut());
     for n in scenario_nodes(text) {
-        let id = r.world.add_node(&n);
-        r.st.names.insert(n, id);
+        driver.world_mut().add_node(&n);
     }
     for n in scenario_hidden(text) {
-        let id = r.world.add_hidden_node(&n);
-        r.st.names.insert(n, id);
+        driver.world_mut().add_hidden_node(&n);
     }
+    let mut r = Runner {
+        driver,
+        clock,
+        st: State {
+            out: Vec::new(),
+            log: Vec::new(),
+            blocked: HashSet::new(),
+        },
+    };
     for line in join_continued(text) {
         if line.is_empty() || line.starts_with('#') {
             continue;
@@ -250,28 +253,17 @@ pub fn run(text: &str, seed: u64, clock: &mut dyn Clock) -> Run {
         if let Some(ms) = line.strip_prefix("@sleep ") {
             let ms = ms.trim().parse().unwrap_or(0);
             r.drain(ms);
-        } else if let Some(fault) = Fault::parse(&r.world, &line) {
-            r.st.out.push(line.trim().to_string());
-            match fault {
-                Ok(f) => {
-                    if let Fault::Kill(id) | Fault::Restart(id) | Fault::Remove(id) = f {
-                        r.st.blocked.remove(&id);
-                    }
-                    r.world.apply(f);
-                    if matches!(
-                        f,
-                        Fault::Kill(_)
-                            | Fault::Restart(_)
-                            | Fault::Remove(_)
-                            | Fault::Disconnect(..)
-                    ) {
-                        r.drain(AFTER_KILL_MS);
-                    }
-                }
-                Err(e) => r.st.out.push(format!("** (beamplay) {e}")),
+            continue;
+        }
+        match r.driver.command(&line) {
+            Ok(Submitted::Fault(f)) => r.fault(&line, f),
+            Err(SubmitError::Fault(e)) => {
+                r.st.out.push(line.trim().to_string());
+                r.st.out.push(format!("** (beamplay) {e}"));
             }
-        } else if let Some((who, expr)) = line.split_once("> ") {
-            r.eval(who, expr);
+            // neither a fault nor a line for a node: not for the transcript
+            Err(SubmitError::NotACommand) => {}
+            started => r.eval(&line, started),
         }
     }
     r.drain(FINAL_DRAIN_MS);

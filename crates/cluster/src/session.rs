@@ -1,57 +1,39 @@
-//! A playground session as the browser app runs it: a World, the
-//! transcript of each node's console, and the controls of time (pause,
-//! step, speed). Hosts hand it the real time that passed and a budget;
-//! it never reads a clock itself, so it runs and is tested natively.
+//! A playground session as the browser app runs it: a console driver
+//! (driver.rs) and its World, the transcript of each node's console, the
+//! event log, and the controls of time (pause, step, speed). Hosts hand
+//! it the real time that passed and a budget; it never reads a clock
+//! itself, so it runs and is tested natively. A host sees the World only
+//! through what this type shows.
 use std::collections::VecDeque;
 use std::ops::Range;
 
 use beamplay_term::Term;
-use beamplay_vm::{ConsoleEvent, FrameSummary, Trace};
+use beamplay_vm::{FrameSummary, PreludeError, Trace};
 
+use crate::driver::{Driver, Line, Said};
 use crate::fault::Fault;
-use crate::observe::What;
+use crate::observe::{Snapshot, What};
 use crate::{NodeId, World};
 
-/// What a line of a console transcript is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LineKind {
-    /// What the user typed, with the prompt it was typed at.
-    Input,
-    /// The value of a line, or its error banner.
-    Value,
-    /// Output of a process whose group leader is this console.
-    Output,
-    /// Logger reports and warnings (iex shows them; transcripts do not).
-    Log,
-    /// What the playground itself says (a fault applied, a busy console).
-    Note,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Line {
-    pub kind: LineKind,
-    pub text: String,
-}
-
-/// Lines a console keeps; older ones scroll away.
+/// Lines a transcript keeps; older ones scroll away.
 pub const MAX_LINES: usize = 2_000;
 
-/// One node's console as the user sees it.
+/// What one node's console shows: the lines its console said.
 #[derive(Debug, Default, Clone)]
-pub struct Console {
+pub struct Transcript {
     pub lines: Vec<Line>,
     /// Moves on with every line, so a view can tell it changed.
     pub version: u64,
 }
 
-impl Console {
-    fn push(&mut self, kind: LineKind, text: &str) {
+impl Transcript {
+    /// Adds a line, one shown per row: an output's newline is dropped.
+    fn push(&mut self, mut line: Line) {
         self.version += 1;
-        let text = text.strip_suffix('\n').unwrap_or(text);
-        self.lines.push(Line {
-            kind,
-            text: text.to_string(),
-        });
+        if line.text.ends_with('\n') {
+            line.text.pop();
+        }
+        self.lines.push(line);
         if self.lines.len() > MAX_LINES {
             let extra = self.lines.len() - MAX_LINES;
             self.lines.drain(..extra);
@@ -91,9 +73,102 @@ pub const MAX_FRAMES: usize = 200;
 pub const MIN_SPEED: f64 = 0.1;
 pub const MAX_SPEED: f64 = 10.0;
 
+/// A process's mailbox as the panel shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mailbox {
+    /// Its pid, printed.
+    pub pid: String,
+    /// Whether the process still runs.
+    pub alive: bool,
+    /// Its messages, oldest first, printed.
+    pub messages: Vec<String>,
+}
+
+/// Why a node cannot be added.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AddNodeError {
+    /// Not a short name as `--sname` wants it.
+    Invalid(String),
+    /// A node (alive or dead, not removed) has it.
+    Taken(String),
+}
+
+impl std::fmt::Display for AddNodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AddNodeError::Invalid(name) => write!(
+                f,
+                "{name:?} is not a node name: use a lower-case letter, then letters, digits or _"
+            ),
+            AddNodeError::Taken(name) => write!(f, "there is already a node named {name}"),
+        }
+    }
+}
+
+impl std::error::Error for AddNodeError {}
+
+/// Why a session cannot start.
+#[derive(Debug)]
+pub enum SessionError {
+    /// The prelude does not compile: a bug in the playground.
+    Prelude(PreludeError),
+    /// One of the nodes asked for.
+    AddNode(AddNodeError),
+}
+
+impl std::fmt::Display for SessionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SessionError::Prelude(e) => e.fmt(f),
+            SessionError::AddNode(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for SessionError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SessionError::Prelude(e) => Some(e),
+            SessionError::AddNode(e) => Some(e),
+        }
+    }
+}
+
+/// Why a share text does not replay.
+#[derive(Debug)]
+pub enum ReplayError {
+    /// It does not start as [`Session::share`] starts its texts.
+    NotASession,
+    /// This line (counted from 1) is not a command of the journal, or
+    /// one that cannot apply.
+    Unreadable(usize),
+    Session(SessionError),
+}
+
+impl std::fmt::Display for ReplayError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReplayError::NotASession => write!(f, "this link does not hold a beamplay session"),
+            ReplayError::Unreadable(line) => {
+                write!(f, "line {line} of the shared session cannot be read")
+            }
+            ReplayError::Session(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for ReplayError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ReplayError::Session(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
 pub struct Session {
-    pub world: World,
-    consoles: Vec<Console>,
+    driver: Driver,
+    transcripts: Vec<Transcript>,
     paused: bool,
     speed: f64,
     /// Virtual microseconds owed to the World and not yet run.
@@ -142,10 +217,10 @@ fn unescape(s: &str) -> String {
 
 impl Session {
     /// A session whose World (seed `seed`) runs the nodes `names`.
-    pub fn new(seed: u64, names: &[&str]) -> Result<Session, String> {
+    pub fn new(seed: u64, names: &[&str]) -> Result<Session, SessionError> {
         let mut s = Session {
-            world: World::new(seed).map_err(|e| e.to_string())?,
-            consoles: Vec::new(),
+            driver: Driver::new(seed).map_err(SessionError::Prelude)?,
+            transcripts: Vec::new(),
             paused: false,
             speed: 1.0,
             owed_us: 0.0,
@@ -154,41 +229,41 @@ impl Session {
             trace_version: 0,
             journal: Vec::new(),
         };
-        s.world.set_tracing(true);
+        s.world_mut().set_tracing(true);
         for n in names {
-            s.add_node(n)?;
+            s.add_node(n).map_err(SessionError::AddNode)?;
         }
         Ok(s)
     }
 
+    fn world(&self) -> &World {
+        self.driver.world()
+    }
+
+    fn world_mut(&mut self) -> &mut World {
+        self.driver.world_mut()
+    }
+
     /// Adds a node with a short name (`node4`): letters, digits and `_`,
     /// starting with a lower-case letter, as `--sname` wants.
-    pub fn add_node(&mut self, name: &str) -> Result<NodeId, String> {
+    pub fn add_node(&mut self, name: &str) -> Result<NodeId, AddNodeError> {
         let valid = name.len() <= 64
             && name.starts_with(|c: char| c.is_ascii_lowercase())
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !valid {
-            return Err(format!(
-                "{name:?} is not a node name: use a lower-case letter, then letters, digits or _"
-            ));
+            return Err(AddNodeError::Invalid(name.to_string()));
         }
-        if self.world.find(name).is_some() {
-            return Err(format!("there is already a node named {name}"));
+        if self.world().find(name).is_some() {
+            return Err(AddNodeError::Taken(name.to_string()));
         }
-        let id = self.world.add_node(name);
-        self.consoles.resize(id + 1, Console::default());
+        let id = self.world_mut().add_node(name);
+        self.transcripts.resize(id + 1, Transcript::default());
         self.note(Entry::Add(name.to_string()));
         Ok(id)
     }
 
     fn note(&mut self, e: Entry) {
-        self.journal.push((self.world.now_us(), e));
-    }
-
-    /// The node's name as the journal keeps it.
-    fn short(&self, id: NodeId) -> Option<String> {
-        let full = self.world.slot_name(id)?;
-        Some(full.split('@').next().unwrap_or(&full).to_string())
+        self.journal.push((self.world().now_us(), e));
     }
 
     /// The session as text: the nodes added and the lines typed, each at
@@ -210,26 +285,27 @@ impl Session {
 
     /// A session rebuilt from [`Session::share`]'s text: the same seed and
     /// the same commands at the same virtual times give the same World.
-    pub fn replay(seed: u64, text: &str) -> Result<Session, String> {
+    pub fn replay(seed: u64, text: &str) -> Result<Session, ReplayError> {
         let mut lines = text.lines();
         if lines.next() != Some(SHARE_VERSION) {
-            return Err("this link does not hold a beamplay session".into());
+            return Err(ReplayError::NotASession);
         }
-        let mut s = Session::new(seed, &[])?;
+        let mut s = Session::new(seed, &[]).map_err(ReplayError::Session)?;
         for (i, line) in lines.enumerate() {
-            let bad = || format!("line {} of the shared session cannot be read", i + 2);
+            let bad = || ReplayError::Unreadable(i + 2);
             let mut parts = line.splitn(3, ' ');
             let at: u64 = parts.next().and_then(|t| t.parse().ok()).ok_or_else(bad)?;
             let (kind, rest) = (parts.next().ok_or_else(bad)?, parts.next().unwrap_or(""));
-            let now = s.world.now_us();
+            let now = s.world().now_us();
             if at > now {
-                s.world.advance_us_with(at - now, |_| false);
+                s.world_mut().advance_us_with(at - now, |_| false);
                 s.collect();
             }
-            let node = |s: &Session, name: &str| s.world.find(name).ok_or_else(bad);
+            let node = |s: &Session, name: &str| s.world().find(name).ok_or_else(bad);
             match kind {
                 "add" => {
-                    s.add_node(rest)?;
+                    s.add_node(rest)
+                        .map_err(|e| ReplayError::Session(SessionError::AddNode(e)))?;
                 }
                 "line" => {
                     let (name, text) = rest.split_once(' ').ok_or_else(bad)?;
@@ -240,7 +316,7 @@ impl Session {
                     let id = node(&s, rest)?;
                     s.interrupt(id);
                 }
-                "fault" => match Fault::parse(&s.world, &unescape(rest)) {
+                "fault" => match Fault::parse(s.world(), &unescape(rest)) {
                     Some(Ok(f)) => s.apply(f),
                     _ => return Err(bad()),
                 },
@@ -254,9 +330,20 @@ impl Session {
     /// `rows` of node `node`'s pid-ordered list only (the rows a
     /// scrolled list shows), so a frame builds as many views with
     /// 100,000 processes as with 100.
-    pub fn snapshot(&self, node: NodeId, rows: Range<usize>) -> crate::observe::Snapshot {
-        self.world
+    pub fn snapshot(&self, node: NodeId, rows: Range<usize>) -> Snapshot {
+        self.world()
             .snapshot_rows(|id| if id == node { rows.clone() } else { 0..0 })
+    }
+
+    /// The mailbox of node `node`'s process number `id`; `None` while the
+    /// node is down.
+    pub fn mailbox(&self, node: NodeId, id: u32) -> Option<Mailbox> {
+        let n = self.world().node(node)?;
+        Some(Mailbox {
+            pid: n.pid_text(id),
+            alive: n.is_running(id),
+            messages: n.mailbox_view(id),
+        })
     }
 
     /// The event log, oldest first.
@@ -269,101 +356,57 @@ impl Session {
         &self.frames
     }
 
-    pub fn console(&self, id: NodeId) -> Option<&Console> {
-        self.consoles.get(id)
+    pub fn transcript(&self, id: NodeId) -> Option<&Transcript> {
+        self.transcripts.get(id)
     }
 
-    /// The prompt of node `id`'s console: `iex(node1@localhost)3>`, or
-    /// `...(node1@localhost)3>` while `pending` input is incomplete.
-    pub fn prompt(&self, id: NodeId, pending: &str) -> String {
-        let Some(n) = self.world.node(id) else {
-            return String::new();
-        };
-        let lead = if pending.is_empty() { "iex" } else { "..." };
-        format!("{lead}({}){}>", n.name().as_str(), n.console().counter())
-    }
-
-    /// Whether `input` needs more lines before it can run.
-    pub fn incomplete(input: &str) -> bool {
-        beamplay_syntax::is_incomplete(input)
+    /// The prompt of node `id`'s console (`iex(node1@localhost)3>`, or
+    /// `...(node1@localhost)3>` when `more` input is wanted); empty while
+    /// the node is down.
+    pub fn prompt(&self, id: NodeId, more: bool) -> String {
+        self.driver.prompt(id, more).unwrap_or_default()
     }
 
     /// Whether node `id` runs a line.
     pub fn busy(&self, id: NodeId) -> bool {
-        self.world.node(id).is_some_and(|n| n.console().busy())
+        self.driver.busy(id)
     }
 
-    /// Types `input` at node `id`'s console: a line of Elixir, or a fault
-    /// command (`@kill node2`, `@disconnect node1 node2`...).
+    /// Types `input` at node `id`'s console: a line of Elixir, a line for
+    /// another node's console (`node2> expr`), or a fault command
+    /// (`@kill node2`, `@disconnect node1 node2`...). The transcripts say
+    /// what it did.
     pub fn submit(&mut self, id: NodeId, input: &str) {
-        if let Some(name) = self.short(id) {
+        if let Some(name) = self.driver.name(id) {
             self.note(Entry::Line(name, input.to_string()));
         }
-        let prompt = self.prompt(id, "");
-        let Some(console) = self.consoles.get_mut(id) else {
-            return;
-        };
-        for (i, l) in input.lines().enumerate() {
-            let lead = if i == 0 {
-                prompt.clone()
-            } else {
-                prompt.replacen("iex", "...", 1)
-            };
-            console.push(LineKind::Input, &format!("{lead} {l}"));
-        }
-        if let Some(fault) = Fault::parse(&self.world, input) {
-            let note = match fault {
-                Ok(f) => {
-                    self.world.apply(f);
-                    format!("applied {}", input.trim())
-                }
-                Err(e) => e,
-            };
-            console.push(LineKind::Note, &note);
-            return;
-        }
-        if !self.world.is_alive(id) {
-            let name = self.world.slot_name(id).unwrap_or_default();
-            let why = if self.world.is_removed(id) {
-                "was removed"
-            } else {
-                "is not running (restart it first)"
-            };
-            console.push(LineKind::Note, &format!("{name} {why}"));
-            return;
-        }
-        if self.world.eval(id, input).is_err() {
-            console.push(
-                LineKind::Note,
-                "this console is still running its previous line (interrupt it first)",
-            );
-        }
+        // refusals are notes in the transcript
+        let _ = self.driver.submit(id, input);
+        self.collect_lines();
     }
 
     /// Empties node `id`'s transcript (the console's "clear"); what runs
     /// goes on, and the share link still replays every line.
     pub fn clear(&mut self, id: NodeId) {
-        if let Some(c) = self.consoles.get_mut(id) {
-            c.lines.clear();
-            c.version += 1;
+        if let Some(t) = self.transcripts.get_mut(id) {
+            t.lines.clear();
+            t.version += 1;
         }
     }
 
     /// Interrupts the line node `id` runs (iex's Ctrl+C: the shell dies
     /// and a new one starts).
     pub fn interrupt(&mut self, id: NodeId) {
-        if let Some(name) = self.short(id) {
+        if let Some(name) = self.driver.name(id) {
             self.note(Entry::Interrupt(name));
         }
-        if let Some(n) = self.world.node_mut(id) {
-            n.interrupt_shell();
-        }
+        self.driver.interrupt(id);
     }
 
     /// Applies a fault from a button rather than a typed command.
     pub fn apply(&mut self, fault: Fault) {
-        self.note(Entry::Fault(fault.command(&self.world)));
-        self.world.apply(fault);
+        self.note(Entry::Fault(fault.command(self.world())));
+        self.world_mut().apply(fault);
     }
 
     pub fn paused(&self) -> bool {
@@ -399,9 +442,9 @@ impl Session {
         }
         let ms = (self.owed_us / 1000.0).floor();
         if ms >= 1.0 {
-            let before = self.world.now_us();
-            self.world.advance_with(ms as u64, |_| !budget());
-            let ran = self.world.now_us().saturating_sub(before) as f64;
+            let before = self.world().now_us();
+            self.world_mut().advance_with(ms as u64, |_| !budget());
+            let ran = self.world().now_us().saturating_sub(before) as f64;
             self.owed_us = (self.owed_us - ran).max(0.0);
         }
         self.collect();
@@ -409,19 +452,31 @@ impl Session {
 
     /// One slice or one due timer, for stepping while paused.
     pub fn step(&mut self) {
-        if !self.world.step() {
-            if let Some(due) = self.world.next_timer_due() {
-                let now = self.world.now_us();
-                self.world.advance(due.saturating_sub(now).div_ceil(1000));
+        let world = self.world_mut();
+        if !world.step() {
+            if let Some(due) = world.next_timer_due() {
+                let now = world.now_us();
+                world.advance(due.saturating_sub(now).div_ceil(1000));
             }
         }
         self.collect();
     }
 
-    /// Moves what the consoles printed into their transcripts, and the
+    /// Moves what the consoles said into their transcripts.
+    fn collect_lines(&mut self) {
+        for said in self.driver.take_said() {
+            if let Said::Line(id, line) = said {
+                if let Some(t) = self.transcripts.get_mut(id) {
+                    t.push(line);
+                }
+            }
+        }
+    }
+
+    /// Moves what the consoles said into their transcripts, and the
     /// World's events into the log and the frame list.
     fn collect(&mut self) {
-        let events = self.world.take_trace();
+        let events = self.world_mut().take_trace();
         if !events.is_empty() {
             self.trace_version += 1;
         }
@@ -446,19 +501,7 @@ impl Session {
         }
         keep_newest(&mut self.log, log, MAX_LOG);
         keep_newest(&mut self.frames, frames, MAX_FRAMES);
-        for (id, e) in self.world.take_events() {
-            let Some(c) = self.consoles.get_mut(id) else {
-                continue;
-            };
-            match e {
-                ConsoleEvent::Value(v) => c.push(LineKind::Value, &v),
-                ConsoleEvent::Output(t) | ConsoleEvent::ShellExit(t) => {
-                    c.push(LineKind::Output, &t)
-                }
-                ConsoleEvent::Log(t) => c.push(LineKind::Log, &t),
-                ConsoleEvent::Abandoned => {}
-            }
-        }
+        self.collect_lines();
     }
 }
 
@@ -470,7 +513,7 @@ impl Session {
         let name = |w: &World, id: NodeId| w.slot_name(id).unwrap_or_default();
         let (node, text, system) = match what {
             What::Node(id, t) => {
-                let n = self.world.node(id)?;
+                let n = self.world().node(id)?;
                 let show = |t: &Term| n.inspect_plain(t);
                 match t {
                     Trace::Send { from, to, msg } => {
@@ -516,7 +559,7 @@ impl Session {
             } => {
                 let system = summary.system;
                 let said = frame_text(&summary);
-                let text = format!("frame to {}: {said}", name(&self.world, to));
+                let text = format!("frame to {}: {said}", name(self.world(), to));
                 let frame = FrameEntry {
                     from,
                     to,
@@ -536,16 +579,20 @@ impl Session {
             What::FrameDelivered { .. } => return None,
             What::FramesDropped { from, to, count } => (
                 from,
-                format!("{count} frame(s) to {} lost", name(&self.world, to)),
+                format!("{count} frame(s) to {} lost", name(self.world(), to)),
                 false,
             ),
             What::Killed(id) => (id, "killed".to_string(), false),
             What::Restarted(id) => (id, "restarted with a new creation".to_string(), false),
-            What::Cut(a, b) => (a, format!("link to {} cut", name(&self.world, b)), false),
-            What::Healed(a, b) => (a, format!("link to {} healed", name(&self.world, b)), false),
+            What::Cut(a, b) => (a, format!("link to {} cut", name(self.world(), b)), false),
+            What::Healed(a, b) => (
+                a,
+                format!("link to {} healed", name(self.world(), b)),
+                false,
+            ),
             What::Latency(a, b, ms) => (
                 a,
-                format!("latency to {}: {ms} ms", name(&self.world, b)),
+                format!("latency to {}: {ms} ms", name(self.world(), b)),
                 false,
             ),
         };
@@ -592,7 +639,7 @@ mod tests {
     }
 
     fn texts(s: &Session, id: NodeId) -> Vec<String> {
-        s.console(id)
+        s.transcript(id)
             .map(|c| c.lines.iter().map(|l| l.text.clone()).collect())
             .unwrap_or_default()
     }
@@ -605,11 +652,11 @@ mod tests {
     #[test]
     fn a_line_echoes_with_its_prompt_and_prints_its_value() {
         let mut s = Session::new(1, &["node1", "node2"]).expect("session");
-        assert_eq!(s.prompt(0, ""), "iex(node1@localhost)1>");
+        assert_eq!(s.prompt(0, false), "iex(node1@localhost)1>");
         s.submit(0, "1 + 1");
         run_ms(&mut s, 50.0);
         assert_eq!(texts(&s, 0), ["iex(node1@localhost)1> 1 + 1", "2"]);
-        assert_eq!(s.prompt(0, "x"), "...(node1@localhost)2>");
+        assert_eq!(s.prompt(0, true), "...(node1@localhost)2>");
     }
 
     #[test]
@@ -746,17 +793,33 @@ mod tests {
         run_ms(&mut s, 200.0);
         let text = s.share();
         let mut r = Session::replay(1, &text).expect("replays");
-        let now = s.world.now_us() - r.world.now_us();
-        r.world.advance_us_with(now, |_| false);
+        let now = s.world().now_us() - r.world().now_us();
+        r.world_mut().advance_us_with(now, |_| false);
         r.collect();
         for id in 0..2 {
             assert_eq!(texts(&r, id), texts(&s, id), "node {id}");
         }
         assert!(texts(&s, 1).iter().any(|l| l.contains("a\\\\b")));
         assert_eq!(r.share(), text);
-        assert!(Session::replay(1, "nonsense").is_err());
-        assert!(Session::replay(1, "beamplay-session 1\n12 line nobody x").is_err());
-        assert!(Session::replay(1, "beamplay-session 1\nx add node1").is_err());
+        let err = |text: &str| Session::replay(1, text).err().map(|e| e.to_string());
+        assert_eq!(
+            err("nonsense").as_deref(),
+            Some("this link does not hold a beamplay session")
+        );
+        assert_eq!(
+            err("beamplay-session 1\n12 line nobody x").as_deref(),
+            Some("line 2 of the shared session cannot be read")
+        );
+        assert!(matches!(
+            Session::replay(1, "beamplay-session 1\n0 add node1\nx add node2"),
+            Err(ReplayError::Unreadable(3))
+        ));
+        assert_eq!(
+            err("beamplay-session 1\n0 add Node1").as_deref(),
+            Some(
+                "\"Node1\" is not a node name: use a lower-case letter, then letters, digits or _"
+            )
+        );
     }
 
     #[test]
@@ -770,7 +833,7 @@ mod tests {
         assert_eq!(snap.nodes[0].rows_from, 1_000);
         // the rows are the 1000th to the 1029th process in pid order
         let all = s
-            .world
+            .world()
             .node(0)
             .map(|n| n.process_views())
             .unwrap_or_default();
@@ -791,7 +854,7 @@ mod tests {
         let n = &after.nodes[0];
         assert!(during > n.processes.len() && n.processes.len() == n.process_count);
         assert!(n.processes.windows(2).all(|w| w[0].id < w[1].id));
-        let node = s.world.node(0).expect("node1");
+        let node = s.world().node(0).expect("node1");
         assert!(n.processes.iter().all(|p| node.is_running(p.id)));
         // thousands of events: the log holds the newest, in order
         assert_eq!(s.log().len(), MAX_LOG);
@@ -806,7 +869,7 @@ mod tests {
     fn faults_and_bad_names_answer_in_words() {
         let mut s = Session::new(1, &["node1", "node2"]).expect("session");
         s.submit(0, "@kill node2");
-        assert!(!s.world.is_alive(1));
+        assert!(!s.world().is_alive(1));
         s.submit(1, ":hello");
         assert_eq!(
             last(&s, 1).as_deref(),
@@ -814,12 +877,18 @@ mod tests {
         );
         s.submit(0, "@kill nobody");
         assert_eq!(last(&s, 0).as_deref(), Some("no node named nobody"));
-        assert!(s.add_node("Bad-Name").is_err());
-        assert!(s.add_node("node1").is_err());
+        assert_eq!(
+            s.add_node("Bad-Name"),
+            Err(AddNodeError::Invalid("Bad-Name".into()))
+        );
+        assert_eq!(
+            s.add_node("node1").map_err(|e| e.to_string()),
+            Err("there is already a node named node1".into())
+        );
         assert_eq!(s.add_node("node3"), Ok(2));
         // a removed node is gone for good, and its name can be used again
         s.submit(0, "@remove node3");
-        assert!(s.world.is_removed(2) && s.world.find("node3").is_none());
+        assert!(s.world().is_removed(2) && s.world().find("node3").is_none());
         s.submit(2, ":hello");
         assert_eq!(last(&s, 2).as_deref(), Some("node3@localhost was removed"));
         s.submit(0, "@restart node3");

@@ -2,10 +2,10 @@
 //! and 4), driven through a World in virtual time: what OTP cannot script.
 mod common;
 
-use beamplay_cluster::fault::Fault;
-use beamplay_cluster::{NodeId, World};
-use beamplay_vm::ConsoleEvent;
-use common::{connected, fault, mesh, run, seeded, value, world};
+use beamplay_cluster::driver::{Driver, LineKind, Said, Submitted, Virtual};
+use beamplay_cluster::fault::{Fault, FaultError};
+use beamplay_cluster::NodeId;
+use common::{connected, fault, mesh, run, seeded, texts, value, world};
 use proptest::prelude::*;
 
 #[test]
@@ -16,7 +16,7 @@ fn a_killed_node_leaves_every_peer() {
         value(&mut w, ids[2], "Node.connect(:node2@localhost)"),
         "true"
     );
-    w.kill(ids[1]);
+    w.world_mut().kill(ids[1]);
     assert_eq!(value(&mut w, ids[0], "Node.list()"), "[]");
     assert_eq!(value(&mut w, ids[2], "Node.list()"), "[]");
     assert_eq!(
@@ -57,8 +57,12 @@ fn messages_between_two_processes_keep_their_order() {
 fn a_malformed_frame_is_counted_and_closes_the_connection() {
     let (mut w, ids) = world(&["node1", "node2"]);
     connected(&mut w, &ids);
-    let from = w.node(ids[0]).map(|n| n.name().clone()).expect("node1");
-    let node2 = w.node_mut(ids[1]).expect("node2");
+    let from = w
+        .world()
+        .node(ids[0])
+        .map(|n| n.name().clone())
+        .expect("node1");
+    let node2 = w.world_mut().node_mut(ids[1]).expect("node2");
     // a control message whose tuple claims 4 G elements
     node2.frame_in(&from, &[b'p', 131, 105, 0xff, 0xff, 0xff, 0xff]);
     assert_eq!(node2.frames_rejected(), 1);
@@ -75,13 +79,7 @@ fn closures_nested_too_deep_are_refused_with_a_warning() {
     value(&mut w, ids[1], "Process.register(self(), :sink)");
     let deep = "f = Enum.reduce(1..300, fn -> 0 end, fn _, acc -> fn -> acc end end); \
                 send({:sink, :node2@localhost}, f); :ok";
-    let logs: Vec<String> = run(&mut w, ids[0], deep)
-        .into_iter()
-        .filter_map(|e| match e {
-            ConsoleEvent::Log(l) => Some(l),
-            _ => None,
-        })
-        .collect();
+    let logs = texts(&run(&mut w, ids[0], deep), LineKind::Log);
     assert!(
         logs.iter().any(|l| l.contains("nested too deep")),
         "{logs:?}"
@@ -122,14 +120,14 @@ proptest! {
         proptest::collection::vec(any::<u8>(), 0..40), 1..5)) {
         let (mut w, ids) = world(&["node1", "node2"]);
         connected(&mut w, &ids);
-        let from = w.node(ids[0]).map(|n| n.name().clone()).expect("node1");
+        let from = w.world().node(ids[0]).map(|n| n.name().clone()).expect("node1");
         for mut f in frames {
             // mostly well-framed control messages with garbage terms
             if f.first().is_some_and(|b| b % 2 == 0) {
                 f.insert(0, b'p');
                 f.insert(1, 131);
             }
-            if let Some(n) = w.node_mut(ids[1]) {
+            if let Some(n) = w.world_mut().node_mut(ids[1]) {
                 n.frame_in(&from, &f);
             }
         }
@@ -155,7 +153,7 @@ fn a_cut_link_isolates_both_ends_and_global_isolates_the_rest() {
         value(&mut w, ids[0], "Node.ping(:node3@localhost)"),
         ":pong"
     );
-    assert!(w.is_cut(ids[0], ids[1]));
+    assert!(w.world().is_cut(ids[0], ids[1]));
     fault(&mut w, "@heal node1 node2");
     // healing connects nobody by itself
     assert_eq!(value(&mut w, ids[1], "Node.list()"), "[]");
@@ -163,7 +161,7 @@ fn a_cut_link_isolates_both_ends_and_global_isolates_the_rest() {
         value(&mut w, ids[1], "Node.ping(:node1@localhost)"),
         ":pong"
     );
-    w.advance(1_000);
+    w.world_mut().advance(1_000);
     assert_eq!(
         value(&mut w, ids[1], "Node.list() |> Enum.sort()"),
         "[:node1@localhost, :node3@localhost]"
@@ -183,14 +181,11 @@ fn a_name_registered_on_both_sides_of_a_cut_is_resolved_when_they_meet() {
         ":yes"
     );
     fault(&mut w, "@heal node1 node2");
-    let events = run(&mut w, ids[0], "Node.ping(:node2@localhost)");
-    w.advance(1_000);
-    let mut events: Vec<_> = events
-        .into_iter()
-        .chain(w.take_events().into_iter().map(|(_, e)| e))
-        .collect();
-    events.retain(|e| matches!(e, ConsoleEvent::ShellExit(_)));
-    assert_eq!(events.len(), 1, "one shell is killed: {events:?}");
+    let mut said = run(&mut w, ids[0], "Node.ping(:node2@localhost)");
+    w.world_mut().advance(1_000);
+    said.extend(w.take_said());
+    let exits = texts(&said, LineKind::Exit);
+    assert_eq!(exits.len(), 1, "one shell is killed: {exits:?}");
     // random_exit_name keeps the pid of the lower node
     for &n in &ids[..2] {
         assert_eq!(
@@ -207,7 +202,7 @@ fn latency_slows_every_frame_of_a_link() {
     let rpc = "{t, :node2@localhost} = :timer.tc(fn -> :rpc.call(:node2@localhost, :erlang, :node, []) end); div(t, 1000)";
     let fast: u64 = value(&mut w, ids[0], rpc).parse().expect("ms");
     fault(&mut w, "@latency node1 node2 40");
-    assert_eq!(w.latency_ms(ids[1], ids[0]), 40.0);
+    assert_eq!(w.world().latency_ms(ids[1], ids[0]), 40.0);
     let slow: u64 = value(&mut w, ids[0], rpc).parse().expect("ms");
     // a spawn request there and the reply back
     assert!(fast < 5, "{fast} ms on a default link");
@@ -224,8 +219,8 @@ fn a_restarted_node_has_a_new_creation_and_its_old_pids_stay_dead() {
         "old = Node.spawn(:node2@localhost, fn -> Process.sleep(:infinity) end)",
     );
     fault(&mut w, "@restart node2");
-    assert!(w.is_alive(ids[1]));
-    assert_eq!(w.node(ids[1]).map(|n| n.creation()), Some(2));
+    assert!(w.world().is_alive(ids[1]));
+    assert_eq!(w.world().node(ids[1]).map(|n| n.creation()), Some(2));
     assert_eq!(value(&mut w, ids[1], "Node.list()"), "[]");
     assert_eq!(value(&mut w, ids[0], "Node.list()"), "[]");
     let events = run(
@@ -234,9 +229,7 @@ fn a_restarted_node_has_a_new_creation_and_its_old_pids_stay_dead() {
         "ref = Process.monitor(old); receive do {:DOWN, ^ref, _, _, r} -> r end",
     );
     assert!(
-        events
-            .iter()
-            .any(|e| matches!(e, ConsoleEvent::Value(v) if v == ":noproc")),
+        texts(&events, LineKind::Value).contains(&":noproc".to_string()),
         "{events:?}"
     );
     assert_eq!(value(&mut w, ids[0], "Node.list()"), "[:node2@localhost]");
@@ -254,16 +247,30 @@ fn a_restarted_node_has_a_new_creation_and_its_old_pids_stay_dead() {
 #[test]
 fn fault_commands_name_their_errors() {
     let (w, _) = world(&["node1", "node2"]);
-    let err = |line: &str| match Fault::parse(&w, line) {
+    let err = |line: &str| match Fault::parse(w.world(), line) {
         Some(Err(e)) => e,
         other => panic!("{line}: {other:?}"),
     };
-    assert_eq!(err("@kill node9"), "no node named node9");
-    assert_eq!(err("@heal node1 node1"), "a link joins two different nodes");
-    assert!(err("@latency node1 node2 fast").contains("milliseconds"));
-    assert!(err("@disconnect node1").starts_with("usage:"));
-    assert!(Fault::parse(&w, "@sleep 10").is_none());
-    assert!(Fault::parse(&w, "node1> 1").is_none());
+    assert_eq!(err("@kill node9"), FaultError::NoSuchNode("node9".into()));
+    assert_eq!(err("@kill node9").to_string(), "no node named node9");
+    assert_eq!(
+        err("@heal node1 node1").to_string(),
+        "a link joins two different nodes"
+    );
+    assert_eq!(
+        err("@latency node1 node2 fast").to_string(),
+        "@latency wants milliseconds from 0 to 60000, not fast"
+    );
+    assert_eq!(
+        err("@latency node1 node2 60001"),
+        FaultError::BadLatency("60001".into())
+    );
+    assert_eq!(err("@disconnect node1"), FaultError::Usage);
+    assert!(err("@disconnect node1")
+        .to_string()
+        .starts_with("usage: @kill N |"));
+    assert!(Fault::parse(w.world(), "@sleep 10").is_none());
+    assert!(Fault::parse(w.world(), "node1> 1").is_none());
 }
 
 /// :pg2 as OTP 23 had it (OTP_SEMANTICS.md §8): no oracle can run it, so
@@ -379,8 +386,8 @@ fn pg2_behaves_as_in_otp_23() {
     value(&mut w, ids[2], "send(p, :stop)");
     assert_eq!(value(&mut w, ids[0], ":pg2.get_members(:empty)"), "[]");
     // a node going down takes its members, never the groups
-    w.kill(ids[1]);
-    w.advance(1_000);
+    w.world_mut().kill(ids[1]);
+    w.world_mut().advance(1_000);
     assert_eq!(
         value(
             &mut w,
@@ -411,7 +418,7 @@ fn pg_and_pg2_converge_after_a_partition_heals() {
         value(&mut w, n, ":pg.join(:g, self())");
         value(&mut w, n, ":pg2.join(:g, self())");
     }
-    let count = |w: &mut World, n: NodeId| {
+    let count = |w: &mut Driver, n: NodeId| {
         value(
             w,
             n,
@@ -434,7 +441,7 @@ fn pg_and_pg2_converge_after_a_partition_heals() {
     fault(&mut w, "@heal node1 node3");
     value(&mut w, ids[0], "Node.ping(:node2@localhost)");
     value(&mut w, ids[2], "Node.ping(:node2@localhost)");
-    w.advance(1_000);
+    w.world_mut().advance(1_000);
     for &n in &ids {
         assert_eq!(count(&mut w, n), "{4, 4}");
     }
@@ -465,15 +472,17 @@ fn one_name_registered_on_three_nodes_at_once_has_one_owner() {
         let (mut w, ids) = seeded(seed, &["node1", "node2", "node3"]);
         connected(&mut w, &ids);
         value(&mut w, ids[2], "Node.connect(:node2@localhost)");
-        w.advance(1_000);
+        w.world_mut().advance(1_000);
         for &n in &ids {
-            w.eval(n, ":global.register_name(:leader, self())")
-                .expect("console free");
+            assert_eq!(
+                w.submit(n, ":global.register_name(:leader, self())"),
+                Ok(Submitted::Line(n))
+            );
         }
         let mut answers = Vec::new();
-        w.advance_with(30_000, |w| {
-            answers.extend(w.take_events().into_iter().filter_map(|(n, e)| match e {
-                ConsoleEvent::Value(v) => Some((n, v)),
+        w.run(&mut Virtual, 30_000, &mut |w| {
+            answers.extend(w.take_said().into_iter().filter_map(|s| match s {
+                Said::Line(n, l) if l.kind == LineKind::Value => Some((n, l.text)),
                 _ => None,
             }));
             answers.len() == ids.len()
@@ -481,6 +490,7 @@ fn one_name_registered_on_three_nodes_at_once_has_one_owner() {
         let winners: Vec<_> = answers.iter().filter(|(_, v)| v == ":yes").collect();
         assert_eq!(winners.len(), 1, "seed {seed}: {answers:?}");
         let owner = w
+            .world()
             .node(winners[0].0)
             .expect("a node")
             .name()
@@ -499,7 +509,7 @@ fn one_name_registered_on_three_nodes_at_once_has_one_owner() {
 #[test]
 fn hidden_nodes_stay_out_of_the_mesh_and_of_global() {
     let (mut w, ids) = world(&["node1", "node2", "node3"]);
-    let ctl = w.add_hidden_node("ctl");
+    let ctl = w.world_mut().add_hidden_node("ctl");
     connected(&mut w, &ids);
     for (n, line) in [
         (ctl, ":net_kernel.monitor_nodes(true, node_type: :all)"),
@@ -510,7 +520,7 @@ fn hidden_nodes_stay_out_of_the_mesh_and_of_global() {
     ] {
         value(&mut w, n, line);
     }
-    w.advance(1_000);
+    w.world_mut().advance(1_000);
     let lists = "{Node.list(), Node.list(:hidden), Node.list(:connected)}";
     assert_eq!(
         value(&mut w, ctl, lists),
@@ -561,7 +571,7 @@ fn hidden_nodes_stay_out_of_the_mesh_and_of_global() {
         value(&mut w, ctl, "Node.disconnect(:node1@localhost)"),
         "true"
     );
-    w.advance(1_000);
+    w.world_mut().advance(1_000);
     assert_eq!(value(&mut w, ids[1], "Node.list()"), "[:node1@localhost]");
     assert_eq!(value(&mut w, ids[0], "Node.list(:hidden)"), "[]");
 }
@@ -576,7 +586,13 @@ fn fault_commands_read_back_as_the_same_fault() {
         "@heal node2 node1",
         "@latency node1 node2 40",
     ] {
-        let f = Fault::parse(&w, line).expect("a command").expect("valid");
-        assert_eq!(Fault::parse(&w, &f.command(&w)), Some(Ok(f)), "{line}");
+        let f = Fault::parse(w.world(), line)
+            .expect("a command")
+            .expect("valid");
+        assert_eq!(
+            Fault::parse(w.world(), &f.command(w.world())),
+            Some(Ok(f)),
+            "{line}"
+        );
     }
 }

@@ -1,35 +1,24 @@
 //! The engine's guarantees (issue 3, "Engine requirements"), driven through
 //! a World in virtual time.
-use beamplay_cluster::{NodeId, World};
-use beamplay_vm::{ConsoleEvent, Limits};
+mod common;
 
-fn world() -> (World, NodeId) {
-    let mut w = World::new(7).expect("prelude compiles");
-    let n = w.add_node("node1");
-    (w, n)
+use beamplay_cluster::driver::{Driver, LineKind, Said, Submitted};
+use beamplay_cluster::NodeId;
+use beamplay_vm::Limits;
+use common::{eval, seeded, texts, value_in};
+
+fn world() -> (Driver, NodeId) {
+    let (d, ids) = seeded(7, &["node1"]);
+    (d, ids[0])
 }
 
-/// Types `line` and runs until its value (or `ms` of virtual time).
-fn eval(w: &mut World, n: NodeId, line: &str, ms: u64) -> Vec<ConsoleEvent> {
-    w.eval(n, line).expect("console free");
-    let mut events = Vec::new();
-    w.advance_with(ms, |w| {
-        let new = w.take_events();
-        let done = new
-            .iter()
-            .any(|(_, e)| matches!(e, ConsoleEvent::Value(_) | ConsoleEvent::Abandoned));
-        events.extend(new.into_iter().map(|(_, e)| e));
-        done
-    });
-    events.extend(w.take_events().into_iter().map(|(_, e)| e));
-    events
+/// The value node1 printed in `said`.
+fn value(said: &[Said]) -> Option<String> {
+    value_in(said, 0)
 }
 
-fn value(events: &[ConsoleEvent]) -> Option<String> {
-    events.iter().find_map(|e| match e {
-        ConsoleEvent::Value(v) => Some(v.clone()),
-        _ => None,
-    })
+fn has(said: &[Said], kind: LineKind, pred: impl Fn(&str) -> bool) -> bool {
+    texts(said, kind).iter().any(|t| pred(t))
 }
 
 #[test]
@@ -67,7 +56,7 @@ fn tail_calls_run_in_constant_space() {
 #[test]
 fn runaway_recursion_kills_only_that_process() {
     let (mut w, n) = world();
-    if let Some(node) = w.node_mut(n) {
+    if let Some(node) = w.world_mut().node_mut(n) {
         node.set_limits(Limits {
             max_heap_words: 200_000,
             ..node.limits().clone()
@@ -75,19 +64,19 @@ fn runaway_recursion_kills_only_that_process() {
     }
     let def = "defmodule R do\n def f(n), do: 1 + f(n + 1)\nend; :ok";
     eval(&mut w, n, def, 100);
-    let mut events = eval(&mut w, n, "R.f(0)", 600_000);
+    let mut said = eval(&mut w, n, "R.f(0)", 600_000);
     // the new shell words the EXIT line
-    w.advance(100);
-    events.extend(w.take_events().into_iter().map(|(_, e)| e));
+    w.world_mut().advance(100);
+    said.extend(w.take_said());
     assert!(
-        events
-            .iter()
-            .any(|e| matches!(e, ConsoleEvent::Log(t) if t.contains("maximum heap size reached"))),
-        "{events:?}"
+        has(&said, LineKind::Log, |t| t
+            .contains("maximum heap size reached")),
+        "{said:?}"
     );
     assert!(
-        events.iter().any(|e| matches!(e, ConsoleEvent::ShellExit(t) if t.ends_with("shell process exited with reason: killed"))),
-        "{events:?}"
+        has(&said, LineKind::Exit, |t| t
+            .ends_with("shell process exited with reason: killed")),
+        "{said:?}"
     );
     assert_eq!(
         value(&eval(&mut w, n, ":still_alive", 1000)).as_deref(),
@@ -96,9 +85,9 @@ fn runaway_recursion_kills_only_that_process() {
 }
 
 /// A World whose node1 has a small heap limit (2M words, 16 MB).
-fn small_heap_world() -> (World, NodeId) {
+fn small_heap_world() -> (Driver, NodeId) {
     let (mut w, n) = world();
-    if let Some(node) = w.node_mut(n) {
+    if let Some(node) = w.world_mut().node_mut(n) {
         node.set_limits(Limits {
             max_heap_words: 2 * 1024 * 1024,
             ..node.limits().clone()
@@ -108,18 +97,18 @@ fn small_heap_world() -> (World, NodeId) {
 }
 
 /// The exit reason of `body` run in a monitored process.
-fn down_reason(w: &mut World, n: NodeId, body: &str) -> (Option<String>, Vec<ConsoleEvent>) {
+fn down_reason(w: &mut Driver, n: NodeId, body: &str) -> (Option<String>, Vec<Said>) {
     let line = format!(
         "{{pid, ref}} = spawn_monitor(fn -> {body} end); receive do {{:DOWN, ^ref, _, _, r}} -> r end"
     );
-    let events = eval(w, n, &line, 60_000);
-    (value(&events), events)
+    let said = eval(w, n, &line, 60_000);
+    (value(&said), said)
 }
 
-fn heap_report(events: &[ConsoleEvent]) -> bool {
-    events.iter().any(
-        |e| matches!(e, ConsoleEvent::Log(t) if t.contains("Context:            maximum heap size reached")),
-    )
+fn heap_report(said: &[Said]) -> bool {
+    has(said, LineKind::Log, |t| {
+        t.contains("Context:            maximum heap size reached")
+    })
 }
 
 #[test]
@@ -183,15 +172,9 @@ fn crashes_are_reported_by_the_logger_process_as_iex_reports_them() {
         100,
     ));
     // reports come from the logger, after the values
-    w.advance(100);
-    events.extend(w.take_events().into_iter().map(|(_, e)| e));
-    let logs: Vec<&String> = events
-        .iter()
-        .filter_map(|e| match e {
-            ConsoleEvent::Log(t) => Some(t),
-            _ => None,
-        })
-        .collect();
+    w.world_mut().advance(100);
+    events.extend(w.take_said());
+    let logs = texts(&events, LineKind::Log);
     assert_eq!(logs.len(), 2, "{events:?}");
     let (head, rest) = logs[0].split_once('\n').expect("two parts");
     assert!(
@@ -209,7 +192,7 @@ fn crashes_are_reported_by_the_logger_process_as_iex_reports_them() {
 #[test]
 fn the_process_limit_is_a_system_limit_error() {
     let (mut w, n) = world();
-    if let Some(node) = w.node_mut(n) {
+    if let Some(node) = w.world_mut().node_mut(n) {
         node.set_limits(Limits {
             max_processes: 10,
             ..node.limits().clone()
@@ -230,15 +213,16 @@ fn the_process_limit_is_a_system_limit_error() {
 #[test]
 fn ctrl_c_interrupts_a_blocked_line() {
     let (mut w, n) = world();
-    w.eval(n, "receive do :never -> :ok end").expect("free");
-    w.advance(100);
-    assert!(w.node(n).is_some_and(|node| node.console().busy()));
-    if let Some(node) = w.node_mut(n) {
-        node.interrupt_shell();
-    }
-    w.advance(10);
-    let events: Vec<ConsoleEvent> = w.take_events().into_iter().map(|(_, e)| e).collect();
-    assert!(events.contains(&ConsoleEvent::Abandoned), "{events:?}");
+    assert_eq!(
+        w.submit(n, "receive do :never -> :ok end"),
+        Ok(Submitted::Line(n))
+    );
+    w.world_mut().advance(100);
+    assert!(w.busy(n));
+    w.interrupt(n);
+    w.world_mut().advance(10);
+    let said = w.take_said();
+    assert!(said.contains(&Said::Abandoned(n)), "{said:?}");
     assert_eq!(
         value(&eval(&mut w, n, ":free", 1000)).as_deref(),
         Some(":free")

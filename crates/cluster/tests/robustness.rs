@@ -1,7 +1,7 @@
 //! Bad input is an answer, never a crash (DESIGN.md invariant 8): mutated
 //! console lines go through the parser, the compiler and a bounded run.
 #![cfg(not(target_arch = "wasm32"))]
-use beamplay_cluster::World;
+use beamplay_cluster::driver::Driver;
 use proptest::prelude::*;
 
 /// Every input line of the conformance scenarios.
@@ -95,12 +95,12 @@ proptest! {
         let at = at.min(chars.len());
         let end = (at + len).min(chars.len());
         let mutated: String = chars[..at].iter().copied().chain(insert.chars()).chain(chars[end..].iter().copied()).collect();
-        let mut w = World::new(3).expect("prelude");
-        let n = w.add_node("node1");
-        if w.eval(n, &mutated).is_ok() {
+        let mut d = Driver::new(3).expect("prelude");
+        let n = d.world_mut().add_node("node1");
+        if d.submit(n, &mutated).is_ok() {
             // bounded: at most 20 ms of virtual time, however the line behaves
-            w.advance(20);
+            d.world_mut().advance(20);
         }
-        let _ = w.take_events();
+        let _ = d.take_said();
     }
 }

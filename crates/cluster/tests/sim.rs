@@ -7,9 +7,9 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use beamplay_cluster::fault::Fault;
+use beamplay_cluster::driver::{Driver, Submitted};
 use beamplay_cluster::observe::{Snapshot, What};
-use beamplay_cluster::{NodeId, World};
+use beamplay_cluster::NodeId;
 use beamplay_vm::Trace;
 use common::{fault, mesh, seeded, value};
 
@@ -23,10 +23,12 @@ fn a_snapshot_shows_names_groups_locks_and_links() {
     value(&mut w, ids[2], ":pg2.join(:g, self())");
     value(&mut w, ids[0], ":global.set_lock({:res, self()})");
     // node2's shell waits for the lock node1 holds
-    w.eval(ids[1], ":global.set_lock({:res, self()})")
-        .expect("free");
-    w.advance(500);
-    let s = w.snapshot();
+    assert_eq!(
+        w.submit(ids[1], ":global.set_lock({:res, self()})"),
+        Ok(Submitted::Line(ids[1]))
+    );
+    w.world_mut().advance(500);
+    let s = w.world().snapshot();
     let n1 = &s.nodes[ids[0]];
     assert_eq!(n1.name, "node1@localhost");
     assert_eq!(n1.global_names.len(), 1);
@@ -73,7 +75,7 @@ fn a_snapshot_shows_names_groups_locks_and_links() {
         ids[0],
         "p = spawn(fn -> Process.sleep(:infinity) end); Process.register(p, :idle); send(p, {:hello, 1}); send(p, \"two\")",
     );
-    let s = w.snapshot();
+    let s = w.world().snapshot();
     let idle = s.nodes[ids[0]]
         .processes
         .iter()
@@ -81,19 +83,19 @@ fn a_snapshot_shows_names_groups_locks_and_links() {
         .expect("the registered process is listed");
     assert_eq!(idle.mailbox, 2);
     assert_eq!(idle.status, "waiting");
-    let mailbox = w.node(ids[0]).map(|n| n.mailbox_view(idle.id));
+    let mailbox = w.world().node(ids[0]).map(|n| n.mailbox_view(idle.id));
     assert_eq!(
         mailbox,
         Some(vec!["{:hello, 1}".to_string(), "\"two\"".to_string()])
     );
     // the lock is released, and the waiter gets it
     value(&mut w, ids[0], ":global.del_lock({:res, self()})");
-    w.advance(9_000);
-    let s = w.snapshot();
+    w.world_mut().advance(9_000);
+    let s = w.world().snapshot();
     assert_eq!(s.nodes[ids[2]].locks[0].waiters.len(), 0);
     assert!(s.nodes[ids[2]].locks[0].holders[0].starts_with("#PID<"));
     fault(&mut w, "@disconnect node1 node2");
-    let s = w.snapshot();
+    let s = w.world().snapshot();
     let l = s.links.iter().find(|l| l.a == ids[0] && l.b == ids[1]);
     assert!(l.is_some_and(|l| l.cut && !l.connected));
 }
@@ -102,16 +104,18 @@ fn a_snapshot_shows_names_groups_locks_and_links() {
 fn a_lock_waiter_shows_its_retries_and_leaves_when_it_stops_waiting() {
     let (mut w, ids) = mesh();
     value(&mut w, ids[0], ":global.set_lock({:res, self()})");
-    w.eval(ids[1], ":global.set_lock({:res, self()})")
-        .expect("free");
-    let waiter = |w: &World| {
-        let s = w.snapshot();
+    assert_eq!(
+        w.submit(ids[1], ":global.set_lock({:res, self()})"),
+        Ok(Submitted::Line(ids[1]))
+    );
+    let waiter = |w: &Driver| {
+        let s = w.world().snapshot();
         let lock = s.nodes[ids[0]].locks.first()?;
         lock.waiters
             .first()
             .map(|x| (x.attempts, x.retry_at_us, s.now_us))
     };
-    w.advance(100);
+    w.world_mut().advance(100);
     let (first, retry, now) = waiter(&w).expect("node2's shell waits");
     // global.erl's sleep after attempt n is at most 1000 * 2^(n-1) / 8 ms
     // (125 ms after the first), 8 s from the seventh on
@@ -125,24 +129,24 @@ fn a_lock_waiter_shows_its_retries_and_leaves_when_it_stops_waiting() {
         "{first} {retry} {now}"
     );
     // it tries again when it said it would, and counts the attempt
-    w.advance((retry - now) / 1000 + 1);
+    w.world_mut().advance((retry - now) / 1000 + 1);
     let (second, later, _) = waiter(&w).expect("still waiting");
     assert!(second > first && later > retry, "{first} {second}");
-    w.advance(3_000);
+    w.world_mut().advance(3_000);
     let (many, _, _) = waiter(&w).expect("still waiting");
     assert!(many > second, "the attempts go on: {many}");
     // interrupted, it waits no more, though it never said so
-    if let Some(node) = w.node_mut(ids[1]) {
+    if let Some(node) = w.world_mut().node_mut(ids[1]) {
         node.interrupt_shell();
     }
-    w.advance(10);
+    w.world_mut().advance(10);
     assert_eq!(waiter(&w), None);
 }
 
 #[test]
 fn the_event_stream_tells_spawns_messages_frames_and_faults() {
     let (mut w, ids) = mesh();
-    w.set_tracing(true);
+    w.world_mut().set_tracing(true);
     let fun = value(
         &mut w,
         ids[0],
@@ -151,7 +155,7 @@ fn the_event_stream_tells_spawns_messages_frames_and_faults() {
     value(&mut w, ids[0], "pid = Node.spawn(:node2@localhost, f)");
     value(&mut w, ids[0], "send(pid, \"hi\")");
     fault(&mut w, "@kill node3");
-    let events = w.take_trace();
+    let events = w.world_mut().take_trace();
     assert!(events.windows(2).all(|e| e[0].at_us <= e[1].at_us));
     let has = |f: &dyn Fn(&What) -> bool| events.iter().any(|e| f(&e.what));
     assert!(has(&|w| matches!(w, What::Node(1, Trace::Spawn { .. }))));
@@ -186,9 +190,9 @@ fn the_event_stream_tells_spawns_messages_frames_and_faults() {
         &|w| matches!(w, What::Node(0, Trace::NodeDown(n)) if n.as_str() == "node3@localhost")
     ));
     assert!(has(&|w| matches!(w, What::Node(1, Trace::Exit { .. }))));
-    w.set_tracing(false);
+    w.world_mut().set_tracing(false);
     value(&mut w, ids[0], "1 + 1");
-    assert!(w.take_trace().is_empty());
+    assert!(w.world_mut().take_trace().is_empty());
 }
 
 /// A tiny seeded generator for the fault schedules.
@@ -242,7 +246,7 @@ fn names_of(s: &Snapshot, id: NodeId) -> BTreeSet<(String, String)> {
 fn simulate(seed: u64) {
     let (mut w, ids) = seeded(seed, &NAMES);
     let mut dice = Dice(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
-    w.set_tracing(true);
+    w.world_mut().set_tracing(true);
     for &n in &ids {
         value(&mut w, n, ":pg.start_link()");
         value(&mut w, n, ":pg2.start()");
@@ -251,7 +255,7 @@ fn simulate(seed: u64) {
         value(&mut w, n, "Node.connect(:n1@localhost)");
     }
     value(&mut w, ids[0], ":pg2.create(:g)");
-    w.advance(1_000);
+    w.world_mut().advance(1_000);
     let mut touched: BTreeSet<(NodeId, NodeId)> = BTreeSet::new();
     let mut killed: BTreeSet<NodeId> = BTreeSet::new();
     for _ in 0..14 {
@@ -282,7 +286,7 @@ fn simulate(seed: u64) {
                     "p = spawn(fn -> Process.sleep(:infinity) end); :global.register_name(:burst{name}, p)"
                 );
                 for &n in &ids {
-                    w.eval(n, &line).expect("console free");
+                    assert_eq!(w.submit(n, &line), Ok(Submitted::Line(n)));
                 }
             }
             _ => {
@@ -296,8 +300,8 @@ fn simulate(seed: u64) {
                 );
             }
         }
-        w.advance(1_000);
-        let s = w.snapshot();
+        w.world_mut().advance(1_000);
+        let s = w.world().snapshot();
         // directly connected nodes agree on the global names, so each
         // name has one owner in a connected component
         for l in s.links.iter().filter(|l| l.connected) {
@@ -319,10 +323,10 @@ fn simulate(seed: u64) {
     for &n in &ids[1..] {
         value(&mut w, n, "Node.ping(:n1@localhost)");
     }
-    w.advance(3_000);
-    let s = w.snapshot();
+    w.world_mut().advance(3_000);
+    let s = w.world().snapshot();
     assert_eq!(components(&s).len(), 1, "seed {seed}: one cluster again");
-    let count = |w: &mut World, n: NodeId| {
+    let count = |w: &mut Driver, n: NodeId| {
         value(
             w,
             n,
@@ -334,7 +338,7 @@ fn simulate(seed: u64) {
         assert_eq!(count(&mut w, n), first, "seed {seed}: {} differs", NAMES[n]);
     }
     // nothing lost on a link never cut between nodes never restarted
-    let events = w.take_trace();
+    let events = w.world_mut().take_trace();
     for &a in &ids {
         for &b in &ids {
             if a == b
@@ -369,10 +373,10 @@ fn simulate(seed: u64) {
             "for _ <- 1..3, do: spawn(fn -> :global.trans({:crit, self()}, fn -> IO.puts(\"in\"); Process.sleep(20); IO.puts(\"out\") end) end)",
         );
     }
-    w.advance(60_000);
+    w.world_mut().advance(60_000);
     let mut inside = 0;
     let mut entered = 0;
-    for e in w.take_trace() {
+    for e in w.world_mut().take_trace() {
         match e.what {
             What::Node(_, Trace::Output(t)) if t == "in\n" => {
                 inside += 1;
@@ -399,17 +403,17 @@ fn random_faults_keep_every_invariant() {
 #[test]
 fn fault_commands_show_in_the_stream() {
     let (mut w, _) = seeded(3, &["a", "b"]);
-    w.set_tracing(true);
+    w.world_mut().set_tracing(true);
     for line in [
         "@latency a b 5",
         "@disconnect a b",
         "@heal a b",
         "@restart b",
     ] {
-        let f = Fault::parse(&w, line).expect("fault").expect("valid");
-        w.apply(f);
+        assert!(matches!(w.command(line), Ok(Submitted::Fault(_))), "{line}");
     }
     let kinds: Vec<String> = w
+        .world_mut()
         .take_trace()
         .into_iter()
         .filter(|e| !matches!(e.what, What::Node(..)))

@@ -3,9 +3,10 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use beamplay_cluster::driver::Line;
 use beamplay_cluster::fault::Fault;
 use beamplay_cluster::observe::Snapshot;
-use beamplay_cluster::session::{FrameEntry, Line, LogEntry, Session};
+use beamplay_cluster::session::{FrameEntry, LogEntry, Session};
 use beamplay_cluster::NodeId;
 use yew::Reducible;
 
@@ -71,6 +72,8 @@ pub struct ConsoleView {
     pub alive: bool,
     pub busy: bool,
     pub prompt: String,
+    /// The prompt while the input typed so far is incomplete.
+    pub continuation: String,
     pub lines: Rc<Vec<Line>>,
     version: u64,
 }
@@ -104,10 +107,11 @@ impl Store {
     /// holds (`shared`); a link that cannot be read is said so, and the
     /// page starts fresh.
     pub fn new(clock: fn() -> f64, shared: Option<&str>) -> Result<Store, String> {
+        let fresh = || Session::new(1, &START_NODES).map_err(|e| e.to_string());
         let (session, notice) = match shared.map(|t| Session::replay(1, t)) {
             Some(Ok(s)) => (s, None),
-            Some(Err(e)) => (Session::new(1, &START_NODES)?, Some(e)),
-            None => (Session::new(1, &START_NODES)?, None),
+            Some(Err(e)) => (fresh()?, Some(e.to_string())),
+            None => (fresh()?, None),
         };
         let mut store = Store {
             session: Rc::new(RefCell::new(session)),
@@ -143,18 +147,19 @@ impl Store {
             .iter()
             .filter(|n| !n.removed)
             .map(|n| {
-                let c = s.console(n.id);
-                let version = c.map_or(0, |c| c.version);
+                let t = s.transcript(n.id);
+                let version = t.map_or(0, |t| t.version);
                 let lines = match self.consoles.iter().find(|c| c.id == n.id) {
                     Some(old) if old.version == version => old.lines.clone(),
-                    _ => Rc::new(c.map(|c| c.lines.clone()).unwrap_or_default()),
+                    _ => Rc::new(t.map(|t| t.lines.clone()).unwrap_or_default()),
                 };
                 ConsoleView {
                     id: n.id,
                     name: n.name.clone(),
                     alive: n.alive,
                     busy: s.busy(n.id),
-                    prompt: s.prompt(n.id, ""),
+                    prompt: s.prompt(n.id, false),
+                    continuation: s.prompt(n.id, true),
                     lines,
                     version,
                 }
@@ -164,9 +169,9 @@ impl Store {
         self.paused = s.paused();
         self.speed = s.speed();
         if let Some(m) = &self.mailbox {
-            let node = s.world.node(m.node);
-            let alive = node.is_some_and(|n| n.is_running(m.id));
-            let messages = node.map(|n| n.mailbox_view(m.id)).unwrap_or_default();
+            let (alive, messages) = s
+                .mailbox(m.node, m.id)
+                .map_or((false, Vec::new()), |b| (b.alive, b.messages));
             if *m.messages != messages || m.alive != alive {
                 self.mailbox = Some(MailboxView {
                     messages: Rc::new(messages),
@@ -199,7 +204,7 @@ impl Store {
             Action::Fault(f) => s.apply(f),
             Action::AddNode(name) => {
                 if let Err(e) = s.add_node(name.trim()) {
-                    self.notice = Some(e);
+                    self.notice = Some(e.to_string());
                 }
             }
             Action::TogglePause => {
@@ -213,20 +218,20 @@ impl Store {
                     *s = fresh;
                     self.trace_version = u64::MAX;
                 }
-                Err(e) => self.notice = Some(e),
+                Err(e) => self.notice = Some(e.to_string()),
             },
             Action::ToggleSystem => self.show_system = !self.show_system,
             Action::ToggleUser => self.show_user = !self.show_user,
             Action::Share => self.shared = Some(s.share().into()),
             Action::Mailbox(which) => {
                 self.mailbox = which.and_then(|(node, id)| {
-                    let n = s.world.node(node)?;
+                    let mailbox = s.mailbox(node, id)?;
                     Some(MailboxView {
                         node,
                         id,
-                        pid: n.pid_text(id),
-                        alive: true,
-                        messages: Rc::new(Vec::new()),
+                        pid: mailbox.pid,
+                        alive: mailbox.alive,
+                        messages: Rc::new(mailbox.messages),
                     })
                 })
             }

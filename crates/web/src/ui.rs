@@ -1,6 +1,6 @@
 //! The page: controls, the nodes' consoles, the topology and the panels.
+use beamplay_cluster::driver::{self, LineKind};
 use beamplay_cluster::fault::Fault;
-use beamplay_cluster::session::{LineKind, Session};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -325,7 +325,7 @@ fn console_box(p: &ConsoleProps) -> Html {
                     } else {
                         format!("{}\n{line}", *pending)
                     };
-                    if Session::incomplete(&text) {
+                    if driver::incomplete(&text) {
                         pending.set(text);
                         return;
                     }
@@ -364,7 +364,7 @@ fn console_box(p: &ConsoleProps) -> Html {
     let prompt = if pending.is_empty() {
         v.prompt.clone()
     } else {
-        v.prompt.replacen("iex", "...", 1)
+        v.continuation.clone()
     };
     let copy = {
         let lines = p.view.lines.clone();
@@ -429,7 +429,7 @@ fn line_class(kind: LineKind) -> &'static str {
     match kind {
         LineKind::Input => "in",
         LineKind::Value => "value",
-        LineKind::Output => "out",
+        LineKind::Output | LineKind::Exit => "out",
         LineKind::Log => "log",
         LineKind::Note => "note",
     }

@@ -1,71 +1,92 @@
-//! What the World tests share: a World of named nodes, and lines typed
-//! at their consoles, run in virtual time as the oracle runs them.
+//! What the World tests share: a World of named nodes behind a console
+//! driver, and lines typed at their consoles, run in virtual time as the
+//! oracle runs them.
 #![allow(dead_code)]
-use beamplay_cluster::fault::Fault;
-use beamplay_cluster::{NodeId, World};
-use beamplay_vm::ConsoleEvent;
+use beamplay_cluster::driver::{Driver, LineKind, Said, Submitted, Virtual};
+use beamplay_cluster::NodeId;
 
-pub fn world(names: &[&str]) -> (World, Vec<NodeId>) {
+pub fn world(names: &[&str]) -> (Driver, Vec<NodeId>) {
     seeded(11, names)
 }
 
-pub fn seeded(seed: u64, names: &[&str]) -> (World, Vec<NodeId>) {
-    let mut w = World::new(seed).expect("prelude compiles");
-    let ids = names.iter().map(|n| w.add_node(n)).collect();
-    (w, ids)
+pub fn seeded(seed: u64, names: &[&str]) -> (Driver, Vec<NodeId>) {
+    let mut d = Driver::new(seed).expect("prelude compiles");
+    let ids = names.iter().map(|n| d.world_mut().add_node(n)).collect();
+    (d, ids)
 }
 
-/// Types `line` on node `n` and runs until its value, then lets 150 ms
-/// pass, as the oracle does before the next line: every event on the way.
-pub fn run(w: &mut World, n: NodeId, line: &str) -> Vec<ConsoleEvent> {
-    w.eval(n, line).expect("console free");
-    let mut events = Vec::new();
-    w.advance_with(5_000, |w| {
-        let new = w.take_events();
-        let done = new
-            .iter()
-            .any(|(at, e)| *at == n && matches!(e, ConsoleEvent::Value(_)));
-        events.extend(new.into_iter().map(|(_, e)| e));
+/// Types `line` on node `n` and runs until the line ends (its value, or
+/// its shell died), at most `ms` of virtual time: what every console said
+/// on the way.
+pub fn eval(d: &mut Driver, n: NodeId, line: &str, ms: u64) -> Vec<Said> {
+    assert_eq!(d.submit(n, line), Ok(Submitted::Line(n)), "{line}");
+    let mut said = Vec::new();
+    d.run(&mut Virtual, ms, &mut |d| {
+        let new = d.take_said();
+        let done = new.iter().any(|s| match s {
+            Said::Line(at, l) => *at == n && l.kind == LineKind::Value,
+            Said::Abandoned(at) => *at == n,
+        });
+        said.extend(new);
         done
     });
-    w.advance(150);
-    events.extend(w.take_events().into_iter().map(|(_, e)| e));
-    events
+    said.extend(d.take_said());
+    said
+}
+
+/// Types `line` on node `n` and runs until it ends, then lets 150 ms
+/// pass, as the oracle does before the next line: what every console said
+/// on the way.
+pub fn run(d: &mut Driver, n: NodeId, line: &str) -> Vec<Said> {
+    let mut said = eval(d, n, line, 5_000);
+    d.world_mut().advance(150);
+    said.extend(d.take_said());
+    said
+}
+
+/// The texts of the lines of `kind` in `said`, whichever node said them.
+pub fn texts(said: &[Said], kind: LineKind) -> Vec<String> {
+    said.iter()
+        .filter_map(|s| match s {
+            Said::Line(_, l) if l.kind == kind => Some(l.text.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The value node `n` printed in `said`.
+pub fn value_in(said: &[Said], n: NodeId) -> Option<String> {
+    said.iter().find_map(|s| match s {
+        Said::Line(at, l) if *at == n && l.kind == LineKind::Value => Some(l.text.clone()),
+        _ => None,
+    })
 }
 
 /// The value `line` gives on node `n`.
-pub fn value(w: &mut World, n: NodeId, line: &str) -> String {
-    run(w, n, line)
-        .into_iter()
-        .find_map(|e| match e {
-            ConsoleEvent::Value(v) => Some(v),
-            _ => None,
-        })
-        .unwrap_or_else(|| format!("no value for {line}"))
+pub fn value(d: &mut Driver, n: NodeId, line: &str) -> String {
+    value_in(&run(d, n, line), n).unwrap_or_else(|| format!("no value for {line}"))
 }
 
-pub fn connected(w: &mut World, ids: &[NodeId]) {
-    assert_eq!(value(w, ids[0], "Node.connect(:node2@localhost)"), "true");
-    assert_eq!(value(w, ids[1], "Node.list()"), "[:node1@localhost]");
+pub fn connected(d: &mut Driver, ids: &[NodeId]) {
+    assert_eq!(value(d, ids[0], "Node.connect(:node2@localhost)"), "true");
+    assert_eq!(value(d, ids[1], "Node.list()"), "[:node1@localhost]");
 }
 
 /// node1, node2 and node3 in a full mesh, synced by global.
-pub fn mesh() -> (World, Vec<NodeId>) {
-    let (mut w, ids) = world(&["node1", "node2", "node3"]);
-    connected(&mut w, &ids);
-    value(&mut w, ids[2], "Node.connect(:node2@localhost)");
-    w.advance(1_000);
+pub fn mesh() -> (Driver, Vec<NodeId>) {
+    let (mut d, ids) = world(&["node1", "node2", "node3"]);
+    connected(&mut d, &ids);
+    value(&mut d, ids[2], "Node.connect(:node2@localhost)");
+    d.world_mut().advance(1_000);
     assert_eq!(
-        value(&mut w, ids[0], "Node.list() |> Enum.sort()"),
+        value(&mut d, ids[0], "Node.list() |> Enum.sort()"),
         "[:node2@localhost, :node3@localhost]"
     );
-    (w, ids)
+    (d, ids)
 }
 
-pub fn fault(w: &mut World, line: &str) {
-    let f = Fault::parse(w, line)
-        .expect("a fault command")
-        .expect("a valid one");
-    w.apply(f);
-    w.advance(1_000);
+/// Types a fault command, then lets the World react for a second.
+pub fn fault(d: &mut Driver, line: &str) {
+    assert!(matches!(d.command(line), Ok(Submitted::Fault(_))), "{line}");
+    d.world_mut().advance(1_000);
 }
