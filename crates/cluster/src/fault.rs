@@ -50,7 +50,7 @@ impl Fault {
             ("remove", [n]) => node(n).map(Fault::Remove),
             ("disconnect", [_, _]) => two(&args).map(|(a, b)| Fault::Disconnect(a, b)),
             ("heal", [_, _]) => two(&args).map(|(a, b)| Fault::Heal(a, b)),
-            ("latency", [_, _, ms]) => match ms.parse::<u64>() {
+            ("latency", [_, _, ms]) => match u64::from_str_radix(ms, 10) {
                 Ok(ms) if ms <= 60_000 => two(&args).map(|(a, b)| Fault::Latency(a, b, ms)),
                 _ => Err(format!(
                     "@latency wants milliseconds from 0 to 60000, not {ms}"

@@ -310,7 +310,7 @@ mod tests {
             Term::Nil,
             a("nil"),
         ];
-        v.sort_by(compare);
+        crate::sort::sort_by(&mut v, compare);
         let shown: Vec<String> = v.iter().map(|t| format!("{t:?}")).collect();
         assert_eq!(
             shown,

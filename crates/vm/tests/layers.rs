@@ -436,7 +436,7 @@ fn cycles(g: &BTreeMap<ModPath, BTreeSet<ModPath>>) -> Vec<Vec<ModPath>> {
                     }
                 }
                 if group.len() > 1 {
-                    group.sort();
+                    beamplay_term::sort::sort_by(&mut group, Ord::cmp);
                     out.push(group);
                 }
             }

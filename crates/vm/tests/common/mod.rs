@@ -35,7 +35,7 @@ pub fn files() -> Vec<(String, String)> {
             Some((name, text))
         })
         .collect();
-    files.sort();
+    beamplay_term::sort::sort_by(&mut files, Ord::cmp);
     assert!(
         files.len() >= 10,
         "corpus in {} has {} files",
