@@ -75,7 +75,7 @@ impl Fault {
             ("remove", [n]) => node(n).map(Fault::Remove),
             ("disconnect", [a, b]) => two(a, b).map(|(a, b)| Fault::Disconnect(a, b)),
             ("heal", [a, b]) => two(a, b).map(|(a, b)| Fault::Heal(a, b)),
-            ("latency", [a, b, ms]) => match ms.parse::<u64>() {
+            ("latency", [a, b, ms]) => match u64::from_str_radix(ms, 10) {
                 Ok(ms) if ms <= 60_000 => two(a, b).map(|(a, b)| Fault::Latency(a, b, ms)),
                 _ => Err(FaultError::BadLatency(ms.to_string())),
             },

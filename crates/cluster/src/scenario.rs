@@ -251,7 +251,7 @@ pub fn run(text: &str, seed: u64, clock: &mut dyn Clock) -> Run {
             continue;
         }
         if let Some(ms) = line.strip_prefix("@sleep ") {
-            let ms = ms.trim().parse().unwrap_or(0);
+            let ms = u64::from_str_radix(ms.trim(), 10).unwrap_or(0);
             r.drain(ms);
             continue;
         }

@@ -294,7 +294,10 @@ impl Session {
         for (i, line) in lines.enumerate() {
             let bad = || ReplayError::Unreadable(i + 2);
             let mut parts = line.splitn(3, ' ');
-            let at: u64 = parts.next().and_then(|t| t.parse().ok()).ok_or_else(bad)?;
+            let at: u64 = parts
+                .next()
+                .and_then(|t| u64::from_str_radix(t, 10).ok())
+                .ok_or_else(bad)?;
             let (kind, rest) = (parts.next().ok_or_else(bad)?, parts.next().unwrap_or(""));
             let now = s.world().now_us();
             if at > now {

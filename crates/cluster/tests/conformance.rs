@@ -77,7 +77,7 @@ fn main() {
         })
         .filter(|n| filter.as_ref().is_none_or(|f| n.contains(f.as_str())))
         .collect();
-    names.sort();
+    beamplay_term::sort::sort_by(&mut names, Ord::cmp);
     let (mut passed, mut failed, mut expected_failures) = (0, 0, 0);
     let mut problems = Vec::new();
     for name in &names {

@@ -200,10 +200,10 @@ fn latency_slows_every_frame_of_a_link() {
     let (mut w, ids) = world(&["node1", "node2"]);
     connected(&mut w, &ids);
     let rpc = "{t, :node2@localhost} = :timer.tc(fn -> :rpc.call(:node2@localhost, :erlang, :node, []) end); div(t, 1000)";
-    let fast: u64 = value(&mut w, ids[0], rpc).parse().expect("ms");
+    let fast = u64::from_str_radix(&value(&mut w, ids[0], rpc), 10).expect("ms");
     fault(&mut w, "@latency node1 node2 40");
     assert_eq!(w.world().latency_ms(ids[1], ids[0]), 40.0);
-    let slow: u64 = value(&mut w, ids[0], rpc).parse().expect("ms");
+    let slow = u64::from_str_radix(&value(&mut w, ids[0], rpc), 10).expect("ms");
     // a spawn request there and the reply back
     assert!(fast < 5, "{fast} ms on a default link");
     assert!((80..90).contains(&slow), "{slow} ms with 40 ms each way");

@@ -1,8 +1,8 @@
-//! Differential test against real Elixir: every input line of the
-//! conformance scenarios, parsed here and by Elixir 1.14's
-//! `Code.string_to_quoted/1` (fixtures/quoted.txt, made by
-//! fixtures/quoted.exs), must have the same shape (metadata aside), or
-//! both must be errors.
+//! Differential test against real Elixir: every input of the conformance
+//! scenarios and every case of the language corpus, parsed here and by
+//! Elixir 1.14's `Code.string_to_quoted/1` (tests/corpus/quoted.txt at the
+//! repository root, made by tests/corpus/quoted.exs), must have the same
+//! shape (metadata aside), or both must be errors.
 #![cfg(not(target_arch = "wasm32"))]
 use beamplay_syntax::ast::Head;
 use beamplay_syntax::{parse, Ast};
@@ -58,8 +58,8 @@ fn unhex(s: &str) -> String {
 }
 
 #[test]
-fn parses_every_scenario_line_as_elixir_does() {
-    let fixture = include_str!("fixtures/quoted.txt");
+fn parses_every_scenario_line_and_corpus_case_as_elixir_does() {
+    let fixture = include_str!("../../../tests/corpus/quoted.txt");
     let mut mismatches = Vec::new();
     let mut n = 0;
     for line in fixture.lines() {

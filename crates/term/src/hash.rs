@@ -15,7 +15,7 @@
 //! hash of its name) is used, so large maps with atom keys come out in an
 //! order of their own. Pids, references and funs are hashed from their
 //! fields in the same spirit.
-use crate::term::{Cons, Fun, Term};
+use crate::term::{Cons, Fun, MapTerm, Term};
 
 const HCONST: u32 = 0x9e37_79b9;
 
@@ -288,6 +288,14 @@ pub fn iteration_order<'a>(
         crate::sort::sort_by(&mut v, |a, b| b.0.cmp(&a.0));
     }
     v.into_iter().map(|(_, e)| e).collect()
+}
+
+impl MapTerm {
+    /// The entries in the order the BEAM iterates them (`:maps.to_list/1`,
+    /// `inspect`, `Enum`).
+    pub fn iter(&self) -> impl Iterator<Item = (&Term, &Term)> {
+        iteration_order(self.entries.iter()).into_iter()
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,9 @@
 //! `inspect/2` as Elixir 1.14 prints terms: Inspect.Algebra documents laid
 //! out for a width (ELIXIR_SUBSET.md 3.3). Every walk over a term or a
 //! document uses an explicit stack, so deep terms never exhaust Rust's.
+//! Also a term's `Debug` form, for Rust's own messages.
+use std::fmt;
+
 use crate::atom::Atom;
 use crate::float::float_to_string;
 use crate::list::ListView;
@@ -838,6 +841,52 @@ fn fun_name(f: &str) -> String {
         f.to_string()
     } else {
         quoted(f)
+    }
+}
+
+impl fmt::Debug for Term {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Term::Int(i) => write!(f, "{i}"),
+            Term::BigInt(b) => write!(f, "{b}"),
+            Term::Float(x) => write!(f, "{x:?}"),
+            Term::Atom(a) => write!(f, "{a:?}"),
+            Term::Nil => write!(f, "[]"),
+            Term::Cons(_) => {
+                let view = ListView::of(self);
+                write!(f, "{:?}", view.items)?;
+                if !matches!(view.tail, Term::Nil) {
+                    write!(f, " | {:?}", view.tail)?;
+                }
+                Ok(())
+            }
+            Term::Tuple(t) => {
+                write!(f, "{{")?;
+                for (i, x) in t.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, ", ")?;
+                    }
+                    write!(f, "{x:?}")?;
+                }
+                write!(f, "}}")
+            }
+            Term::Map(m) => f.debug_map().entries(m.entries.iter()).finish(),
+            Term::Binary(b) => write!(f, "{b:?}"),
+            Term::Pid(p) => write!(f, "#PID<{}.{}.{}>", p.node.as_str(), p.id, p.serial),
+            Term::Ref(r) => write!(f, "#Reference<{}.{:?}>", r.node.as_str(), r.ids),
+            Term::Fun(fun) => match &**fun {
+                Fun::Export {
+                    module,
+                    function,
+                    arity,
+                } => write!(f, "&{module:?}.{function:?}/{arity}"),
+                Fun::Closure(c) => write!(
+                    f,
+                    "#Function<{}.{}/{} in {}>",
+                    c.index, c.uniq, c.arity, c.origin
+                ),
+            },
+        }
     }
 }
 

@@ -13,6 +13,7 @@ mod binary;
 pub mod etf;
 mod float;
 mod hash;
+mod heap;
 mod inspect;
 mod int;
 mod list;
@@ -25,6 +26,7 @@ pub use atom::{Atom, AtomLimitError, AtomTable};
 pub use binary::Bitstring;
 pub use float::{float_to_string, parse_float};
 pub use hash::map_hash;
+pub use heap::heap_words;
 pub use inspect::{
     atom_to_inspect, inspect, key_to_inspect, string_to_inspect, Base, InspectCtx, InspectOpts,
     NoStructs,

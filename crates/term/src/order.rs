@@ -1,5 +1,6 @@
 //! Term order and equality, as OTP defines them:
-//! number < atom < reference < fun < port < pid < tuple < map < list < bitstring.
+//! number < atom < reference < fun < port < pid < tuple < map < list < bitstring;
+//! `Term`'s `Eq` and `Ord` (map-key order) are these.
 use std::cmp::Ordering;
 
 use num_bigint::BigInt;
@@ -228,6 +229,33 @@ pub fn int_to_f64(t: &Term) -> Option<f64> {
     }
 }
 
+impl PartialEq for Term {
+    /// Exact equality (`===`, and pattern matching): `1 != 1.0`.
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        // small integers (clause heads like `f(0)`) without a call
+        match (self, other) {
+            (Term::Int(a), Term::Int(b)) => a == b,
+            _ => exact_eq(self, other),
+        }
+    }
+}
+impl Eq for Term {}
+
+impl PartialOrd for Term {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Term {
+    /// Map-key order: term order, but an integer sorts before an equal float
+    /// so that `1` and `1.0` are distinct keys.
+    fn cmp(&self, other: &Self) -> Ordering {
+        key_cmp(self, other)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -282,7 +310,7 @@ mod tests {
             Term::Nil,
             a("nil"),
         ];
-        v.sort_by(compare);
+        crate::sort::sort_by(&mut v, compare);
         let shown: Vec<String> = v.iter().map(|t| format!("{t:?}")).collect();
         assert_eq!(
             shown,

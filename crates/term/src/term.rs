@@ -1,5 +1,10 @@
+//! The `Term` enum and the types of its variants. What walks terms lives in
+//! the files that import this one, so that none is imported back (the
+//! crate's files form layers: `crates/vm/tests/layers.rs`): equality and
+//! order (`order.rs`), a map's iteration order (`MapTerm::iter`,
+//! `hash.rs`), heap measurement (`heap.rs`), the `Debug` form
+//! (`inspect.rs`).
 use std::any::Any;
-use std::fmt;
 use std::rc::Rc;
 
 use num_bigint::BigInt;
@@ -203,12 +208,6 @@ impl MapTerm {
             .collect()
     }
 
-    /// The entries in the order the BEAM iterates them (`:maps.to_list/1`,
-    /// `inspect`, `Enum`).
-    pub fn iter(&self) -> impl Iterator<Item = (&Term, &Term)> {
-        crate::hash::iteration_order(self.entries.iter()).into_iter()
-    }
-
     /// The map behind `rc`, ready to change (copied first if shared: the
     /// tree is shared and the change copies one path of it), with the copy
     /// and `growth` more entries charged to the allocation meter.
@@ -393,79 +392,6 @@ impl Term {
             Term::Pid(_) => "PID",
             Term::Ref(_) => "Reference",
             Term::Fun(_) => "Function",
-        }
-    }
-}
-
-impl PartialEq for Term {
-    /// Exact equality (`===`, and pattern matching): `1 != 1.0`.
-    #[inline]
-    fn eq(&self, other: &Self) -> bool {
-        // small integers (clause heads like `f(0)`) without a call
-        match (self, other) {
-            (Term::Int(a), Term::Int(b)) => a == b,
-            _ => crate::order::exact_eq(self, other),
-        }
-    }
-}
-impl Eq for Term {}
-
-impl PartialOrd for Term {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Term {
-    /// Map-key order: term order, but an integer sorts before an equal float
-    /// so that `1` and `1.0` are distinct keys.
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        crate::order::key_cmp(self, other)
-    }
-}
-
-impl fmt::Debug for Term {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Term::Int(i) => write!(f, "{i}"),
-            Term::BigInt(b) => write!(f, "{b}"),
-            Term::Float(x) => write!(f, "{x:?}"),
-            Term::Atom(a) => write!(f, "{a:?}"),
-            Term::Nil => write!(f, "[]"),
-            Term::Cons(_) => {
-                let view = crate::list::ListView::of(self);
-                write!(f, "{:?}", view.items)?;
-                if !matches!(view.tail, Term::Nil) {
-                    write!(f, " | {:?}", view.tail)?;
-                }
-                Ok(())
-            }
-            Term::Tuple(t) => {
-                write!(f, "{{")?;
-                for (i, x) in t.iter().enumerate() {
-                    if i > 0 {
-                        write!(f, ", ")?;
-                    }
-                    write!(f, "{x:?}")?;
-                }
-                write!(f, "}}")
-            }
-            Term::Map(m) => f.debug_map().entries(m.entries.iter()).finish(),
-            Term::Binary(b) => write!(f, "{b:?}"),
-            Term::Pid(p) => write!(f, "#PID<{}.{}.{}>", p.node.as_str(), p.id, p.serial),
-            Term::Ref(r) => write!(f, "#Reference<{}.{:?}>", r.node.as_str(), r.ids),
-            Term::Fun(fun) => match &**fun {
-                Fun::Export {
-                    module,
-                    function,
-                    arity,
-                } => write!(f, "&{module:?}.{function:?}/{arity}"),
-                Fun::Closure(c) => write!(
-                    f,
-                    "#Function<{}.{}/{} in {}>",
-                    c.index, c.uniq, c.arity, c.origin
-                ),
-            },
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The external term format against bytes real OTP 25 wrote
-//! (`fixtures/etf.txt`, made by `fixtures/etf.exs`), and the decoder
+//! (tests/corpus/etf.txt at the repository root, made by
+//! tests/corpus/etf.exs), and the decoder
 //! against truncated, hostile and random input.
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -9,7 +10,7 @@ use beamplay_term::etf::{
 use beamplay_term::{inspect, AtomTable, InspectOpts, NoStructs, Term};
 use proptest::prelude::*;
 
-const FIXTURE: &str = include_str!("fixtures/etf.txt");
+const FIXTURE: &str = include_str!("../../../tests/corpus/etf.txt");
 
 fn unhex(s: &str) -> Vec<u8> {
     (0..s.len() / 2)

@@ -5,7 +5,8 @@
 //!
 //! The modules form layers, each importing only those below it
 //! (`tests/layers.rs` checks that no file imports its importer):
-//! 1. bytecode and the native contract: `code`, `native`, `text`;
+//! 1. bytecode and the native contract: `code`, `native`, `text`, and
+//!    `listing` (bytecode as text);
 //! 2. the compiler and the pure natives: `compile`, `prelude`, `natives`,
 //!    `ops`, `binary`, `inspect_opts`;
 //! 3. what a node holds: `process`, `console`, `trace`, `dist::state`;
@@ -22,6 +23,7 @@ mod error;
 mod external;
 mod inspect_opts;
 mod interp;
+mod listing;
 mod native;
 mod natives;
 mod node;

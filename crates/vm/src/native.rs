@@ -270,6 +270,21 @@ impl<P: Copy> NativeTable<P> {
         }
     }
 
+    /// The name `f` was first registered under, for listings: a guard op
+    /// holds only the function. Found by address, so two natives the
+    /// optimizer compiled to one body would share the first one's name.
+    pub fn name_of(&self, f: NativeFn) -> Option<(&'static str, &'static str, u32)> {
+        let is_f = |id: u32| match self.entries.get(id as usize) {
+            Some(Native::Pure(g)) => *g as usize == f as usize,
+            _ => false,
+        };
+        self.by_name
+            .iter()
+            .filter(|(_, id)| is_f(**id))
+            .min_by_key(|(_, id)| **id)
+            .map(|(key, _)| *key)
+    }
+
     /// Names registered more than once.
     pub fn registered_twice(&self) -> &[(&'static str, &'static str, u32)] {
         &self.twice

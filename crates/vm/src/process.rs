@@ -232,9 +232,7 @@ impl Process {
     pub fn heap_words(&self) -> usize {
         let dict = self.dict.iter().flat_map(|(k, v)| [k, v]);
         self.frames.len() * 5
-            + beamplay_term::meter::heap_words(
-                self.regs.iter().chain(self.mailbox.iter()).chain(dict),
-            )
+            + beamplay_term::heap_words(self.regs.iter().chain(self.mailbox.iter()).chain(dict))
     }
 }
 

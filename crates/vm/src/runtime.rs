@@ -4,10 +4,10 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use beamplay_term::AtomTable;
+use beamplay_term::{atom_to_inspect, AtomTable};
 
-use crate::code::Module;
-use crate::compile::CompileEnv;
+use crate::code::{Module, ModuleTable, Op};
+use crate::compile::{compile_line, CompileEnv};
 pub use crate::dist::state::Epmd;
 use crate::node::{Natives, Node};
 use crate::prelude::PreludeError;
@@ -89,6 +89,65 @@ impl Runtime {
         node.dist.epmd = spec.epmd;
         node.start_services();
         node
+    }
+
+    /// The listings (`listing.rs`) of console lines typed in turn at a
+    /// fresh node's console, each compiled as the console compiles it:
+    /// seeing the prelude, the names the lines before it bound and the
+    /// modules they defined (as if each had run without error). Each is
+    /// the warnings it gave and its code, or the banner of the error that
+    /// stopped it.
+    pub fn listing(&self, lines: &[&str]) -> Vec<Result<String, String>> {
+        let mut modules: ModuleTable = self
+            .prelude
+            .iter()
+            .map(|m| (m.name.clone(), m.clone()))
+            .collect();
+        let mut names: Vec<String> = Vec::new();
+        let mut counter = 1;
+        let guard_bif = |op: &Op| match op {
+            Op::GuardBif(f, ..) => self
+                .natives
+                .name_of(*f)
+                .map(|(m, f, a)| format!("{}.{f}/{a}", atom_to_inspect(m))),
+            _ => None,
+        };
+        let mut out = Vec::new();
+        for text in lines {
+            let ast = match beamplay_syntax::parse(text, counter) {
+                Ok(ast) => ast,
+                Err(d) => {
+                    out.push(Err(d.banner("iex")));
+                    continue;
+                }
+            };
+            let mut atoms = self.atoms.borrow_mut();
+            let mut env = CompileEnv {
+                atoms: &mut atoms,
+                natives: &*self.natives,
+                modules: &modules,
+                file: "iex",
+                warnings: Vec::new(),
+            };
+            let line = match compile_line(&mut env, &ast, &names, None) {
+                Ok(line) => line,
+                Err(e) => {
+                    out.push(Err(e.banner("iex")));
+                    continue;
+                }
+            };
+            let mut text: String = env.warnings.iter().map(|w| format!("{w}\n")).collect();
+            text.push_str(&crate::listing::module(&line.module, &guard_bif));
+            out.push(Ok(text));
+            let mut defined = line.module.submodules.clone();
+            while let Some(m) = defined.pop() {
+                defined.extend(m.submodules.iter().cloned());
+                modules.insert(m.name.clone(), m);
+            }
+            names = line.bound;
+            counter += 1;
+        }
+        out
     }
 
     /// Names registered twice in the native table (a bug the tests catch).

@@ -164,7 +164,7 @@ pub fn topology(p: &TopologyProps) -> Html {
         let onchange = p.send.reform(move |e: Event| {
             let ms = e
                 .target_dyn_into::<web_sys::HtmlSelectElement>()
-                .and_then(|s| s.value().parse::<u64>().ok())
+                .and_then(|s| u64::from_str_radix(&s.value(), 10).ok())
                 .unwrap_or(0);
             Action::Fault(Fault::Latency(a, b, ms))
         });
