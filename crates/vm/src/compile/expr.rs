@@ -415,9 +415,9 @@ impl<'s, 'a> FnCompiler<'s, 'a> {
             }
             Ast::Call {
                 head: Head::Local(name),
-                meta,
                 args,
-            } => self.local_call(e, name, *meta, args, vars, tail),
+                ..
+            } => self.local_call(e, name, args, vars, tail),
             Ast::Call {
                 head: Head::Remote(target, fname),
                 meta,
@@ -464,7 +464,7 @@ impl<'s, 'a> FnCompiler<'s, 'a> {
                 format!("invalid use of _. \"{name}\" is used to ignore values in patterns and cannot be read"),
             )),
             _ => {
-                let r = self.local_call(&Ast::call(name, meta, vec![]), name, meta, &[], vars, false)?;
+                let r = self.local_call(&Ast::call(name, meta, vec![]), name, &[], vars, false)?;
                 let file = self.env.file;
                 self.env.warnings.push(format!(
                     "warning: variable \"{name}\" does not exist and is being expanded to \"{name}()\", please use parentheses to remove the ambiguity or change the variable name\n  {file}:{}",

@@ -2,7 +2,7 @@
 //! imports and IEx helpers; remote calls; data constructors.
 
 use beamplay_syntax::ast::Head;
-use beamplay_syntax::{Ast, Meta};
+use beamplay_syntax::Ast;
 use beamplay_term::{Atom, Term};
 
 use super::env::{CResult, CompileError};
@@ -30,13 +30,10 @@ impl FnCompiler<'_, '_> {
         &mut self,
         e: &Ast,
         name: &str,
-        meta: Meta,
         args: &[Ast],
         vars: &mut Vars,
         tail: bool,
     ) -> CResult<Reg> {
-        let line = meta.line;
-        let n = args.len();
         if let Some(why) = unsupported(name) {
             let what = match name.strip_prefix("sigil_") {
                 Some(letter) => format!("the sigil ~{letter}"),
@@ -44,67 +41,85 @@ impl FnCompiler<'_, '_> {
             };
             return err(e, format!("{what} {why}"));
         }
+        if let Some(r) = self.special_form(e, name, args, vars, tail)? {
+            return Ok(r);
+        }
+        if let Some(r) = self.operator(e, name, args, vars, tail)? {
+            return Ok(r);
+        }
+        if let Some(r) = self.kernel_inline(name, args, vars, tail)? {
+            return Ok(r);
+        }
+        self.named_call(e, name, args, vars, tail)
+    }
+
+    /// A special form, or an operator or Kernel macro that is not a call:
+    /// `None` when `name/arity` is none of them.
+    fn special_form(
+        &mut self,
+        e: &Ast,
+        name: &str,
+        args: &[Ast],
+        vars: &mut Vars,
+        tail: bool,
+    ) -> CResult<Option<Reg>> {
+        let n = args.len();
+        let line = super::expr::line_of(e);
         match (name, n) {
-            ("__block__", _) => return self.block(args, vars, tail),
-            ("=", 2) => {
-                let r = self.gen(&args[1], vars, false)?;
-                let fail = self.code.label();
-                let ok = self.code.label();
-                self.match_pattern(&args[0], r, vars, fail)?;
-                self.code.emit(Op::Jump(ok));
-                self.code.place(fail);
-                self.code.emit(Op::RaiseTagged("badmatch", Some(r)));
-                self.code.place(ok);
-                return self.ret_(r, tail);
-            }
+            ("__block__", _) => return self.block(args, vars, tail).map(Some),
+            ("=", 2) => return self.match_expr(&args[0], &args[1], vars, tail).map(Some),
             ("{}", _) => {
                 let regs = self.operands(args, vars)?;
                 let d = self.code.reg()?;
                 self.code.emit(Op::Tuple(regs.into(), d));
-                return self.ret_(d, tail);
+                return self.ret_(d, tail).map(Some);
             }
             ("%{}", _) => {
                 let r = self.map(args, vars)?;
-                return self.ret_(r, tail);
+                return self.ret_(r, tail).map(Some);
             }
             ("%", 2) => {
                 let r = self.struct_(e, &args[0], &args[1], vars)?;
-                return self.ret_(r, tail);
+                return self.ret_(r, tail).map(Some);
             }
             ("<<>>", _) => {
                 let r = self.binary(args, vars)?;
-                return self.ret_(r, tail);
+                return self.ret_(r, tail).map(Some);
             }
             ("fn", _) => {
                 let r = self.lambda(e, args, vars)?;
-                return self.ret_(r, tail);
+                return self.ret_(r, tail).map(Some);
             }
-            ("case", 2) => return self.case(&args[0], &args[1], vars, tail),
-            ("cond", 1) => return self.cond(e, &args[0], vars, tail),
+            ("case", 2) => return self.case(&args[0], &args[1], vars, tail).map(Some),
+            ("cond", 1) => return self.cond(e, &args[0], vars, tail).map(Some),
             ("if", 2) | ("unless", 2) => {
-                return self.if_(name == "unless", &args[0], &args[1], vars, tail)
+                return self
+                    .if_(name == "unless", &args[0], &args[1], vars, tail)
+                    .map(Some)
             }
-            ("receive", 1) => return self.receive(e, &args[0], vars, tail),
-            ("try", 1) => return self.try_(e, &args[0], vars, tail),
-            ("for", _) if n >= 1 => return self.for_(e, args, vars, tail),
-            ("with", _) if n >= 1 => return self.with(e, args, vars, tail),
+            ("receive", 1) => return self.receive(e, &args[0], vars, tail).map(Some),
+            ("try", 1) => return self.try_(e, &args[0], vars, tail).map(Some),
+            ("for", _) if n >= 1 => return self.for_(e, args, vars, tail).map(Some),
+            ("with", _) if n >= 1 => return self.with(e, args, vars, tail).map(Some),
             // Kernel.match?/2: whether the value matches (its bindings stay inside)
             ("match?", 2) => {
                 let clauses = Ast::List(vec![
                     stab(vec![args[0].clone()], Ast::Atom("true".into())),
                     stab(vec![var("_", line)], Ast::Atom("false".into())),
                 ]);
-                return self.gen(&case_of(args[1].clone(), clauses), vars, tail);
+                return self
+                    .gen(&case_of(args[1].clone(), clauses), vars, tail)
+                    .map(Some);
             }
             ("&", 1) => {
                 let r = self.capture(e, &args[0], vars)?;
-                return self.ret_(r, tail);
+                return self.ret_(r, tail).map(Some);
             }
             ("|>", 2) => {
                 let piped = pipe_into(&args[0], &args[1]).ok_or_else(|| {
                     CompileError::new(line, format!("cannot pipe {} into {}, can only pipe into local calls foo(), remote calls Foo.bar() or anonymous function calls foo.()", "expression", "expression"))
                 })?;
-                return self.gen(&piped, vars, tail);
+                return self.gen(&piped, vars, tail).map(Some);
             }
             ("&&", 2) | ("||", 2) | ("!", 1) if self.guard_fail.is_some() => {
                 return Err(CompileError {
@@ -114,59 +129,44 @@ impl FnCompiler<'_, '_> {
                 });
             }
             ("&&", 2) | ("||", 2) => {
-                let l = self.gen(&args[0], vars, false)?;
-                let d = self.code.reg()?;
-                self.code.emit(Op::Move(l, d));
-                let end = self.code.label();
-                if name == "&&" {
-                    self.code.emit(Op::JumpIfFalsy(l, end));
-                } else {
-                    let rhs = self.code.label();
-                    self.code.emit(Op::JumpIfFalsy(l, rhs));
-                    self.code.emit(Op::Jump(end));
-                    self.code.place(rhs);
-                }
-                let r = self.gen(&args[1], vars, false)?;
-                self.code.emit(Op::Move(r, d));
-                self.code.place(end);
-                return self.ret_(d, tail);
+                return self.short_circuit(name == "&&", args, vars, tail).map(Some)
             }
-            ("!", 1) => {
-                let v = self.gen(&args[0], vars, false)?;
-                let d = self.load_atom("true")?;
-                let end = self.code.label();
-                self.code.emit(Op::JumpIfFalsy(v, end));
-                let f = self.atom_t_("false");
-                let k = self.code.konst(f);
-                self.code.emit(Op::Const(k, d));
-                self.code.place(end);
-                return self.ret_(d, tail);
-            }
-            ("and", 2) | ("or", 2) => return self.bool_op(name, args, vars, tail),
-            ("in", 2) => return self.in_(e, &args[0], &args[1], vars, tail),
+            ("!", 1) => return self.not_truthy(&args[0], vars, tail).map(Some),
+            ("and", 2) | ("or", 2) => return self.bool_op(name, args, vars, tail).map(Some),
+            ("in", 2) => return self.in_(e, &args[0], &args[1], vars, tail).map(Some),
             ("not", 1) if matches!(is_local(&args[0], "in"), Some(a) if a.len() == 2) => {
                 let inner = self.gen(&args[0], vars, false)?;
-                return self.call_remote("erlang", "not", vec![inner], tail);
+                return self
+                    .call_remote("erlang", "not", vec![inner], tail)
+                    .map(Some);
             }
             ("..", 2) => {
                 let a = self.args_(args, vars)?;
-                return self.call_remote("Elixir.Beamplay.Runtime", "range", a, tail);
+                return self
+                    .call_remote("Elixir.Beamplay.Runtime", "range", a, tail)
+                    .map(Some);
             }
             ("..//", 3) => {
                 let a = self.args_(args, vars)?;
-                return self.call_remote("Elixir.Beamplay.Runtime", "range", a, tail);
+                return self
+                    .call_remote("Elixir.Beamplay.Runtime", "range", a, tail)
+                    .map(Some);
             }
             ("<>", 2) => {
                 let a = self.args_(args, vars)?;
-                return self.call_remote("Elixir.Beamplay.Runtime", "concat", a, tail);
+                return self
+                    .call_remote("Elixir.Beamplay.Runtime", "concat", a, tail)
+                    .map(Some);
             }
             ("**", 2) => {
                 let a = self.args_(args, vars)?;
-                return self.call_remote("Elixir.Kernel", "**", a, tail);
+                return self.call_remote("Elixir.Kernel", "**", a, tail).map(Some);
             }
             ("=~", 2) => {
                 let a = self.args_(args, vars)?;
-                return self.call_remote("Elixir.String", "contains?", a, tail);
+                return self
+                    .call_remote("Elixir.String", "contains?", a, tail)
+                    .map(Some);
             }
             ("^", 1) => {
                 let v = match &args[0] {
@@ -181,20 +181,22 @@ impl FnCompiler<'_, '_> {
                 // follows in tail position tells a stack trace so
                 let a = self.args_(args, vars)?;
                 let r = self.call_remote("Elixir.Beamplay.Runtime", "raise", a, false)?;
-                return self.ret_(r, tail);
+                return self.ret_(r, tail).map(Some);
             }
             ("reraise", 2 | 3) => {
                 let a = self.args_(args, vars)?;
-                return self.call_remote("Elixir.Beamplay.Runtime", "reraise", a, tail);
+                return self
+                    .call_remote("Elixir.Beamplay.Runtime", "reraise", a, tail)
+                    .map(Some);
             }
-            ("@", 1) => return self.attr_read(e, &args[0], vars, tail),
+            ("@", 1) => return self.attr_read(e, &args[0], vars, tail).map(Some),
             ("defmodule", 2) => {
                 let r = self.defmodule(e, &args[0], &args[1])?;
-                return self.ret_(r, tail);
+                return self.ret_(r, tail).map(Some);
             }
             ("alias", 1 | 2) | ("require", 1 | 2) | ("import", 1 | 2) => {
                 let r = self.alias_form(e, name, args)?;
-                return self.ret_(r, tail);
+                return self.ret_(r, tail).map(Some);
             }
             ("def" | "defp" | "defstruct" | "defexception", _) => {
                 return Err(CompileError {
@@ -205,28 +207,9 @@ impl FnCompiler<'_, '_> {
             }
             ("sigil_w" | "sigil_s" | "sigil_c", 2) => {
                 let r = self.sigil(e, name, &args[0], &args[1], vars)?;
-                return self.ret_(r, tail);
+                return self.ret_(r, tail).map(Some);
             }
-            ("binding", 0) => {
-                let mut names: Vec<(String, Reg)> = vars
-                    .0
-                    .iter()
-                    .filter(|(k, _)| !k.starts_with('@') && !k.starts_with('&'))
-                    .map(|(k, v)| (k.clone(), *v))
-                    .collect();
-                beamplay_term::sort::sort_by(&mut names, Ord::cmp);
-                let mut items = Vec::new();
-                for (k, v) in names {
-                    let ka = self.atom_t_(&k);
-                    let kr = self.code.load(ka)?;
-                    let d = self.code.reg()?;
-                    self.code.emit(Op::Tuple(vec![kr, v].into(), d));
-                    items.push(d);
-                }
-                let d = self.code.reg()?;
-                self.code.emit(Op::List(items.into(), None, d));
-                return self.ret_(d, tail);
-            }
+            ("binding", 0) => return self.binding(vars, tail).map(Some),
             ("__aliases__", _)
             | ("->", _)
             | ("when", _)
@@ -238,6 +221,101 @@ impl FnCompiler<'_, '_> {
             }
             _ => {}
         }
+        Ok(None)
+    }
+
+    /// `pattern = value`: a MatchError when it does not match.
+    fn match_expr(
+        &mut self,
+        pattern: &Ast,
+        value: &Ast,
+        vars: &mut Vars,
+        tail: bool,
+    ) -> CResult<Reg> {
+        let r = self.gen(value, vars, false)?;
+        let fail = self.code.label();
+        let ok = self.code.label();
+        self.match_pattern(pattern, r, vars, fail)?;
+        self.code.emit(Op::Jump(ok));
+        self.code.place(fail);
+        self.code.emit(Op::RaiseTagged("badmatch", Some(r)));
+        self.code.place(ok);
+        self.ret_(r, tail)
+    }
+
+    /// `a && b` (`and`) or `a || b`: the right side runs only when the
+    /// left does not decide.
+    fn short_circuit(
+        &mut self,
+        and: bool,
+        args: &[Ast],
+        vars: &mut Vars,
+        tail: bool,
+    ) -> CResult<Reg> {
+        let l = self.gen(&args[0], vars, false)?;
+        let d = self.code.reg()?;
+        self.code.emit(Op::Move(l, d));
+        let end = self.code.label();
+        if and {
+            self.code.emit(Op::JumpIfFalsy(l, end));
+        } else {
+            let rhs = self.code.label();
+            self.code.emit(Op::JumpIfFalsy(l, rhs));
+            self.code.emit(Op::Jump(end));
+            self.code.place(rhs);
+        }
+        let r = self.gen(&args[1], vars, false)?;
+        self.code.emit(Op::Move(r, d));
+        self.code.place(end);
+        self.ret_(d, tail)
+    }
+
+    /// `!x`: true for `nil` and `false`, false for anything else.
+    fn not_truthy(&mut self, x: &Ast, vars: &mut Vars, tail: bool) -> CResult<Reg> {
+        let v = self.gen(x, vars, false)?;
+        let d = self.load_atom("true")?;
+        let end = self.code.label();
+        self.code.emit(Op::JumpIfFalsy(v, end));
+        let f = self.atom_t_("false");
+        let k = self.code.konst(f);
+        self.code.emit(Op::Const(k, d));
+        self.code.place(end);
+        self.ret_(d, tail)
+    }
+
+    /// `binding()`: the variables in scope, by name.
+    fn binding(&mut self, vars: &mut Vars, tail: bool) -> CResult<Reg> {
+        let mut names: Vec<(String, Reg)> = vars
+            .0
+            .iter()
+            .filter(|(k, _)| !k.starts_with('@') && !k.starts_with('&'))
+            .map(|(k, v)| (k.clone(), *v))
+            .collect();
+        beamplay_term::sort::sort_by(&mut names, Ord::cmp);
+        let mut items = Vec::new();
+        for (k, v) in names {
+            let ka = self.atom_t_(&k);
+            let kr = self.code.load(ka)?;
+            let d = self.code.reg()?;
+            self.code.emit(Op::Tuple(vec![kr, v].into(), d));
+            items.push(d);
+        }
+        let d = self.code.reg()?;
+        self.code.emit(Op::List(items.into(), None, d));
+        self.ret_(d, tail)
+    }
+
+    /// An operator: arithmetic and comparisons as ops, the others as the
+    /// BIFs Elixir maps them to.
+    fn operator(
+        &mut self,
+        e: &Ast,
+        name: &str,
+        args: &[Ast],
+        vars: &mut Vars,
+        tail: bool,
+    ) -> CResult<Option<Reg>> {
+        let n = args.len();
         // operators
         if n == 2 {
             if let Some(op) = super::expr::arith_of(name) {
@@ -248,18 +326,20 @@ impl FnCompiler<'_, '_> {
                     };
                     let d = self.code.reg()?;
                     self.code.emit(Op::ArithK(op, a, *k, d));
-                    return self.ret_(d, tail);
+                    return self.ret_(d, tail).map(Some);
                 }
                 let ab = self.operands(args, vars)?;
                 if self.guard_fail.is_some() {
-                    return self.call_remote("erlang", erlang_name(name), ab, tail);
+                    return self
+                        .call_remote("erlang", erlang_name(name), ab, tail)
+                        .map(Some);
                 }
                 let [a, b] = ab[..] else {
                     return err(e, "internal: two operands expected");
                 };
                 let d = self.code.reg()?;
                 self.code.emit(Op::Arith(op, a, b, d));
-                return self.ret_(d, tail);
+                return self.ret_(d, tail).map(Some);
             }
             if let Some(op) = super::expr::cmp_of(name) {
                 let [a, b] = self.operands(args, vars)?[..] else {
@@ -267,7 +347,7 @@ impl FnCompiler<'_, '_> {
                 };
                 let d = self.code.reg()?;
                 self.code.emit(Op::Cmp(op, a, b, d));
-                return self.ret_(d, tail);
+                return self.ret_(d, tail).map(Some);
             }
         }
         if let Some(f) = super::expr::erlang_op_of(name, n) {
@@ -276,18 +356,31 @@ impl FnCompiler<'_, '_> {
                 match &args[0] {
                     Ast::Int(i) => {
                         let r = self.code.load(Term::Int(-i))?;
-                        return self.ret_(r, tail);
+                        return self.ret_(r, tail).map(Some);
                     }
                     Ast::Float(x) => {
                         let r = self.code.load(Term::Float(-x))?;
-                        return self.ret_(r, tail);
+                        return self.ret_(r, tail).map(Some);
                     }
                     _ => {}
                 }
             }
             let a = self.args_(args, vars)?;
-            return self.call_remote("erlang", f, a, tail);
+            return self.call_remote("erlang", f, a, tail).map(Some);
         }
+        Ok(None)
+    }
+
+    /// The Kernel functions compiled inline (`elem`, `put_elem`,
+    /// `is_nil`).
+    fn kernel_inline(
+        &mut self,
+        name: &str,
+        args: &[Ast],
+        vars: &mut Vars,
+        tail: bool,
+    ) -> CResult<Option<Reg>> {
+        let n = args.len();
         if n == 3 && name == "put_elem" {
             // put_elem(t, i, v) is :erlang.setelement(i + 1, t, v)
             let t = self.gen(&args[0], vars, false)?;
@@ -296,7 +389,9 @@ impl FnCompiler<'_, '_> {
             let one = self.code.load(Term::Int(1))?;
             let i1 = self.code.reg()?;
             self.code.emit(Op::Arith(ArithOp::Add, i, one, i1));
-            return self.call_remote("erlang", "setelement", vec![i1, t, v], tail);
+            return self
+                .call_remote("erlang", "setelement", vec![i1, t, v], tail)
+                .map(Some);
         }
         if n == 2 && name == "elem" {
             // elem(t, i) is :erlang.element(i + 1, t)
@@ -310,7 +405,9 @@ impl FnCompiler<'_, '_> {
                 self.code.emit(Op::Arith(ArithOp::Add, i, one, d));
                 d
             };
-            return self.call_remote("erlang", "element", vec![i1, t], tail);
+            return self
+                .call_remote("erlang", "element", vec![i1, t], tail)
+                .map(Some);
         }
         if n == 1 && name == "is_nil" {
             let v = self.gen(&args[0], vars, false)?;
@@ -318,8 +415,23 @@ impl FnCompiler<'_, '_> {
             let k = self.code.load(nil)?;
             let d = self.code.reg()?;
             self.code.emit(Op::Cmp(CmpOp::ExactEq, v, k, d));
-            return self.ret_(d, tail);
+            return self.ret_(d, tail).map(Some);
         }
+        Ok(None)
+    }
+
+    /// A call of a name: in a guard only guard BIFs; else a function of
+    /// the module, a Kernel import, an IEx helper at the console, or an
+    /// undefined function.
+    fn named_call(
+        &mut self,
+        e: &Ast,
+        name: &str,
+        args: &[Ast],
+        vars: &mut Vars,
+        tail: bool,
+    ) -> CResult<Reg> {
+        let n = args.len();
         if self.guard_fail.is_some() {
             if let Some((m, f)) = kernel_import(name, n) {
                 if m == "erlang" && guard_bif(name, n) {
