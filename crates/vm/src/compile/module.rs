@@ -281,7 +281,32 @@ fn struct_fields(env: &mut CompileEnv<'_>, spec: &Ast) -> CResult<Vec<(Atom, Ter
     Ok(out)
 }
 
-/// Compiles `defmodule Name do body end`.
+/// What a module's body says, read in one pass.
+struct Body {
+    defs: Vec<DefClause>,
+    struct_fields: Option<Vec<(Atom, Term)>>,
+    is_exception: bool,
+    uses_gen_server: bool,
+    /// The value of its last expression (`{:f, 1}` after a def).
+    value: Term,
+    /// `defmodule`s inside it: name, body, line.
+    nested: Vec<(Ast, Ast, u32)>,
+}
+
+/// A module's functions, by index: its def groups in order of first
+/// appearance (`order`), the arities default arguments add (`wrappers`:
+/// name, arity, the arity they fill in, public), then the functions it
+/// gets without writing them (GenServer's callbacks, `__struct__`...).
+struct Table {
+    order: Vec<(String, u32, bool)>,
+    defaults: HashMap<(String, u32), Vec<Option<Ast>>>,
+    wrappers: Vec<(String, u32, u32, bool)>,
+    funs: Vec<(String, u32, bool)>,
+}
+
+/// Compiles `defmodule Name do body end`: its body read, the modules
+/// nested in it, its defs, default-argument wrappers and generated
+/// functions.
 pub fn compile_module(
     env: &mut CompileEnv<'_>,
     full: &str,
@@ -292,19 +317,60 @@ pub fn compile_module(
     let name = env.atom(full);
     let mut m = ModState::new(name.clone(), false);
     m.aliases = aliases.clone();
-    let body = block_kw(body_kw, "do")
+    let body = read_body(env, &mut m, body_kw)?;
+    if let Some(f) = &body.struct_fields {
+        m.structs.insert(name.clone(), f.clone());
+    }
+    let subs = compile_nested(env, &mut m, full, &body.nested)?;
+    let table = function_table(&body);
+    for (i, (n, k, _)) in table.funs.iter().enumerate() {
+        m.locals.insert((n.clone(), *k), i as u32);
+    }
+    m.funs = table.funs.iter().map(|_| None).collect();
+    compile_defs(env, &mut m, full, module_line, &body, &table)?;
+    compile_wrappers(env, &mut m, full, module_line, &table)?;
+    compile_generated(env, &mut m, module_line, &body, &table)?;
+    let mut exports = rustc_hash::FxHashMap::default();
+    for (i, (n, k, public)) in table.funs.iter().enumerate() {
+        let key = (env.atom(n), *k);
+        if *public {
+            exports.insert(key, i as u32);
+        }
+    }
+    let funs: Vec<FunCode> = m.funs.into_iter().flatten().collect();
+    let mut subs = subs;
+    subs.extend(m.submodules);
+    Ok(Rc::new(Module {
+        name,
+        file: Rc::from(env.file),
+        funs,
+        exports,
+        lambdas: m.lambdas,
+        struct_fields: body.struct_fields,
+        submodules: subs,
+        body_value: body.value,
+        source: None,
+    }))
+}
+
+/// Reads a module's body: its defs, attributes, struct, aliases, `use`
+/// and nested modules.
+fn read_body(env: &mut CompileEnv<'_>, m: &mut ModState, body_kw: &Ast) -> CResult<Body> {
+    let block = block_kw(body_kw, "do")
         .cloned()
         .unwrap_or(Ast::List(Vec::new()));
-    let stmts: Vec<Ast> = match is_local(&body, "__block__") {
+    let stmts: Vec<Ast> = match is_local(&block, "__block__") {
         Some(items) => items.to_vec(),
-        None => vec![body.clone()],
+        None => vec![block.clone()],
     };
-    let mut defs: Vec<DefClause> = Vec::new();
-    let mut struct_fields_v: Option<Vec<(Atom, Term)>> = None;
-    let mut is_exception = false;
-    let mut uses_gen_server = false;
-    let mut body_value = Term::Atom(env.atom("nil"));
-    let mut nested: Vec<(Ast, Ast, u32)> = Vec::new();
+    let mut body = Body {
+        defs: Vec::new(),
+        struct_fields: None,
+        is_exception: false,
+        uses_gen_server: false,
+        value: Term::Atom(env.atom("nil")),
+        nested: Vec::new(),
+    };
     for st in &stmts {
         let Ast::Call {
             head: Head::Local(kind),
@@ -317,11 +383,11 @@ pub fn compile_module(
         match (kind.as_str(), args.len()) {
             ("def" | "defp", 1 | 2) => {
                 let c = def_clause(kind, args, &m.attrs)?;
-                body_value = Term::tuple(vec![
+                body.value = Term::tuple(vec![
                     Term::Atom(env.atom(&c.name)),
                     Term::Int(c.args.len() as i64),
                 ]);
-                defs.push(c);
+                body.defs.push(c);
             }
             ("@", 1) => match &args[0] {
                 Ast::Call {
@@ -333,12 +399,12 @@ pub fn compile_module(
                 }
                 _ => {}
             },
-            ("defstruct", 1) => struct_fields_v = Some(struct_fields(env, &args[0])?),
+            ("defstruct", 1) => body.struct_fields = Some(struct_fields(env, &args[0])?),
             ("defexception", 1) => {
                 let mut f = struct_fields(env, &args[0])?;
                 f.push((env.atom("__exception__"), Term::Atom(env.atom("true"))));
-                struct_fields_v = Some(f);
-                is_exception = true;
+                body.struct_fields = Some(f);
+                body.is_exception = true;
             }
             ("alias", 1 | 2) => {
                 if let Ast::Alias { parts, .. } = &args[0] {
@@ -353,7 +419,7 @@ pub fn compile_module(
             ("use", 1 | 2) => {
                 if matches!(&args[0], Ast::Alias { parts, .. } if parts.len() == 1 && parts[0] == "GenServer")
                 {
-                    uses_gen_server = true;
+                    body.uses_gen_server = true;
                 } else {
                     return err(
                         st,
@@ -367,7 +433,9 @@ pub fn compile_module(
                     );
                 }
             }
-            ("defmodule", 2) => nested.push((args[0].clone(), args[1].clone(), line_of(st))),
+            ("defmodule", 2) => body
+                .nested
+                .push((args[0].clone(), args[1].clone(), line_of(st))),
             ("import" | "require", _) => {}
             (
                 "defmacro" | "defmacrop" | "defprotocol" | "defimpl" | "defdelegate" | "defguard"
@@ -379,27 +447,39 @@ pub fn compile_module(
             _ => {}
         }
     }
-    if let Some(f) = &struct_fields_v {
-        m.structs.insert(name.clone(), f.clone());
-    }
-    // nested modules first: their structs and names are visible to the body
+    Ok(body)
+}
+
+/// Compiles the modules nested in a module first: their structs and
+/// names are visible to its body.
+fn compile_nested(
+    env: &mut CompileEnv<'_>,
+    m: &mut ModState,
+    full: &str,
+    nested: &[(Ast, Ast, u32)],
+) -> CResult<Vec<Rc<Module>>> {
     let mut subs = Vec::new();
     for (n, b, line) in nested {
         let Ast::Alias { parts, .. } = &n else {
-            return err(&n, "invalid module name");
+            return err(n, "invalid module name");
         };
         let inner = format!("{full}.{}", parts.join("."));
         if let Some(first) = parts.first() {
             m.aliases.insert(first.clone(), format!("{full}.{first}"));
         }
-        let sub = compile_module(env, &inner, &b, line, &m.aliases)?;
+        let sub = compile_module(env, &inner, b, *line, &m.aliases)?;
         register_structs(&sub, &mut m.structs);
         subs.push(sub);
     }
-    // function groups in order of first appearance, with default-arg arities
+    Ok(subs)
+}
+
+/// The module's functions: def groups in order of first appearance,
+/// default-argument arities, then the generated ones.
+fn function_table(body: &Body) -> Table {
     let mut order: Vec<(String, u32, bool)> = Vec::new();
     let mut defaults: HashMap<(String, u32), Vec<Option<Ast>>> = HashMap::default();
-    for d in &defs {
+    for d in &body.defs {
         let n = d.args.len() as u32;
         if !order.iter().any(|(a, b, _)| a == &d.name && *b == n) {
             order.push((d.name.clone(), n, d.public));
@@ -429,18 +509,18 @@ pub fn compile_module(
     for (n, k, _, p) in &wrappers {
         funs_meta.push((n.clone(), *k, *p));
     }
-    if uses_gen_server {
+    if body.uses_gen_server {
         for (cb, a) in GEN_SERVER_DEFAULTS {
             if !funs_meta.iter().any(|(n, k, _)| n == cb && k == a) {
                 funs_meta.push((cb.to_string(), *a, true));
             }
         }
     }
-    if struct_fields_v.is_some() {
+    if body.struct_fields.is_some() {
         for a in [0u32, 1] {
             funs_meta.push(("__struct__".into(), a, true));
         }
-        if is_exception {
+        if body.is_exception {
             for f in ["exception", "message"] {
                 if !funs_meta.iter().any(|(n, k, _)| n == f && *k == 1) {
                     funs_meta.push((f.into(), 1, true));
@@ -448,20 +528,34 @@ pub fn compile_module(
             }
         }
     }
-    for (i, (n, k, _)) in funs_meta.iter().enumerate() {
-        m.locals.insert((n.clone(), *k), i as u32);
+    Table {
+        order,
+        defaults,
+        wrappers,
+        funs: funs_meta,
     }
-    m.funs = funs_meta.iter().map(|_| None).collect();
+}
+
+/// Compiles each def group into its function.
+fn compile_defs(
+    env: &mut CompileEnv<'_>,
+    m: &mut ModState,
+    full: &str,
+    module_line: u32,
+    body: &Body,
+    t: &Table,
+) -> CResult<()> {
     let alias = alias_text(full);
-    // compile each def group
-    for (gi, (fname, n, _)) in order.iter().enumerate() {
-        let group: Vec<&DefClause> = defs
+    for (gi, (fname, n, _)) in t.order.iter().enumerate() {
+        let group: Vec<&DefClause> = body
+            .defs
             .iter()
             .filter(|d| &d.name == fname && d.args.len() as u32 == *n && d.body.is_some())
             .collect();
         let Some(first) = group.first() else {
             return Err(CompileError::new(
-                defs.iter()
+                body.defs
+                    .iter()
                     .find(|d| &d.name == fname)
                     .map(|d| d.line)
                     .unwrap_or(module_line),
@@ -473,14 +567,14 @@ pub fn compile_module(
         let line = first.line;
         // a def on the defmodule's line is named as the compiler inlined
         // it, unless it overrides a callback `use GenServer` defined
-        let overrides = uses_gen_server && GEN_SERVER_DEFAULTS.contains(&(fname.as_str(), *n));
+        let overrides = body.uses_gen_server && GEN_SERVER_DEFAULTS.contains(&(fname.as_str(), *n));
         let display = if line == module_line && !overrides {
             format!("-inlined-{fname}/{n}-")
         } else {
             fname.clone()
         };
         let code = {
-            let mut fc = FnCompiler::new(env, &mut m, *n, line);
+            let mut fc = FnCompiler::new(env, m, *n, line);
             let stripped: Vec<(Vec<Ast>, Option<Ast>, Ast)> = group
                 .iter()
                 .map(|d| {
@@ -515,9 +609,22 @@ pub fn compile_module(
         };
         m.funs[gi] = Some(code);
     }
-    // default-argument wrappers: f/k fills the last defaults of f/n
-    for (wi, (fname, k, n, _)) in wrappers.iter().enumerate() {
-        let ds = defaults
+    Ok(())
+}
+
+/// Compiles the default-argument wrappers: f/k fills the last defaults
+/// of f/n.
+fn compile_wrappers(
+    env: &mut CompileEnv<'_>,
+    m: &mut ModState,
+    full: &str,
+    module_line: u32,
+    t: &Table,
+) -> CResult<()> {
+    let alias = alias_text(full);
+    for (wi, (fname, k, n, _)) in t.wrappers.iter().enumerate() {
+        let ds = t
+            .defaults
             .get(&(fname.clone(), *n))
             .cloned()
             .unwrap_or_default();
@@ -532,7 +639,7 @@ pub fn compile_module(
         let target = m.locals.get(&(fname.clone(), *n)).copied().unwrap_or(0);
         m.current = format!("{alias}.{fname}/{k}");
         let code = {
-            let mut fc = FnCompiler::new(env, &mut m, *k, module_line);
+            let mut fc = FnCompiler::new(env, m, *k, module_line);
             let mut next_param = 0u16;
             let mut argv = Vec::new();
             let mut vars = Vars::default();
@@ -549,21 +656,33 @@ pub fn compile_module(
             let name_atom = fc.atom(fname);
             fc.code.finish(name_atom, *k, 0, Rc::from(""))
         };
-        m.funs[order.len() + wi] = Some(code);
+        m.funs[t.order.len() + wi] = Some(code);
     }
-    // generated functions: GenServer defaults, __struct__, exception/message
-    for (i, (fname, k, _)) in funs_meta.iter().enumerate() {
+    Ok(())
+}
+
+/// Compiles the functions a module gets without writing them: GenServer's
+/// default callbacks, `__struct__/0,1`, `exception/1` and `message/1`.
+fn compile_generated(
+    env: &mut CompileEnv<'_>,
+    m: &mut ModState,
+    module_line: u32,
+    body: &Body,
+    t: &Table,
+) -> CResult<()> {
+    let name = m.name.clone();
+    for (i, (fname, k, _)) in t.funs.iter().enumerate() {
         if m.funs[i].is_some() {
             continue;
         }
         let code = {
-            let mut fc = FnCompiler::new(env, &mut m, *k, module_line);
+            let mut fc = FnCompiler::new(env, m, *k, module_line);
             let mut argv: Vec<Reg> = (0..*k).map(|r| r as Reg).collect();
             let target = match fname.as_str() {
                 "__struct__" if *k == 0 => {
                     let mut map = beamplay_term::MapEntries::new();
                     map.insert(fc.atom_t("__struct__"), Term::Atom(name.clone()));
-                    for (f, v) in struct_fields_v.clone().unwrap_or_default() {
+                    for (f, v) in body.struct_fields.clone().unwrap_or_default() {
                         map.insert(Term::Atom(f), v);
                     }
                     let r = fc.code.load(Term::map(map))?;
@@ -586,26 +705,7 @@ pub fn compile_module(
         };
         m.funs[i] = Some(code);
     }
-    let mut exports = rustc_hash::FxHashMap::default();
-    for (i, (n, k, public)) in funs_meta.iter().enumerate() {
-        let key = (env.atom(n), *k);
-        if *public {
-            exports.insert(key, i as u32);
-        }
-    }
-    let funs: Vec<FunCode> = m.funs.into_iter().flatten().collect();
-    subs.extend(m.submodules);
-    Ok(Rc::new(Module {
-        name,
-        file: Rc::from(env.file),
-        funs,
-        exports,
-        lambdas: m.lambdas,
-        struct_fields: struct_fields_v,
-        submodules: subs,
-        body_value,
-        source: None,
-    }))
+    Ok(())
 }
 
 fn expand(aliases: &HashMap<String, String>, parts: &[String]) -> String {
