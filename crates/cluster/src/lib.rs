@@ -150,7 +150,7 @@ impl World {
         let node = self.boot(slot.name.as_str(), creation, id, slot.hidden);
         self.nodes[id] = Some(node);
         self.slots[id].creation = creation;
-        self.traced(|| observe::What::Restarted(id));
+        self.traced(|| observe::EventKind::Restarted(id));
         true
     }
 
@@ -222,9 +222,9 @@ impl World {
         };
         let lost = self.net.forget_node(id);
         self.epmd.borrow_mut().retain(|(n, _)| n != dead.name());
-        self.traced(|| observe::What::Killed(id));
+        self.traced(|| observe::EventKind::Killed(id));
         for (from, to, count) in lost {
-            self.traced(|| observe::What::FramesDropped { from, to, count });
+            self.traced(|| observe::EventKind::FramesDropped { from, to, count });
         }
         for n in self.nodes.iter_mut().flatten() {
             n.connection_lost(dead.name());
@@ -240,9 +240,9 @@ impl World {
             return;
         }
         let lost = self.net.cut(a, b);
-        self.traced(|| observe::What::Cut(a, b));
+        self.traced(|| observe::EventKind::Cut(a, b));
         if lost > 0 {
-            self.traced(|| observe::What::FramesDropped {
+            self.traced(|| observe::EventKind::FramesDropped {
                 from: a,
                 to: b,
                 count: lost,
@@ -263,13 +263,13 @@ impl World {
     /// network that comes back, it connects nobody: the nodes connect
     /// again when one addresses the other. False if it was not cut.
     pub fn heal(&mut self, a: NodeId, b: NodeId) -> bool {
-        self.traced(|| observe::What::Healed(a, b));
+        self.traced(|| observe::EventKind::Healed(a, b));
         self.net.heal(a, b)
     }
 
     /// Sets the one-way latency between two nodes, both ways.
     pub fn set_latency(&mut self, a: NodeId, b: NodeId, ms: u64) {
-        self.traced(|| observe::What::Latency(a, b, ms));
+        self.traced(|| observe::EventKind::Latency(a, b, ms));
         self.net.set_latency(a, b, ms.saturating_mul(1000));
     }
 
@@ -302,7 +302,7 @@ impl World {
                 };
                 let due = to.and_then(|to| self.net.send(now, from, to, from_name.clone(), bytes));
                 match (to, due) {
-                    (Some(to), Some(arrives_us)) => self.traced(|| observe::What::FrameSent {
+                    (Some(to), Some(arrives_us)) => self.traced(|| observe::EventKind::FrameSent {
                         from,
                         to,
                         bytes: len,
@@ -310,7 +310,7 @@ impl World {
                         arrives_us,
                     }),
                     (Some(to), None) => {
-                        self.traced(|| observe::What::FramesDropped { from, to, count: 1 })
+                        self.traced(|| observe::EventKind::FramesDropped { from, to, count: 1 })
                     }
                     _ => {}
                 }
@@ -328,7 +328,7 @@ impl World {
         let mut any = false;
         while let Some(f) = self.net.next_due(self.now_us()) {
             any = true;
-            self.traced(|| observe::What::FrameDelivered {
+            self.traced(|| observe::EventKind::FrameDelivered {
                 from: f.from,
                 to: f.to,
                 bytes: f.bytes.len(),

@@ -12,11 +12,11 @@ use crate::{NodeId, World};
 #[derive(Debug, Clone)]
 pub struct Event {
     pub at_us: u64,
-    pub what: What,
+    pub what: EventKind,
 }
 
 #[derive(Debug, Clone)]
-pub enum What {
+pub enum EventKind {
     /// Something on a node: spawn, exit, send, deliver, register,
     /// nodeup/nodedown as it sees them, a service's change, output.
     Node(NodeId, Trace),
@@ -144,7 +144,7 @@ impl World {
             if let Some(n) = n {
                 out.extend(n.take_trace().into_iter().map(|(at_us, t)| Event {
                     at_us,
-                    what: What::Node(id, t),
+                    what: EventKind::Node(id, t),
                 }));
             }
         }
@@ -153,7 +153,7 @@ impl World {
     }
 
     /// Records a World event if the stream is on.
-    pub(crate) fn traced(&mut self, what: impl FnOnce() -> What) {
+    pub(crate) fn traced(&mut self, what: impl FnOnce() -> EventKind) {
         let at_us = self.now_us();
         if let Some(t) = self.trace.as_mut() {
             t.push(Event {

@@ -12,7 +12,7 @@ use beamplay_vm::{FrameSummary, PreludeError, Trace};
 
 use crate::driver::{Driver, Line, Said};
 use crate::fault::Fault;
-use crate::observe::{Snapshot, What};
+use crate::observe::{EventKind, Snapshot};
 use crate::{NodeId, World};
 
 /// Lines a transcript keeps; older ones scroll away.
@@ -492,7 +492,7 @@ impl Session {
             if log_full && frames.len() >= MAX_FRAMES {
                 break;
             }
-            if log_full && !matches!(e.what, What::FrameSent { .. }) {
+            if log_full && !matches!(e.what, EventKind::FrameSent { .. }) {
                 continue;
             }
             if let Some((entry, frame)) = self.describe(e.at_us, e.what) {
@@ -511,11 +511,11 @@ impl Session {
 impl Session {
     /// What an event adds to the log (and, for a frame, to the frames);
     /// `None` for the events the log leaves out.
-    fn describe(&self, at_us: u64, what: What) -> Option<(LogEntry, Option<FrameEntry>)> {
+    fn describe(&self, at_us: u64, what: EventKind) -> Option<(LogEntry, Option<FrameEntry>)> {
         // a node killed since keeps its name here
         let name = |w: &World, id: NodeId| w.slot_name(id).unwrap_or_default();
         let (node, text, system) = match what {
-            What::Node(id, t) => {
+            EventKind::Node(id, t) => {
                 let n = self.world().node(id)?;
                 let show = |t: &Term| n.inspect_plain(t);
                 match t {
@@ -553,7 +553,7 @@ impl Session {
                     Trace::Deliver { .. } | Trace::Output(_) => return None,
                 }
             }
-            What::FrameSent {
+            EventKind::FrameSent {
                 from,
                 to,
                 summary,
@@ -579,21 +579,21 @@ impl Session {
                 };
                 return Some((entry, Some(frame)));
             }
-            What::FrameDelivered { .. } => return None,
-            What::FramesDropped { from, to, count } => (
+            EventKind::FrameDelivered { .. } => return None,
+            EventKind::FramesDropped { from, to, count } => (
                 from,
                 format!("{count} frame(s) to {} lost", name(self.world(), to)),
                 false,
             ),
-            What::Killed(id) => (id, "killed".to_string(), false),
-            What::Restarted(id) => (id, "restarted with a new creation".to_string(), false),
-            What::Cut(a, b) => (a, format!("link to {} cut", name(self.world(), b)), false),
-            What::Healed(a, b) => (
+            EventKind::Killed(id) => (id, "killed".to_string(), false),
+            EventKind::Restarted(id) => (id, "restarted with a new creation".to_string(), false),
+            EventKind::Cut(a, b) => (a, format!("link to {} cut", name(self.world(), b)), false),
+            EventKind::Healed(a, b) => (
                 a,
                 format!("link to {} healed", name(self.world(), b)),
                 false,
             ),
-            What::Latency(a, b, ms) => (
+            EventKind::Latency(a, b, ms) => (
                 a,
                 format!("latency to {}: {ms} ms", name(self.world(), b)),
                 false,

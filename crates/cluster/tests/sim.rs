@@ -8,7 +8,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use beamplay_cluster::driver::{Driver, Submitted};
-use beamplay_cluster::observe::{Snapshot, What};
+use beamplay_cluster::observe::{EventKind, Snapshot};
 use beamplay_cluster::NodeId;
 use beamplay_vm::Trace;
 use common::{fault, mesh, seeded, value};
@@ -157,39 +157,39 @@ fn the_event_stream_tells_spawns_messages_frames_and_faults() {
     fault(&mut w, "@kill node3");
     let events = w.world_mut().take_trace();
     assert!(events.windows(2).all(|e| e[0].at_us <= e[1].at_us));
-    let has = |f: &dyn Fn(&What) -> bool| events.iter().any(|e| f(&e.what));
-    assert!(has(&|w| matches!(w, What::Node(1, Trace::Spawn { .. }))));
+    let has = |f: &dyn Fn(&EventKind) -> bool| events.iter().any(|e| f(&e.what));
+    assert!(has(&|w| matches!(w, EventKind::Node(1, Trace::Spawn { .. }))));
     assert!(has(
-        &|w| matches!(w, What::Node(0, Trace::Send { msg, .. }) if msg.as_str() == Some("hi"))
+        &|w| matches!(w, EventKind::Node(0, Trace::Send { msg, .. }) if msg.as_str() == Some("hi"))
     ));
     assert!(has(
-        &|w| matches!(w, What::Node(1, Trace::Deliver { msg, .. }) if msg.as_str() == Some("hi"))
+        &|w| matches!(w, EventKind::Node(1, Trace::Deliver { msg, .. }) if msg.as_str() == Some("hi"))
     ));
     assert!(has(
-        &|w| matches!(w, What::Node(0, Trace::Output(t)) if t == "hi\n")
+        &|w| matches!(w, EventKind::Node(0, Trace::Output(t)) if t == "hi\n")
     ));
     // the spawn request carries the closure (with :erlang.apply's empty
     // argument list), printed as node1 prints it; the send carries "hi"
     assert!(fun.starts_with("#Function<"), "{fun}");
     let args = format!("[{fun}, []]");
     assert!(has(
-        &|w| matches!(w, What::FrameSent { from: 0, to: 1, summary, .. }
+        &|w| matches!(w, EventKind::FrameSent { from: 0, to: 1, summary, .. }
         if summary.op == Some("SPAWN_REQUEST") && summary.control.starts_with("{29,")
             && summary.payload.as_deref() == Some(args.as_str()))
     ));
     assert!(has(
-        &|w| matches!(w, What::FrameSent { from: 0, to: 1, summary, .. }
+        &|w| matches!(w, EventKind::FrameSent { from: 0, to: 1, summary, .. }
         if summary.op == Some("SEND_SENDER") && summary.payload.as_deref() == Some("\"hi\""))
     ));
     assert!(has(&|w| matches!(
         w,
-        What::FrameDelivered { from: 0, to: 1, .. }
+        EventKind::FrameDelivered { from: 0, to: 1, .. }
     )));
-    assert!(has(&|w| matches!(w, What::Killed(2))));
+    assert!(has(&|w| matches!(w, EventKind::Killed(2))));
     assert!(has(
-        &|w| matches!(w, What::Node(0, Trace::NodeDown(n)) if n.as_str() == "node3@localhost")
+        &|w| matches!(w, EventKind::Node(0, Trace::NodeDown(n)) if n.as_str() == "node3@localhost")
     ));
-    assert!(has(&|w| matches!(w, What::Node(1, Trace::Exit { .. }))));
+    assert!(has(&|w| matches!(w, EventKind::Node(1, Trace::Exit { .. }))));
     w.world_mut().set_tracing(false);
     value(&mut w, ids[0], "1 + 1");
     assert!(w.world_mut().take_trace().is_empty());
@@ -351,12 +351,12 @@ fn simulate(seed: u64) {
             let sent = events
                 .iter()
                 .filter(
-                    |e| matches!(e.what, What::FrameSent { from, to, .. } if (from, to) == (a, b)),
+                    |e| matches!(e.what, EventKind::FrameSent { from, to, .. } if (from, to) == (a, b)),
                 )
                 .count();
             let got = events
                 .iter()
-                .filter(|e| matches!(e.what, What::FrameDelivered { from, to, .. } if (from, to) == (a, b)))
+                .filter(|e| matches!(e.what, EventKind::FrameDelivered { from, to, .. } if (from, to) == (a, b)))
                 .count();
             assert_eq!(
                 sent, got,
@@ -378,12 +378,12 @@ fn simulate(seed: u64) {
     let mut entered = 0;
     for e in w.world_mut().take_trace() {
         match e.what {
-            What::Node(_, Trace::Output(t)) if t == "in\n" => {
+            EventKind::Node(_, Trace::Output(t)) if t == "in\n" => {
                 inside += 1;
                 entered += 1;
                 assert_eq!(inside, 1, "seed {seed}: two holders of one lock");
             }
-            What::Node(_, Trace::Output(t)) if t == "out\n" => inside -= 1,
+            EventKind::Node(_, Trace::Output(t)) if t == "out\n" => inside -= 1,
             _ => {}
         }
     }
@@ -416,7 +416,7 @@ fn fault_commands_show_in_the_stream() {
         .world_mut()
         .take_trace()
         .into_iter()
-        .filter(|e| !matches!(e.what, What::Node(..)))
+        .filter(|e| !matches!(e.what, EventKind::Node(..)))
         .map(|e| format!("{:?}", e.what))
         .collect();
     assert_eq!(

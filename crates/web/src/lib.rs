@@ -9,7 +9,7 @@ mod lesson;
 mod panels;
 mod store;
 mod topology;
-mod trace;
+mod diagram;
 mod ui;
 
 pub use store::{Action, Store};

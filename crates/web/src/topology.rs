@@ -11,7 +11,7 @@ use beamplay_cluster::NodeId;
 use yew::prelude::*;
 
 use crate::store::Action;
-use crate::trace::in_flight;
+use crate::diagram::in_flight;
 
 #[derive(Properties)]
 pub struct TopologyProps {

@@ -8,7 +8,7 @@ use crate::lesson::Lesson;
 use crate::panels::Panels;
 use crate::store::{Action, ConsoleView, Store};
 use crate::topology::Topology;
-use crate::trace::Trace;
+use crate::diagram::Diagram;
 
 /// User Timing names the benchmark reads: when the first prompts are on
 /// the page (from navigation start), and each frame's work (a tick of
@@ -158,7 +158,7 @@ pub fn app() -> Html {
                 <aside class="side">
                     <Lesson names={names.clone()} lanes={lanes.clone()} send={send.clone()} />
                     <Topology snapshot={store.snapshot.clone()} frames={store.frames.clone()} {now_us} send={send.clone()} />
-                    <Trace frames={store.frames.clone()} log={store.log.clone()} names={names.clone()}
+                    <Diagram frames={store.frames.clone()} log={store.log.clone()} names={names.clone()}
                         lanes={lanes.clone()} {now_us}
                         show_user={store.show_user} show_system={store.show_system} send={send.clone()} />
                     <Panels snapshot={store.snapshot.clone()} mailbox={store.mailbox.clone()}

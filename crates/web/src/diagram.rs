@@ -11,7 +11,7 @@ use yew::prelude::*;
 use crate::store::Action;
 
 #[derive(Properties)]
-pub struct TraceProps {
+pub struct DiagramProps {
     pub frames: Rc<Vec<FrameEntry>>,
     pub log: Rc<Vec<LogEntry>>,
     /// Node names by id.
@@ -27,7 +27,7 @@ pub struct TraceProps {
 }
 
 /// New frames and log entries are new lists: compared by identity.
-impl PartialEq for TraceProps {
+impl PartialEq for DiagramProps {
     fn eq(&self, o: &Self) -> bool {
         Rc::ptr_eq(&self.frames, &o.frames)
             && Rc::ptr_eq(&self.log, &o.log)
@@ -54,8 +54,8 @@ pub fn in_flight(f: &FrameEntry, now_us: u64) -> Option<f64> {
         .then(|| (now_us - f.sent_us) as f64 / (f.arrives_us - f.sent_us) as f64)
 }
 
-#[function_component(Trace)]
-pub fn trace(p: &TraceProps) -> Html {
+#[function_component(Diagram)]
+pub fn diagram(p: &DiagramProps) -> Html {
     let shown = |system: bool| if system { p.show_system } else { p.show_user };
     let lane = |id: NodeId| p.lanes.iter().position(|l| *l == id);
     let frames: Vec<&FrameEntry> = p
