@@ -30,7 +30,7 @@ impl Node {
     /// tail call (`ret` is `None`) the current frame replaced. Bytecode is
     /// entered straight from the registers; the rest (natives, errors)
     /// takes the arguments as values.
-    #[inline(never)]
+    #[inline(always)]
     pub(super) fn call(
         &mut self,
         p: &mut Process,
