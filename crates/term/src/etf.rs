@@ -336,7 +336,12 @@ fn c_exp20(f: f64) -> String {
 /// with minor version 2 always as UTF-8.
 fn atom(a: &Atom, out: &mut Vec<u8>, minor: u8) {
     let name = a.as_str();
-    if minor < 2 && name.chars().all(|c| u32::from(c) < 256) {
+    if minor < 2 && name.is_ascii() {
+        // ASCII is its own Latin-1: the common case, written as it is
+        out.push(ATOM_EXT);
+        out.extend_from_slice(&(name.len() as u16).to_be_bytes());
+        out.extend_from_slice(name.as_bytes());
+    } else if minor < 2 && name.chars().all(|c| u32::from(c) < 256) {
         let latin1: Vec<u8> = name.chars().map(|c| c as u8).collect();
         out.push(ATOM_EXT);
         out.extend_from_slice(&(latin1.len() as u16).to_be_bytes());

@@ -252,7 +252,10 @@ pub enum Args<'a> {
 #[inline(always)]
 fn pad_regs(regs: &mut Vec<Term>, len: usize) {
     if regs.len() < len {
-        regs.resize_with(len, || Term::Nil);
+        regs.reserve(len - regs.len());
+        while regs.len() < len {
+            regs.push(Term::Nil);
+        }
     }
 }
 
