@@ -33,10 +33,28 @@ defmodule Enum do
   defp map_down(i, last, step, fun, acc) when i >= last, do: map_down(i + step, last, step, fun, [fun.(i) | acc])
   defp map_down(_i, _last, _step, _fun, acc), do: :lists.reverse(acc)
 
+  # a range is walked without making its list
+  def each(%{__struct__: Range, first: first, last: last, step: step}, fun) when step > 0, do: each_up(first, last, step, fun)
+  def each(%{__struct__: Range, first: first, last: last, step: step}, fun), do: each_down(first, last, step, fun)
+
   def each(e, fun) do
     each_list(to_f(e), fun)
     :ok
   end
+
+  defp each_up(i, last, step, fun) when i <= last do
+    fun.(i)
+    each_up(i + step, last, step, fun)
+  end
+
+  defp each_up(_i, _last, _step, _fun), do: :ok
+
+  defp each_down(i, last, step, fun) when i >= last do
+    fun.(i)
+    each_down(i + step, last, step, fun)
+  end
+
+  defp each_down(_i, _last, _step, _fun), do: :ok
 
   defp each_list([h | t], fun) do
     fun.(h)
@@ -52,7 +70,13 @@ defmodule Enum do
     end
   end
 
+  def reduce(%{__struct__: Range, first: first, last: last, step: step}, acc, fun) when step > 0, do: reduce_up(first, last, step, acc, fun)
+  def reduce(%{__struct__: Range, first: first, last: last, step: step}, acc, fun), do: reduce_down(first, last, step, acc, fun)
   def reduce(e, acc, fun), do: reduce_list(to_f(e), acc, fun)
+  defp reduce_up(i, last, step, acc, fun) when i <= last, do: reduce_up(i + step, last, step, fun.(i, acc), fun)
+  defp reduce_up(_i, _last, _step, acc, _fun), do: acc
+  defp reduce_down(i, last, step, acc, fun) when i >= last, do: reduce_down(i + step, last, step, fun.(i, acc), fun)
+  defp reduce_down(_i, _last, _step, acc, _fun), do: acc
   defp reduce_list([h | t], acc, fun), do: reduce_list(t, fun.(h, acc), fun)
   defp reduce_list([], acc, _fun), do: acc
 

@@ -25,7 +25,7 @@ pub use state::{
     Connect, Form as WatchForm, FrameSummary, Info as WatchInfo, NodeKind, NodeType, SpawnOpts,
 };
 use wire::{
-    control_name, pass_frame, ACCEPT, ALIAS_SEND, CLOSE, HELLO, PASS, REG_SEND, SEND_SENDER,
+    control_name, encode_control, pass_frame, ACCEPT, ALIAS_SEND, CLOSE, HELLO, PASS, REG_SEND, SEND_SENDER,
     SPAWN_REPLY, SPAWN_REQUEST,
 };
 
@@ -139,7 +139,16 @@ impl Node {
             Some(p @ Term::Pid(_)) => p.clone(),
             _ => self.make_pid(0),
         };
-        let why = match pass_frame(&Term::tuple(control), payload, creator) {
+        let bytes = match self.dist.last_sent.take() {
+            Some((last, bytes)) if last == control => Ok((last, bytes)),
+            _ => encode_control(&control).map(|bytes| (control, bytes)),
+        };
+        let framed = bytes.and_then(|(control, bytes)| {
+            let frame = pass_frame(&bytes, payload, creator);
+            self.dist.last_sent = Some((control, bytes));
+            frame
+        });
+        let why = match framed {
             Ok(frame) => {
                 self.dist.send_frame(peer, frame);
                 return true;

@@ -70,6 +70,10 @@ pub struct Dist {
     pub rejected: u64,
     /// The last control message read, with its peer and bytes.
     pub(super) last_control: Option<(Atom, Vec<u8>, Term)>,
+    /// The last control message sent, with its bytes: a stream of sends
+    /// from one process to one destination encodes it once (what OTP's
+    /// atom cache saves the sender).
+    pub(super) last_sent: Option<(Vec<Term>, Vec<u8>)>,
     /// Links and monitors of local processes with remote ones.
     pub(super) ties: rustc_hash::FxHashMap<u32, Ties>,
     pub(super) next_unlink: u64,

@@ -57,16 +57,23 @@ pub(super) fn control_name(code: i64) -> Option<&'static str> {
     })
 }
 
-/// A `p` frame: the control tuple, then the message if there is one.
-/// Closures in the message were made by `creator`.
+/// A control tuple in the external term format.
+pub(super) fn encode_control(control: &[Term]) -> Result<Vec<u8>, etf::EncodeError> {
+    let mut bytes = Vec::with_capacity(48);
+    etf::append_with(&Term::tuple(control.to_vec()), &mut bytes, &etf::NoClosures)?;
+    Ok(bytes)
+}
+
+/// A `p` frame: the control tuple's bytes, then the message if there is
+/// one. Closures in the message were made by `creator`.
 pub(super) fn pass_frame(
-    control: &Term,
+    control: &[u8],
     msg: Option<&Term>,
     creator: Term,
 ) -> Result<Vec<u8>, etf::EncodeError> {
-    let mut frame = Vec::with_capacity(64);
+    let mut frame = Vec::with_capacity(control.len() + 32);
     frame.push(PASS);
-    etf::append_with(control, &mut frame, &etf::NoClosures)?;
+    frame.extend_from_slice(control);
     if let Some(m) = msg {
         etf::append_with(m, &mut frame, &funs::Outgoing { creator })?;
     }
