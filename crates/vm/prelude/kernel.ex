@@ -2,6 +2,7 @@
 
 defmodule Kernel do
   def then(value, fun), do: fun.(value)
+  def is_map_key(map, key), do: :erlang.is_map_key(key, map)
 
   def tap(value, fun) do
     fun.(value)

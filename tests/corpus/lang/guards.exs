@@ -37,7 +37,6 @@ case [1, 2, 3] do
 end
 #=> :either
 
-# known-failing: Kernel.is_map_key(map, key) is compiled as :erlang.is_map_key(map, key), whose arguments are (key, map): the guard raises, so the clause fails
 case %{a: 1} do
   m when map_size(m) == 1 and is_map_key(m, :a) -> :has_a
 end

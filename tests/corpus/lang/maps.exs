@@ -71,6 +71,5 @@ nil.key
 %{1 => :int, 1.0 => :float}
 #=> %{1 => :int, 1.0 => :float}
 
-# known-failing: Kernel.is_map_key(map, key) is compiled as :erlang.is_map_key(map, key), whose arguments are (key, map): BadMapError for :a
 is_map_key(%{a: 1}, :a)
 #=> true

@@ -372,7 +372,7 @@ impl FnCompiler<'_, '_> {
     }
 
     /// The Kernel functions compiled inline (`elem`, `put_elem`,
-    /// `is_nil`).
+    /// `is_nil`, `is_map_key`).
     fn kernel_inline(
         &mut self,
         name: &str,
@@ -416,6 +416,14 @@ impl FnCompiler<'_, '_> {
             let d = self.code.reg()?;
             self.code.emit(Op::Cmp(CmpOp::ExactEq, v, k, d));
             return self.ret_(d, tail).map(Some);
+        }
+        if n == 2 && name == "is_map_key" {
+            // is_map_key(map, key) is :erlang.is_map_key(key, map)
+            let m = self.gen(&args[0], vars, false)?;
+            let k = self.gen(&args[1], vars, false)?;
+            return self
+                .call_remote("erlang", "is_map_key", vec![k, m], tail)
+                .map(Some);
         }
         Ok(None)
     }

@@ -61,7 +61,6 @@ pub fn kernel_import(name: &str, arity: usize) -> Option<(&'static str, &'static
         ("rem", 2) => erl("rem"),
         ("max", 2) => erl("max"),
         ("min", 2) => erl("min"),
-        ("is_map_key", 2) => erl("is_map_key"),
         ("spawn", 1 | 3) => erl("spawn"),
         ("spawn_link", 1 | 3) => erl("spawn_link"),
         ("spawn_monitor", 1 | 3) => erl("spawn_monitor"),
@@ -159,6 +158,6 @@ pub fn guard_bif(name: &str, arity: usize) -> bool {
                 | "node"
                 | "is_nil",
             _
-        ) | ("div" | "rem" | "max" | "min" | "is_map_key" | "elem", 2)
+        ) | ("div" | "rem" | "max" | "min" | "elem", 2)
     )
 }
