@@ -158,7 +158,10 @@ fn the_event_stream_tells_spawns_messages_frames_and_faults() {
     let events = w.world_mut().take_trace();
     assert!(events.windows(2).all(|e| e[0].at_us <= e[1].at_us));
     let has = |f: &dyn Fn(&EventKind) -> bool| events.iter().any(|e| f(&e.what));
-    assert!(has(&|w| matches!(w, EventKind::Node(1, Trace::Spawn { .. }))));
+    assert!(has(&|w| matches!(
+        w,
+        EventKind::Node(1, Trace::Spawn { .. })
+    )));
     assert!(has(
         &|w| matches!(w, EventKind::Node(0, Trace::Send { msg, .. }) if msg.as_str() == Some("hi"))
     ));
@@ -189,7 +192,10 @@ fn the_event_stream_tells_spawns_messages_frames_and_faults() {
     assert!(has(
         &|w| matches!(w, EventKind::Node(0, Trace::NodeDown(n)) if n.as_str() == "node3@localhost")
     ));
-    assert!(has(&|w| matches!(w, EventKind::Node(1, Trace::Exit { .. }))));
+    assert!(has(&|w| matches!(
+        w,
+        EventKind::Node(1, Trace::Exit { .. })
+    )));
     w.world_mut().set_tracing(false);
     value(&mut w, ids[0], "1 + 1");
     assert!(w.world_mut().take_trace().is_empty());

@@ -65,27 +65,20 @@ fn processes(t: &mut Natives) {
             spawn(n, p, a, false, true)
         });
     }
-    // with a node first: Node's functions in the prelude
-    for arity in [2, 4] {
-        t.add_process("erlang", "spawn", arity, |n, _, a| {
-            prelude_call(n, "Elixir.Node", "spawn", a)
-        });
+    // with a node first: functions of the prelude
+    macro_rules! to_prelude {
+        ($function:literal, $arities:expr, $module:literal) => {
+            for arity in $arities {
+                t.add_process("erlang", $function, arity, |n, _, a| {
+                    prelude_call(n, $module, $function, a)
+                });
+            }
+        };
     }
-    for arity in [2, 4] {
-        t.add_process("erlang", "spawn_link", arity, |n, _, a| {
-            prelude_call(n, "Elixir.Node", "spawn_link", a)
-        });
-    }
-    for arity in [2, 4] {
-        t.add_process("erlang", "spawn_monitor", arity, |n, _, a| {
-            prelude_call(n, "Elixir.Node", "spawn_monitor", a)
-        });
-    }
-    for arity in [3, 5] {
-        t.add_process("erlang", "spawn_opt", arity, |n, _, a| {
-            prelude_call(n, "Elixir.Beamplay.Erlang", "spawn_opt", a)
-        });
-    }
+    to_prelude!("spawn", [2, 4], "Elixir.Node");
+    to_prelude!("spawn_link", [2, 4], "Elixir.Node");
+    to_prelude!("spawn_monitor", [2, 4], "Elixir.Node");
+    to_prelude!("spawn_opt", [3, 5], "Elixir.Beamplay.Erlang");
     // `:link` and `:monitor` are the options that change anything here
     for arity in [2, 4] {
         t.add_process("erlang", "spawn_opt", arity, |n, p, a| {

@@ -5,11 +5,11 @@
 //! One reducer-style store (`store.rs`) owns the session and is changed
 //! only through [`store::Action`]s; components take what they show as
 //! props and send actions back (DESIGN.md invariant 7).
+mod diagram;
 mod lesson;
 mod panels;
 mod store;
 mod topology;
-mod diagram;
 mod ui;
 
 pub use store::{Action, Store};

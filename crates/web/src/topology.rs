@@ -10,8 +10,8 @@ use beamplay_cluster::session::FrameEntry;
 use beamplay_cluster::NodeId;
 use yew::prelude::*;
 
-use crate::store::Action;
 use crate::diagram::in_flight;
+use crate::store::Action;
 
 #[derive(Properties)]
 pub struct TopologyProps {

@@ -4,11 +4,11 @@ use beamplay_cluster::fault::Fault;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::diagram::Diagram;
 use crate::lesson::Lesson;
 use crate::panels::Panels;
 use crate::store::{Action, ConsoleView, Store};
 use crate::topology::Topology;
-use crate::diagram::Diagram;
 
 /// User Timing names the benchmark reads: when the first prompts are on
 /// the page (from navigation start), and each frame's work (a tick of

@@ -25,8 +25,8 @@ pub use state::{
     Connect, Form as WatchForm, FrameSummary, Info as WatchInfo, NodeKind, NodeType, SpawnOpts,
 };
 use wire::{
-    control_name, encode_control, pass_frame, ACCEPT, ALIAS_SEND, CLOSE, HELLO, PASS, REG_SEND, SEND_SENDER,
-    SPAWN_REPLY, SPAWN_REQUEST,
+    control_name, encode_control, pass_frame, ACCEPT, ALIAS_SEND, CLOSE, HELLO, PASS, REG_SEND,
+    SEND_SENDER, SPAWN_REPLY, SPAWN_REQUEST,
 };
 
 /// Payloads a frame summary prints: a larger one is told by its size, so
@@ -378,19 +378,23 @@ impl Node {
         bytes: &[u8],
         safe: bool,
     ) -> Result<(Term, usize), DecodeError> {
-        let table = self.atoms.clone();
-        let mut atoms = table.borrow_mut();
-        let mut incoming = funs::Incoming {
-            modules: &self.modules,
-            natives: &*self.natives,
-            lines: &mut self.dist.lines,
-        };
-        etf::decode_prefix_opts(bytes, &mut atoms, &mut incoming, safe)
+        self.decode_incoming(|atoms, incoming| {
+            etf::decode_prefix_opts(bytes, atoms, incoming, safe)
+        })
     }
 
     /// A message or exit reason from a peer: closures in it become
     /// closures of this node's code.
     fn decode_payload(&mut self, bytes: &[u8]) -> Result<Term, DecodeError> {
+        self.decode_incoming(|atoms, incoming| etf::decode_with(bytes, atoms, incoming))
+    }
+
+    /// Runs a decoder with the atom table and closures made into this
+    /// node's code.
+    fn decode_incoming<R>(
+        &mut self,
+        decode: impl FnOnce(&mut beamplay_term::AtomTable, &mut funs::Incoming<'_>) -> R,
+    ) -> R {
         let table = self.atoms.clone();
         let mut atoms = table.borrow_mut();
         let mut incoming = funs::Incoming {
@@ -398,7 +402,7 @@ impl Node {
             natives: &*self.natives,
             lines: &mut self.dist.lines,
         };
-        etf::decode_with(bytes, &mut atoms, &mut incoming)
+        decode(&mut atoms, &mut incoming)
     }
 
     fn log(&mut self, text: String) {
