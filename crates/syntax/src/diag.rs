@@ -15,6 +15,9 @@ pub struct Diag {
     pub line: u32,
     pub column: u32,
     pub message: String,
+    /// Whether the banner shows the offending line (Elixir leaves it out
+    /// under the errors it rewords).
+    pub snippet: bool,
 }
 
 impl Diag {
@@ -28,9 +31,7 @@ impl Diag {
             "** ({kind}) {file}:{}:{}: {}",
             self.line, self.column, self.message
         );
-        // Elixir shows no snippet for a misplaced reserved word
-        let snippet = !self.message.starts_with("unexpected reserved word");
-        if let Some(src) = source_line.filter(|s| snippet && !s.trim().is_empty()) {
+        if let Some(src) = source_line.filter(|s| self.snippet && !s.trim().is_empty()) {
             let d = self.line.to_string().len();
             let w = d.max(2);
             out.push_str(&format!("\n {} |", " ".repeat(w)));

@@ -47,6 +47,8 @@ pub struct Token {
     pub col: u32,
     /// Whitespace right before the token.
     pub space: bool,
+    /// Byte offsets of the token in the lexed text.
+    pub span: (u32, u32),
 }
 
 /// Operators, longest first so that the lexer takes the longest match.
@@ -119,18 +121,21 @@ impl<'a> Lexer<'a> {
     fn err(&self, kind: DiagKind, line: u32, col: u32, msg: impl Into<String>) -> Diag {
         Diag {
             kind,
+            snippet: true,
             line,
             column: col,
             message: msg.into(),
         }
     }
 
-    fn push(&mut self, tok: Tok, line: u32, col: u32, space: bool) {
+    fn push(&mut self, tok: Tok, line: u32, col: u32, space: bool, start: usize) {
+        let at = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
         self.toks.push(Token {
             tok,
             line,
             col,
             space,
+            span: (at(start), at(self.pos)),
         });
     }
 
@@ -161,19 +166,21 @@ impl<'a> Lexer<'a> {
                     continue;
                 }
                 '\n' => {
+                    let start = self.pos;
                     self.bump();
-                    self.push(Tok::Newline, line, col, space);
+                    self.push(Tok::Newline, line, col, space, start);
                     space = true;
                     continue;
                 }
                 _ => {}
             }
+            let start = self.pos;
             let tok = self.token(c, line, col)?;
-            self.push(tok, line, col, space);
+            self.push(tok, line, col, space, start);
             space = false;
         }
         let (line, col) = (self.line, self.col);
-        self.push(Tok::Eof, line, col, space);
+        self.push(Tok::Eof, line, col, space, self.pos);
         Ok(self.toks)
     }
 

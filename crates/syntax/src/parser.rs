@@ -3,6 +3,7 @@
 use crate::ast::{Ast, Head, Meta};
 use crate::diag::{Diag, DiagKind};
 use crate::lexer::{Lexer, StrPart, Tok, Token};
+use crate::wording;
 
 /// Nesting a parse may reach before it is refused (no Rust stack overflow).
 const MAX_DEPTH: u32 = 400;
@@ -36,31 +37,70 @@ fn binary(op: &str) -> Option<(u8, bool)> {
     })
 }
 
-fn tok_text(t: &Tok) -> String {
-    match t {
-        Tok::Int(i) => format!("'{i}'"),
-        Tok::BigInt(b) => format!("'{b}'"),
-        Tok::Float(f) => format!("'{f}'"),
-        Tok::Atom(a) => format!("':{a}'"),
-        Tok::Str(_) => "string".into(),
-        Tok::Charlist(_) => "charlist".into(),
-        Tok::Sigil(..) => "sigil".into(),
-        Tok::Ident(i) => i.clone(),
-        Tok::Alias(a) => format!("'{a}'"),
-        Tok::KwKey(k) => format!("'{k}:'"),
-        Tok::Op(o) => format!("'{o}'"),
-        Tok::Kw(k) => format!("'{k}'"),
-        Tok::Open(c) | Tok::Close(c) => format!("'{c}'"),
-        Tok::OpenBin => "'<<'".into(),
-        Tok::CloseBin => "'>>'".into(),
-        Tok::Comma => "','".into(),
-        Tok::Semi => "';'".into(),
-        Tok::Newline => "newline".into(),
-        Tok::Eof => "end of input".into(),
+/// Like Elixir's tokenizer, which pairs its terminators before the parser
+/// runs: input that ends inside a `(`, `[`, `{`, `<<`, `do` or `fn` is
+/// missing the innermost one's terminator, whatever else is wrong in it.
+fn unclosed(toks: &[Token]) -> PResult<()> {
+    let mut open: Vec<&Token> = Vec::new();
+    for t in toks {
+        if pair(&t.tok).is_some() {
+            open.push(t);
+        } else if matches!(t.tok, Tok::Close(_) | Tok::CloseBin | Tok::Kw("end")) {
+            match open.pop().and_then(|o| pair(&o.tok)) {
+                Some((_, close, _)) if close == t.tok => {}
+                // a stray or mismatched terminator is the parser's to word
+                _ => return Ok(()),
+            }
+        } else if matches!(t.tok, Tok::Eof) {
+            if let Some((o, (open_text, _, close_text))) =
+                open.last().and_then(|o| Some((o, pair(&o.tok)?)))
+            {
+                return Err(missing_terminator(t, o, open_text, close_text));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A variable or a call without parentheses: what Elixir's grammar keeps
+/// out of `access_expr`.
+fn is_identifier(e: &Ast) -> bool {
+    match e {
+        Ast::Var { .. } => true,
+        Ast::Call { meta, .. } => meta.no_parens,
+        _ => false,
+    }
+}
+
+/// An opening token: its text, its terminator and the terminator's text.
+fn pair(open: &Tok) -> Option<(&'static str, Tok, &'static str)> {
+    Some(match open {
+        Tok::Open('(') => ("(", Tok::Close(')'), ")"),
+        Tok::Open('[') => ("[", Tok::Close(']'), "]"),
+        Tok::Open('{') => ("{", Tok::Close('}'), "}"),
+        Tok::OpenBin => ("<<", Tok::CloseBin, ">>"),
+        Tok::Kw("do") => ("do", Tok::Kw("end"), "end"),
+        Tok::Kw("fn") => ("fn", Tok::Kw("end"), "end"),
+        _ => return None,
+    })
+}
+
+fn missing_terminator(eof: &Token, open: &Token, open_text: &str, close_text: &str) -> Diag {
+    Diag {
+        kind: DiagKind::TokenMissing,
+        snippet: true,
+        line: eof.line,
+        column: eof.col,
+        message: format!(
+            "missing terminator: {close_text} (for \"{open_text}\" starting at line {})",
+            open.line
+        ),
     }
 }
 
 pub struct Parser {
+    /// The source, for a token's text in an error.
+    src: Box<str>,
     toks: Vec<Token>,
     pos: usize,
     depth: u32,
@@ -81,7 +121,9 @@ fn meta(t: &Token) -> Meta {
 impl Parser {
     pub fn new(src: &str, line: u32, col: u32) -> PResult<Parser> {
         let toks = Lexer::new(src, line, col).run()?;
+        unclosed(&toks)?;
         Ok(Parser {
+            src: src.into(),
             toks,
             pos: 0,
             depth: 0,
@@ -134,30 +176,21 @@ impl Parser {
             if let Some(l) = last {
                 return Diag {
                     kind: DiagKind::TokenMissing,
+                    snippet: true,
                     line: l.line,
                     column: l.col,
                     message: "syntax error: expression is incomplete".into(),
                 };
             }
         }
-        let (kind, message) = match &t.tok {
-            Tok::Eof => (
-                DiagKind::TokenMissing,
-                "syntax error: expression is incomplete".to_string(),
-            ),
-            Tok::Close(c) => (DiagKind::Syntax, format!("unexpected token: {c}")),
-            Tok::CloseBin => (DiagKind::Syntax, "unexpected token: >>".to_string()),
-            Tok::Kw(k) => (DiagKind::Syntax, format!("unexpected reserved word: {k}")),
-            other => (
-                DiagKind::Syntax,
-                format!("syntax error before: {}", tok_text(other)),
-            ),
-        };
+        let (from, to) = (t.span.0 as usize, t.span.1 as usize);
+        let said = wording::unexpected(&t.tok, self.src.get(from..to).unwrap_or_default());
         Diag {
-            kind,
+            kind: said.kind,
             line: t.line,
             column: t.col,
-            message,
+            message: said.message,
+            snippet: said.snippet,
         }
     }
 
@@ -179,16 +212,7 @@ impl Parser {
             return Ok(());
         }
         if self.at(&Tok::Eof) {
-            let t = self.peek();
-            return Err(Diag {
-                kind: DiagKind::TokenMissing,
-                line: t.line,
-                column: t.col,
-                message: format!(
-                    "missing terminator: {close_text} (for \"{open_text}\" starting at line {})",
-                    open.line
-                ),
-            });
+            return Err(missing_terminator(self.peek(), open, open_text, close_text));
         }
         self.unexpected()
     }
@@ -199,6 +223,7 @@ impl Parser {
             let t = self.peek();
             return Err(Diag {
                 kind: DiagKind::Syntax,
+                snippet: true,
                 line: t.line,
                 column: t.col,
                 message: "nesting is too deep for this playground".into(),
@@ -327,7 +352,7 @@ impl Parser {
                 if let (Tok::Int(i), false) = (&self.peek().tok, self.peek().space) {
                     let i = *i;
                     self.next();
-                    return self.postfix(Ast::call("&", m, vec![Ast::Int(i)]));
+                    return self.postfix(Ast::call("&", m, vec![Ast::Int(i)]), false);
                 }
                 self.skip_nl();
                 let operand = self.expr(9)?;
@@ -343,8 +368,9 @@ impl Parser {
                 Ok(Ast::call("..", m, vec![]))
             }
             _ => {
+                let in_parens = self.at(&Tok::Open('('));
                 let p = self.primary()?;
-                self.postfix(p)
+                self.postfix(p, in_parens)
             }
         }
     }
@@ -443,6 +469,7 @@ impl Parser {
                     Section::Block(_) => {
                         return Err(Diag {
                             kind: DiagKind::Syntax,
+                            snippet: true,
                             line: t.line,
                             column: t.col,
                             message:
@@ -532,6 +559,7 @@ impl Parser {
                 let t = comma.unwrap_or_else(|| self.peek().clone());
                 return Err(Diag {
                     kind: DiagKind::Syntax,
+                    snippet: true,
                     line: t.line,
                     column: t.col,
                     message: "unexpected expression after keyword list. Keyword lists must always come last in lists and maps. Therefore, this is not allowed:\n\n    [some: :value, :another]\n    %{some: :value, another => value}\n\nInstead, reorder it to be the last entry:\n\n    [:another, some: :value]\n    %{another => value, some: :value}\n\nSyntax error after: ','".into(),
@@ -695,9 +723,13 @@ impl Parser {
         Ok(out)
     }
 
-    fn postfix(&mut self, mut e: Ast) -> PResult<Ast> {
+    /// Dots, calls and accesses after `e`; `in_parens` when `e` was written
+    /// in parentheses, which makes even a variable accessible across a space.
+    fn postfix(&mut self, mut e: Ast, mut in_parens: bool) -> PResult<Ast> {
         loop {
             let t = self.peek().clone();
+            let accessible = !t.space || in_parens || !is_identifier(&e);
+            in_parens = false;
             match &t.tok {
                 Tok::Op(".") => {
                     self.next();
@@ -748,7 +780,9 @@ impl Parser {
                         }
                     }
                 }
-                Tok::Open('[') if !t.space => {
+                // a space before `[` makes an identifier a call (`f [1]`);
+                // any other expression is still accessed (`%{a: 1} [:a]`)
+                Tok::Open('[') if accessible => {
                     let open = self.next();
                     let saved = std::mem::replace(&mut self.no_do, 0);
                     self.skip_nl();

@@ -11,6 +11,7 @@
 //! captured values. What those name is the distribution layer's business,
 //! through [`Closures`]: [`encode`] and [`decode`] know no closures
 //! ([`EncodeError::Closure`], [`DecodeError::BadTag`]).
+use crate::float::c_exp20;
 use std::rc::Rc;
 
 use num_bigint::{BigInt, Sign};
@@ -317,19 +318,6 @@ fn old_float(f: f64, out: &mut Vec<u8>) {
         *slot = b;
     }
     out.extend_from_slice(&field);
-}
-
-/// C's `printf("%.20e", f)`: Rust's exact `{:.20e}` (21 significant
-/// digits, ties to even, as glibc rounds) with C's exponent, signed and of
-/// two digits at least (`e+00`, `e-07`) where Rust writes it bare.
-fn c_exp20(f: f64) -> String {
-    let text = format!("{f:.20e}");
-    let (mantissa, exp) = text.split_once('e').unwrap_or((&text, "0"));
-    let (sign, digits) = match exp.strip_prefix('-') {
-        Some(d) => ('-', d),
-        None => ('+', exp),
-    };
-    format!("{mantissa}e{sign}{digits:0>2}")
 }
 
 /// OTP 25 writes an atom as Latin-1 (`ATOM_EXT`) when it can, else UTF-8;

@@ -128,15 +128,209 @@ fn pow2(e: i64) -> f64 {
     }
 }
 
-/// Shortest round-trip digits and exponent `p` with `|f| = 0.DIGITS x 10^p`.
-fn digits(f: f64) -> (String, i32) {
-    // Rust's `{:e}` prints the shortest round-trip digits: d.ddde±x
-    let s = format!("{:e}", f.abs());
-    let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
-    let e = i32::from_str_radix(exp, 10).unwrap_or(0);
-    let d: String = mant.chars().filter(|c| *c != '.').collect();
-    let d = d.trim_end_matches('0').to_string();
-    (if d.is_empty() { "0".into() } else { d }, e + 1)
+/// Which way [`Decimal::round_places`] takes the magnitude when it drops
+/// digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rounding {
+    /// Up when the first digit dropped is 5 or more.
+    HalfUp,
+    /// Up when any digit is dropped.
+    Up,
+    /// Never up: the dropped digits are cut.
+    Down,
+}
+
+/// The decimal digits of a finite double, without leading or trailing
+/// zeros: `|f| = 0.DIGITS x 10^point`. Exact big-integer arithmetic,
+/// so the wasm carries none of core's float formatting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decimal {
+    pub digits: Vec<u8>,
+    pub point: i32,
+}
+
+impl Decimal {
+    /// Every digit of |f|'s exact value (at most 767 significant ones).
+    pub fn exact(f: f64) -> Decimal {
+        let bits = f.abs().to_bits();
+        let (exp, frac) = ((bits >> 52) as i32, bits & ((1 << 52) - 1));
+        let (mantissa, e) = match exp {
+            0 => (frac, -1074),
+            _ => (frac | 1 << 52, exp - 1075),
+        };
+        if mantissa == 0 {
+            return Decimal {
+                digits: Vec::new(),
+                point: 0,
+            };
+        }
+        // m x 2^e, and for e < 0, m x 5^-e / 10^-e
+        let (n, shift) = if e >= 0 {
+            (BigUint::from(mantissa) << e as usize, 0)
+        } else {
+            (
+                BigUint::from(mantissa) * BigUint::from(5u8).pow((-e) as u32),
+                -e,
+            )
+        };
+        let text = n.to_str_radix(10);
+        let point = text.len() as i32 - shift;
+        let digits = text
+            .trim_end_matches('0')
+            .bytes()
+            .map(|b| b - b'0')
+            .collect();
+        Decimal { digits, point }
+    }
+
+    /// Rounded to `n` significant digits, ties to even (of the exact
+    /// value: a tie is a 5 with nothing after it).
+    pub fn round_sig(&self, n: usize) -> Decimal {
+        self.round_at(n as i64)
+    }
+
+    /// Rounded to `places` digits after the point as Elixir's
+    /// `Float.round/2`, `floor/2` and `ceil/2` round the magnitude.
+    pub fn round_places(&self, places: i32, rounding: Rounding) -> Decimal {
+        let keep = i64::from(self.point) + i64::from(places);
+        let mut d = self.truncated(keep);
+        let k = keep.max(0) as usize;
+        let up = match rounding {
+            Rounding::HalfUp => keep >= 0 && self.digits.get(k).is_some_and(|x| *x >= 5),
+            Rounding::Up => self.digits.len() > k,
+            Rounding::Down => false,
+        };
+        if up {
+            d.increment();
+        }
+        d.trim();
+        d
+    }
+
+    /// The first `keep` digits, trailing zeros kept so that a unit added
+    /// lands in the last place kept; with none kept (`keep <= 0`), the
+    /// point moves so that the unit is the place `keep` points at.
+    fn truncated(&self, keep: i64) -> Decimal {
+        if keep <= 0 {
+            return Decimal {
+                digits: Vec::new(),
+                point: self
+                    .point
+                    .saturating_sub(i32::try_from(keep).unwrap_or(i32::MIN)),
+            };
+        }
+        let keep = keep.min(self.digits.len() as i64) as usize;
+        Decimal {
+            digits: self.digits[..keep].to_vec(),
+            point: self.point,
+        }
+    }
+
+    fn round_at(&self, keep: i64) -> Decimal {
+        let mut d = self.truncated(keep);
+        let k = keep.max(0) as usize;
+        let up = match self.digits.get(k) {
+            Some(x) if *x > 5 => true,
+            Some(5) => {
+                let more = self.digits.len() > k + 1;
+                let odd = k > 0 && self.digits[k - 1] % 2 == 1;
+                more || odd
+            }
+            _ => false,
+        };
+        if up && keep >= 0 {
+            d.increment();
+        }
+        d.trim();
+        d
+    }
+
+    fn trim(&mut self) {
+        while self.digits.last() == Some(&0) {
+            self.digits.pop();
+        }
+    }
+
+    /// Adds one unit in the last place kept: 0.99 x 10^p becomes
+    /// 0.1 x 10^(p + 1), and with no digit kept the unit is 10^p.
+    fn increment(&mut self) {
+        let mut i = self.digits.len();
+        loop {
+            if i == 0 {
+                self.digits.insert(0, 1);
+                self.point += 1;
+                break;
+            }
+            i -= 1;
+            if self.digits[i] == 9 {
+                self.digits[i] = 0;
+            } else {
+                self.digits[i] += 1;
+                break;
+            }
+        }
+    }
+
+    /// Reads as `0.DIGITS e POINT`.
+    fn text(&self) -> String {
+        let mut s = String::from("0.");
+        s.extend(self.digits.iter().map(|d| char::from(b'0' + d)));
+        if self.digits.is_empty() {
+            s.push('0');
+        }
+        s.push('e');
+        s.push_str(&self.point.to_string());
+        s
+    }
+
+    /// The double this decimal reads as (positive).
+    pub fn to_f64(&self) -> f64 {
+        parse_float(&self.text()).unwrap_or(0.0)
+    }
+
+    /// The digits as text, `digits` zeros added to reach `width`.
+    pub fn digit_text(&self, width: usize) -> String {
+        let mut s: String = self.digits.iter().map(|d| char::from(b'0' + d)).collect();
+        while s.len() < width {
+            s.push('0');
+        }
+        s
+    }
+}
+
+/// The shortest digits that read back as |f| (the closest such when
+/// several do): Erlang's `float_to_binary(F, [short])` and Elixir's
+/// float printing. More digits never read back worse, so the count is
+/// found by bisection.
+pub fn shortest(f: f64) -> Decimal {
+    let exact = Decimal::exact(f);
+    let a = f.abs();
+    let (mut lo, mut hi) = (1usize, 17usize);
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if exact.round_sig(mid).to_f64() == a {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    exact.round_sig(lo)
+}
+
+/// C's `%.20e` of a finite double: `1.00000000000000000000e+00`, what
+/// `float_to_binary/1` and the old FLOAT_EXT write.
+pub fn c_exp20(f: f64) -> String {
+    let d = Decimal::exact(f).round_sig(21);
+    let digits = d.digit_text(21);
+    let e = if d.digits.is_empty() { 0 } else { d.point - 1 };
+    let sign = if f.is_sign_negative() { "-" } else { "" };
+    let esign = if e < 0 { '-' } else { '+' };
+    format!(
+        "{sign}{}.{}e{esign}{:02}",
+        &digits[..1],
+        &digits[1..],
+        e.unsigned_abs()
+    )
 }
 
 /// `inspect/1` and `to_string/1` of a float.
@@ -151,9 +345,10 @@ pub fn float_to_string(f: f64) -> String {
     let sign = if f < 0.0 { "-" } else { "" };
     let a = f.abs();
     if (1.0..1.0e16).contains(&a) && a.fract() == 0.0 {
-        return format!("{sign}{a:.0}.0");
+        return format!("{sign}{}.0", a as u64);
     }
-    let (d, p) = digits(a);
+    let short = shortest(a);
+    let (d, p) = (short.digit_text(1), short.point);
     let len = d.len() as i32;
     let body = if p >= 0 && p < len {
         if p == 0 {
@@ -183,7 +378,118 @@ fn scientific(d: &str, e: i32) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{float_to_string as f, parse_float};
+    use super::{c_exp20, float_to_string as f, parse_float, shortest, Decimal, Rounding};
+
+    /// Doubles of every kind: ordinary, tiny, huge, subnormal, ties.
+    fn samples() -> Vec<f64> {
+        let mut v = vec![
+            0.1,
+            0.2,
+            0.3,
+            1.0 / 3.0,
+            2.675,
+            1e16,
+            1e22,
+            1e23,
+            123456789.0,
+            5e-324,
+            2.2250738585072014e-308,
+            1.7976931348623157e308,
+            9007199254740993.0,
+            0.5,
+            1.5,
+            2.5,
+            1e-7,
+            4.35,
+            100.0,
+            0.001,
+        ];
+        let mut x = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let f = f64::from_bits(x >> 1);
+            if f.is_finite() {
+                v.push(f);
+            }
+        }
+        v
+    }
+
+    /// The shortest digits read back, are as few as std's (`{:e}`), and
+    /// are std's but where the value lies halfway between two such:
+    /// Erlang (Ryu) takes the even one there, std the one above
+    /// (2138389708628431.25 prints as ...431.2 in iex).
+    #[test]
+    fn shortest_digits_read_back_as_few_as_stds() {
+        let mut ties = 0;
+        for x in samples() {
+            let d = shortest(x);
+            assert_eq!(d.to_f64(), x.abs(), "{x:e}");
+            let std = format!("{x:e}");
+            let (mant, exp) = std.split_once('e').unwrap_or((&std, "0"));
+            let digits: String = mant.chars().filter(|c| *c != '.').collect();
+            let digits = digits.trim_end_matches('0');
+            let ours = d.digit_text(1);
+            let ours = ours.trim_end_matches('0');
+            assert_eq!(ours.len(), digits.len(), "{x:e}");
+            assert_eq!(
+                i64::from(d.point) - 1,
+                i64::from_str_radix(exp, 10).unwrap_or(0),
+                "{x:e}"
+            );
+            if ours != digits {
+                let exact = Decimal::exact(x);
+                let n = ours.len();
+                assert_eq!(exact.digits.get(n), Some(&5), "{x:e}: not a tie");
+                assert_eq!(exact.digits.len(), n + 1, "{x:e}: not a tie");
+                assert!(ours.ends_with(['0', '2', '4', '6', '8']), "{x:e}");
+                ties += 1;
+            }
+        }
+        assert!(ties > 0, "the samples hold ties");
+    }
+
+    /// `c_exp20` is C's `%.20e`: std's `{:.20e}` with C's exponent.
+    #[test]
+    fn c_exp20_is_c() {
+        for x in samples().into_iter().chain([-1.5, 0.0, -0.0, 1e100]) {
+            let std = format!("{x:.20e}");
+            let (mant, exp) = std.split_once('e').unwrap_or((&std, "0"));
+            let e = i32::from_str_radix(exp, 10).unwrap_or(0);
+            let want = format!(
+                "{mant}e{}{:02}",
+                if e < 0 { '-' } else { '+' },
+                e.unsigned_abs()
+            );
+            assert_eq!(c_exp20(x), want);
+        }
+    }
+
+    /// Rounding at decimal places on the exact value: 2.675 is below
+    /// 2.675 in binary, 0.005 above.
+    #[test]
+    fn rounds_places_on_the_exact_value() {
+        let at = |x: f64, p: i32, how| Decimal::exact(x).round_places(p, how).to_f64();
+        let r = |x, p| at(x, p, Rounding::HalfUp);
+        assert_eq!(r(2.675, 2), 2.67);
+        assert_eq!(r(0.005, 2), 0.01);
+        assert_eq!(r(0.0004, 2), 0.0);
+        assert_eq!(r(9.995, 2), 9.99);
+        assert_eq!(r(0.95, 1), 0.9);
+        assert_eq!(r(99.96, 1), 100.0);
+        assert_eq!(r(1.25, 1), 1.3);
+        assert_eq!(r(0.5, 0), 1.0);
+        // 0.1 is a little above 0.1: any digit dropped takes it up
+        assert_eq!(at(0.1, 1, Rounding::Up), 0.2);
+        assert_eq!(at(0.1, 1, Rounding::Down), 0.1);
+        assert_eq!(at(1.5, 1, Rounding::Up), 1.5);
+        // nothing kept: the unit added is the last place asked for
+        assert_eq!(at(1.0e-30, 2, Rounding::Up), 0.01);
+        assert_eq!(at(1.0e-30, 3, Rounding::Down), 0.0);
+        assert_eq!(at(0.6, 0, Rounding::Up), 1.0);
+    }
 
     /// Our exact reader agrees with Rust's on the awkward cases: ties,
     /// subnormals, the edges of the range, long inputs.

@@ -849,7 +849,7 @@ impl fmt::Debug for Term {
         match self {
             Term::Int(i) => write!(f, "{i}"),
             Term::BigInt(b) => write!(f, "{b}"),
-            Term::Float(x) => write!(f, "{x:?}"),
+            Term::Float(x) => f.write_str(&float_to_string(*x)),
             Term::Atom(a) => write!(f, "{a:?}"),
             Term::Nil => write!(f, "[]"),
             Term::Cons(_) => {

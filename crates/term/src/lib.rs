@@ -24,7 +24,7 @@ mod term;
 
 pub use atom::{Atom, AtomLimitError, AtomTable};
 pub use binary::Bitstring;
-pub use float::{float_to_string, parse_float};
+pub use float::{c_exp20, float_to_string, parse_float, shortest, Decimal, Rounding};
 pub use hash::map_hash;
 pub use heap::heap_words;
 pub use inspect::{

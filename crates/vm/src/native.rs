@@ -137,6 +137,28 @@ impl Ctx<'_> {
         Raise::error(Term::tuple(vec![self.known(tag), value]))
     }
 
+    /// An exception struct of `module` with `fields` raised as an error.
+    pub fn exception(&mut self, module: &str, fields: Vec<(&str, Term)>) -> Raise {
+        let mut m = beamplay_term::MapEntries::new();
+        m.insert(
+            self.known("__struct__"),
+            self.atom_term(module).unwrap_or(Term::Nil),
+        );
+        m.insert(self.known("__exception__"), self.known("true"));
+        for (k, v) in fields {
+            m.insert(self.atom_term(k).unwrap_or(Term::Nil), v);
+        }
+        Raise::error(Term::map(m))
+    }
+
+    /// `ArgumentError` with `message`.
+    pub fn argument_error(&mut self, message: &str) -> Raise {
+        self.exception(
+            "Elixir.ArgumentError",
+            vec![("message", Term::string(message))],
+        )
+    }
+
     /// `:function_clause` raised from within `module.function/arity`.
     pub fn function_clause(&mut self, module: &str, function: &str, arity: u32) -> Raise {
         let mut r = Raise::error(self.known("function_clause"));

@@ -8,6 +8,7 @@ use beamplay_cluster::session::{FrameEntry, LogEntry};
 use beamplay_cluster::NodeId;
 use yew::prelude::*;
 
+use crate::numbers::{coord, ms};
 use crate::store::Action;
 
 #[derive(Properties)]
@@ -78,18 +79,18 @@ pub fn diagram(p: &DiagramProps) -> Html {
         let x2 = x1 + (lane_x(f.to) - x1) * done;
         let y2 = y1 + (y(f.arrives_us) - y1) * done;
         let title = format!(
-            "{} → {}, {:.3} ms: {}",
+            "{} → {}, {} ms: {}",
             p.names.get(f.from).map_or("?", String::as_str),
             p.names.get(f.to).map_or("?", String::as_str),
-            f.arrives_us.saturating_sub(f.sent_us) as f64 / 1000.0,
+            ms(f.arrives_us.saturating_sub(f.sent_us), 3),
             f.text
         );
         let flying = (done < 1.0).then_some("flying");
         html! {
             <g class={classes!("arrow", if f.system { "system" } else { "user" }, flying)}>
                 <title>{ title }</title>
-                <line x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} />
-                <circle cx={x2.to_string()} cy={y2.to_string()} r="3" />
+                <line x1={coord(x1)} y1={coord(y1)} x2={coord(x2)} y2={coord(y2)} />
+                <circle cx={coord(x2)} cy={coord(y2)} r="3" />
             </g>
         }
     });
@@ -99,8 +100,8 @@ pub fn diagram(p: &DiagramProps) -> Html {
         let short = n.split('@').next().unwrap_or(n).to_string();
         html! {
             <g class="lifeline">
-                <text x={x.to_string()} y="14" text-anchor="middle">{ short }</text>
-                <line x1={x.to_string()} y1={TOP.to_string()} x2={x.to_string()} y2={HEIGHT.to_string()} />
+                <text x={coord(x)} y="14" text-anchor="middle">{ short }</text>
+                <line x1={coord(x)} y1={coord(TOP)} x2={coord(x)} y2={coord(HEIGHT)} />
             </g>
         }
     });
@@ -109,7 +110,7 @@ pub fn diagram(p: &DiagramProps) -> Html {
     let log = entries.iter().rev().map(|e| {
         html! {
             <li class={if e.system { "system" } else { "user" }}>
-                <span class="t">{ format!("{:.1}", e.at_us as f64 / 1000.0) }</span>
+                <span class="t">{ ms(e.at_us, 1) }</span>
                 <span class="n">{ p.names.get(e.node).map_or("?", |n| n.split('@').next().unwrap_or(n)) }</span>
                 { &e.text }
             </li>
@@ -124,7 +125,7 @@ pub fn diagram(p: &DiagramProps) -> Html {
                 <label><input type="checkbox" checked={p.show_user} onclick={user} />{ " user processes" }</label>
                 <label><input type="checkbox" checked={p.show_system} onclick={system} />{ " system (net_kernel, global, rex, pg)" }</label>
             </div>
-            <svg viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img"
+            <svg viewBox={format!("0 0 {} {}", coord(WIDTH), coord(HEIGHT))} role="img"
                 aria-label="sequence diagram: an arrow per frame, from when it was sent to when it arrived">
                 { for lifelines }
                 { for arrows }

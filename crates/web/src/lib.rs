@@ -7,6 +7,7 @@
 //! props and send actions back (DESIGN.md invariant 7).
 mod diagram;
 mod lesson;
+mod numbers;
 mod panels;
 mod store;
 mod topology;

@@ -8,6 +8,7 @@ use beamplay_cluster::observe::{Snapshot, WaiterSnapshot};
 use beamplay_cluster::NodeId;
 use yew::prelude::*;
 
+use crate::numbers::coord;
 use crate::store::{Action, MailboxView};
 
 #[derive(Properties)]
@@ -205,7 +206,7 @@ fn processes(p: &ProcessesProps) -> Html {
         });
         html! {
             <div class="row" role="row" key={pv.id} aria-rowindex={(row + 2).to_string()}
-                style={format!("top:{}px", row as f64 * ROW_PX)}>
+                style={format!("top:{}px", coord(row as f64 * ROW_PX))}>
                 <span role="cell"><button class="pid" onclick={show} title="show its mailbox">{ &pv.pid }</button></span>
                 { for [pv.name.clone().unwrap_or_default(), pv.status.clone(), pv.current.clone(),
                        pv.mailbox.to_string(), pv.links.join(", "), pv.monitors.join(", ")]
@@ -213,7 +214,7 @@ fn processes(p: &ProcessesProps) -> Html {
             </div>
         }
     });
-    let height = format!("height:{}px", n.process_count as f64 * ROW_PX);
+    let height = format!("height:{}px", coord(n.process_count as f64 * ROW_PX));
     html! {
         <section class="panel procs" aria-label="processes">
             <h3>{ format!("processes of {} (click a pid for its mailbox)", n.name) }</h3>

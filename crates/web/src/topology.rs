@@ -11,6 +11,7 @@ use beamplay_cluster::NodeId;
 use yew::prelude::*;
 
 use crate::diagram::in_flight;
+use crate::numbers::{coord, latency};
 use crate::store::Action;
 
 #[derive(Properties)]
@@ -109,8 +110,8 @@ pub fn topology(p: &TopologyProps) -> Html {
             <g key={format!("{a}-{b}")} class={classes!("link", state)} {onclick} {onkeydown} {onkeyup}
                 tabindex="0" role="button" aria-label={title.clone()}>
                 <title>{ title }</title>
-                <line x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} class="hit" />
-                <line x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} />
+                <line x1={coord(x1)} y1={coord(y1)} x2={coord(x2)} y2={coord(y2)} class="hit" />
+                <line x1={coord(x1)} y1={coord(y1)} x2={coord(x2)} y2={coord(y2)} />
             </g>
         }
     });
@@ -135,20 +136,25 @@ pub fn topology(p: &TopologyProps) -> Html {
         let (x, y) = (x1 + (x2 - x1) * done, y1 + (y2 - y1) * done);
         Some(html! {
             <circle class={classes!("frame", if f.system { "system" } else { "user" })}
-                cx={x.to_string()} cy={y.to_string()} r="4">
+                cx={coord(x)} cy={coord(y)} r="4">
                 <title>{ &f.text }</title>
             </circle>
         })
     });
     let circles = nodes.iter().filter(|x| !x.removed).map(|node| {
         let (x, y) = at(node.id);
-        let short = node.name.split('@').next().unwrap_or(&node.name).to_string();
+        let short = node
+            .name
+            .split('@')
+            .next()
+            .unwrap_or(&node.name)
+            .to_string();
         let state = if node.alive { "alive" } else { "dead" };
         html! {
             <g class={classes!("node", state)}>
                 <title>{ format!("{} ({state}, creation {})", node.name, node.creation) }</title>
-                <circle cx={x.to_string()} cy={y.to_string()} r="22" />
-                <text x={x.to_string()} y={(y + 4.0).to_string()} text-anchor="middle">{ short }</text>
+                <circle cx={coord(x)} cy={coord(y)} r="22" />
+                <text x={coord(x)} y={coord(y + 4.0)} text-anchor="middle">{ short }</text>
             </g>
         }
     });
@@ -173,7 +179,7 @@ pub fn topology(p: &TopologyProps) -> Html {
             <label class="latency">{ format!("{label} ") }
                 <select {onchange} aria-label={format!("latency {label}")}>
                     if !LATENCIES.iter().any(|ms| (*ms as f64 - current).abs() < 1e-9) {
-                        <option selected=true>{ format!("{current} ms") }</option>
+                        <option selected=true>{ format!("{} ms", latency(current)) }</option>
                     }
                     { for LATENCIES.iter().map(|ms| html! {
                         <option value={ms.to_string()} selected={(*ms as f64 - current).abs() < 1e-9}>{ format!("{ms} ms") }</option>
@@ -185,7 +191,7 @@ pub fn topology(p: &TopologyProps) -> Html {
     html! {
         <section class="panel topology" aria-label="topology">
             <h3>{ "topology (click a link, or Tab to it and press Enter, to cut or heal it)" }</h3>
-            <svg viewBox={format!("0 0 {SIZE} {SIZE}")} role="group" aria-label="nodes and links">
+            <svg viewBox={format!("0 0 {} {}", coord(SIZE), coord(SIZE))} role="group" aria-label="nodes and links">
                 { for links }
                 { for circles }
                 { for dots }

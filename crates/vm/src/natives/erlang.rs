@@ -334,24 +334,17 @@ fn chardata_bytes(t: &Term, out: &mut Vec<u8>) -> bool {
 
 /// `Protocol.UndefinedError` for `protocol` and `value`.
 pub(crate) fn protocol_undefined(c: &mut Ctx<'_>, protocol: &str, value: &Term) -> Raise {
-    let mut m = beamplay_term::MapEntries::new();
-    m.insert(
-        c.known("__struct__"),
-        c.atom_term("Elixir.Protocol.UndefinedError")
-            .unwrap_or(Term::Nil),
-    );
-    m.insert(c.known("__exception__"), c.known("true"));
-    m.insert(
-        c.atom_term("protocol").unwrap_or(Term::Nil),
-        c.atom_term(&format!("Elixir.{protocol}"))
-            .unwrap_or(Term::Nil),
-    );
-    m.insert(c.atom_term("value").unwrap_or(Term::Nil), value.clone());
-    m.insert(
-        c.atom_term("description").unwrap_or(Term::Nil),
-        Term::string(""),
-    );
-    Raise::error(Term::map(m))
+    let protocol = c
+        .atom_term(&format!("Elixir.{protocol}"))
+        .unwrap_or(Term::Nil);
+    c.exception(
+        "Elixir.Protocol.UndefinedError",
+        vec![
+            ("protocol", protocol),
+            ("value", value.clone()),
+            ("description", Term::string("")),
+        ],
+    )
 }
 
 fn chardata_to_string(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
@@ -664,7 +657,7 @@ pub fn register<P: Copy>(t: &mut NativeTable<P>) {
         }
     });
     t.add("erlang", "float_to_binary", 1, |c, a| match &a[0] {
-        Term::Float(f) => Ok(Term::string(&format!("{f:.20e}"))),
+        Term::Float(f) => Ok(Term::string(&beamplay_term::c_exp20(*f))),
         _ => Err(c.badarg(&[(1, "not a float")])),
     });
     t.add("erlang", "binary_to_float", 1, |c, a| {

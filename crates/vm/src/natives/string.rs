@@ -2,7 +2,7 @@
 //! them; a wrong argument raises what Elixir's own code raises (often a
 //! FunctionClauseError naming the full arity).
 use beamplay_term::meter::binary_words;
-use beamplay_term::{int_from_bigint, parse_float, Int, Term};
+use beamplay_term::{int_from_bigint, parse_float, Decimal, Int, Rounding, Term};
 use num_bigint::BigInt;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -557,23 +557,23 @@ pub fn register<P: Copy>(t: &mut NativeTable<P>) {
         Term::Float(f) => Ok(bin(&beamplay_term::float_to_string(*f))),
         _ => Err(fc(c, "Elixir.Float", "to_string", 1)),
     });
-    t.add("Elixir.Float", "round", 1, |c, a| match &a[0] {
-        Term::Float(f) => Ok(Term::Float(f.round())),
-        _ => Err(fc(c, "Elixir.Float", "round", 2)),
+    t.add("Elixir.Float", "round", 1, |c, a| {
+        float_rounded(c, a, "round")
     });
-    t.add("Elixir.Float", "round", 2, |c, a| match (&a[0], &a[1]) {
-        (Term::Float(f), Term::Int(p)) if (0..=15).contains(p) => {
-            Ok(Term::Float(round_decimal(*f, *p as i32)))
-        }
-        _ => Err(fc(c, "Elixir.Float", "round", 2)),
+    t.add("Elixir.Float", "round", 2, |c, a| {
+        float_rounded(c, a, "round")
     });
-    t.add("Elixir.Float", "floor", 1, |c, a| match &a[0] {
-        Term::Float(f) => Ok(Term::Float(f.floor())),
-        _ => Err(fc(c, "Elixir.Float", "floor", 2)),
+    t.add("Elixir.Float", "floor", 1, |c, a| {
+        float_rounded(c, a, "floor")
     });
-    t.add("Elixir.Float", "ceil", 1, |c, a| match &a[0] {
-        Term::Float(f) => Ok(Term::Float(f.ceil())),
-        _ => Err(fc(c, "Elixir.Float", "ceil", 2)),
+    t.add("Elixir.Float", "floor", 2, |c, a| {
+        float_rounded(c, a, "floor")
+    });
+    t.add("Elixir.Float", "ceil", 1, |c, a| {
+        float_rounded(c, a, "ceil")
+    });
+    t.add("Elixir.Float", "ceil", 2, |c, a| {
+        float_rounded(c, a, "ceil")
     });
     t.add("Elixir.List", "to_string", 1, super::erlang::to_string);
     t.add(
@@ -602,23 +602,39 @@ pub fn register<P: Copy>(t: &mut NativeTable<P>) {
     });
 }
 
-/// Rounds half away from zero at `places` decimals, on the exact decimal
-/// value of `f` (Elixir's Float.round: 2.675 has the binary value 2.67499...).
-fn round_decimal(f: f64, places: i32) -> f64 {
-    let exact = format!("{f:.40}");
-    let Some((int, frac)) = exact.split_once('.') else {
-        return f;
+/// `Float.round/1,2`, `floor/1,2` or `ceil/1,2` (`name`), with the
+/// precision when `a` has two arguments. At 0 places the float is rounded
+/// whole (round's result is never -0.0: `:erlang.round` gives an integer);
+/// else at `places` decimals on the exact decimal value of the float
+/// (2.675 is 2.67499... in binary, and 0.1 a little above 0.1).
+fn float_rounded(c: &mut Ctx<'_>, a: &[Term], name: &'static str) -> NResult {
+    let (f, places) = match (a.first(), a.get(1)) {
+        (Some(Term::Float(f)), None) => (*f, 0),
+        (Some(Term::Float(f)), Some(Term::Int(p))) if (0..=15).contains(p) => (*f, *p as i32),
+        (Some(Term::Float(_)), Some(Term::Int(p))) => {
+            return Err(c.argument_error(&format!("precision {p} is out of valid range of 0..15")))
+        }
+        _ => return Err(fc(c, "Elixir.Float", name, 2)),
     };
-    let p = places as usize;
-    let keep = &frac[..p.min(frac.len())];
-    let next = frac.as_bytes().get(p).copied().unwrap_or(b'0');
-    let text = format!("{int}.{keep}");
-    let base = parse_float(&text).unwrap_or(f);
-    if next >= b'5' {
-        let step = 10f64.powi(-places);
-        let r = if f < 0.0 { base - step } else { base + step };
-        parse_float(&format!("{r:.p$}")).unwrap_or(r)
-    } else {
-        base
+    // the way the magnitude goes for a positive float; floor's and ceil's
+    // flip for a negative one
+    let (away, whole): (Rounding, fn(f64) -> f64) = match name {
+        "floor" => (Rounding::Down, f64::floor),
+        "ceil" => (Rounding::Up, f64::ceil),
+        _ => (Rounding::HalfUp, |f: f64| f.round() + 0.0),
+    };
+    if places == 0 {
+        return Ok(Term::Float(whole(f)));
     }
+    if f == 0.0 {
+        return Ok(Term::Float(f));
+    }
+    let negative = f.is_sign_negative();
+    let how = match (away, negative) {
+        (Rounding::Up, true) => Rounding::Down,
+        (Rounding::Down, true) => Rounding::Up,
+        (how, _) => how,
+    };
+    let r = Decimal::exact(f).round_places(places, how).to_f64();
+    Ok(Term::Float(if negative && r != 0.0 { -r } else { r }))
 }
