@@ -11,7 +11,7 @@
 use beamplay_term::etf::{DecodeError, EncodeError};
 use beamplay_term::Term;
 
-use crate::native::NativeOut;
+use crate::native::{Argv, NativeOut};
 use crate::node::{Natives, Node};
 use crate::process::Process;
 
@@ -60,7 +60,7 @@ fn minor_version(opts: &Term, compressed: bool) -> Result<u8, &'static str> {
     Ok(minor)
 }
 
-fn encode(n: &mut Node, p: &Process, a: &[Term], compressed: bool) -> Result<Vec<u8>, NativeOut> {
+fn encode(n: &mut Node, p: &Process, a: Argv<'_>, compressed: bool) -> Result<Vec<u8>, NativeOut> {
     let minor = match a.get(1) {
         Some(opts) => minor_version(opts, compressed).map_err(|e| badarg(n, 2, e))?,
         None => 1,
@@ -75,21 +75,21 @@ fn encode(n: &mut Node, p: &Process, a: &[Term], compressed: bool) -> Result<Vec
         })
 }
 
-fn term_to_binary(n: &mut Node, p: &mut Process, a: &[Term]) -> NativeOut {
+fn term_to_binary(n: &mut Node, p: &mut Process, a: Argv<'_>) -> NativeOut {
     match encode(n, p, a, true) {
         Ok(bytes) => NativeOut::Value(Term::binary(&bytes)),
         Err(e) => e,
     }
 }
 
-fn external_size(n: &mut Node, p: &mut Process, a: &[Term]) -> NativeOut {
+fn external_size(n: &mut Node, p: &mut Process, a: Argv<'_>) -> NativeOut {
     match encode(n, p, a, false) {
         Ok(bytes) => NativeOut::Value(Term::Int(bytes.len() as i64)),
         Err(e) => e,
     }
 }
 
-fn binary_to_term(n: &mut Node, _p: &mut Process, a: &[Term]) -> NativeOut {
+fn binary_to_term(n: &mut Node, _p: &mut Process, a: Argv<'_>) -> NativeOut {
     let Some(bytes) = a[0].as_bytes() else {
         return badarg(n, 1, "not a binary");
     };

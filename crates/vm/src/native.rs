@@ -74,7 +74,40 @@ impl Raise {
 pub type NResult = Result<Term, Raise>;
 
 /// A native function: arguments in, value or raise out.
-pub type NativeFn = fn(&mut Ctx<'_>, &[Term]) -> NResult;
+pub type NativeFn = fn(&mut Ctx<'_>, Argv<'_>) -> NResult;
+
+/// A native's arguments, as many as its arity (the table finds a native by
+/// name and arity), so `a[i]` below the arity always holds. Reading past
+/// them panics in one place: a slice's own bounds check at each of the
+/// natives' hundreds of `a[i]` puts a panic location for each in the wasm.
+#[derive(Clone, Copy)]
+pub struct Argv<'a>(pub &'a [Term]);
+
+impl std::ops::Deref for Argv<'_> {
+    type Target = [Term];
+
+    fn deref(&self) -> &[Term] {
+        self.0
+    }
+}
+
+impl std::ops::Index<usize> for Argv<'_> {
+    type Output = Term;
+
+    #[inline]
+    fn index(&self, i: usize) -> &Term {
+        match self.0.get(i) {
+            Some(t) => t,
+            None => beyond_arity(i),
+        }
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn beyond_arity(i: usize) -> ! {
+    panic!("a native read argument {i}, beyond its arity")
+}
 
 /// What a native may use of its node. Pure natives need only atoms, the
 /// clock and the RNG; process natives get more through `proc`.

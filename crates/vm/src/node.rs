@@ -12,13 +12,13 @@ use beamplay_term::{Atom, AtomTable, PidData, RefData, Term};
 use crate::code::ModuleTable;
 use crate::console::{Console, ConsoleEvent};
 use crate::dist::state::Dist;
-use crate::native::{Ctx, NativeOut, NativeTable, Raise, Rng};
+use crate::native::{Argv, Ctx, NativeOut, NativeTable, Raise, Rng};
 use crate::process::{Kind, Monitor, Process, Status};
 use crate::trace::{ServiceView, Trace};
 
 /// A native that acts on the calling process and its node (`send`,
 /// `spawn`, `link`...): the runtime's half of the one native table.
-pub type ProcNativeFn = fn(&mut Node, &mut Process, &[Term]) -> NativeOut;
+pub type ProcNativeFn = fn(&mut Node, &mut Process, Argv<'_>) -> NativeOut;
 
 /// The runtime's native table: pure and process natives.
 pub type Natives = NativeTable<ProcNativeFn>;
@@ -457,11 +457,11 @@ impl Node {
                 let owner = self
                     .procs
                     .iter()
-                    .find(|(_, p)| p.aliases.contains(dest))
+                    .find(|(_, p)| p.ties().aliases.contains(dest))
                     .map(|(id, _)| *id);
                 match (owner, cur) {
                     (Some(id), c) => self.deliver(c, id, msg),
-                    (None, Some(c)) if c.aliases.contains(dest) => c.mailbox.push_back(msg),
+                    (None, Some(c)) if c.ties().aliases.contains(dest) => c.mailbox.push_back(msg),
                     _ => {}
                 }
                 true
@@ -571,20 +571,22 @@ impl Node {
     // ---- links, monitors, exits ----
 
     pub(crate) fn link(&mut self, a: &mut Process, b: u32) {
-        if !a.links.contains(&b) {
-            a.links.push(b);
+        if !a.ties().links.contains(&b) {
+            a.ties_mut().links.push(b);
         }
         if let Some(p) = self.procs.get_mut(&b) {
-            if !p.links.contains(&a.id) {
-                p.links.push(a.id);
+            if !p.ties().links.contains(&a.id) {
+                p.ties_mut().links.push(a.id);
             }
         }
     }
 
     pub(crate) fn unlink(&mut self, a: &mut Process, b: u32) {
-        a.links.retain(|x| *x != b);
-        if let Some(p) = self.procs.get_mut(&b) {
-            p.links.retain(|x| *x != a.id);
+        if let Some(t) = &mut a.ties {
+            t.links.retain(|x| *x != b);
+        }
+        if let Some(t) = self.procs.get_mut(&b).and_then(|p| p.ties.as_mut()) {
+            t.links.retain(|x| *x != a.id);
         }
     }
 
@@ -592,12 +594,12 @@ impl Node {
     pub(crate) fn monitor(&mut self, watcher: &mut Process, target: u32, object: Term) -> Term {
         let reference = self.make_ref();
         if let Some(t) = self.procs.get_mut(&target) {
-            t.monitored_by.push(Monitor {
+            t.ties_mut().monitored_by.push(Monitor {
                 reference: reference.clone(),
                 other: watcher.id,
                 object: object.clone(),
             });
-            watcher.monitoring.push(Monitor {
+            watcher.ties_mut().monitoring.push(Monitor {
                 reference: reference.clone(),
                 other: target,
                 object,
@@ -613,15 +615,18 @@ impl Node {
     }
 
     pub(crate) fn demonitor(&mut self, watcher: &mut Process, reference: &Term) -> bool {
-        let Some(pos) = watcher
+        let Some(ties) = &mut watcher.ties else {
+            return false;
+        };
+        let Some(pos) = ties
             .monitoring
             .iter()
             .position(|m| &m.reference == reference)
         else {
             return false;
         };
-        let m = watcher.monitoring.remove(pos);
-        if let Some(t) = self.procs.get_mut(&m.other) {
+        let m = ties.monitoring.remove(pos);
+        if let Some(t) = self.procs.get_mut(&m.other).and_then(|t| t.ties.as_mut()) {
             t.monitored_by.retain(|x| &x.reference != reference);
         }
         true
@@ -648,8 +653,8 @@ impl Node {
             // the link is gone with the process that sent this
             match self.local_id(&from) {
                 Some(from_id) => {
-                    if let Some(p) = self.procs.get_mut(&to) {
-                        p.links.retain(|x| *x != from_id);
+                    if let Some(t) = self.procs.get_mut(&to).and_then(|p| p.ties.as_mut()) {
+                        t.links.retain(|x| *x != from_id);
                     }
                 }
                 None => self.drop_remote_link(to, &from),
@@ -703,7 +708,11 @@ impl Node {
                     };
                     if link {
                         match self.local_id(&from) {
-                            Some(from_id) => p.links.retain(|x| *x != from_id),
+                            Some(from_id) => {
+                                if let Some(t) = &mut p.ties {
+                                    t.links.retain(|x| *x != from_id);
+                                }
+                            }
                             None => self.drop_remote_link(p.id, &from),
                         }
                     }
@@ -752,20 +761,21 @@ impl Node {
         } else {
             reason
         };
-        for m in &p.monitoring {
-            if let Some(t) = self.procs.get_mut(&m.other) {
+        let ties = p.ties.map(|t| *t).unwrap_or_default();
+        for m in &ties.monitoring {
+            if let Some(t) = self.procs.get_mut(&m.other).and_then(|t| t.ties.as_mut()) {
                 t.monitored_by.retain(|x| x.reference != m.reference);
             }
         }
-        for m in p.monitored_by {
+        for m in ties.monitored_by {
             let down = self.down_message(&m.reference, m.object, out_reason.clone());
             self.deliver(None, m.other, down);
-            if let Some(w) = self.procs.get_mut(&m.other) {
+            if let Some(w) = self.procs.get_mut(&m.other).and_then(|w| w.ties.as_mut()) {
                 w.monitoring.retain(|x| x.reference != m.reference);
             }
         }
-        for l in p.links {
-            if let Some(t) = self.procs.get_mut(&l) {
+        for l in ties.links {
+            if let Some(t) = self.procs.get_mut(&l).and_then(|t| t.ties.as_mut()) {
                 t.links.retain(|x| *x != p.id);
             }
             self.exit_signal(l, p.pid.clone(), out_reason.clone(), true);

@@ -3,7 +3,6 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use beamplay_term::{Atom, Term};
-use thin_vec::ThinVec;
 
 use crate::code::{FunCode, FunId, Label, Module, Reg};
 use crate::native::{Kind as RaiseKind, Raise};
@@ -54,14 +53,99 @@ pub struct Monitor {
     pub object: Term,
 }
 
+/// A process's register stack: each frame's registers are a window
+/// `base..base + nregs` of it. The interpreter reads a register at every
+/// step, so a register beyond the stack panics in one place (a `Vec`'s
+/// bounds check at each of the interpreter's register reads would put a
+/// panic location for each in the wasm); the compiler never emits one.
+#[derive(Default)]
+pub struct Regs(Vec<Term>);
+
+impl std::ops::Deref for Regs {
+    type Target = Vec<Term>;
+
+    fn deref(&self) -> &Vec<Term> {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Regs {
+    fn deref_mut(&mut self) -> &mut Vec<Term> {
+        &mut self.0
+    }
+}
+
+impl std::ops::Index<usize> for Regs {
+    type Output = Term;
+
+    #[inline]
+    fn index(&self, i: usize) -> &Term {
+        match self.0.get(i) {
+            Some(t) => t,
+            None => no_register(i),
+        }
+    }
+}
+
+impl std::ops::IndexMut<usize> for Regs {
+    #[inline]
+    fn index_mut(&mut self, i: usize) -> &mut Term {
+        match self.0.get_mut(i) {
+            Some(t) => t,
+            None => no_register(i),
+        }
+    }
+}
+
+impl std::ops::Index<std::ops::RangeFrom<usize>> for Regs {
+    type Output = [Term];
+
+    fn index(&self, r: std::ops::RangeFrom<usize>) -> &[Term] {
+        &self.0[r]
+    }
+}
+
+impl std::ops::IndexMut<std::ops::RangeFrom<usize>> for Regs {
+    fn index_mut(&mut self, r: std::ops::RangeFrom<usize>) -> &mut [Term] {
+        &mut self.0[r]
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn no_register(i: usize) -> ! {
+    panic!("register {i} is beyond the process's register stack")
+}
+
+/// Links, monitors both ways and aliases: what lets other local processes
+/// reach or watch a process. Most processes have none, so they live in a
+/// box made on the first (`Process::ties_mut`).
+#[derive(Default)]
+pub struct LocalTies {
+    pub links: Vec<u32>,
+    /// Monitors other processes hold on this one.
+    pub monitored_by: Vec<Monitor>,
+    /// Monitors this process holds.
+    pub monitoring: Vec<Monitor>,
+    /// Active aliases (refs) that may receive messages.
+    pub aliases: Vec<Term>,
+}
+
+const NO_TIES: &LocalTies = &LocalTies {
+    links: Vec::new(),
+    monitored_by: Vec::new(),
+    monitoring: Vec::new(),
+    aliases: Vec::new(),
+};
+
 pub struct Process {
     pub id: u32,
     pub pid: Term,
     pub kind: Kind,
     pub status: Status,
     pub frames: Vec<Frame>,
-    pub regs: Vec<Term>,
-    pub handlers: ThinVec<Handler>,
+    pub regs: Regs,
+    pub handlers: Vec<Handler>,
     pub mailbox: VecDeque<Term>,
     /// Receive save pointer: messages before it have been looked at.
     pub save: usize,
@@ -70,22 +154,18 @@ pub struct Process {
     /// skip the older messages, which cannot hold it (BEAM's receive
     /// marker).
     pub mark: Option<(Term, usize)>,
-    pub links: ThinVec<u32>,
-    /// Monitors other processes hold on this one.
-    pub monitored_by: ThinVec<Monitor>,
-    /// Monitors this process holds.
-    pub monitoring: ThinVec<Monitor>,
+    /// None until the process first links, monitors, is monitored or
+    /// makes an alias.
+    pub ties: Option<Box<LocalTies>>,
     pub trap_exit: bool,
     pub group_leader: Term,
     pub name: Option<Atom>,
-    pub dict: ThinVec<(Term, Term)>,
+    pub dict: Vec<(Term, Term)>,
     pub reductions: u64,
     /// `{module, function, arity}` this process started in.
     pub initial_call: Term,
     /// The raise being unwound when the process ends by an error.
     pub last_raise: Option<Box<Raise>>,
-    /// Active aliases (refs) that may receive messages.
-    pub aliases: ThinVec<Term>,
     /// Token of the receive timeout armed for this process.
     pub armed_timer: Option<u64>,
     /// The armed receive timeout passed: the next wait falls through.
@@ -104,6 +184,16 @@ impl Frame {
 }
 
 impl Process {
+    /// Its links, monitors and aliases (all empty for most processes).
+    pub fn ties(&self) -> &LocalTies {
+        self.ties.as_deref().unwrap_or(NO_TIES)
+    }
+
+    /// Its links, monitors and aliases, to add to.
+    pub fn ties_mut(&mut self) -> &mut LocalTies {
+        self.ties.get_or_insert_with(Box::default)
+    }
+
     pub fn new(id: u32, pid: Term, kind: Kind, group_leader: Term, initial_call: Term) -> Process {
         Process {
             id,
@@ -111,22 +201,19 @@ impl Process {
             kind,
             status: Status::Runnable,
             frames: Vec::new(),
-            regs: Vec::new(),
-            handlers: ThinVec::new(),
+            regs: Regs::default(),
+            handlers: Vec::new(),
             mailbox: VecDeque::new(),
             save: 0,
             mark: None,
-            links: ThinVec::new(),
-            monitored_by: ThinVec::new(),
-            monitoring: ThinVec::new(),
+            ties: None,
             trap_exit: false,
             group_leader,
             name: None,
-            dict: ThinVec::new(),
+            dict: Vec::new(),
             reductions: 0,
             initial_call,
             last_raise: None,
-            aliases: ThinVec::new(),
             armed_timer: None,
             timeout_fired: false,
             heap_live: 0,

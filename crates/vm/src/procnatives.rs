@@ -6,7 +6,7 @@ use beamplay_term::{ListIter, Term};
 
 use crate::console::ConsoleEvent;
 use crate::dist::{Connect, NodeKind, NodeType, SpawnOpts, WatchForm, WatchInfo};
-use crate::native::{NativeIndex, NativeOut, Raise};
+use crate::native::{Argv, NativeIndex, NativeOut, Raise};
 use crate::node::{Natives, Node, ProcNativeFn};
 use crate::process::{Kind, Process};
 use crate::views::info_item;
@@ -70,7 +70,7 @@ fn processes(t: &mut Natives) {
         ($function:literal, $arities:expr, $module:literal) => {
             for arity in $arities {
                 t.add_process("erlang", $function, arity, |n, _, a| {
-                    prelude_call(n, $module, $function, a)
+                    prelude_call(n, $module, $function, &a)
                 });
             }
         };
@@ -88,7 +88,7 @@ fn processes(t: &mut Natives) {
             {
                 Some((o, rest)) => {
                     let has = |name: &str| o.iter().any(|t| t.is_atom(name));
-                    spawn(n, p, rest, has("link"), has("monitor"))
+                    spawn(n, p, Argv(rest), has("link"), has("monitor"))
                 }
                 None => badarg(n, &[(a.len() as u8, "not a list")]),
             }
@@ -174,7 +174,7 @@ fn messages(t: &mut Natives) {
         if !ok {
             return badarg(n, &[(3, "invalid option in list")]);
         }
-        match send(n, p, &a[..2]) {
+        match send(n, p, Argv(&a.0[..2])) {
             NativeOut::Value(_) => v(n.atom_term("ok")),
             other => other,
         }
@@ -219,12 +219,14 @@ fn messages(t: &mut Natives) {
     });
     t.add_process("erlang", "alias", 0, |n, p, _| {
         let r = n.make_ref();
-        p.aliases.push(r.clone());
+        p.ties_mut().aliases.push(r.clone());
         v(r)
     });
     t.add_process("erlang", "unalias", 1, |n, p, a| {
-        let had = p.aliases.contains(&a[0]);
-        p.aliases.retain(|x| x != &a[0]);
+        let had = p.ties().aliases.contains(&a[0]);
+        if let Some(t) = &mut p.ties {
+            t.aliases.retain(|x| x != &a[0]);
+        }
         v(n.bool(had))
     });
     t.add_process("Elixir.IEx.Helpers", "flush", 0, flush);
@@ -505,8 +507,8 @@ fn code_and_runtime(t: &mut Natives) {
 }
 
 /// `spawn(fun)` / `spawn(m, f, args)` with optional link or monitor.
-fn spawn(n: &mut Node, p: &mut Process, a: &[Term], link: bool, monitor: bool) -> R {
-    let (f, args, initial) = match a {
+fn spawn(n: &mut Node, p: &mut Process, a: Argv<'_>, link: bool, monitor: bool) -> R {
+    let (f, args, initial) = match &*a {
         [f @ Term::Fun(_)] => (f.clone(), Vec::new(), n.common.apply_2.clone()),
         [Term::Atom(m), Term::Atom(fname), list] => match list.to_vec() {
             Some(args) => (
@@ -547,7 +549,7 @@ fn spawn(n: &mut Node, p: &mut Process, a: &[Term], link: bool, monitor: bool) -
 
 /// Runs a native that makes a reference, and marks the caller's mailbox
 /// where the reference was made (`Process::mark`).
-fn marked(n: &mut Node, p: &mut Process, a: &[Term], f: ProcNativeFn) -> R {
+fn marked(n: &mut Node, p: &mut Process, a: Argv<'_>, f: ProcNativeFn) -> R {
     let pos = p.mailbox.len();
     let out = f(n, p, a);
     if let NativeOut::Value(r @ Term::Ref(_)) = &out {
@@ -564,7 +566,7 @@ fn prelude_call(n: &mut Node, module: &str, function: &str, args: &[Term]) -> R 
 
 /// `spawn_request(node, m, f, args, opts)`: the reference the
 /// `{:spawn_reply, ref, ...}` answer will carry (the prelude waits).
-fn spawn_request(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
+fn spawn_request(n: &mut Node, p: &mut Process, a: Argv<'_>) -> R {
     let (Term::Atom(peer), m @ Term::Atom(_), f @ Term::Atom(_)) = (&a[0], &a[1], &a[2]) else {
         return badarg(n, &[(1, "not an atom")]);
     };
@@ -578,7 +580,7 @@ fn spawn_request(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
     v(r)
 }
 
-fn send(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
+fn send(n: &mut Node, p: &mut Process, a: Argv<'_>) -> R {
     let msg = a[1].clone();
     match &a[0] {
         Term::Atom(_) | Term::Pid(_) | Term::Ref(_) | Term::Tuple(_) => {
@@ -592,7 +594,7 @@ fn send(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
     }
 }
 
-fn link(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
+fn link(n: &mut Node, p: &mut Process, a: Argv<'_>) -> R {
     match n.local_id(&a[0]) {
         Some(id) if id == p.id => v(n.bool(true)),
         Some(id) if n.is_alive(id) => {
@@ -630,7 +632,7 @@ fn is_remote_pid(n: &Node, t: &Term) -> bool {
     matches!(t, Term::Pid(p) if p.node != n.name)
 }
 
-fn monitor(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
+fn monitor(n: &mut Node, p: &mut Process, a: Argv<'_>) -> R {
     if !a[0].is_atom("process") {
         return badarg(n, &[(1, "invalid monitor type")]);
     }
@@ -688,7 +690,7 @@ fn monitor(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
         _ => return badarg(n, &[(2, "not a pid")]),
     };
     if alias {
-        p.aliases.push(r.clone());
+        p.ties_mut().aliases.push(r.clone());
     }
     v(r)
 }
@@ -716,7 +718,7 @@ fn monitor_name(
 }
 
 /// `monitor_node(node, flag)` and `monitor_node(node, flag, options)`.
-fn monitor_node(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
+fn monitor_node(n: &mut Node, p: &mut Process, a: Argv<'_>) -> R {
     let flag = a[1]
         .as_atom()
         .map(|f| f.as_str())
@@ -747,7 +749,7 @@ fn monitor_node(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
     v(n.bool(true))
 }
 
-fn demonitor2(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
+fn demonitor2(n: &mut Node, p: &mut Process, a: Argv<'_>) -> R {
     if !matches!(a[0], Term::Ref(_)) {
         return badarg(n, &[(1, "not a reference")]);
     }
@@ -759,7 +761,9 @@ fn demonitor2(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
         Some(_) => {}
     }
     let found = n.demonitor(p, &a[0]) || n.demonitor_remote(p, &a[0]);
-    p.aliases.retain(|x| x != &a[0]);
+    if let Some(t) = &mut p.ties {
+        t.aliases.retain(|x| x != &a[0]);
+    }
     let opts: Vec<&Term> = ListIter::new(&a[1]).collect();
     if opts.iter().any(|o| o.is_atom("flush")) {
         n.absorb_pending(p);
@@ -776,7 +780,7 @@ fn demonitor2(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
     v(n.bool(true))
 }
 
-fn exit2(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
+fn exit2(n: &mut Node, p: &mut Process, a: Argv<'_>) -> R {
     let (target, reason) = (&a[0], a[1].clone());
     let Some(id) = n.local_id(target) else {
         if is_remote_pid(n, target) {
@@ -802,7 +806,7 @@ fn exit2(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
     v(n.bool(true))
 }
 
-fn register_name(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
+fn register_name(n: &mut Node, p: &mut Process, a: Argv<'_>) -> R {
     let Term::Atom(name) = &a[0] else {
         return badarg(n, &[(1, "not an atom")]);
     };
@@ -823,7 +827,7 @@ fn register_name(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
     }
 }
 
-fn process_flag(n: &mut Node, p: &mut Process, a: &[Term]) -> R {
+fn process_flag(n: &mut Node, p: &mut Process, a: Argv<'_>) -> R {
     match (&a[0], &a[1]) {
         (Term::Atom(f), Term::Atom(b))
             if f.as_str() == "trap_exit" && (b.as_str() == "true" || b.as_str() == "false") =>
@@ -899,7 +903,7 @@ fn process_info(n: &mut Node, p: &mut Process, pid: &Term, item: Option<&Term>) 
 }
 
 /// IEx's `flush/0`: prints and drops every message of the caller.
-fn flush(n: &mut Node, p: &mut Process, _a: &[Term]) -> R {
+fn flush(n: &mut Node, p: &mut Process, _a: Argv<'_>) -> R {
     n.absorb_pending(p);
     let msgs: Vec<Term> = p.mailbox.drain(..).collect();
     p.save = 0;

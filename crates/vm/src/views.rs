@@ -20,14 +20,16 @@ pub(crate) fn info_item(n: &Node, p: &Process, key: &str) -> Option<Term> {
         "message_queue_len" => Term::Int(p.mailbox.len() as i64),
         "messages" => list(p.mailbox.iter().cloned().collect()),
         "links" => list(
-            p.links
+            p.ties()
+                .links
                 .iter()
                 .map(|id| n.make_pid(*id))
                 .chain(n.remote_links(p.id))
                 .collect(),
         ),
         "monitors" => list(
-            p.monitoring
+            p.ties()
+                .monitoring
                 .iter()
                 .map(|m| m.object.clone())
                 .chain(n.remote_monitoring(p.id))
@@ -35,7 +37,8 @@ pub(crate) fn info_item(n: &Node, p: &Process, key: &str) -> Option<Term> {
                 .collect(),
         ),
         "monitored_by" => list(
-            p.monitored_by
+            p.ties()
+                .monitored_by
                 .iter()
                 .map(|m| n.make_pid(m.other))
                 .chain(n.remote_monitored_by(p.id))

@@ -103,7 +103,7 @@ pub fn topology(p: &TopologyProps) -> Html {
             "{} - {}: {state}, {} ms one way; click or press Enter to {}",
             name(a),
             name(b),
-            l.latency_ms,
+            latency(l.latency_ms),
             if cut { "heal" } else { "cut" }
         );
         html! {

@@ -6,7 +6,7 @@ use beamplay_term::{Atom, Fun, Term};
 
 use crate::code::{Callee, FunId, LambdaRef, Module, Reg};
 use crate::console::ConsoleEvent;
-use crate::native::{Native, NativeOut, Raise};
+use crate::native::{Argv, Native, NativeOut, Raise};
 use crate::node::{Node, ProcNativeFn};
 use crate::process::{Args, Process, Status};
 
@@ -138,7 +138,7 @@ impl Node {
                 module,
                 function,
             } => {
-                let r = self.with_ctx(|c| f(c, &args));
+                let r = self.with_ctx(|c| f(c, Argv(&args)));
                 r.map(Invoked::Value).map_err(|mut e| {
                     if e.mfa.is_none() && !e.arg_errors.is_empty() {
                         e.mfa = Some((module.clone(), function.clone(), args.len() as u32));
@@ -224,7 +224,7 @@ impl Node {
             }
             Some(Native::Pure(f)) => {
                 return self
-                    .with_ctx(|c| f(c, &args))
+                    .with_ctx(|c| f(c, Argv(&args)))
                     .map(Invoked::Value)
                     .map_err(|mut e| {
                         if e.mfa.is_none() && !e.arg_errors.is_empty() {
@@ -258,7 +258,7 @@ impl Node {
         args: Vec<Term>,
         ret: Option<Reg>,
     ) -> Result<Invoked, Raise> {
-        match f(self, p, &args) {
+        match f(self, p, Argv(&args)) {
             NativeOut::Value(v) => Ok(Invoked::Value(v)),
             NativeOut::Raise(mut e) => {
                 if e.mfa.is_none() && !e.arg_errors.is_empty() {

@@ -15,7 +15,7 @@ use std::rc::Rc;
 use beamplay_term::{meter, Term};
 
 use crate::code::{ArithOp, CmpOp, FunId, Op, Reg, TypeTest};
-use crate::native::{Kind as RaiseKind, Raise};
+use crate::native::{Argv, Kind as RaiseKind, Raise};
 use crate::node::{Node, Pending};
 use crate::ops::{self, int_arith};
 use crate::process::{free_regs, Args, Handler, Kind, Process, Status};
@@ -342,7 +342,7 @@ impl Node {
                     }
                     Op::GuardBif(f, args, d, l) => {
                         let argv: Vec<Term> = args.iter().map(|r| reg!(*r).clone()).collect();
-                        match self.with_ctx(|c| f(c, &argv)) {
+                        match self.with_ctx(|c| f(c, Argv(&argv))) {
                             Ok(v) => Term::set(&mut reg!(*d), v),
                             Err(_) => pc = *l as usize,
                         }

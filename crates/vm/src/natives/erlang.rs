@@ -9,7 +9,7 @@ use num_traits::{Signed, ToPrimitive, Zero};
 
 use super::args::{list_arg, usize_arg};
 use crate::code::ArithOp;
-use crate::native::{Ctx, NResult, NativeTable, Raise};
+use crate::native::{Argv, Ctx, NResult, NativeTable, Raise};
 use crate::ops::{arith, to_f64, MAX_INT_BITS};
 use crate::text::{charlist, text_of};
 
@@ -98,7 +98,7 @@ fn radix_arg(c: &mut Ctx<'_>, t: &Term) -> Result<u32, Raise> {
     }
 }
 
-fn element(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
+fn element(c: &mut Ctx<'_>, a: Argv<'_>) -> NResult {
     match (&a[0], &a[1]) {
         (Term::Int(i), Term::Tuple(t)) => match usize::try_from(*i)
             .ok()
@@ -114,7 +114,7 @@ fn element(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
     }
 }
 
-fn setelement(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
+fn setelement(c: &mut Ctx<'_>, a: Argv<'_>) -> NResult {
     match (&a[0], &a[1]) {
         (Term::Int(i), Term::Tuple(t)) => {
             let idx = usize::try_from(*i)
@@ -134,14 +134,14 @@ fn setelement(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
     }
 }
 
-fn append(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
+fn append(c: &mut Ctx<'_>, a: Argv<'_>) -> NResult {
     let Some(left) = a[0].to_vec() else {
         return Err(c.badarg_plain());
     };
     Ok(Term::list_with_tail(left, a[1].clone()))
 }
 
-fn subtract(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
+fn subtract(c: &mut Ctx<'_>, a: Argv<'_>) -> NResult {
     let (Some(mut left), Some(right)) = (a[0].to_vec(), a[1].to_vec()) else {
         return Err(c.badarg_plain());
     };
@@ -173,7 +173,7 @@ fn iolist_bytes(t: &Term, out: &mut Vec<u8>) -> bool {
     true
 }
 
-fn iolist_to_binary(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
+fn iolist_to_binary(c: &mut Ctx<'_>, a: Argv<'_>) -> NResult {
     let mut out = Vec::new();
     if iolist_bytes(&a[0], &mut out) {
         Ok(Term::binary(&out))
@@ -182,7 +182,7 @@ fn iolist_to_binary(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
     }
 }
 
-fn list_to_binary(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
+fn list_to_binary(c: &mut Ctx<'_>, a: Argv<'_>) -> NResult {
     let mut out = Vec::new();
     if a[0].is_list() && iolist_bytes(&a[0], &mut out) {
         Ok(Term::binary(&out))
@@ -191,7 +191,7 @@ fn list_to_binary(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
     }
 }
 
-fn binary_to_list(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
+fn binary_to_list(c: &mut Ctx<'_>, a: Argv<'_>) -> NResult {
     match a[0].as_bytes() {
         Some(b) => Ok(Term::list(b.iter().map(|x| Term::Int(i64::from(*x))))),
         None => Err(c.badarg(&[(1, "not a binary")])),
@@ -226,7 +226,7 @@ fn to_atom(c: &mut Ctx<'_>, t: &Term, existing: bool, what: &'static str) -> NRe
     c.atom_term(&s)
 }
 
-fn float_of(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
+fn float_of(c: &mut Ctx<'_>, a: Argv<'_>) -> NResult {
     match &a[0] {
         Term::Float(_) => Ok(a[0].clone()),
         t => match to_f64(t) {
@@ -236,7 +236,7 @@ fn float_of(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
     }
 }
 
-fn math1(c: &mut Ctx<'_>, a: &[Term], f: fn(f64) -> f64) -> NResult {
+fn math1(c: &mut Ctx<'_>, a: Argv<'_>, f: fn(f64) -> f64) -> NResult {
     let x = number_arg(c, &a[0])?;
     let r = f(x);
     if r.is_finite() {
@@ -251,7 +251,7 @@ fn int_words(bits: u64) -> usize {
     5 + usize::try_from(bits.div_ceil(64)).unwrap_or(usize::MAX)
 }
 
-fn pow(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
+fn pow(c: &mut Ctx<'_>, a: Argv<'_>) -> NResult {
     match (&a[0], &a[1]) {
         (b, Term::Int(e)) if b.is_integer() && *e >= 0 => {
             let Some(base) = Int::of(b) else {
@@ -282,7 +282,7 @@ fn pow(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
     }
 }
 
-pub(crate) fn to_string(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
+pub(crate) fn to_string(c: &mut Ctx<'_>, a: Argv<'_>) -> NResult {
     let t = &a[0];
     Ok(match t {
         Term::Binary(_) => t.clone(),
@@ -347,7 +347,7 @@ pub(crate) fn protocol_undefined(c: &mut Ctx<'_>, protocol: &str, value: &Term) 
     )
 }
 
-fn chardata_to_string(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
+fn chardata_to_string(c: &mut Ctx<'_>, a: Argv<'_>) -> NResult {
     let mut out = Vec::new();
     if chardata_bytes(&a[0], &mut out) {
         Ok(Term::binary(&out))
@@ -356,12 +356,11 @@ fn chardata_to_string(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
     }
 }
 
+/// A hash of `t` below `range`: the engine's term hash (BEAM's internal
+/// one, `beamplay_term::map_hash`), stable across runs and platforms, but
+/// not the values of OTP's phash2 (`make_hash2`).
 fn phash2(t: &Term, range: u64) -> u64 {
-    use std::hash::{Hash, Hasher};
-    // stable across runs and platforms (not OTP's values: documented)
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    format!("{t:?}").hash(&mut h);
-    h.finish() % range.max(1)
+    u64::from(beamplay_term::map_hash(t)) % range.max(1)
 }
 
 pub fn register<P: Copy>(t: &mut NativeTable<P>) {
@@ -868,7 +867,7 @@ fn time_in(c: &mut Ctx<'_>, unit: &Term, us: u64) -> NResult {
     }))
 }
 
-fn bitop(c: &mut Ctx<'_>, a: &[Term], f: fn(BigInt, BigInt) -> BigInt) -> NResult {
+fn bitop(c: &mut Ctx<'_>, a: Argv<'_>, f: fn(BigInt, BigInt) -> BigInt) -> NResult {
     match (Int::of(&a[0]), Int::of(&a[1])) {
         (Some(x), Some(y)) => Ok(int_from_bigint(f(x.to_big(), y.to_big()))),
         _ => Err(c.badarith()),

@@ -4,13 +4,13 @@ use beamplay_term::sort::sort_by;
 use beamplay_term::{compare, Term};
 
 use super::args::{iter, list_arg, usize_arg};
-use crate::native::{Ctx, NResult, NativeTable};
+use crate::native::{Argv, Ctx, NResult, NativeTable};
 
 fn fc(c: &mut Ctx<'_>, f: &str, arity: u32) -> crate::native::Raise {
     c.function_clause("lists", f, arity)
 }
 
-fn keyfind(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
+fn keyfind(c: &mut Ctx<'_>, a: Argv<'_>) -> NResult {
     let Some(n) = usize_arg(&a[1]).filter(|n| *n >= 1) else {
         return Err(c.badarg(&[(2, "out of range")]));
     };
@@ -24,7 +24,7 @@ fn keyfind(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
     Ok(c.bool(false))
 }
 
-fn sort(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
+fn sort(c: &mut Ctx<'_>, a: Argv<'_>) -> NResult {
     let mut v = list_arg(c, &a[0], 1).map_err(|_| fc(c, "sort", 1))?;
     sort_by(&mut v, compare);
     Ok(Term::list(v))

@@ -7,7 +7,7 @@ use num_bigint::BigInt;
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::args::{iter, usize_arg};
-use crate::native::{Ctx, NResult, NativeTable, Raise};
+use crate::native::{Argv, Ctx, NResult, NativeTable, Raise};
 use crate::text::charlist;
 
 const S: &str = "Elixir.String";
@@ -51,7 +51,7 @@ fn patterns(t: &Term) -> Option<Vec<String>> {
     }
 }
 
-fn split(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
+fn split(c: &mut Ctx<'_>, a: Argv<'_>) -> NResult {
     let text = s(c, &a[0], "split", 3)?;
     let Some(pats) = patterns(&a[1]) else {
         return Err(fc(c, S, "split", 3));
@@ -97,7 +97,7 @@ fn split(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
     Ok(Term::list(out.iter().map(|x| bin(x))))
 }
 
-fn replace(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
+fn replace(c: &mut Ctx<'_>, a: Argv<'_>) -> NResult {
     let text = s(c, &a[0], "replace", 4)?;
     let Some(pats) = patterns(&a[1]) else {
         return Err(fc(c, S, "replace", 4));
@@ -161,7 +161,7 @@ fn range_parts(t: &Term) -> Option<(i64, i64, i64)> {
     }
 }
 
-fn pad(c: &mut Ctx<'_>, a: &[Term], leading: bool) -> NResult {
+fn pad(c: &mut Ctx<'_>, a: Argv<'_>, leading: bool) -> NResult {
     let f = if leading {
         "pad_leading"
     } else {
@@ -188,7 +188,7 @@ fn pad(c: &mut Ctx<'_>, a: &[Term], leading: bool) -> NResult {
     }))
 }
 
-fn trim_with(c: &mut Ctx<'_>, a: &[Term], f: &str, which: u8) -> NResult {
+fn trim_with(c: &mut Ctx<'_>, a: Argv<'_>, f: &str, which: u8) -> NResult {
     let text = s(c, &a[0], f, 2)?;
     let out = match a.get(1) {
         Some(p) => {
@@ -219,7 +219,7 @@ fn trim_with(c: &mut Ctx<'_>, a: &[Term], f: &str, which: u8) -> NResult {
     Ok(bin(out))
 }
 
-fn int_parse(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
+fn int_parse(c: &mut Ctx<'_>, a: Argv<'_>) -> NResult {
     let Some(text) = a[0].as_str() else {
         return Err(fc(c, "Elixir.Integer", "parse", 2));
     };
@@ -244,7 +244,7 @@ fn int_parse(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
     Ok(Term::tuple(vec![int_from_bigint(v), bin(rest)]))
 }
 
-fn float_parse(c: &mut Ctx<'_>, a: &[Term]) -> NResult {
+fn float_parse(c: &mut Ctx<'_>, a: Argv<'_>) -> NResult {
     let Some(text) = a[0].as_str() else {
         return Err(fc(c, "Elixir.Float", "parse", 1));
     };
@@ -607,7 +607,7 @@ pub fn register<P: Copy>(t: &mut NativeTable<P>) {
 /// whole (round's result is never -0.0: `:erlang.round` gives an integer);
 /// else at `places` decimals on the exact decimal value of the float
 /// (2.675 is 2.67499... in binary, and 0.1 a little above 0.1).
-fn float_rounded(c: &mut Ctx<'_>, a: &[Term], name: &'static str) -> NResult {
+fn float_rounded(c: &mut Ctx<'_>, a: Argv<'_>, name: &'static str) -> NResult {
     let (f, places) = match (a.first(), a.get(1)) {
         (Some(Term::Float(f)), None) => (*f, 0),
         (Some(Term::Float(f)), Some(Term::Int(p))) if (0..=15).contains(p) => (*f, *p as i32),
