@@ -106,7 +106,36 @@ fn spread(sorted: &[u64]) -> String {
     }
 }
 
+/// `idle_process_bytes` in a fresh `beamplay` process: in this one, the
+/// memory the allocator kept from the workloads would take the processes'
+/// own and hide it from the resident size.
+fn idle_process_bytes_fresh() -> Result<Option<f64>, String> {
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find beamplay itself: {e}"))?;
+    let out = std::process::Command::new(exe)
+        .args(["bench", IDLE_ONLY])
+        .output()
+        .map_err(|e| format!("cannot run beamplay {IDLE_ONLY}: {e}"))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    match text.trim() {
+        "-" => Ok(None),
+        n => n
+            .parse::<f64>()
+            .map(Some)
+            .map_err(|_| format!("beamplay {IDLE_ONLY} said {n:?}")),
+    }
+}
+
+/// The flag that makes `beamplay bench` only measure idle processes.
+const IDLE_ONLY: &str = "--idle-processes-only";
+
 pub fn main(args: &[String]) -> Result<(), String> {
+    if args.iter().any(|a| a == IDLE_ONLY) {
+        match idle_process_bytes(100_000)? {
+            Some(b) => println!("{b}"),
+            None => println!("-"),
+        }
+        return Ok(());
+    }
     let path = crate::flag_value(args, "--workloads").unwrap_or(DEFAULT_WORKLOADS);
     let runs = match crate::flag_value(args, "--runs") {
         Some(n) => n
@@ -155,7 +184,7 @@ pub fn main(args: &[String]) -> Result<(), String> {
         "first prompt of a 3-node World: {:.1} ms",
         start.elapsed().as_secs_f64() * 1000.0
     );
-    match idle_process_bytes(100_000)? {
+    match idle_process_bytes_fresh()? {
         Some(b) => {
             println!("memory per idle process: {b:.0} bytes (100,000 processes blocked in receive)")
         }

@@ -339,10 +339,7 @@ pub enum Args<'a> {
 #[inline(always)]
 fn pad_regs(regs: &mut Vec<Term>, len: usize) {
     if regs.len() < len {
-        regs.reserve(len - regs.len());
-        while regs.len() < len {
-            regs.push(Term::Nil);
-        }
+        regs.resize_with(len, || Term::Nil);
     }
 }
 
