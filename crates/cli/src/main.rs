@@ -15,7 +15,9 @@ mod serve;
 use std::process::ExitCode;
 
 /// Interpreted Elixir makes and drops small terms all the time: mimalloc
-/// serves them faster than the system allocator.
+/// serves them faster than the system allocator (its v2: the crate's
+/// GlobalAlloc asks for aligned blocks, which v3 serves by a slow path;
+/// enum200k 33.3 ms with v3 or glibc's, 26.8 ms with v2).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
