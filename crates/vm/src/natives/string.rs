@@ -557,24 +557,17 @@ pub fn register<P: Copy>(t: &mut NativeTable<P>) {
         Term::Float(f) => Ok(bin(&beamplay_term::float_to_string(*f))),
         _ => Err(fc(c, "Elixir.Float", "to_string", 1)),
     });
-    t.add("Elixir.Float", "round", 1, |c, a| {
-        float_rounded(c, a, "round")
-    });
-    t.add("Elixir.Float", "round", 2, |c, a| {
-        float_rounded(c, a, "round")
-    });
-    t.add("Elixir.Float", "floor", 1, |c, a| {
-        float_rounded(c, a, "floor")
-    });
-    t.add("Elixir.Float", "floor", 2, |c, a| {
-        float_rounded(c, a, "floor")
-    });
-    t.add("Elixir.Float", "ceil", 1, |c, a| {
-        float_rounded(c, a, "ceil")
-    });
-    t.add("Elixir.Float", "ceil", 2, |c, a| {
-        float_rounded(c, a, "ceil")
-    });
+    for arity in [1, 2] {
+        t.add("Elixir.Float", "round", arity, |c, a| {
+            float_rounded(c, a, "round")
+        });
+        t.add("Elixir.Float", "floor", arity, |c, a| {
+            float_rounded(c, a, "floor")
+        });
+        t.add("Elixir.Float", "ceil", arity, |c, a| {
+            float_rounded(c, a, "ceil")
+        });
+    }
     t.add("Elixir.List", "to_string", 1, super::erlang::to_string);
     t.add(
         "Elixir.List",
