@@ -115,6 +115,12 @@ fn idle_process_bytes_fresh() -> Result<Option<f64>, String> {
         .args(["bench", IDLE_ONLY])
         .output()
         .map_err(|e| format!("cannot run beamplay {IDLE_ONLY}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "beamplay {IDLE_ONLY} failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
     let text = String::from_utf8_lossy(&out.stdout);
     match text.trim() {
         "-" => Ok(None),

@@ -6,6 +6,7 @@ pub mod ast;
 mod diag;
 mod lexer;
 mod parser;
+mod terminators;
 mod wording;
 
 pub use ast::{Ast, Meta};

@@ -3,6 +3,7 @@
 use crate::ast::{Ast, Head, Meta};
 use crate::diag::{Diag, DiagKind};
 use crate::lexer::{Lexer, StrPart, Tok, Token};
+use crate::terminators::{self, End};
 use crate::wording;
 
 /// Nesting a parse may reach before it is refused (no Rust stack overflow).
@@ -37,31 +38,6 @@ fn binary(op: &str) -> Option<(u8, bool)> {
     })
 }
 
-/// Like Elixir's tokenizer, which pairs its terminators before the parser
-/// runs: input that ends inside a `(`, `[`, `{`, `<<`, `do` or `fn` is
-/// missing the innermost one's terminator, whatever else is wrong in it.
-fn unclosed(toks: &[Token]) -> PResult<()> {
-    let mut open: Vec<&Token> = Vec::new();
-    for t in toks {
-        if pair(&t.tok).is_some() {
-            open.push(t);
-        } else if matches!(t.tok, Tok::Close(_) | Tok::CloseBin | Tok::Kw("end")) {
-            match open.pop().and_then(|o| pair(&o.tok)) {
-                Some((_, close, _)) if close == t.tok => {}
-                // a stray or mismatched terminator is the parser's to word
-                _ => return Ok(()),
-            }
-        } else if matches!(t.tok, Tok::Eof) {
-            if let Some((o, (open_text, _, close_text))) =
-                open.last().and_then(|o| Some((o, pair(&o.tok)?)))
-            {
-                return Err(missing_terminator(t, o, open_text, close_text));
-            }
-        }
-    }
-    Ok(())
-}
-
 /// A variable or a call without parentheses: what Elixir's grammar keeps
 /// out of `access_expr`.
 fn is_identifier(e: &Ast) -> bool {
@@ -69,32 +45,6 @@ fn is_identifier(e: &Ast) -> bool {
         Ast::Var { .. } => true,
         Ast::Call { meta, .. } => meta.no_parens,
         _ => false,
-    }
-}
-
-/// An opening token: its text, its terminator and the terminator's text.
-fn pair(open: &Tok) -> Option<(&'static str, Tok, &'static str)> {
-    Some(match open {
-        Tok::Open('(') => ("(", Tok::Close(')'), ")"),
-        Tok::Open('[') => ("[", Tok::Close(']'), "]"),
-        Tok::Open('{') => ("{", Tok::Close('}'), "}"),
-        Tok::OpenBin => ("<<", Tok::CloseBin, ">>"),
-        Tok::Kw("do") => ("do", Tok::Kw("end"), "end"),
-        Tok::Kw("fn") => ("fn", Tok::Kw("end"), "end"),
-        _ => return None,
-    })
-}
-
-fn missing_terminator(eof: &Token, open: &Token, open_text: &str, close_text: &str) -> Diag {
-    Diag {
-        kind: DiagKind::TokenMissing,
-        snippet: true,
-        line: eof.line,
-        column: eof.col,
-        message: format!(
-            "missing terminator: {close_text} (for \"{open_text}\" starting at line {})",
-            open.line
-        ),
     }
 }
 
@@ -120,8 +70,14 @@ fn meta(t: &Token) -> Meta {
 
 impl Parser {
     pub fn new(src: &str, line: u32, col: u32) -> PResult<Parser> {
+        Parser::with_end(src, line, col, End::Input)
+    }
+
+    /// A parser of `src`, which ends at `end`: the input's end, or the `}`
+    /// of an interpolation.
+    fn with_end(src: &str, line: u32, col: u32, end: End) -> PResult<Parser> {
         let toks = Lexer::new(src, line, col).run()?;
-        unclosed(&toks)?;
+        terminators::check(&toks, end)?;
         Ok(Parser {
             src: src.into(),
             toks,
@@ -212,7 +168,12 @@ impl Parser {
             return Ok(());
         }
         if self.at(&Tok::Eof) {
-            return Err(missing_terminator(self.peek(), open, open_text, close_text));
+            return Err(terminators::missing(
+                self.peek(),
+                open,
+                open_text,
+                close_text,
+            ));
         }
         self.unexpected()
     }
@@ -965,7 +926,7 @@ impl Parser {
             match p {
                 StrPart::Lit(s) => out.push(Ast::String(s)),
                 StrPart::Interp(src, line, col) => {
-                    let mut inner = Parser::new(&src, line, col)?;
+                    let mut inner = Parser::with_end(&src, line, col, End::Interpolation)?;
                     inner.depth = self.depth;
                     let e = inner.program()?;
                     let to_s = Ast::Call {

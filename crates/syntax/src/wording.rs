@@ -35,9 +35,10 @@ pub fn unexpected(tok: &Tok, raw: &str) -> Unexpected {
             DiagKind::TokenMissing,
             "syntax error: expression is incomplete".into(),
         ),
-        Tok::Close(c) => before_close(&c.to_string()),
-        Tok::CloseBin => before_close(">>"),
-        Tok::Kw("end") => bare(DiagKind::Syntax, "unexpected reserved word: end".into()),
+        // the terminators pair up (crate::terminators): this one closes
+        // something, too early
+        Tok::Close(c) => before(format!("'{c}'")),
+        Tok::CloseBin => before("'>>'".into()),
         Tok::Kw(k) | Tok::Op(k) if is_reserved(k) => reserved(k),
         Tok::Atom(a) | Tok::Ident(a) if is_reserved(a) => reserved(a),
         Tok::Kw(k) => before(k.to_string()),
@@ -65,14 +66,6 @@ pub fn unexpected(tok: &Tok, raw: &str) -> Unexpected {
         Tok::Comma => before("','".into()),
         Tok::Semi => before("';'".into()),
         Tok::Newline => before("newline".into()),
-    }
-}
-
-fn before_close(text: &str) -> Unexpected {
-    Unexpected {
-        kind: DiagKind::Syntax,
-        message: format!("unexpected token: {text}"),
-        snippet: true,
     }
 }
 

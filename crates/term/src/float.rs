@@ -288,7 +288,7 @@ impl Decimal {
         parse_float(&self.text()).unwrap_or(0.0)
     }
 
-    /// The digits as text, `digits` zeros added to reach `width`.
+    /// The digits as text, with zeros after them up to `width` characters.
     pub fn digit_text(&self, width: usize) -> String {
         let mut s: String = self.digits.iter().map(|d| char::from(b'0' + d)).collect();
         while s.len() < width {

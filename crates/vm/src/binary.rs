@@ -79,7 +79,7 @@ impl BitWriter {
 fn size_of(sizes: &[Option<Term>], i: usize) -> Result<Option<usize>, ()> {
     match sizes.get(i).and_then(|s| s.as_ref()) {
         None => Ok(None),
-        Some(Term::Int(n)) if *n >= 0 => Ok(Some(*n as usize)),
+        Some(Term::Int(n)) if *n >= 0 => usize::try_from(*n).map(Some).map_err(|_| ()),
         Some(_) => Err(()),
     }
 }

@@ -12,10 +12,10 @@ pub fn from_keyword(opts: &Term) -> Option<InspectOpts> {
         };
         match (k.as_str(), v) {
             ("pretty", Term::Atom(b)) => o.pretty = b.as_str() == "true",
-            ("width", Term::Int(w)) if *w > 0 => o.width = *w as usize,
-            ("limit", Term::Int(l)) if *l >= 0 => o.limit = Some(*l as usize),
+            ("width", Term::Int(w)) if *w > 0 => o.width = saturating(*w),
+            ("limit", Term::Int(l)) if *l >= 0 => o.limit = Some(saturating(*l)),
             ("limit", Term::Atom(a)) if a.as_str() == "infinity" => o.limit = None,
-            ("printable_limit", Term::Int(l)) if *l >= 0 => o.printable_limit = *l as usize,
+            ("printable_limit", Term::Int(l)) if *l >= 0 => o.printable_limit = saturating(*l),
             ("charlists", Term::Atom(a)) => o.charlists_as_lists = a.as_str() == "as_lists",
             ("binaries", Term::Atom(a)) => o.binaries_as_binaries = a.as_str() == "as_binaries",
             ("base", Term::Atom(a)) => {
@@ -30,4 +30,10 @@ pub fn from_keyword(opts: &Term) -> Option<InspectOpts> {
         }
     }
     Some(o)
+}
+
+/// A non-negative count as a `usize`, the largest where it is larger (a
+/// 32-bit wasm's `usize` is narrower than an integer).
+fn saturating(n: i64) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
 }

@@ -129,6 +129,10 @@ pub(crate) enum Pending {
     Message(u32, Term),
     /// To, from, reason, whether a link carried it.
     Exit(u32, Term, Term, bool),
+    /// The DOWN of monitor `reference` held by `to`, the running process:
+    /// taken, it ends the monitor; dropped if `to` demonitored first, as
+    /// BEAM drops a DOWN for a monitor that is gone.
+    Down(u32, Term, Term),
 }
 
 pub struct Node {
@@ -694,6 +698,17 @@ impl Node {
                         p.mailbox.push_back(m);
                     }
                 }
+                Pending::Down(to, ..) if *to == p.id => {
+                    if let Pending::Down(_, reference, down) = self.pending.remove(i) {
+                        if p.drop_monitor(&reference) {
+                            self.traced(|| Trace::Deliver {
+                                to: p.pid.clone(),
+                                msg: down.clone(),
+                            });
+                            p.mailbox.push_back(down);
+                        }
+                    }
+                }
                 Pending::Exit(to, _, reason, link) if *to == p.id => {
                     let fatal = if !*link && reason.is_atom("kill") {
                         true
@@ -769,9 +784,16 @@ impl Node {
         }
         for m in ties.monitored_by {
             let down = self.down_message(&m.reference, m.object, out_reason.clone());
-            self.deliver(None, m.other, down);
-            if let Some(w) = self.procs.get_mut(&m.other).and_then(|w| w.ties.as_mut()) {
-                w.monitoring.retain(|x| x.reference != m.reference);
+            match self.procs.get_mut(&m.other) {
+                Some(w) => {
+                    w.drop_monitor(&m.reference);
+                    self.deliver(None, m.other, down);
+                }
+                // the watcher is running (it killed this process)
+                None if self.running == Some(m.other) => {
+                    self.pending.push(Pending::Down(m.other, m.reference, down));
+                }
+                None => {}
             }
         }
         for l in ties.links {

@@ -194,6 +194,17 @@ impl Process {
         self.ties.get_or_insert_with(Box::default)
     }
 
+    /// Forgets the monitor `reference` it holds (its DOWN came): whether
+    /// it held it.
+    pub fn drop_monitor(&mut self, reference: &Term) -> bool {
+        let Some(t) = &mut self.ties else {
+            return false;
+        };
+        let held = t.monitoring.len();
+        t.monitoring.retain(|x| x.reference != *reference);
+        t.monitoring.len() < held
+    }
+
     pub fn new(id: u32, pid: Term, kind: Kind, group_leader: Term, initial_call: Term) -> Process {
         Process {
             id,

@@ -13,12 +13,13 @@ pub fn coord(x: f64) -> String {
     }
 }
 
-/// Microseconds as milliseconds with `places` decimals (rounded half
-/// up): `ms(1234, 1)` is `1.2`.
+/// Microseconds as milliseconds with `places` decimals, 3 at most (rounded
+/// half up): `ms(1234, 1)` is `1.2`.
 pub fn ms(us: u64, places: u32) -> String {
-    let unit = 10u64.pow(3 - places.min(3));
+    let places = places.min(3);
+    let unit = 10u64.pow(3 - places);
     let n = (us + unit / 2) / unit;
-    let scale = 10u64.pow(places.min(3));
+    let scale = 10u64.pow(places);
     match places {
         0 => n.to_string(),
         p => format!("{}.{:0width$}", n / scale, n % scale, width = p as usize),
@@ -47,6 +48,7 @@ mod tests {
         assert_eq!(ms(1234, 1), "1.2");
         assert_eq!(ms(20, 3), "0.020");
         assert_eq!(ms(1999, 1), "2.0");
+        assert_eq!(ms(1234, 4), "1.234");
         assert_eq!(latency(40.0), "40");
         assert_eq!(latency(0.02), "0.02");
     }

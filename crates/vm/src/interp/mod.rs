@@ -107,6 +107,15 @@ impl Node {
             match signal {
                 Pending::Message(to, msg) => self.deliver(None, to, msg),
                 Pending::Exit(to, from, reason, link) => self.exit_signal(to, from, reason, link),
+                Pending::Down(to, reference, down) => {
+                    if self
+                        .procs
+                        .get_mut(&to)
+                        .is_some_and(|w| w.drop_monitor(&reference))
+                    {
+                        self.deliver(None, to, down);
+                    }
+                }
             }
         }
         Some(used)

@@ -476,7 +476,9 @@ pub fn register<P: Copy>(t: &mut NativeTable<P>) {
         _ => Err(c.badarith()),
     });
     t.add("erlang", "bsr", 2, |c, a| match (Int::of(&a[0]), &a[1]) {
-        (Some(x), Term::Int(n)) if *n >= 0 => Ok(int_from_bigint(x.to_big() >> (*n as usize))),
+        (Some(x), Term::Int(n)) if *n >= 0 => Ok(int_from_bigint(
+            x.to_big() >> usize::try_from(*n).unwrap_or(usize::MAX),
+        )),
         _ => Err(c.badarith()),
     });
     // type tests
@@ -499,6 +501,14 @@ pub fn register<P: Copy>(t: &mut NativeTable<P>) {
         bool(c, matches!(a[0], Term::Fun(_)))
     });
     t.add("erlang", "is_function", 2, |c, a| {
+        // the arity is checked first, even for a term that is no fun; one
+        // no fun can have (above 2^32) is only false
+        let wanted = match Int::of(&a[1]) {
+            Some(Int::Small(n)) if n >= 0 => u32::try_from(n).ok(),
+            Some(Int::Big(b)) if !b.is_negative() => None,
+            Some(_) => return Err(c.badarg(&[(2, "out of range")])),
+            None => return Err(c.badarg(&[(2, "not an integer")])),
+        };
         let arity = match &a[0] {
             Term::Fun(f) => Some(match &**f {
                 beamplay_term::Fun::Export { arity, .. } => *arity,
@@ -506,10 +516,7 @@ pub fn register<P: Copy>(t: &mut NativeTable<P>) {
             }),
             _ => None,
         };
-        bool(
-            c,
-            arity.is_some() && matches!(&a[1], Term::Int(n) if Some(*n as u32) == arity),
-        )
+        bool(c, arity.is_some() && arity == wanted)
     });
     t.add("erlang", "is_integer", 1, |c, a| bool(c, a[0].is_integer()));
     t.add("erlang", "is_list", 1, |c, a| bool(c, a[0].is_list()));

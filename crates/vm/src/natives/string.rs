@@ -604,8 +604,13 @@ fn float_rounded(c: &mut Ctx<'_>, a: Argv<'_>, name: &'static str) -> NResult {
     let (f, places) = match (a.first(), a.get(1)) {
         (Some(Term::Float(f)), None) => (*f, 0),
         (Some(Term::Float(f)), Some(Term::Int(p))) if (0..=15).contains(p) => (*f, *p as i32),
-        (Some(Term::Float(_)), Some(Term::Int(p))) => {
-            return Err(c.argument_error(&format!("precision {p} is out of valid range of 0..15")))
+        // the message interpolates the precision (a tuple raises there)
+        (Some(Term::Float(_)), Some(p)) => {
+            let shown = super::erlang::to_string(c, Argv(std::slice::from_ref(p)))?;
+            let text = shown.as_str().unwrap_or_default();
+            return Err(
+                c.argument_error(&format!("precision {text} is out of valid range of 0..15"))
+            );
         }
         _ => return Err(fc(c, "Elixir.Float", name, 2)),
     };
