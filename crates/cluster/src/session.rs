@@ -98,7 +98,8 @@ impl std::fmt::Display for AddNodeError {
         match self {
             AddNodeError::Invalid(name) => write!(
                 f,
-                "{name:?} is not a node name: use a lower-case letter, then letters, digits or _"
+                "{} is not a node name: use a lower-case letter, then letters, digits or _",
+                beamplay_term::string_to_inspect(name.as_bytes())
             ),
             AddNodeError::Taken(name) => write!(f, "there is already a node named {name}"),
         }
