@@ -14,8 +14,102 @@ pub struct Frame {
     pub fun: FunId,
     pub pc: usize,
     pub base: usize,
-    /// Where the caller wants the value (in the caller's window).
-    pub ret: Reg,
+    /// The register (of the caller's window, counted from the bottom of
+    /// the stack) that gets the value.
+    pub ret: usize,
+}
+
+/// A process's call stack: the frames `0..depth` are live. A frame that
+/// returns only lowers `depth`, and a call writes its frame's fields into
+/// the slot above, which most often already names the same module: calls
+/// and returns then touch no reference count and build no `Frame` to copy
+/// (a copy that the processor cannot forward from the stores that built
+/// it, which cost a fifth of a call). The slots above `depth` go at the
+/// end of a slice ([`Frames::trim`]).
+#[derive(Default)]
+pub struct Frames {
+    slots: Vec<Frame>,
+    depth: usize,
+}
+
+impl Frames {
+    #[inline(always)]
+    pub fn len(&self) -> usize {
+        self.depth
+    }
+
+    #[inline(always)]
+    pub fn is_empty(&self) -> bool {
+        self.depth == 0
+    }
+
+    /// The running frame.
+    #[inline(always)]
+    pub fn last(&self) -> Option<&Frame> {
+        self.slots.get(self.depth.checked_sub(1)?)
+    }
+
+    #[inline(always)]
+    pub fn last_mut(&mut self) -> Option<&mut Frame> {
+        self.slots.get_mut(self.depth.checked_sub(1)?)
+    }
+
+    /// The live frames, the oldest first.
+    pub fn iter(&self) -> std::slice::Iter<'_, Frame> {
+        self.slots[..self.depth].iter()
+    }
+
+    /// Ends the running frame; gives it (until the next call reuses it).
+    #[inline(always)]
+    pub fn pop(&mut self) -> Option<&Frame> {
+        self.depth = self.depth.checked_sub(1)?;
+        self.slots.get(self.depth)
+    }
+
+    /// Keeps the `depth` oldest frames.
+    pub fn truncate(&mut self, depth: usize) {
+        self.depth = self.depth.min(depth);
+    }
+
+    pub fn clear(&mut self) {
+        self.slots.clear();
+        self.depth = 0;
+    }
+
+    /// Starts a frame running `fun` of `module` at `base`, returning to `ret`.
+    #[inline(always)]
+    fn push(&mut self, module: &Rc<Module>, fun: FunId, base: usize, ret: usize) {
+        match self.slots.get_mut(self.depth) {
+            Some(f) => {
+                f.reuse(module, fun);
+                f.base = base;
+                f.ret = ret;
+            }
+            None => self.grow(module, fun, base, ret),
+        }
+        self.depth += 1;
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self, module: &Rc<Module>, fun: FunId, base: usize, ret: usize) {
+        if self.slots.is_empty() {
+            // most processes never go deeper than a few frames: start small
+            self.slots.reserve_exact(1);
+        }
+        self.slots.push(Frame {
+            module: module.clone(),
+            fun,
+            pc: 0,
+            base,
+            ret,
+        });
+    }
+
+    /// Drops the frames above the live ones (at the end of a slice).
+    pub fn trim(&mut self) {
+        self.slots.truncate(self.depth);
+    }
 }
 
 /// An installed `try` handler.
@@ -54,24 +148,81 @@ pub struct Monitor {
 }
 
 /// A process's register stack: each frame's registers are a window
-/// `base..base + nregs` of it. The interpreter reads a register at every
-/// step, so a register beyond the stack panics in one place (a `Vec`'s
-/// bounds check at each of the interpreter's register reads would put a
-/// panic location for each in the wasm); the compiler never emits one.
+/// `base..base + nregs` of it, and the live stack ends at `top`. A frame
+/// that returns only lowers `top`: the values above it stay where they
+/// are until a new frame's arguments overwrite them or the slice ends
+/// ([`Regs::trim`]), since the compiler writes every register before
+/// reading it. Returns then cost nothing, and calls write only their
+/// arguments. The interpreter reads a register at every step, so a
+/// register beyond the stack panics in one place (a `Vec`'s bounds check
+/// at each of the interpreter's register reads would put a panic location
+/// for each in the wasm); the compiler never emits one.
 #[derive(Default)]
-pub struct Regs(Vec<Term>);
-
-impl std::ops::Deref for Regs {
-    type Target = Vec<Term>;
-
-    fn deref(&self) -> &Vec<Term> {
-        &self.0
-    }
+pub struct Regs {
+    slots: Vec<Term>,
+    top: usize,
 }
 
-impl std::ops::DerefMut for Regs {
-    fn deref_mut(&mut self) -> &mut Vec<Term> {
-        &mut self.0
+impl Regs {
+    /// The end of the live stack: where a new frame starts.
+    #[inline(always)]
+    pub fn top(&self) -> usize {
+        self.top
+    }
+
+    /// The live registers (what a heap measure counts).
+    pub fn live(&self) -> &[Term] {
+        &self.slots[..self.top]
+    }
+
+    /// Puts `v` on top of the live stack.
+    #[inline(always)]
+    pub fn push(&mut self, v: Term) {
+        match self.slots.get_mut(self.top) {
+            Some(slot) => Term::set(slot, v),
+            None => self.slots.push(v),
+        }
+        self.top += 1;
+    }
+
+    /// Makes `end` the top of the live stack: a frame's window opened
+    /// (the registers past its arguments hold `[]` or values it will
+    /// overwrite) or closed.
+    #[inline(always)]
+    pub fn set_top(&mut self, end: usize) {
+        if self.slots.len() < end {
+            self.slots.resize_with(end, || Term::Nil);
+        }
+        self.top = end;
+    }
+
+    /// Exchanges two registers.
+    #[inline(always)]
+    pub fn swap(&mut self, a: usize, b: usize) {
+        self.slots.swap(a, b);
+    }
+
+    /// Register `i`, if the stack has it.
+    pub fn get(&self, i: usize) -> Option<&Term> {
+        self.slots.get(i)
+    }
+
+    /// Register `i` to write, if the stack has it.
+    #[inline(always)]
+    pub fn get_mut(&mut self, i: usize) -> Option<&mut Term> {
+        self.slots.get_mut(i)
+    }
+
+    /// Drops the values above the live stack (at the end of a slice, so
+    /// a process that waits holds only what it can still read).
+    pub fn trim(&mut self) {
+        self.slots.truncate(self.top);
+    }
+
+    /// Empties the stack.
+    pub fn clear(&mut self) {
+        self.slots.clear();
+        self.top = 0;
     }
 }
 
@@ -80,7 +231,7 @@ impl std::ops::Index<usize> for Regs {
 
     #[inline]
     fn index(&self, i: usize) -> &Term {
-        match self.0.get(i) {
+        match self.slots.get(i) {
             Some(t) => t,
             None => no_register(i),
         }
@@ -90,7 +241,7 @@ impl std::ops::Index<usize> for Regs {
 impl std::ops::IndexMut<usize> for Regs {
     #[inline]
     fn index_mut(&mut self, i: usize) -> &mut Term {
-        match self.0.get_mut(i) {
+        match self.slots.get_mut(i) {
             Some(t) => t,
             None => no_register(i),
         }
@@ -101,13 +252,13 @@ impl std::ops::Index<std::ops::RangeFrom<usize>> for Regs {
     type Output = [Term];
 
     fn index(&self, r: std::ops::RangeFrom<usize>) -> &[Term] {
-        &self.0[r]
+        &self.slots[r]
     }
 }
 
 impl std::ops::IndexMut<std::ops::RangeFrom<usize>> for Regs {
     fn index_mut(&mut self, r: std::ops::RangeFrom<usize>) -> &mut [Term] {
-        &mut self.0[r]
+        &mut self.slots[r]
     }
 }
 
@@ -143,7 +294,7 @@ pub struct Process {
     pub pid: Term,
     pub kind: Kind,
     pub status: Status,
-    pub frames: Vec<Frame>,
+    pub frames: Frames,
     pub regs: Regs,
     pub handlers: Vec<Handler>,
     pub mailbox: VecDeque<Term>,
@@ -177,6 +328,16 @@ pub struct Process {
 }
 
 impl Frame {
+    /// Makes this frame run `fun` of `module` from its start.
+    #[inline(always)]
+    fn reuse(&mut self, module: &Rc<Module>, fun: FunId) {
+        if !Rc::ptr_eq(&self.module, module) {
+            self.module = module.clone();
+        }
+        self.fun = fun;
+        self.pc = 0;
+    }
+
     /// The code this frame runs.
     pub fn code(&self) -> Option<&FunCode> {
         self.module.code(self.fun)
@@ -211,7 +372,7 @@ impl Process {
             pid,
             kind,
             status: Status::Runnable,
-            frames: Vec::new(),
+            frames: Frames::default(),
             regs: Regs::default(),
             handlers: Vec::new(),
             mailbox: VecDeque::new(),
@@ -241,7 +402,7 @@ impl Process {
     #[inline(always)]
     pub fn enter(
         &mut self,
-        module: Rc<Module>,
+        module: &Rc<Module>,
         fun: FunId,
         nregs: u32,
         args: Args<'_>,
@@ -249,47 +410,39 @@ impl Process {
     ) -> usize {
         // the new arguments go above everything; a tail call then slides
         // them down over its frame
-        let top = self.regs.len();
+        let top = self.regs.top();
         match args {
             Args::Regs { env, regs, base } => {
-                if !env.is_empty() {
-                    self.regs.extend_from_slice(env);
+                for v in env {
+                    self.regs.push(v.clone());
                 }
                 for r in regs {
                     let v = self.regs[base + *r as usize].clone();
                     self.regs.push(v);
                 }
             }
-            Args::Values(values) => self.regs.extend(values),
+            Args::Values(values) => {
+                for v in values {
+                    self.regs.push(v);
+                }
+            }
         }
         let nregs = nregs as usize;
         if let (None, Some(frame)) = (ret, self.frames.last_mut()) {
             let base = frame.base;
-            frame.module = module;
-            frame.fun = fun;
-            frame.pc = 0;
+            frame.reuse(module, fun);
             // the arguments change places with the frame's first registers,
             // which then go with the rest of the frame
-            let nargs = self.regs.len() - top;
+            let nargs = self.regs.top() - top;
             for i in 0..nargs {
                 self.regs.swap(base + i, top + i);
             }
-            free_regs(&mut self.regs, base + nargs);
-            pad_regs(&mut self.regs, base + nregs);
+            self.regs.set_top(base + nregs);
             return base;
         }
-        pad_regs(&mut self.regs, top + nregs);
-        if self.frames.is_empty() {
-            // most processes never go deeper than a few frames: start small
-            self.frames.reserve_exact(1);
-        }
-        self.frames.push(Frame {
-            module,
-            fun,
-            pc: 0,
-            base: top,
-            ret: ret.unwrap_or(0),
-        });
+        self.regs.set_top(top + nregs);
+        let ret = self.frames.last().map_or(0, |caller| caller.base) + ret.unwrap_or(0) as usize;
+        self.frames.push(module, fun, top, ret);
         top
     }
 
@@ -322,7 +475,7 @@ impl Process {
 
     /// Words of the register stack and frames (not what they reach).
     pub fn stack_words(&self) -> usize {
-        self.regs.len() * 2 + self.frames.len() * 5
+        self.regs.top() * 2 + self.frames.len() * 5
     }
 
     /// Words this process holds: stack, frames, mailbox, dictionary and
@@ -330,7 +483,7 @@ impl Process {
     pub fn heap_words(&self) -> usize {
         let dict = self.dict.iter().flat_map(|(k, v)| [k, v]);
         self.frames.len() * 5
-            + beamplay_term::heap_words(self.regs.iter().chain(self.mailbox.iter()).chain(dict))
+            + beamplay_term::heap_words(self.regs.live().iter().chain(self.mailbox.iter()).chain(dict))
     }
 }
 
@@ -343,26 +496,4 @@ pub enum Args<'a> {
         base: usize,
     },
     Values(Vec<Term>),
-}
-
-/// Fills the register stack with `[]` up to `len` (a new frame's
-/// registers past its arguments).
-#[inline(always)]
-fn pad_regs(regs: &mut Vec<Term>, len: usize) {
-    if regs.len() < len {
-        regs.resize_with(len, || Term::Nil);
-    }
-}
-
-/// Drops registers from `base` on (a frame that returned), skipping the
-/// drop call for immediates.
-#[inline(always)]
-pub fn free_regs(regs: &mut Vec<Term>, base: usize) {
-    while regs.len() > base {
-        if let Some(t) = regs.pop() {
-            if t.is_immediate() {
-                std::mem::forget(t);
-            }
-        }
-    }
 }

@@ -123,7 +123,7 @@ impl Node {
         p.handlers.clear();
         let nregs = line.module.code(LineCode::FUN).map_or(0, |c| c.nregs);
         p.enter(
-            line.module,
+            &line.module,
             LineCode::FUN,
             nregs,
             Args::Values(values),

@@ -46,7 +46,7 @@ impl Node {
                 _ => &[],
             };
             p.enter(
-                module,
+                &module,
                 fun,
                 nregs,
                 Args::Regs {
@@ -187,7 +187,7 @@ impl Node {
                 };
                 let mut full = c.env.clone();
                 full.extend(args);
-                self.enter(p, lr.module.clone(), FunId::Lambda(lr.index), full, ret)
+                self.enter(p, &lr.module, FunId::Lambda(lr.index), full, ret)
             }
         }
     }
@@ -212,7 +212,7 @@ impl Node {
         let arity = args.len() as u32;
         if let Some(m) = self.modules.get(&module).cloned() {
             if let Some(fun) = m.export(&function, arity) {
-                return self.enter(p, m, fun, args, ret);
+                return self.enter(p, &m, fun, args, ret);
             }
         }
         match self
@@ -275,7 +275,7 @@ impl Node {
     fn enter(
         &mut self,
         p: &mut Process,
-        module: Rc<Module>,
+        module: &Rc<Module>,
         fun: FunId,
         args: Vec<Term>,
         ret: Option<Reg>,

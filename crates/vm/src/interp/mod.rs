@@ -18,7 +18,7 @@ use crate::code::{ArithOp, CmpOp, FunId, Op, Reg, TypeTest};
 use crate::native::{Argv, Kind as RaiseKind, Raise};
 use crate::node::{Node, Pending};
 use crate::ops::{self, int_arith};
-use crate::process::{free_regs, Args, Handler, Kind, Process, Status};
+use crate::process::{Args, Handler, Kind, Process, Status};
 use calls::Invoked;
 use heap::clamp_u32;
 
@@ -56,6 +56,8 @@ impl Node {
         let (soft, hard) = self.heap_rooms(&p);
         meter::arm(soft, hard);
         let (outcome, used) = self.exec(&mut p, budget);
+        p.regs.trim();
+        p.frames.trim();
         p.heap_alloc = p.heap_alloc.saturating_add(clamp_u32(meter::used()));
         self.running = None;
         p.reductions += u64::from(used);
@@ -223,7 +225,7 @@ impl Node {
                         regs: $args,
                         base,
                     };
-                    base = p.enter(module.clone(), id, code.nregs, args, $ret);
+                    base = p.enter(&module, id, code.nregs, args, $ret);
                     fun = code;
                     pc = 0;
                     if reds == 0 {
@@ -485,20 +487,17 @@ impl Node {
     /// Pops the returning frame; `Some` when the process's bottom frame returned.
     #[inline(always)]
     fn do_return(&mut self, p: &mut Process, v: Term) -> Option<Outcome> {
-        let Some(done) = p.frames.pop() else {
+        let Some((base, ret)) = p.frames.pop().map(|done| (done.base, done.ret)) else {
             return Some(Outcome::Done(v));
         };
-        free_regs(&mut p.regs, done.base);
-        match p.frames.last() {
-            None => Some(Outcome::Done(v)),
-            Some(caller) => {
-                let i = caller.base + done.ret as usize;
-                if let Some(slot) = p.regs.get_mut(i) {
-                    Term::set(slot, v);
-                }
-                None
-            }
+        p.regs.set_top(base);
+        if p.frames.is_empty() {
+            return Some(Outcome::Done(v));
         }
+        if let Some(slot) = p.regs.get_mut(ret) {
+            Term::set(slot, v);
+        }
+        None
     }
 }
 

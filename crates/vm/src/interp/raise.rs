@@ -49,7 +49,7 @@ impl Node {
             frame.pc = h.target as usize;
             let base = frame.base;
             let end = base + frame.code().map_or(0, |c| c.nregs as usize);
-            p.regs.truncate(end);
+            p.regs.set_top(end);
             let kind = self.atom_term(e.kind.name());
             let reason = if e.kind == Kind::Error {
                 crate::error::attach_details(self, &e)
