@@ -32,21 +32,20 @@ pub enum Term {
 }
 
 impl Clone for Term {
-    /// Immediates are copied inline (register moves and argument passing
-    /// clone them all the time); the rest bump a reference count.
+    /// Integers are copied inline (register moves and argument passing
+    /// clone them all the time), word by word: a register is most often
+    /// written so, and a copy of both words at once would wait for those
+    /// writes to reach the cache. The rest bump a reference count.
     #[inline(always)]
     fn clone(&self) -> Term {
         match self {
             Term::Int(i) => Term::Int(*i),
-            Term::Nil => Term::Nil,
-            Term::Float(f) => Term::Float(*f),
             _ => self.clone_boxed(),
         }
     }
 }
 
 impl Term {
-    #[inline(never)]
     fn clone_boxed(&self) -> Term {
         match self {
             Term::Int(i) => Term::Int(*i),
@@ -79,7 +78,9 @@ impl Drop for Cons {
             drop_shallow(head);
             match next {
                 Term::Cons(rc) => match Rc::try_unwrap(rc) {
-                    Ok(mut cell) => {
+                    Ok(cell) => {
+                        // emptied here, the cell needs no drop of its own
+                        let mut cell = std::mem::ManuallyDrop::new(cell);
                         head = std::mem::replace(&mut cell.head, Term::Nil);
                         next = std::mem::replace(&mut cell.tail, Term::Nil);
                     }
@@ -145,8 +146,11 @@ fn owns_container(t: &Term) -> bool {
 }
 
 /// Drops `t`, taking apart what only it holds without recursing.
+#[inline]
 fn drop_shallow(t: Term) {
-    if owns_container(&t) {
+    if t.is_immediate() {
+        std::mem::forget(t);
+    } else if owns_container(&t) {
         dismantle(vec![t]);
     }
 }
@@ -366,9 +370,10 @@ impl Term {
     /// most frequent operation.
     #[inline]
     pub fn set(slot: &mut Term, v: Term) {
-        let old = std::mem::replace(slot, v);
-        if old.is_immediate() {
-            std::mem::forget(old);
+        if slot.is_immediate() {
+            std::mem::forget(std::mem::replace(slot, v));
+        } else {
+            *slot = v;
         }
     }
 

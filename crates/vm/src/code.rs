@@ -118,6 +118,9 @@ pub enum Op {
     IsEqConst(Reg, u32, Label),
     /// Jump unless the register is this small integer (`f(0)`).
     IsEqInt(Reg, i64, Label),
+    /// Jump unless the comparison holds (a guard's `i <= last`): `Cmp`
+    /// and `JumpUnlessTrue` in one, with no boolean made.
+    IsCmp(CmpOp, Reg, Reg, Label),
     IsTupleOf(Reg, u32, Label),
     IsType(Reg, TypeTest, Label),
     GetElem(Reg, u32, Reg),

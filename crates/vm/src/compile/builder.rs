@@ -120,6 +120,7 @@ impl FnBuilder {
                 | Op::IsEq(_, _, l)
                 | Op::IsEqConst(_, _, l)
                 | Op::IsEqInt(_, _, l)
+                | Op::IsCmp(_, _, _, l)
                 | Op::IsTupleOf(_, _, l)
                 | Op::IsType(_, _, l)
                 | Op::GetMapKey(_, _, _, l)

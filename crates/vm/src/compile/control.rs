@@ -9,11 +9,12 @@ use beamplay_term::Term;
 
 use super::env::{CResult, CompileError};
 use super::expr::{
-    block_kw, case_of, clauses, err, is_local, line_of, mentioned_vars, remote, stab, var, Clause,
+    block_kw, case_of, clauses, cmp_of, err, is_local, line_of, mentioned_vars, remote, stab, var,
+    Clause,
     FnCompiler, Vars,
 };
 use super::kernel::kernel_import;
-use crate::code::{BinSeg, Label, Op, Reg, SegKind, ERL_EVAL_ORIGIN};
+use crate::code::{BinSeg, CmpOp, Label, Op, Reg, SegKind, ERL_EVAL_ORIGIN};
 
 impl FnCompiler<'_, '_> {
     pub(super) fn remote_call(
@@ -218,11 +219,23 @@ impl FnCompiler<'_, '_> {
             return Ok(());
         }
         let saved = self.guard_fail.replace(fail);
-        let r = self.gen(g, vars, false);
+        let test = self.guard_test(g, vars, fail);
         self.guard_fail = saved;
-        let r = r?;
-        self.code.emit(Op::JumpUnlessTrue(r, fail));
+        self.code.emit(test?);
         Ok(())
+    }
+
+    /// The op that jumps to `fail` unless guard `g` is `true`: a
+    /// comparison tests its operands straight away.
+    fn guard_test(&mut self, g: &Ast, vars: &mut Vars, fail: Label) -> CResult<Op> {
+        if let Some((op, args)) = comparison(g) {
+            let [a, b] = self.operands(args, vars)?[..] else {
+                return err(g, "internal: two operands expected");
+            };
+            return Ok(Op::IsCmp(op, a, b, fail));
+        }
+        let r = self.gen(g, vars, false)?;
+        Ok(Op::JumpUnlessTrue(r, fail))
     }
 
     pub(super) fn capture(&mut self, e: &Ast, inner: &Ast, vars: &mut Vars) -> CResult<Reg> {
@@ -916,6 +929,18 @@ pub(super) fn seg_spec(spec: Option<&Ast>, value: &Ast) -> CResult<(BinSeg, Opti
         }
     }
     Ok((seg, size))
+}
+
+/// A comparison operator's call (`a <= b`): the operator and its operands.
+fn comparison(e: &Ast) -> Option<(CmpOp, &[Ast])> {
+    match e {
+        Ast::Call {
+            head: Head::Local(name),
+            args,
+            ..
+        } if args.len() == 2 => Some((cmp_of(name)?, args)),
+        _ => None,
+    }
 }
 
 fn flatten_dash<'x>(s: &'x Ast, out: &mut Vec<&'x Ast>) {

@@ -272,6 +272,11 @@ impl Node {
                             pc = *l as usize;
                         }
                     }
+                    Op::IsCmp(o, a, b, l) => {
+                        if !compare(*o, &reg!(*a), &reg!(*b)) {
+                            pc = *l as usize;
+                        }
+                    }
                     Op::IsTupleOf(a, n, l) => {
                         if !matches!(&reg!(*a), Term::Tuple(t) if t.len() == *n as usize) {
                             pc = *l as usize;
@@ -363,7 +368,11 @@ impl Node {
                     Op::Call(callee, args, d) => call!(callee, args, Some(*d)),
                     Op::TailCall(callee, args) => call!(callee, args, None::<Reg>),
                     Op::Return(r) => {
-                        let v = std::mem::replace(&mut reg!(*r), Term::Nil);
+                        // an integer word by word (see `Term::clone`)
+                        let v = match &reg!(*r) {
+                            Term::Int(i) => Term::Int(*i),
+                            _ => std::mem::replace(&mut reg!(*r), Term::Nil),
+                        };
                         if let Some(o) = self.do_return(p, v) {
                             return (o, budget - reds);
                         }

@@ -180,7 +180,15 @@ pub fn register<P: Copy>(t: &mut NativeTable<P>) {
         let mut acc = Term::Int(0);
         let mut list = &a[0];
         while let Term::Cons(cell) = list {
-            acc = crate::ops::arith(c, crate::code::ArithOp::Add, &acc, &cell.head)?;
+            // small integers inline, the rest (bignums, floats, errors) by `arith`
+            let small = match (&acc, &cell.head) {
+                (Term::Int(x), Term::Int(y)) => x.checked_add(*y),
+                _ => None,
+            };
+            acc = match small {
+                Some(v) => Term::Int(v),
+                None => crate::ops::arith(c, crate::code::ArithOp::Add, &acc, &cell.head)?,
+            };
             list = &cell.tail;
         }
         match list {
