@@ -41,9 +41,28 @@ pub fn heap_words<'a>(roots: impl IntoIterator<Item = &'a Term>) -> usize {
             }
             words += boxed_words(t);
             match t {
-                Term::Cons(c) => {
-                    stack.push(&c.tail);
-                    stack.push(&c.head);
+                Term::Cons(first) => {
+                    // along the spine in place: a list's elements are
+                    // most often immediates, which take no box
+                    let mut c = first;
+                    loop {
+                        if !c.head.is_immediate() {
+                            stack.push(&c.head);
+                        }
+                        match &c.tail {
+                            Term::Cons(next) => {
+                                if shared_box(&c.tail).is_some_and(|addr| !seen.insert(addr)) {
+                                    break;
+                                }
+                                words += CONS_WORDS;
+                                c = next;
+                            }
+                            tail => {
+                                stack.push(tail);
+                                break;
+                            }
+                        }
+                    }
                 }
                 Term::Tuple(items) => stack.extend(items.iter()),
                 Term::Map(m) => {
@@ -94,6 +113,15 @@ mod tests {
         // 2^60 leaves as a tree, 61 boxes as a heap
         let w = heap_words([&t]);
         assert_eq!(w, 2 + 60 * CONS_WORDS + tuple_words(2));
+    }
+
+    #[test]
+    fn a_tail_two_lists_share_counts_once_with_its_elements() {
+        let tail = Term::list((0..10).map(|i| Term::tuple(vec![Term::Int(i)])));
+        let a = Term::cons(Term::Int(1), tail.clone());
+        let b = Term::cons(Term::Int(2), tail);
+        let expect = 2 * 2 + 12 * CONS_WORDS + 10 * tuple_words(1);
+        assert_eq!(heap_words([&a, &b]), expect);
     }
 
     #[test]
