@@ -139,6 +139,10 @@ pub enum Op {
     /// A function of the caller's own module (by its index in `funs`):
     /// args, dst. Local calls never look anything up.
     CallLocal(u32, Box<[Reg]>, Reg),
+    /// A local call whose arguments the caller computed into consecutive
+    /// registers from the given one, above every register still live:
+    /// the callee's frame starts there, with nothing copied. dst.
+    CallLocalAt(u32, Reg, Reg),
     TailCallLocal(u32, Box<[Reg]>),
     /// args, dst; the callee's arity is args.len()
     Call(Box<Callee>, Box<[Reg]>, Reg),

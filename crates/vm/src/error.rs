@@ -126,10 +126,11 @@ fn at(fr: &Frame) -> At {
         ops.get(fr.pc),
     ) {
         (Some(Op::TailCall(..) | Op::TailCallLocal(..)), _) => At::Tail,
-        (Some(Op::Call(_, _, d) | Op::CallLocal(_, _, d)), Some(Op::Return(r))) if d == r => {
-            At::Tail
-        }
-        (Some(Op::Call(..) | Op::CallLocal(..)), next) => {
+        (
+            Some(Op::Call(_, _, d) | Op::CallLocal(_, _, d) | Op::CallLocalAt(_, _, d)),
+            Some(Op::Return(r)),
+        ) if d == r => At::Tail,
+        (Some(Op::Call(..) | Op::CallLocal(..) | Op::CallLocalAt(..)), next) => {
             At::Call(matches!(next, Some(Op::TryEnd)))
         }
         (Some(Op::FunctionClause), _) => At::Unentered,

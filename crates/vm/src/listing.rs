@@ -162,6 +162,9 @@ impl Lister<'_> {
             Op::CallLocal(i, args, d) => {
                 format!("{} = CallLocal {} ({})", r(*d), self.local(*i), regs(args))
             }
+            Op::CallLocalAt(i, first, d) => {
+                format!("{} = CallLocal {} at {}", r(*d), self.local(*i), r(*first))
+            }
             Op::TailCallLocal(i, args) => {
                 format!("TailCallLocal {} ({})", self.local(*i), regs(args))
             }

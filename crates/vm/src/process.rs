@@ -17,6 +17,10 @@ pub struct Frame {
     /// The register (of the caller's window, counted from the bottom of
     /// the stack) that gets the value.
     pub ret: usize,
+    /// The top of the register stack when the frame began, again once it
+    /// returns: its base, unless it began inside its caller's window
+    /// (`Op::CallLocalAt`).
+    pub back: usize,
 }
 
 /// A process's call stack: the frames `0..depth` are live. A frame that
@@ -76,23 +80,25 @@ impl Frames {
         self.depth = 0;
     }
 
-    /// Starts a frame running `fun` of `module` at `base`, returning to `ret`.
+    /// Starts a frame running `fun` of `module` at `base`, returning to
+    /// `ret`, and the register stack's top to `back`.
     #[inline(always)]
-    fn push(&mut self, module: &Rc<Module>, fun: FunId, base: usize, ret: usize) {
+    fn push(&mut self, module: &Rc<Module>, fun: FunId, base: usize, ret: usize, back: usize) {
         match self.slots.get_mut(self.depth) {
             Some(f) => {
                 f.reuse(module, fun);
                 f.base = base;
                 f.ret = ret;
+                f.back = back;
             }
-            None => self.grow(module, fun, base, ret),
+            None => self.grow(module, fun, base, ret, back),
         }
         self.depth += 1;
     }
 
     #[cold]
     #[inline(never)]
-    fn grow(&mut self, module: &Rc<Module>, fun: FunId, base: usize, ret: usize) {
+    fn grow(&mut self, module: &Rc<Module>, fun: FunId, base: usize, ret: usize, back: usize) {
         if self.slots.is_empty() {
             // most processes never go deeper than a few frames: start small
             self.slots.reserve_exact(1);
@@ -103,6 +109,7 @@ impl Frames {
             pc: 0,
             base,
             ret,
+            back,
         });
     }
 
@@ -442,8 +449,71 @@ impl Process {
         }
         self.regs.set_top(top + nregs);
         let ret = self.frames.last().map_or(0, |caller| caller.base) + ret.unwrap_or(0) as usize;
-        self.frames.push(module, fun, top, ret);
+        self.frames.push(module, fun, top, ret, top);
         top
+    }
+
+    /// A tail call of `fun` (its frame has `nregs` registers) with the
+    /// arguments in registers `args` of the running frame, which it
+    /// replaces. When no argument's place is the register of another
+    /// argument (`loop(n - 1, acc)`, where `acc` is already in place), each
+    /// goes straight to its place, and one already there stays; otherwise
+    /// they go through the top of the stack ([`Process::enter`]).
+    #[inline(always)]
+    pub fn tail_enter(
+        &mut self,
+        module: &Rc<Module>,
+        fun: FunId,
+        nregs: u32,
+        args: &[Reg],
+    ) -> usize {
+        let n = args.len();
+        let direct = args
+            .iter()
+            .enumerate()
+            .all(|(i, r)| *r as usize >= n || *r as usize == i);
+        let frame = match self.frames.last_mut() {
+            Some(frame) if direct => frame,
+            _ => {
+                let base = self.frames.last().map_or(0, |f| f.base);
+                let args = Args::Regs {
+                    env: &[],
+                    regs: args,
+                    base,
+                };
+                return self.enter(module, fun, nregs, args, None);
+            }
+        };
+        let base = frame.base;
+        frame.reuse(module, fun);
+        for (i, r) in args.iter().enumerate() {
+            if *r as usize != i {
+                let v = self.regs[base + *r as usize].clone();
+                Term::set(&mut self.regs[base + i], v);
+            }
+        }
+        self.regs.set_top(base + nregs as usize);
+        base
+    }
+
+    /// Starts a call of `fun` (its frame has `nregs` registers) whose
+    /// arguments are already in the registers from `at` on, above every
+    /// register of the caller still live (`Op::CallLocalAt`): its frame
+    /// starts there, and its value goes to register `ret` (counted from
+    /// the bottom of the stack). Returns the frame's first register.
+    #[inline(always)]
+    pub fn enter_at(
+        &mut self,
+        module: &Rc<Module>,
+        fun: FunId,
+        nregs: u32,
+        at: usize,
+        ret: usize,
+    ) -> usize {
+        let back = self.regs.top();
+        self.regs.set_top(at + nregs as usize);
+        self.frames.push(module, fun, at, ret, back);
+        at
     }
 
     /// The receive under way is over, by a message taken or by a raise (a
@@ -483,7 +553,13 @@ impl Process {
     pub fn heap_words(&self) -> usize {
         let dict = self.dict.iter().flat_map(|(k, v)| [k, v]);
         self.frames.len() * 5
-            + beamplay_term::heap_words(self.regs.live().iter().chain(self.mailbox.iter()).chain(dict))
+            + beamplay_term::heap_words(
+                self.regs
+                    .live()
+                    .iter()
+                    .chain(self.mailbox.iter())
+                    .chain(dict),
+            )
     }
 }
 

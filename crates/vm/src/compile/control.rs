@@ -10,8 +10,7 @@ use beamplay_term::Term;
 use super::env::{CResult, CompileError};
 use super::expr::{
     block_kw, case_of, clauses, cmp_of, err, is_local, line_of, mentioned_vars, remote, stab, var,
-    Clause,
-    FnCompiler, Vars,
+    Clause, FnCompiler, Vars,
 };
 use super::kernel::kernel_import;
 use crate::code::{BinSeg, CmpOp, Label, Op, Reg, SegKind, ERL_EVAL_ORIGIN};

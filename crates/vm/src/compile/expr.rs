@@ -306,8 +306,18 @@ impl<'s, 'a> FnCompiler<'s, 'a> {
             self.code.emit(Op::TailCallLocal(index, args.into()));
             Ok(0)
         } else {
+            // arguments just computed into the free registers from the
+            // first on, all temporaries: the callee's frame can start there
+            let first = self.code.mark();
+            let in_place = args
+                .iter()
+                .zip(first..)
+                .all(|(r, want)| u32::from(*r) == want);
             let d = self.code.reg()?;
-            self.code.emit(Op::CallLocal(index, args.into(), d));
+            match (in_place, Reg::try_from(first)) {
+                (true, Ok(first)) => self.code.emit(Op::CallLocalAt(index, first, d)),
+                _ => self.code.emit(Op::CallLocal(index, args.into(), d)),
+            }
             Ok(d)
         }
     }

@@ -209,24 +209,20 @@ impl Node {
             let Some(mut fun) = module.code(fun_id) else {
                 raise!(Raise::error(self.atom_term("beamplay_bad_pc")));
             };
-            // a call to a function of the same module: its frame runs
-            // here, without leaving the loop
+            // a call to a function of the same module: its frame (which
+            // `$enter` makes from `$id` and `$code`) runs here, without
+            // leaving the loop
             macro_rules! local {
-                ($i:expr, $args:expr, $ret:expr) => {{
+                ($i:expr, |$id:ident, $code:ident| $enter:expr) => {{
                     reds = reds.saturating_sub(1);
                     save_pc!();
                     heap_gate!();
-                    let id = FunId::Def($i);
-                    let Some(code) = module.code(id) else {
+                    let $id = FunId::Def($i);
+                    let Some($code) = module.code($id) else {
                         raise!(Raise::error(self.atom_term("undef")));
                     };
-                    let args = Args::Regs {
-                        env: &[],
-                        regs: $args,
-                        base,
-                    };
-                    base = p.enter(&module, id, code.nregs, args, $ret);
-                    fun = code;
+                    base = $enter;
+                    fun = $code;
                     pc = 0;
                     if reds == 0 {
                         return (Outcome::Yield, budget);
@@ -363,8 +359,21 @@ impl Node {
                             Err(_) => pc = *l as usize,
                         }
                     }
-                    Op::CallLocal(i, args, d) => local!(*i, args, Some(*d)),
-                    Op::TailCallLocal(i, args) => local!(*i, args, None),
+                    Op::CallLocal(i, args, d) => local!(*i, |id, code| {
+                        let args = Args::Regs {
+                            env: &[],
+                            regs: args,
+                            base,
+                        };
+                        p.enter(&module, id, code.nregs, args, Some(*d))
+                    }),
+                    Op::CallLocalAt(i, first, d) => local!(*i, |id, code| {
+                        let (at, ret) = (base + *first as usize, base + *d as usize);
+                        p.enter_at(&module, id, code.nregs, at, ret)
+                    }),
+                    Op::TailCallLocal(i, args) => local!(*i, |id, code| {
+                        p.tail_enter(&module, id, code.nregs, args)
+                    }),
                     Op::Call(callee, args, d) => call!(callee, args, Some(*d)),
                     Op::TailCall(callee, args) => call!(callee, args, None::<Reg>),
                     Op::Return(r) => {
@@ -496,10 +505,10 @@ impl Node {
     /// Pops the returning frame; `Some` when the process's bottom frame returned.
     #[inline(always)]
     fn do_return(&mut self, p: &mut Process, v: Term) -> Option<Outcome> {
-        let Some((base, ret)) = p.frames.pop().map(|done| (done.base, done.ret)) else {
+        let Some((back, ret)) = p.frames.pop().map(|done| (done.back, done.ret)) else {
             return Some(Outcome::Done(v));
         };
-        p.regs.set_top(base);
+        p.regs.set_top(back);
         if p.frames.is_empty() {
             return Some(Outcome::Done(v));
         }
