@@ -516,6 +516,16 @@ impl Process {
         at
     }
 
+    /// Ends the running frame: the register stack's top goes back to what
+    /// it was when the frame began. Gives the register its value goes to,
+    /// or `None` when it was the process's bottom frame.
+    #[inline(always)]
+    pub fn returned(&mut self) -> Option<usize> {
+        let (back, ret) = self.frames.pop().map(|done| (done.back, done.ret))?;
+        self.regs.set_top(back);
+        (!self.frames.is_empty()).then_some(ret)
+    }
+
     /// The receive under way is over, by a message taken or by a raise (a
     /// size expression of a pattern can raise while messages are tried):
     /// the next receive starts from the oldest message, and its timeout is

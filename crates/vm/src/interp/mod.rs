@@ -377,13 +377,20 @@ impl Node {
                     Op::Call(callee, args, d) => call!(callee, args, Some(*d)),
                     Op::TailCall(callee, args) => call!(callee, args, None::<Reg>),
                     Op::Return(r) => {
-                        // an integer word by word (see `Term::clone`)
-                        let v = match &reg!(*r) {
-                            Term::Int(i) => Term::Int(*i),
-                            _ => std::mem::replace(&mut reg!(*r), Term::Nil),
+                        // the returning frame's registers stay where they
+                        // are, above the top, until the value is moved out
+                        let src = base + *r as usize;
+                        let Some(ret) = p.returned() else {
+                            let v = std::mem::replace(&mut p.regs[src], Term::Nil);
+                            return (Outcome::Done(v), budget - reds);
                         };
-                        if let Some(o) = self.do_return(p, v) {
-                            return (o, budget - reds);
+                        // an integer word by word (see `Term::clone`)
+                        match p.regs[src] {
+                            Term::Int(i) => Term::set(&mut p.regs[ret], Term::Int(i)),
+                            _ => {
+                                let v = std::mem::replace(&mut p.regs[src], Term::Nil);
+                                Term::set(&mut p.regs[ret], v);
+                            }
                         }
                         reds = reds.saturating_sub(1);
                         if reds == 0 {
@@ -502,19 +509,14 @@ impl Node {
         self.with_ctx(|c| ops::arith(c, op, x, y))
     }
 
-    /// Pops the returning frame; `Some` when the process's bottom frame returned.
+    /// Pops the returning frame and gives its value to the caller; `Some`
+    /// when the process's bottom frame returned.
     #[inline(always)]
     fn do_return(&mut self, p: &mut Process, v: Term) -> Option<Outcome> {
-        let Some((back, ret)) = p.frames.pop().map(|done| (done.back, done.ret)) else {
+        let Some(ret) = p.returned() else {
             return Some(Outcome::Done(v));
         };
-        p.regs.set_top(back);
-        if p.frames.is_empty() {
-            return Some(Outcome::Done(v));
-        }
-        if let Some(slot) = p.regs.get_mut(ret) {
-            Term::set(slot, v);
-        }
+        Term::set(&mut p.regs[ret], v);
         None
     }
 }
