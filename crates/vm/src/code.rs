@@ -150,6 +150,8 @@ pub enum Op {
     /// Like a native call but a failure jumps to the label (guards).
     GuardBif(NativeFn, Box<[Reg]>, Reg, Label),
     Return(Reg),
+    /// Returns a constant (`Const` and `Return` in one: `def f(0), do: 0`).
+    ReturnConst(u32),
 
     /// Current message at the save pointer into dst, or go wait.
     RecvPeek(Reg, Label),

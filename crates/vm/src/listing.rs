@@ -185,6 +185,7 @@ impl Lister<'_> {
                 at(*l)
             ),
             Op::Return(x) => format!("Return {}", r(*x)),
+            Op::ReturnConst(i) => format!("ReturnConst {}", k(i)),
             Op::RecvPeek(d, l) => format!("{} = RecvPeek, empty {}", r(*d), at(*l)),
             Op::RecvMark(x) => format!("RecvMark {}", regs(x)),
             Op::RecvNext(l) => format!("RecvNext {}", at(*l)),

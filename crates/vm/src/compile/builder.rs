@@ -87,6 +87,15 @@ impl FnBuilder {
     }
 
     pub fn emit(&mut self, op: Op) {
+        // `r = Const k; Return r` is one op, unless a jump lands on the Return
+        if let (Op::Return(r), Some(&Op::Const(k, d))) = (&op, self.ops.last()) {
+            let here = Some(self.ops.len() as u32);
+            if *r == d && !self.labels.contains(&here) {
+                self.ops.pop();
+                self.ops.push(Op::ReturnConst(k));
+                return;
+            }
+        }
         if self.line_now != 0 && self.lines.last().is_none_or(|l| l.1 != self.line_now) {
             self.lines.push((self.ops.len() as u32, self.line_now));
         }

@@ -229,6 +229,27 @@ impl Node {
                     }
                 }};
             }
+            // after a return: the caller's frame runs on here when it is
+            // of the same module
+            macro_rules! back_in_caller {
+                () => {
+                    reds = reds.saturating_sub(1);
+                    if reds == 0 {
+                        return (Outcome::Yield, budget);
+                    }
+                    match p.frames.last() {
+                        Some(caller) if Rc::ptr_eq(&caller.module, &module) => {
+                            let Some(code) = module.code(caller.fun) else {
+                                continue 'frames;
+                            };
+                            base = caller.base;
+                            pc = caller.pc;
+                            fun = code;
+                        }
+                        _ => continue 'frames,
+                    }
+                };
+            }
             loop {
                 let Some(op) = fun.ops.get(pc) else {
                     raise!(Raise::error(self.atom_term("beamplay_bad_pc")));
@@ -392,22 +413,15 @@ impl Node {
                                 Term::set(&mut p.regs[ret], v);
                             }
                         }
-                        reds = reds.saturating_sub(1);
-                        if reds == 0 {
-                            return (Outcome::Yield, budget);
-                        }
-                        // back in a frame of the same module: on here
-                        match p.frames.last() {
-                            Some(caller) if Rc::ptr_eq(&caller.module, &module) => {
-                                let Some(code) = module.code(caller.fun) else {
-                                    continue 'frames;
-                                };
-                                base = caller.base;
-                                pc = caller.pc;
-                                fun = code;
-                            }
-                            _ => continue 'frames,
-                        }
+                        back_in_caller!();
+                    }
+                    Op::ReturnConst(k) => {
+                        let v = fun.consts[*k as usize].clone();
+                        let Some(ret) = p.returned() else {
+                            return (Outcome::Done(v), budget - reds);
+                        };
+                        Term::set(&mut p.regs[ret], v);
+                        back_in_caller!();
                     }
                     // a receive handles the signals queued for the process
                     // first; one that ends it ends the slice, so it is applied
