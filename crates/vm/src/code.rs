@@ -118,6 +118,10 @@ pub enum Op {
     IsEqConst(Reg, u32, Label),
     /// Jump unless the register is this small integer (`f(0)`).
     IsEqInt(Reg, i64, Label),
+    /// Clauses that each test the register for one small integer (`f(0)`,
+    /// `f(1)`, ...), in one op: on at the position of the first value it
+    /// equals, else to the label.
+    SelectInt(Reg, Box<[(i64, Label)]>, Label),
     /// Jump unless the comparison holds (a guard's `i <= last`): `Cmp`
     /// and `JumpUnlessTrue` in one, with no boolean made.
     IsCmp(CmpOp, Reg, Reg, Label),

@@ -138,6 +138,10 @@ impl Lister<'_> {
             Op::IsEq(a, b, l) => format!("IsEq {}, {}, else {}", r(*a), r(*b), at(*l)),
             Op::IsEqConst(a, i, l) => format!("IsEqConst {}, {}, else {}", r(*a), k(i), at(*l)),
             Op::IsEqInt(a, i, l) => format!("IsEqInt {}, {i}, else {}", r(*a), at(*l)),
+            Op::SelectInt(a, cases, l) => {
+                let cases: Vec<String> = cases.iter().map(|(i, to)| format!("{i} @{to}")).collect();
+                format!("SelectInt {}, {}, else {}", r(*a), cases.join(", "), at(*l))
+            }
             Op::IsCmp(o, a, b, l) => format!("IsCmp {o:?} {}, {}, else {}", r(*a), r(*b), at(*l)),
             Op::IsTupleOf(a, n, l) => format!("IsTupleOf {}, size {n}, else {}", r(*a), at(*l)),
             Op::IsType(a, t, l) => format!("IsType {}, {t:?}, else {}", r(*a), at(*l)),

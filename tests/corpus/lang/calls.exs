@@ -75,3 +75,11 @@ end
 
 Calls.outer(0)
 #=> ** (ArithmeticError) bad argument in arithmetic expression
+
+defmodule Sel do
+  def s(0), do: :zero
+  def s(1), do: :one
+  def s(2), do: :two
+  def s(x), do: {:other, x}
+end; [Sel.s(0), Sel.s(1), Sel.s(2), Sel.s(3), Sel.s(1.0), Sel.s(:a), Sel.s(-1)]
+#=> [:zero, :one, :two, {:other, 3}, {:other, 1.0}, {:other, :a}, {:other, -1}]

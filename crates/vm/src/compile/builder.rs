@@ -142,6 +142,7 @@ impl FnBuilder {
                 _ => {}
             }
         }
+        select_ints(&mut self.ops);
         FunCode {
             name,
             arity,
@@ -152,6 +153,30 @@ impl FnBuilder {
             origin,
             line: self.line,
             lines: self.lines.into_boxed_slice(),
+        }
+    }
+}
+
+/// Clauses that test one register for small integers one after another
+/// (`IsEqInt r, 0, else @next` where `@next` is `IsEqInt r, 1, ...`) become
+/// one `SelectInt` at the first test, which goes where the matching test
+/// would have gone: one dispatch instead of one per clause tried. The
+/// later tests stay (other jumps may lead to them).
+fn select_ints(ops: &mut [Op]) {
+    for i in 0..ops.len() {
+        let Some(&Op::IsEqInt(r, first, mut fail)) = ops.get(i) else {
+            continue;
+        };
+        let mut cases = vec![(first, i as Label + 1)];
+        while let Some(&Op::IsEqInt(r2, v, next)) = ops.get(fail as usize) {
+            if r2 != r || cases.len() >= 64 {
+                break;
+            }
+            cases.push((v, fail + 1));
+            fail = next;
+        }
+        if cases.len() > 1 {
+            ops[i] = Op::SelectInt(r, cases.into(), fail);
         }
     }
 }

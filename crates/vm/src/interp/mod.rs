@@ -289,6 +289,13 @@ impl Node {
                             pc = *l as usize;
                         }
                     }
+                    Op::SelectInt(a, cases, l) => {
+                        let to = match reg!(*a) {
+                            Term::Int(x) => cases.iter().find(|(v, _)| *v == x).map(|(_, to)| *to),
+                            _ => None,
+                        };
+                        pc = to.unwrap_or(*l) as usize;
+                    }
                     Op::IsCmp(o, a, b, l) => {
                         if !compare(*o, &reg!(*a), &reg!(*b)) {
                             pc = *l as usize;
