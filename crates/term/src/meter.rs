@@ -61,7 +61,8 @@ pub fn reserve(words: usize) -> Result<(), HeapLimit> {
 pub fn arm(soft: usize, hard: usize) {
     METER.with(|m| {
         m.used.set(0);
-        m.soft.set(soft);
+        // the soft room never reaches past the hard one
+        m.soft.set(soft.min(hard));
         m.hard.set(hard);
     });
 }
@@ -74,7 +75,7 @@ pub fn used() -> usize {
 /// The soft room (or the hard one) is used up: time to measure.
 #[inline]
 pub fn over() -> bool {
-    METER.with(|m| m.used.get() > m.soft.get().min(m.hard.get()))
+    METER.with(|m| m.used.get() > m.soft.get())
 }
 
 /// A [`reserve`] was refused, or the charges passed the hard room.
