@@ -230,13 +230,10 @@ impl Node {
                 }};
             }
             // after a return: the caller's frame runs on here when it is
-            // of the same module
+            // of the same module (a return costs no reduction: as on BEAM,
+            // calls do, and a process cannot return more than it called)
             macro_rules! back_in_caller {
                 () => {
-                    reds = reds.saturating_sub(1);
-                    if reds == 0 {
-                        return (Outcome::Yield, budget);
-                    }
                     match p.frames.last() {
                         Some(caller) if Rc::ptr_eq(&caller.module, &module) => {
                             let Some(code) = module.code(caller.fun) else {
