@@ -122,6 +122,9 @@ pub enum Op {
     /// `f(1)`, ...), in one op: on at the position of the first value it
     /// equals, else to the label.
     SelectInt(Reg, Box<[(i64, Label)]>, Label),
+    /// `SelectInt` for values that are a run `lo, lo + 1, ...`: the
+    /// register minus `lo` picks the position. reg, lo, positions, else.
+    SelectIntRun(Reg, i64, Box<[Label]>, Label),
     /// Jump unless the comparison holds (a guard's `i <= last`): `Cmp`
     /// and `JumpUnlessTrue` in one, with no boolean made.
     IsCmp(CmpOp, Reg, Reg, Label),

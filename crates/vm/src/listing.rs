@@ -142,6 +142,15 @@ impl Lister<'_> {
                 let cases: Vec<String> = cases.iter().map(|(i, to)| format!("{i} @{to}")).collect();
                 format!("SelectInt {}, {}, else {}", r(*a), cases.join(", "), at(*l))
             }
+            Op::SelectIntRun(a, lo, to, l) => {
+                let to: Vec<String> = to.iter().map(|to| format!("@{to}")).collect();
+                format!(
+                    "SelectIntRun {}, from {lo} [{}], else {}",
+                    r(*a),
+                    to.join(", "),
+                    at(*l)
+                )
+            }
             Op::IsCmp(o, a, b, l) => format!("IsCmp {o:?} {}, {}, else {}", r(*a), r(*b), at(*l)),
             Op::IsTupleOf(a, n, l) => format!("IsTupleOf {}, size {n}, else {}", r(*a), at(*l)),
             Op::IsType(a, t, l) => format!("IsType {}, {t:?}, else {}", r(*a), at(*l)),

@@ -83,3 +83,24 @@ defmodule Sel do
   def s(x), do: {:other, x}
 end; [Sel.s(0), Sel.s(1), Sel.s(2), Sel.s(3), Sel.s(1.0), Sel.s(:a), Sel.s(-1)]
 #=> [:zero, :one, :two, {:other, 3}, {:other, 1.0}, {:other, :a}, {:other, -1}]
+
+defmodule Sparse do
+  def c(200), do: :ok
+  def c(404), do: :not_found
+  def c(500), do: :error
+  def c(n), do: {:other, n}
+  def d(-1), do: :minus
+  def d(0), do: :zero
+  def d(1), do: :plus
+  def d(n), do: {:other, n}
+end; {Enum.map([200, 404, 500, 201, -1, 404.0], &Sparse.c/1), Enum.map([-2, -1, 0, 1, 2, 9223372036854775807, -9223372036854775808], &Sparse.d/1)}
+#=> {[:ok, :not_found, :error, {:other, 201}, {:other, -1}, {:other, 404.0}],
+#=>  [
+#=>    {:other, -2},
+#=>    :minus,
+#=>    :zero,
+#=>    :plus,
+#=>    {:other, 2},
+#=>    {:other, 9223372036854775807},
+#=>    {:other, -9223372036854775808}
+#=>  ]}

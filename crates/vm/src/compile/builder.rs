@@ -176,7 +176,25 @@ fn select_ints(ops: &mut [Op]) {
             fail = next;
         }
         if cases.len() > 1 {
-            ops[i] = Op::SelectInt(r, cases.into(), fail);
+            ops[i] = select_op(r, cases, fail);
         }
     }
+}
+
+/// The op for `cases` (value and position, the first match wins): a
+/// table indexed by the value when the values are a run of distinct
+/// integers, else the list.
+fn select_op(r: Reg, cases: Vec<(i64, Label)>, fail: Label) -> Op {
+    let lo = cases.iter().map(|c| c.0).min().unwrap_or(0);
+    let mut to = vec![None; cases.len()];
+    for (v, at) in &cases {
+        match v
+            .checked_sub(lo)
+            .and_then(|i| to.get_mut(usize::try_from(i).ok()?))
+        {
+            Some(slot @ None) => *slot = Some(*at),
+            _ => return Op::SelectInt(r, cases.into(), fail),
+        }
+    }
+    Op::SelectIntRun(r, lo, to.into_iter().flatten().collect(), fail)
 }

@@ -142,7 +142,8 @@ impl Node {
             }
             let mut base = frame.base;
             let mut pc = frame.pc;
-            let fun_id = frame.fun;
+            // the running function, by number and by code
+            let mut fun_id = frame.fun;
             macro_rules! reg {
                 ($r:expr) => {
                     p.regs[base + $r as usize]
@@ -223,6 +224,7 @@ impl Node {
                     };
                     base = $enter;
                     fun = $code;
+                    fun_id = $id;
                     pc = 0;
                     if reds == 0 {
                         return (Outcome::Yield, budget);
@@ -236,12 +238,16 @@ impl Node {
                 () => {
                     match p.frames.last() {
                         Some(caller) if Rc::ptr_eq(&caller.module, &module) => {
-                            let Some(code) = module.code(caller.fun) else {
-                                continue 'frames;
-                            };
+                            // a recursion's caller runs the same code
+                            if caller.fun != fun_id {
+                                let Some(code) = module.code(caller.fun) else {
+                                    continue 'frames;
+                                };
+                                fun = code;
+                                fun_id = caller.fun;
+                            }
                             base = caller.base;
                             pc = caller.pc;
-                            fun = code;
                         }
                         _ => continue 'frames,
                     }
@@ -292,6 +298,15 @@ impl Node {
                             _ => None,
                         };
                         pc = to.unwrap_or(*l) as usize;
+                    }
+                    Op::SelectIntRun(a, lo, to, l) => {
+                        let at = match reg!(*a) {
+                            Term::Int(x) => x
+                                .checked_sub(*lo)
+                                .and_then(|i| to.get(usize::try_from(i).ok()?)),
+                            _ => None,
+                        };
+                        pc = at.copied().unwrap_or(*l) as usize;
                     }
                     Op::IsCmp(o, a, b, l) => {
                         if !compare(*o, &reg!(*a), &reg!(*b)) {
