@@ -14,7 +14,7 @@ use std::rc::Rc;
 
 use beamplay_term::{meter, Term};
 
-use crate::code::{ArithOp, CmpOp, FunId, Op, Reg, TypeTest};
+use crate::code::{ArithOp, CmpOp, FunId, Label, Op, Reg, TypeTest};
 use crate::native::{Argv, Kind as RaiseKind, Raise};
 use crate::node::{Node, Pending};
 use crate::ops::{self, int_arith};
@@ -292,22 +292,8 @@ impl Node {
                             pc = *l as usize;
                         }
                     }
-                    Op::SelectInt(a, cases, l) => {
-                        let to = match reg!(*a) {
-                            Term::Int(x) => cases.iter().find(|(v, _)| *v == x).map(|(_, to)| *to),
-                            _ => None,
-                        };
-                        pc = to.unwrap_or(*l) as usize;
-                    }
-                    Op::SelectIntRun(a, lo, to, l) => {
-                        let at = match reg!(*a) {
-                            Term::Int(x) => x
-                                .checked_sub(*lo)
-                                .and_then(|i| to.get(usize::try_from(i).ok()?)),
-                            _ => None,
-                        };
-                        pc = at.copied().unwrap_or(*l) as usize;
-                    }
+                    Op::SelectInt(a, cases, l) => pc = select_int(&reg!(*a), cases, *l),
+                    Op::SelectIntRun(a, lo, to, l) => pc = select_int_run(&reg!(*a), *lo, to, *l),
                     Op::IsCmp(o, a, b, l) => {
                         if !compare(*o, &reg!(*a), &reg!(*b)) {
                             pc = *l as usize;
@@ -552,6 +538,29 @@ impl Node {
         Term::set(&mut p.regs[ret], v);
         None
     }
+}
+
+/// Where a `SelectInt` goes for `v`: the position of the first case it
+/// equals, else `fail`.
+#[inline]
+fn select_int(v: &Term, cases: &[(i64, Label)], fail: Label) -> usize {
+    let to = match v {
+        Term::Int(x) => cases.iter().find(|(c, _)| c == x).map(|(_, to)| *to),
+        _ => None,
+    };
+    to.unwrap_or(fail) as usize
+}
+
+/// Where a `SelectIntRun` from `lo` goes for `v`.
+#[inline]
+fn select_int_run(v: &Term, lo: i64, to: &[Label], fail: Label) -> usize {
+    let at = match v {
+        Term::Int(x) => x
+            .checked_sub(lo)
+            .and_then(|i| to.get(usize::try_from(i).ok()?)),
+        _ => None,
+    };
+    at.copied().unwrap_or(fail) as usize
 }
 
 /// A comparison operator's result.
