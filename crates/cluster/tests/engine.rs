@@ -122,6 +122,27 @@ fn runaway_allocation_kills_only_that_process() {
     assert_eq!(value(&eval(&mut w, n, "1 + 1", 1000)).as_deref(), Some("2"));
 }
 
+/// What a replaced frame or a returned call held is dead: a server
+/// loop's previous request counts for the heap limit no more, though the
+/// register that held it (`big` of `:a`, which `:b` does not write, or of
+/// `work/1`, called in place by `:c` before it builds another list)
+/// stays below the top of the stack. Each list takes over half the limit; a reservation refused on
+/// an old measure is measured again before the process is ended.
+#[test]
+fn what_a_replaced_frame_or_a_returned_call_held_is_not_counted() {
+    let (mut w, n) = small_heap_world();
+    let def = "defmodule Srv do\n def loop(k) do\n receive do\n {:a, from} ->\n a = k + 1\n b = a + 1\n big = :lists.duplicate(200_000, b)\n send(from, {:len, length(big)})\n loop(k + 1)\n {:b, from} ->\n big = :lists.duplicate(200_000, k)\n send(from, {:len, length(big)})\n loop(k + 1)\n {:c, from} ->\n n = work(k + 0)\n more = :lists.duplicate(200_000, n)\n send(from, {:len, length(more)})\n loop(k + 1)\n end\n end\n def work(k) do\n a = k + 1\n b = a + 1\n big = :lists.duplicate(200_000, b)\n length(big)\n end\nend; :ok";
+    eval(&mut w, n, def, 100);
+    eval(&mut w, n, "pid = spawn(fn -> Srv.loop(0) end); :ok", 100);
+    for req in [":a", ":b", ":c", ":b"] {
+        let line = format!(
+            "send(pid, {{{req}, self()}}); receive do {{:len, l}} -> l after 1000 -> :no_reply end"
+        );
+        let said = eval(&mut w, n, &line, 5_000);
+        assert_eq!(value(&said).as_deref(), Some("200000"), "{req}: {said:?}");
+    }
+}
+
 #[test]
 fn an_allocation_past_the_limit_is_refused_before_it_happens_and_cannot_be_rescued() {
     let (mut w, n) = small_heap_world();

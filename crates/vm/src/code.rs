@@ -148,7 +148,8 @@ pub enum Op {
     CallLocal(u32, Box<[Reg]>, Reg),
     /// A local call whose arguments the caller computed into consecutive
     /// registers from the given one, above every register still live:
-    /// the callee's frame starts there, with nothing copied. dst.
+    /// the callee's frame starts there, with nothing copied, and its value
+    /// lands there too (dst is that register).
     CallLocalAt(u32, Reg, Reg),
     TailCallLocal(u32, Box<[Reg]>),
     /// args, dst; the callee's arity is args.len()

@@ -159,8 +159,10 @@ pub struct Monitor {
 /// that returns only lowers `top`: the values above it stay where they
 /// are until a new frame's arguments overwrite them or the slice ends
 /// ([`Regs::trim`]), since the compiler writes every register before
-/// reading it. Returns then cost nothing, and calls write only their
-/// arguments. The interpreter reads a register at every step, so a
+/// reading it. Returns then cost next to nothing, and calls write only
+/// their arguments. Dead values that stay below the top (what a tail call
+/// replaced, what a callee begun in its caller's window left there) are
+/// dropped at once ([`Regs::kill`]). The interpreter reads a register at every step, so a
 /// register beyond the stack panics in one place (a `Vec`'s bounds check
 /// at each of the interpreter's register reads would put a panic location
 /// for each in the wasm); the compiler never emits one.
@@ -218,6 +220,21 @@ impl Regs {
     #[inline(always)]
     pub fn get_mut(&mut self, i: usize) -> Option<&mut Term> {
         self.slots.get_mut(i)
+    }
+
+    /// Drops the values in registers `from..to`, dead though below the
+    /// top: the registers of a frame that a tail call replaced, past the
+    /// new arguments, and those a callee left in its caller's window. So a
+    /// process holds no more than it did before the call while it waits.
+    #[inline(always)]
+    pub fn kill(&mut self, range: std::ops::Range<usize>) {
+        for i in range {
+            if let Some(t) = self.slots.get_mut(i) {
+                if !t.is_immediate() {
+                    *t = Term::Nil;
+                }
+            }
+        }
     }
 
     /// Drops the values above the live stack (at the end of a slice, so
@@ -445,6 +462,7 @@ impl Process {
                 self.regs.swap(base + i, top + i);
             }
             self.regs.set_top(base + nregs);
+            self.regs.kill(base + nargs..base + nregs);
             return base;
         }
         self.regs.set_top(top + nregs);
@@ -493,6 +511,8 @@ impl Process {
             }
         }
         self.regs.set_top(base + nregs as usize);
+        // what the replaced frame held past the arguments is dead
+        self.regs.kill(base + n..base + nregs as usize);
         base
     }
 
@@ -517,13 +537,18 @@ impl Process {
     }
 
     /// Ends the running frame: the register stack's top goes back to what
-    /// it was when the frame began. Gives the register its value goes to,
-    /// or `None` when it was the process's bottom frame.
+    /// it was when the frame began. Gives where its value goes, or `None`
+    /// when it was the process's bottom frame.
     #[inline(always)]
-    pub fn returned(&mut self) -> Option<usize> {
-        let (back, ret) = self.frames.pop().map(|done| (done.back, done.ret))?;
+    pub fn returned(&mut self) -> Option<Landing> {
+        let (base, back, ret) = self.frames.pop().map(|f| (f.base, f.back, f.ret))?;
         self.regs.set_top(back);
-        (!self.frames.is_empty()).then_some(ret)
+        // a frame that began in its caller's window returns to its own
+        // first register (`Op::CallLocalAt`); those above it die
+        (!self.frames.is_empty()).then_some(Landing {
+            ret,
+            dead: base + 1..back,
+        })
     }
 
     /// The receive under way is over, by a message taken or by a raise (a
@@ -571,6 +596,16 @@ impl Process {
                     .chain(dict),
             )
     }
+}
+
+/// Where a returning frame's value goes ([`Process::returned`]).
+pub struct Landing {
+    /// The caller's register for the value.
+    pub ret: usize,
+    /// The registers the frame leaves in its caller's window above `ret`
+    /// (a frame that began there, `Op::CallLocalAt`), dead once the value
+    /// is out of them: for [`Regs::kill`], then the value goes to `ret`.
+    pub dead: std::ops::Range<usize>,
 }
 
 /// A call's arguments: registers of the calling frame (at `base`), after

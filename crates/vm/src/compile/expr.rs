@@ -314,8 +314,9 @@ impl<'s, 'a> FnCompiler<'s, 'a> {
                 .zip(first..)
                 .all(|(r, want)| u32::from(*r) == want);
             let d = self.code.reg()?;
+            // (the value lands where the frame began: `d` is `first`)
             match (in_place, Reg::try_from(first)) {
-                (true, Ok(first)) => self.code.emit(Op::CallLocalAt(index, first, d)),
+                (true, Ok(first)) if first == d => self.code.emit(Op::CallLocalAt(index, first, d)),
                 _ => self.code.emit(Op::CallLocal(index, args.into(), d)),
             }
             Ok(d)

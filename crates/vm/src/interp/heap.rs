@@ -40,6 +40,27 @@ impl Node {
         }
     }
 
+    /// A native's reservation was refused against the room left when `p`
+    /// was last measured: measures it again, as a collector would before
+    /// giving up. When all that was asked since the meter was armed (the
+    /// refused request among it) fits beside what is live now, re-arms the
+    /// meter and says so: the native runs again and its reservation
+    /// passes. Otherwise the meter stays failed, and the process ends.
+    pub(super) fn refused_but_fits(&mut self, p: &mut Process) -> bool {
+        if !meter::failed() {
+            return false;
+        }
+        let live = p.heap_words();
+        if live.saturating_add(meter::used()) > self.limits.max_heap_words {
+            return false;
+        }
+        p.heap_live = clamp_u32(live);
+        p.heap_alloc = 0;
+        let (soft, hard) = self.heap_rooms(p);
+        meter::arm(soft, hard);
+        true
+    }
+
     /// Measures `p` once the meter says so (soft room used, a native's
     /// reservation refused) or its stack passed the limit: the exit reason
     /// when it is over its limit, else re-arms the meter.

@@ -203,6 +203,10 @@ impl Node {
                             }
                         },
                         Ok(Invoked::Exit(r)) => return (Outcome::Exit(r), budget - reds),
+                        // a reservation refused on what the process held
+                        // when last measured, which has died since: the
+                        // (pure) native runs again
+                        Err(_) if self.refused_but_fits(p) => pc -= 1,
                         Err(e) => raise!(e),
                     }
                 }};
@@ -406,26 +410,31 @@ impl Node {
                         // the returning frame's registers stay where they
                         // are, above the top, until the value is moved out
                         let src = base + *r as usize;
-                        let Some(ret) = p.returned() else {
+                        let Some(to) = p.returned() else {
                             let v = std::mem::replace(&mut p.regs[src], Term::Nil);
                             return (Outcome::Done(v), budget - reds);
                         };
                         // an integer word by word (see `Term::clone`)
                         match p.regs[src] {
-                            Term::Int(i) => Term::set(&mut p.regs[ret], Term::Int(i)),
+                            Term::Int(i) => {
+                                p.regs.kill(to.dead);
+                                Term::set(&mut p.regs[to.ret], Term::Int(i));
+                            }
                             _ => {
                                 let v = std::mem::replace(&mut p.regs[src], Term::Nil);
-                                Term::set(&mut p.regs[ret], v);
+                                p.regs.kill(to.dead);
+                                Term::set(&mut p.regs[to.ret], v);
                             }
                         }
                         back_in_caller!();
                     }
                     Op::ReturnConst(k) => {
                         let v = fun.consts[*k as usize].clone();
-                        let Some(ret) = p.returned() else {
+                        let Some(to) = p.returned() else {
                             return (Outcome::Done(v), budget - reds);
                         };
-                        Term::set(&mut p.regs[ret], v);
+                        p.regs.kill(to.dead);
+                        Term::set(&mut p.regs[to.ret], v);
                         back_in_caller!();
                     }
                     // a receive handles the signals queued for the process
@@ -532,10 +541,11 @@ impl Node {
     /// when the process's bottom frame returned.
     #[inline(always)]
     fn do_return(&mut self, p: &mut Process, v: Term) -> Option<Outcome> {
-        let Some(ret) = p.returned() else {
+        let Some(to) = p.returned() else {
             return Some(Outcome::Done(v));
         };
-        Term::set(&mut p.regs[ret], v);
+        p.regs.kill(to.dead);
+        Term::set(&mut p.regs[to.ret], v);
         None
     }
 }
