@@ -104,3 +104,26 @@ end; {Enum.map([200, 404, 500, 201, -1, 404.0], &Sparse.c/1), Enum.map([-2, -1, 
 #=>    {:other, 9223372036854775807},
 #=>    {:other, -9223372036854775808}
 #=>  ]}
+
+# a binding in an argument or an element is seen after the expression,
+# not by its siblings
+x = 7
+#=> 7
+
+{x = 1, x + 1}
+#=> {1, 8}
+
+x
+#=> 1
+
+y = 3; {[y = 10, y], y}
+#=> {[10, 3], 3}
+
+{max(z = 5, 2), z}
+#=> ** (CompileError) iex:21: undefined function z/0 (there is no such import)
+
+a = 0; {[a = 1, a + 1 | [a]], a}
+#=> {[1, 1, 0], 0}
+
+w = 1; {{w = w + 1, w = w + 10}, w}
+#=> {{2, 11}, 1}

@@ -409,10 +409,9 @@ impl<'s, 'a> FnCompiler<'s, 'a> {
                 self.ret(r, tail)
             }
             Ast::Pair(a, b) => {
-                let ra = self.gen(a, vars, false)?;
-                let rb = self.gen(b, vars, false)?;
+                let items = self.siblings([&**a, &**b].into_iter(), vars)?;
                 let d = self.code.reg()?;
-                self.code.emit(Op::Tuple(vec![ra, rb].into(), d));
+                self.code.emit(Op::Tuple(items.into(), d));
                 self.ret(d, tail)
             }
             Ast::Var { name, meta } => {

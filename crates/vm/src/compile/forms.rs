@@ -506,7 +506,34 @@ impl FnCompiler<'_, '_> {
     }
 
     pub(super) fn args_(&mut self, args: &[Ast], vars: &mut Vars) -> CResult<Vec<Reg>> {
-        args.iter().map(|a| self.gen(a, vars, false)).collect()
+        self.siblings(args.iter(), vars)
+    }
+
+    /// Compiles `items` as siblings (a call's arguments, a tuple's or a
+    /// list's elements), scoped as Elixir scopes them: each sees the
+    /// variables bound before them, not those a sibling binds
+    /// (`{x = 1, x + 1}` adds 1 to the `x` from before); all their
+    /// bindings hold after them.
+    pub(super) fn siblings<'x>(
+        &mut self,
+        items: impl Iterator<Item = &'x Ast> + Clone,
+        vars: &mut Vars,
+    ) -> CResult<Vec<Reg>> {
+        if !items.clone().any(binds) {
+            return items.map(|a| self.gen(a, vars, false)).collect();
+        }
+        let before = vars.0.clone();
+        let mut regs = Vec::new();
+        for item in items {
+            let mut own = Vars(before.clone());
+            regs.push(self.gen(item, &mut own, false)?);
+            for (name, r) in own.0 {
+                if before.get(&name) != Some(&r) {
+                    vars.0.insert(name, r);
+                }
+            }
+        }
+        Ok(regs)
     }
 
     /// Compiles `args` for the op emitted right after them (a call, a
@@ -624,12 +651,9 @@ impl FnCompiler<'_, '_> {
             },
             None => (Vec::new(), None),
         };
-        let mut regs = Vec::with_capacity(items.len());
-        for it in items {
-            regs.push(self.gen(it, vars, false)?);
-        }
+        let mut regs = self.siblings(items.into_iter().chain(tail), vars)?;
         let t = match tail {
-            Some(t) => Some(self.gen(t, vars, false)?),
+            Some(_) => regs.pop(),
             None => None,
         };
         let d = self.code.reg()?;
@@ -966,4 +990,31 @@ pub fn pipe_into(lhs: &Ast, rhs: &Ast) -> Option<Ast> {
         }),
         _ => None,
     }
+}
+
+/// Whether compiling `e` can bind a variable that outlives it: it holds a
+/// match (`=`) somewhere (a closure's or a clause's own matches count too;
+/// they only make the caller take the slower, exact path).
+fn binds(e: &Ast) -> bool {
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        match e {
+            Ast::Call { head, args, .. } => {
+                if matches!(head, Head::Local(n) if n == "=") {
+                    return true;
+                }
+                if let Head::Remote(t, _) | Head::Anon(t) = head {
+                    stack.push(t);
+                }
+                stack.extend(args.iter());
+            }
+            Ast::List(items) => stack.extend(items.iter()),
+            Ast::Pair(a, b) => {
+                stack.push(a);
+                stack.push(b);
+            }
+            _ => {}
+        }
+    }
+    false
 }
