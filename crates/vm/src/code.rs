@@ -91,7 +91,6 @@ pub enum SegKind {
     Utf8,
 }
 
-#[derive(Clone)]
 pub enum Op {
     Move(Reg, Reg),
     Const(u32, Reg),
@@ -118,13 +117,11 @@ pub enum Op {
     IsEqConst(Reg, u32, Label),
     /// Jump unless the register is this small integer (`f(0)`).
     IsEqInt(Reg, i64, Label),
-    /// Clauses that each test the register for one small integer (`f(0)`,
-    /// `f(1)`, ...), in one op: on at the position of the first value it
-    /// equals, else to the label.
-    SelectInt(Reg, Box<[(i64, Label)]>, Label),
-    /// `SelectInt` for values that are a run `lo, lo + 1, ...`: the
-    /// register minus `lo` picks the position. reg, lo, positions, else.
-    SelectIntRun(Reg, i64, Box<[Label]>, Label),
+    /// Clauses that each test the register for one small integer of a run
+    /// `lo, lo + 1, ...` (`f(0)`, `f(1)`, ...), in one op: the register
+    /// minus `lo` picks the position to go on at, else to the label.
+    /// reg, lo, positions, else.
+    SelectInt(Reg, i64, Box<[Label]>, Label),
     /// Jump unless the comparison holds (a guard's `i <= last`): `Cmp`
     /// and `JumpUnlessTrue` in one, with no boolean made.
     IsCmp(CmpOp, Reg, Reg, Label),

@@ -138,14 +138,10 @@ impl Lister<'_> {
             Op::IsEq(a, b, l) => format!("IsEq {}, {}, else {}", r(*a), r(*b), at(*l)),
             Op::IsEqConst(a, i, l) => format!("IsEqConst {}, {}, else {}", r(*a), k(i), at(*l)),
             Op::IsEqInt(a, i, l) => format!("IsEqInt {}, {i}, else {}", r(*a), at(*l)),
-            Op::SelectInt(a, cases, l) => {
-                let cases: Vec<String> = cases.iter().map(|(i, to)| format!("{i} @{to}")).collect();
-                format!("SelectInt {}, {}, else {}", r(*a), cases.join(", "), at(*l))
-            }
-            Op::SelectIntRun(a, lo, to, l) => {
+            Op::SelectInt(a, lo, to, l) => {
                 let to: Vec<String> = to.iter().map(|to| format!("@{to}")).collect();
                 format!(
-                    "SelectIntRun {}, from {lo} [{}], else {}",
+                    "SelectInt {}, from {lo} [{}], else {}",
                     r(*a),
                     to.join(", "),
                     at(*l)

@@ -226,7 +226,7 @@ impl Regs {
     /// top: the registers of a frame that a tail call replaced, past the
     /// new arguments, and those a callee left in its caller's window. So a
     /// process holds no more than it did before the call while it waits.
-    #[inline(always)]
+    #[inline]
     pub fn kill(&mut self, range: std::ops::Range<usize>) {
         for i in range {
             if let Some(t) = self.slots.get_mut(i) {

@@ -158,10 +158,11 @@ impl FnBuilder {
 }
 
 /// Clauses that test one register for small integers one after another
-/// (`IsEqInt r, 0, else @next` where `@next` is `IsEqInt r, 1, ...`) become
-/// one `SelectInt` at the first test, which goes where the matching test
-/// would have gone: one dispatch instead of one per clause tried. The
-/// later tests stay (other jumps may lead to them).
+/// (`IsEqInt r, 0, else @next` where `@next` is `IsEqInt r, 1, ...`),
+/// for values that are a run of distinct integers, become one `SelectInt`
+/// at the first test, which goes where the matching test would have gone:
+/// one dispatch instead of one per clause tried. The later tests stay
+/// (other jumps may lead to them).
 fn select_ints(ops: &mut [Op]) {
     for i in 0..ops.len() {
         let Some(&Op::IsEqInt(r, first, mut fail)) = ops.get(i) else {
@@ -175,26 +176,25 @@ fn select_ints(ops: &mut [Op]) {
             cases.push((v, fail + 1));
             fail = next;
         }
-        if cases.len() > 1 {
-            ops[i] = select_op(r, cases, fail);
+        if let Some(op) = select_run(r, &cases, fail) {
+            ops[i] = op;
         }
     }
 }
 
-/// The op for `cases` (value and position, the first match wins): a
-/// table indexed by the value when the values are a run of distinct
-/// integers, else the list.
-fn select_op(r: Reg, cases: Vec<(i64, Label)>, fail: Label) -> Op {
-    let lo = cases.iter().map(|c| c.0).min().unwrap_or(0);
+/// The `SelectInt` for `cases` (value and position) when they are more
+/// than one and their values a run of distinct integers.
+fn select_run(r: Reg, cases: &[(i64, Label)], fail: Label) -> Option<Op> {
+    let lo = cases.iter().map(|c| c.0).min()?;
     let mut to = vec![None; cases.len()];
-    for (v, at) in &cases {
+    for (v, at) in cases {
         match v
             .checked_sub(lo)
             .and_then(|i| to.get_mut(usize::try_from(i).ok()?))
         {
             Some(slot @ None) => *slot = Some(*at),
-            _ => return Op::SelectInt(r, cases.into(), fail),
+            _ => return None,
         }
     }
-    Op::SelectIntRun(r, lo, to.into_iter().flatten().collect(), fail)
+    (cases.len() > 1).then(|| Op::SelectInt(r, lo, to.into_iter().flatten().collect(), fail))
 }

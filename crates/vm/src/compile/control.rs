@@ -364,19 +364,19 @@ impl FnCompiler<'_, '_> {
         tail: bool,
         no_match: impl FnOnce(&mut Self) -> CResult<()>,
     ) -> CResult<Reg> {
-        self.clauses_on(cls, s, vars, tail, None, |fc, _| no_match(fc))
+        self.clauses_on(cls, s, vars, tail, false, |fc, _| no_match(fc))
     }
 
-    /// Tries `cls` against `s`; `on_match` is emitted once a clause has
-    /// matched (a receive takes its message then); `no_match` gets the
-    /// result register so that a fallback (receive's `after`) can fill it.
+    /// Tries `cls` against `s`; with `accept`, a clause that matched takes
+    /// the message first (a receive's); `no_match` gets the result
+    /// register so that a fallback (receive's `after`) can fill it.
     pub(super) fn clauses_on(
         &mut self,
         cls: &[Clause<'_>],
         s: Reg,
         vars: &mut Vars,
         tail: bool,
-        on_match: Option<Op>,
+        accept: bool,
         no_match: impl FnOnce(&mut Self, Reg) -> CResult<()>,
     ) -> CResult<Reg> {
         let d = self.code.reg()?;
@@ -394,8 +394,8 @@ impl FnCompiler<'_, '_> {
             if let Some(g) = c.guard {
                 self.guard(g, &mut v, next)?;
             }
-            if let Some(op) = &on_match {
-                self.code.emit(op.clone());
+            if accept {
+                self.code.emit(Op::RecvAccept);
             }
             let r = self.gen(c.body, &mut v, tail)?;
             if !tail {
@@ -520,7 +520,7 @@ impl FnCompiler<'_, '_> {
         self.code.place(peek);
         self.code.emit(Op::RecvPeek(msg, wait));
         let after_vars = vars.clone();
-        self.clauses_on(&cls, msg, vars, tail, Some(Op::RecvAccept), |fc, d| {
+        self.clauses_on(&cls, msg, vars, tail, true, |fc, d| {
             // nothing matched: look at the next message, or wait for one
             fc.code.emit(Op::RecvNext(peek));
             fc.code.place(wait);

@@ -409,7 +409,7 @@ impl<'s, 'a> FnCompiler<'s, 'a> {
                 self.ret(r, tail)
             }
             Ast::Pair(a, b) => {
-                let items = self.siblings([&**a, &**b].into_iter(), vars)?;
+                let items = self.siblings(&[&**a, &**b], vars)?;
                 let d = self.code.reg()?;
                 self.code.emit(Op::Tuple(items.into(), d));
                 self.ret(d, tail)

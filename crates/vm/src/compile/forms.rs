@@ -505,8 +505,11 @@ impl FnCompiler<'_, '_> {
         Term::Atom(self.env.atom(s))
     }
 
+    // one copy for the many callers (the wasm's size)
+    #[inline(never)]
     pub(super) fn args_(&mut self, args: &[Ast], vars: &mut Vars) -> CResult<Vec<Reg>> {
-        self.siblings(args.iter(), vars)
+        let items: Vec<&Ast> = args.iter().collect();
+        self.siblings(&items, vars)
     }
 
     /// Compiles `items` as siblings (a call's arguments, a tuple's or a
@@ -514,22 +517,18 @@ impl FnCompiler<'_, '_> {
     /// variables bound before them, not those a sibling binds
     /// (`{x = 1, x + 1}` adds 1 to the `x` from before); all their
     /// bindings hold after them.
-    pub(super) fn siblings<'x>(
-        &mut self,
-        items: impl Iterator<Item = &'x Ast> + Clone,
-        vars: &mut Vars,
-    ) -> CResult<Vec<Reg>> {
-        if !items.clone().any(binds) {
-            return items.map(|a| self.gen(a, vars, false)).collect();
+    pub(super) fn siblings(&mut self, items: &[&Ast], vars: &mut Vars) -> CResult<Vec<Reg>> {
+        if !items.iter().any(|e| binds(e)) {
+            return items.iter().map(|a| self.gen(a, vars, false)).collect();
         }
         let before = vars.0.clone();
         let mut regs = Vec::new();
         for item in items {
             let mut own = Vars(before.clone());
             regs.push(self.gen(item, &mut own, false)?);
-            for (name, r) in own.0 {
-                if before.get(&name) != Some(&r) {
-                    vars.0.insert(name, r);
+            for (name, r) in &own.0 {
+                if before.get(name) != Some(r) {
+                    vars.0.insert(name.clone(), *r);
                 }
             }
         }
@@ -651,7 +650,9 @@ impl FnCompiler<'_, '_> {
             },
             None => (Vec::new(), None),
         };
-        let mut regs = self.siblings(items.into_iter().chain(tail), vars)?;
+        let mut items = items;
+        items.extend(tail);
+        let mut regs = self.siblings(&items, vars)?;
         let t = match tail {
             Some(_) => regs.pop(),
             None => None,

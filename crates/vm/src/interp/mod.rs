@@ -296,8 +296,7 @@ impl Node {
                             pc = *l as usize;
                         }
                     }
-                    Op::SelectInt(a, cases, l) => pc = select_int(&reg!(*a), cases, *l),
-                    Op::SelectIntRun(a, lo, to, l) => pc = select_int_run(&reg!(*a), *lo, to, *l),
+                    Op::SelectInt(a, lo, to, l) => pc = select_int(&reg!(*a), *lo, to, *l),
                     Op::IsCmp(o, a, b, l) => {
                         if !compare(*o, &reg!(*a), &reg!(*b)) {
                             pc = *l as usize;
@@ -550,20 +549,9 @@ impl Node {
     }
 }
 
-/// Where a `SelectInt` goes for `v`: the position of the first case it
-/// equals, else `fail`.
+/// Where a `SelectInt` from `lo` goes for `v`.
 #[inline]
-fn select_int(v: &Term, cases: &[(i64, Label)], fail: Label) -> usize {
-    let to = match v {
-        Term::Int(x) => cases.iter().find(|(c, _)| c == x).map(|(_, to)| *to),
-        _ => None,
-    };
-    to.unwrap_or(fail) as usize
-}
-
-/// Where a `SelectIntRun` from `lo` goes for `v`.
-#[inline]
-fn select_int_run(v: &Term, lo: i64, to: &[Label], fail: Label) -> usize {
+fn select_int(v: &Term, lo: i64, to: &[Label], fail: Label) -> usize {
     let at = match v {
         Term::Int(x) => x
             .checked_sub(lo)
