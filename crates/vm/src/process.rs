@@ -551,6 +551,14 @@ impl Process {
         })
     }
 
+    /// Gives a returned value to the caller ([`Process::returned`]): the
+    /// registers the frame left dead go, and the value goes to `to.ret`.
+    #[inline(always)]
+    pub fn land(&mut self, to: Landing, v: Term) {
+        self.regs.kill(to.dead);
+        Term::set(&mut self.regs[to.ret], v);
+    }
+
     /// The receive under way is over, by a message taken or by a raise (a
     /// size expression of a pattern can raise while messages are tried):
     /// the next receive starts from the oldest message, and its timeout is
@@ -604,7 +612,7 @@ pub struct Landing {
     pub ret: usize,
     /// The registers the frame leaves in its caller's window above `ret`
     /// (a frame that began there, `Op::CallLocalAt`), dead once the value
-    /// is out of them: for [`Regs::kill`], then the value goes to `ret`.
+    /// is out of them ([`Process::land`]).
     pub dead: std::ops::Range<usize>,
 }
 

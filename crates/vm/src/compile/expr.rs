@@ -145,27 +145,35 @@ pub fn is_local<'x>(e: &'x Ast, name: &str) -> Option<&'x [Ast]> {
 
 /// Every variable name an expression mentions (for closure capture).
 pub fn mentioned_vars(e: &Ast, out: &mut BTreeSet<String>) {
+    for e in subterms(e) {
+        if let Ast::Var { name, .. } = e {
+            out.insert(name.clone());
+        }
+    }
+}
+
+/// `e` and every expression inside it: a call's receiver and arguments,
+/// a list's items, a pair's halves (in no set order).
+pub fn subterms(e: &Ast) -> impl Iterator<Item = &Ast> {
     let mut stack = vec![e];
-    while let Some(e) = stack.pop() {
+    std::iter::from_fn(move || {
+        let e = stack.pop()?;
         match e {
-            Ast::Var { name, .. } => {
-                out.insert(name.clone());
-            }
             Ast::List(items) => stack.extend(items.iter()),
             Ast::Pair(a, b) => {
                 stack.push(a);
                 stack.push(b);
             }
             Ast::Call { head, args, .. } => {
-                match head {
-                    Head::Remote(t, _) | Head::Anon(t) => stack.push(t),
-                    Head::Local(_) => {}
+                if let Head::Remote(t, _) | Head::Anon(t) = head {
+                    stack.push(t);
                 }
                 stack.extend(args.iter());
             }
             _ => {}
         }
-    }
+        Some(e)
+    })
 }
 
 fn meta0() -> Meta {

@@ -6,7 +6,7 @@ use beamplay_syntax::Ast;
 use beamplay_term::{Atom, Term};
 
 use super::env::{CResult, CompileError};
-use super::expr::{case_of, err, is_local, stab, var, FnCompiler, Vars};
+use super::expr::{case_of, err, is_local, stab, subterms, var, FnCompiler, Vars};
 use super::kernel::{guard_bif, iex_helper, kernel_import};
 use crate::code::{ArithOp, CmpOp, Op, Reg};
 
@@ -997,25 +997,5 @@ pub fn pipe_into(lhs: &Ast, rhs: &Ast) -> Option<Ast> {
 /// match (`=`) somewhere (a closure's or a clause's own matches count too;
 /// they only make the caller take the slower, exact path).
 fn binds(e: &Ast) -> bool {
-    let mut stack = vec![e];
-    while let Some(e) = stack.pop() {
-        match e {
-            Ast::Call { head, args, .. } => {
-                if matches!(head, Head::Local(n) if n == "=") {
-                    return true;
-                }
-                if let Head::Remote(t, _) | Head::Anon(t) = head {
-                    stack.push(t);
-                }
-                stack.extend(args.iter());
-            }
-            Ast::List(items) => stack.extend(items.iter()),
-            Ast::Pair(a, b) => {
-                stack.push(a);
-                stack.push(b);
-            }
-            _ => {}
-        }
-    }
-    false
+    subterms(e).any(|e| matches!(e, Ast::Call { head: Head::Local(n), .. } if n == "="))
 }

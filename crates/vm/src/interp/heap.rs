@@ -54,10 +54,7 @@ impl Node {
         if live.saturating_add(meter::used()) > self.limits.max_heap_words {
             return false;
         }
-        p.heap_live = clamp_u32(live);
-        p.heap_alloc = 0;
-        let (soft, hard) = self.heap_rooms(p);
-        meter::arm(soft, hard);
+        self.rearm(p, live);
         true
     }
 
@@ -74,11 +71,16 @@ impl Node {
             let total = if refused { live.max(wanted) } else { live };
             return Some(self.heap_limit_exit(p, total));
         }
+        self.rearm(p, live);
+        None
+    }
+
+    /// `p` was measured `live` words: the meter starts again from there.
+    fn rearm(&mut self, p: &mut Process, live: usize) {
         p.heap_live = clamp_u32(live);
         p.heap_alloc = 0;
         let (soft, hard) = self.heap_rooms(p);
         meter::arm(soft, hard);
-        None
     }
 
     /// Logs BEAM's `maximum heap size reached` report; the reason is `:killed`.

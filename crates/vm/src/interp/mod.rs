@@ -415,25 +415,19 @@ impl Node {
                         };
                         // an integer word by word (see `Term::clone`)
                         match p.regs[src] {
-                            Term::Int(i) => {
-                                p.regs.kill(to.dead);
-                                Term::set(&mut p.regs[to.ret], Term::Int(i));
-                            }
+                            Term::Int(i) => p.land(to, Term::Int(i)),
                             _ => {
                                 let v = std::mem::replace(&mut p.regs[src], Term::Nil);
-                                p.regs.kill(to.dead);
-                                Term::set(&mut p.regs[to.ret], v);
+                                p.land(to, v);
                             }
                         }
                         back_in_caller!();
                     }
                     Op::ReturnConst(k) => {
                         let v = fun.consts[*k as usize].clone();
-                        let Some(to) = p.returned() else {
-                            return (Outcome::Done(v), budget - reds);
-                        };
-                        p.regs.kill(to.dead);
-                        Term::set(&mut p.regs[to.ret], v);
+                        if let Some(o) = self.do_return(p, v) {
+                            return (o, budget - reds);
+                        }
                         back_in_caller!();
                     }
                     // a receive handles the signals queued for the process
@@ -543,8 +537,7 @@ impl Node {
         let Some(to) = p.returned() else {
             return Some(Outcome::Done(v));
         };
-        p.regs.kill(to.dead);
-        Term::set(&mut p.regs[to.ret], v);
+        p.land(to, v);
         None
     }
 }
