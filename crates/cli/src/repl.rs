@@ -2,18 +2,41 @@
 //! adds hidden nodes, as `iex --hidden` starts one). With several nodes,
 //! `node2> expr` types at node2's console, and `:node node2` makes node2
 //! the default; `@kill node2`, `@restart`, `@disconnect`, `@heal` and
-//! `@latency` inject faults (cluster/fault.rs). Ctrl+C while a line runs
-//! kills the line's shell (iex starts a new one); Ctrl+D quits. What is
-//! typed goes through the console driver, and what it says is printed.
+//! `@latency` inject faults (cluster/fault.rs).
+//!
+//! The consoles are as independent as terminals: the World runs all the
+//! time against the real clock, so output appears as it happens; a line
+//! typed at a console that is still busy waits its turn there (iex's
+//! type-ahead) while the others take lines; once a line has been busy a
+//! while the prompt comes back so that another console can be used.
+//! Ctrl+C interrupts the running line as iex's Ctrl+G `i` does (the
+//! prompt's number and the type-ahead stay); Ctrl+D quits. A reader
+//! thread owns the terminal; what the consoles say is printed above the
+//! line being typed. Everything typed goes through the console driver.
+use std::collections::{BTreeMap, VecDeque};
+use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use beamplay_cluster::driver::{self, Driver, LineKind, Said, Submitted};
 use beamplay_cluster::fault::USAGE;
 use beamplay_cluster::NodeId;
 use rustyline::error::ReadlineError;
+use rustyline::{DefaultEditor, ExternalPrinter};
 
 use crate::drive::RealClock;
+
+/// What the reader thread read.
+enum Typed {
+    /// A complete input (continuation lines joined).
+    Line(String),
+    /// Ctrl+C at the prompt.
+    Interrupt,
+    /// Ctrl+D, or the end of piped input.
+    Eof,
+}
 
 pub fn main(args: &[String]) -> Result<(), String> {
     let list = |flag: &str, default: &str| -> Vec<String> {
@@ -26,44 +49,73 @@ pub fn main(args: &[String]) -> Result<(), String> {
     };
     let mut clock = RealClock::new();
     let mut d = clock.driver(1)?;
-    for n in list("--nodes", "node1") {
-        d.world_mut().add_node(&n);
+    for (name, hidden) in list("--nodes", "node1")
+        .into_iter()
+        .map(|n| (n, false))
+        .chain(list("--hidden", "").into_iter().map(|n| (n, true)))
+    {
+        d.world().check_name(&name).map_err(|e| e.to_string())?;
+        if hidden {
+            d.world_mut().add_hidden_node(&name);
+        } else {
+            d.world_mut().add_node(&name);
+        }
     }
-    for n in list("--hidden", "") {
-        d.world_mut().add_hidden_node(&n);
-    }
-    let count = d.world().node_ids().len();
-    let mut current = d.world().node_ids().first().copied().ok_or("no nodes")?;
+    let current = d.world().node_ids().first().copied().ok_or("no nodes")?;
     let interrupted = Arc::new(AtomicBool::new(false));
     {
         let flag = interrupted.clone();
         ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
             .map_err(|e| e.to_string())?;
     }
-    let mut editor = rustyline::DefaultEditor::new().map_err(|e| e.to_string())?;
-    println!("Interactive Elixir (1.14.0) - beamplay, {count} node(s); Ctrl+D to quit");
-    if count > 1 {
-        println!("type `node2> expr` to use another console, `:node node2` to switch");
-        println!("faults: {USAGE}");
-    }
-    let show = Show { several: count > 1 };
-    loop {
-        if !d.world().is_alive(current) {
-            let Some(id) = d.world().node_ids().first().copied() else {
-                return Err("every node is down".into());
-            };
-            println!(
-                "(that node is down: now typing at {}; `@restart` brings a node back)",
-                d.name(id).unwrap_or_default()
-            );
-            current = id;
-        }
-        let (Some(first), Some(more)) = (d.prompt(current, false), d.prompt(current, true)) else {
-            return Err("the node is gone".into());
-        };
-        let mut input = String::new();
+    let mut editor = DefaultEditor::new().map_err(|e| e.to_string())?;
+    let tty = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+    let printer = editor
+        .create_external_printer()
+        .ok()
+        .map(|p| Box::new(p) as Box<dyn ExternalPrinter + Send>);
+    // while a line runs, what is typed waits unseen for the next prompt
+    // (as iex's line editor keeps it) and Ctrl+C does not throw it away
+    let _terminal = tty.then(QuietTerminal::new).flatten();
+    let (typed_tx, typed) = mpsc::channel();
+    let (prompts, prompt_rx) = mpsc::channel();
+    std::thread::spawn(move || read_lines(editor, tty.then_some(&prompt_rx), &typed_tx));
+    let mut repl = Repl {
+        d,
+        clock,
+        current,
+        several: false,
+        queued: BTreeMap::new(),
+        awaiting: None,
+        blocked: None,
+        reader_waits: true,
+        partial: BTreeMap::new(),
+        printer,
+        tty,
+        prompts,
+        interrupted,
+    };
+    repl.several = repl.d.world().node_ids().len() > 1;
+    repl.banner();
+    repl.run(&typed)
+}
+
+/// The reader thread: reads an input after each prompt the REPL sends,
+/// continuing it while it is incomplete (`...>`).
+fn read_lines(
+    mut editor: DefaultEditor,
+    prompts: Option<&Receiver<String>>,
+    typed: &Sender<Typed>,
+) {
+    // without a terminal, lines are read ahead and no prompt shows
+    while let Some(first) = match prompts {
+        Some(p) => p.recv().ok(),
+        None => Some(String::new()),
+    } {
+        let more = first.replacen("iex", "...", 1);
         let mut prompt = first;
-        loop {
+        let mut input = String::new();
+        let got = loop {
             match editor.readline(&format!("{prompt} ")) {
                 Ok(line) => {
                     if !input.is_empty() {
@@ -71,80 +123,405 @@ pub fn main(args: &[String]) -> Result<(), String> {
                     }
                     input.push_str(&line);
                     if !driver::incomplete(&input) {
-                        break;
+                        break Typed::Line(input);
                     }
                     prompt.clone_from(&more);
                 }
-                Err(ReadlineError::Interrupted) => {
-                    input.clear();
+                Err(ReadlineError::Interrupted) => break Typed::Interrupt,
+                Err(_) => break Typed::Eof,
+            }
+        };
+        if let Typed::Line(text) = &got {
+            if !text.trim().is_empty() {
+                let _ = editor.add_history_entry(text.as_str());
+            }
+        }
+        if typed.send(got).is_err() {
+            return;
+        }
+    }
+}
+
+struct Repl {
+    d: Driver,
+    clock: RealClock,
+    /// The console plain lines are typed at.
+    current: NodeId,
+    /// More than one node: lines of other consoles are marked.
+    several: bool,
+    /// Lines typed at a busy console, waiting their turn (type-ahead).
+    queued: BTreeMap<NodeId, VecDeque<String>>,
+    /// The console whose line the next prompt waits for, and since when.
+    awaiting: Option<(NodeId, Instant)>,
+    /// The console the prompt left because its line blocked.
+    blocked: Option<NodeId>,
+    /// The reader wants a prompt.
+    reader_waits: bool,
+    /// Output of each console since its last newline, and when it came.
+    partial: BTreeMap<NodeId, (String, Instant)>,
+    /// Prints above the line being typed (a terminal); else stdout.
+    printer: Option<Box<dyn ExternalPrinter + Send>>,
+    tty: bool,
+    prompts: Sender<String>,
+    /// Ctrl+C while the terminal is not being read (a line runs).
+    interrupted: Arc<AtomicBool>,
+}
+
+/// How long a line runs before the prompt comes back for other consoles
+/// (the oracle's wait before it calls a line blocked).
+const BLOCKED: Duration = Duration::from_millis(BLOCKED_MS);
+const BLOCKED_MS: u64 = 1_500;
+
+/// How long output without a newline waits for the rest of its line.
+const PARTIAL_WAIT: Duration = Duration::from_millis(500);
+
+/// How long the World runs for output of what a line started before the
+/// REPL quits at the end of its input.
+const AFTER_LAST_MS: u64 = 500;
+
+impl Repl {
+    fn run(&mut self, typed: &Receiver<Typed>) -> Result<(), String> {
+        let mut inbox: VecDeque<Typed> = VecDeque::new();
+        loop {
+            loop {
+                match typed.try_recv() {
+                    Ok(t) => inbox.push_back(t),
+                    Err(TryRecvError::Disconnected) => {
+                        inbox.push_back(Typed::Eof);
+                        break;
+                    }
+                    Err(TryRecvError::Empty) => break,
+                }
+            }
+            // at a terminal an input comes only after a prompt; piped
+            // input is read ahead, and each line waits its turn as if
+            // typed at the next prompt (its end waits no longer than a
+            // blocked line is waited for)
+            while let Some(next) = inbox.front() {
+                let blocked = self
+                    .awaiting
+                    .is_some_and(|(_, since)| since.elapsed() >= BLOCKED);
+                let waits = match next {
+                    Typed::Eof => !self.ready() && !blocked,
+                    _ => !self.tty && !self.ready(),
+                };
+                if waits {
                     break;
                 }
-                Err(_) => return Ok(()),
-            }
-        }
-        if input.trim().is_empty() {
-            continue;
-        }
-        let _ = editor.add_history_entry(input.as_str());
-        if let Some(target) = input.strip_prefix(":node ") {
-            match d.world().find(target.trim()) {
-                Some(id) => current = id,
-                None => println!("no node named {}", target.trim()),
-            }
-            continue;
-        }
-        interrupted.store(false, Ordering::SeqCst);
-        // a refusal or a fault is a note, printed with the rest
-        let target = match d.submit(current, &input) {
-            Ok(Submitted::Line(target)) => {
-                d.run(&mut clock, u64::MAX, &mut |d| {
-                    if interrupted.swap(false, Ordering::SeqCst) {
-                        d.interrupt(target);
+                match inbox.pop_front() {
+                    Some(Typed::Line(text)) => self.line(&text),
+                    Some(Typed::Interrupt) => {
+                        self.interrupt();
+                        self.reader_waits = true;
                     }
-                    show.print(d, target);
-                    !d.busy(target)
-                });
-                target
+                    Some(Typed::Eof) => {
+                        self.finish();
+                        return Ok(());
+                    }
+                    None => break,
+                }
             }
-            Ok(Submitted::Fault(_)) | Err(_) => current,
-        };
-        // output of what the line started, such as a process writing
-        // right after the value
-        d.run(&mut clock, AFTER_VALUE_MS, &mut |d| {
-            show.print(d, target);
-            false
-        });
-        show.print(&mut d, target);
+            if self.interrupted.swap(false, Ordering::SeqCst) {
+                self.interrupt();
+            }
+            self.feed_type_ahead();
+            // a few slices, or a short sleep while nothing runs
+            self.d.run(&mut self.clock, 50, &mut |_| true);
+            self.show();
+            self.flush_partial(PARTIAL_WAIT);
+            if self.tty && self.reader_waits && self.ready() {
+                self.prompt()?;
+            }
+        }
     }
-}
 
-/// How the REPL prints what the consoles said.
-struct Show {
-    /// With several nodes, lines of another console than the one typed at
-    /// are marked with its name (`[node2] `).
-    several: bool,
-}
+    /// Ctrl+D or the end of input: the lines still running have a while
+    /// to end, and their output is printed.
+    fn finish(&mut self) {
+        let ids = self.d.world().node_ids();
+        self.d.run(&mut self.clock, BLOCKED_MS, &mut |d| {
+            ids.iter().all(|id| !d.busy(*id))
+        });
+        self.d.run(&mut self.clock, AFTER_LAST_MS, &mut |_| false);
+        self.show();
+        self.flush_partial(Duration::ZERO);
+    }
 
-impl Show {
-    /// Prints what the consoles said since the last look; the input is
-    /// on the terminal already.
-    fn print(&self, d: &mut Driver, typed_at: NodeId) {
-        for said in d.take_said() {
-            let Said::Line(id, line) = said else { continue };
-            let prefix = match d.name(id) {
-                Some(name) if self.several && id != typed_at => format!("[{name}] "),
-                _ => String::new(),
+    fn banner(&mut self) {
+        let count = self.d.world().node_ids().len();
+        self.print(format!(
+            "Erlang/OTP 25 [erts-13.1.5] [beamplay: {count} node(s) in one World]\n"
+        ));
+        self.print(BANNER.to_string());
+        if self.several {
+            self.print("type `node2> expr` to use another console, `:node node2` to switch".into());
+            self.print(format!("faults: {USAGE}"));
+        }
+    }
+
+    /// An input the reader read.
+    fn line(&mut self, text: &str) {
+        self.reader_waits = true;
+        self.awaiting = None;
+        if text.trim().is_empty() {
+            return;
+        }
+        if let Some(target) = text.trim().strip_prefix(":node ") {
+            match self.d.world().find(target.trim()) {
+                Some(id) if self.d.busy(id) => self.print(format!(
+                    "({} is still running a line: Ctrl+C interrupts it)",
+                    target.trim()
+                )),
+                Some(id) => self.current = id,
+                None => self.print(format!("no node named {}", target.trim())),
+            }
+            return;
+        }
+        if let Some(id) = self.d.console_for(self.current, text) {
+            let waiting = self.queued.get(&id).is_some_and(|q| !q.is_empty());
+            if self.d.busy(id) || waiting {
+                // it runs when that console is free; the prompt is back
+                // at once, as the console is known to be busy
+                self.queued.entry(id).or_default().push_back(text.to_string());
+                return;
+            }
+        }
+        if let Ok(Submitted::Line(id)) = self.d.submit(self.current, text) {
+            self.awaiting = Some((id, Instant::now()));
+            if id != self.current && self.tty {
+                self.echo_routed(id);
+            }
+        }
+    }
+
+    /// A line typed here for another console (`node2> expr`) shows as
+    /// typed there, in place of what the terminal shows.
+    fn echo_routed(&mut self, id: NodeId) {
+        let said = self.d.take_said();
+        let (echo, rest): (Vec<Said>, Vec<Said>) = said
+            .into_iter()
+            .partition(|s| matches!(s, Said::Line(at, l) if *at == id && l.kind == LineKind::Input));
+        let prefix = self.prefix(id);
+        // one terminal line up per line typed
+        let up = "\x1b[1A\x1b[2K".repeat(echo.len());
+        let lines: Vec<String> = echo
+            .into_iter()
+            .filter_map(|s| match s {
+                Said::Line(_, l) => Some(format!("{prefix}{}", l.text)),
+                Said::Abandoned(_) => None,
+            })
+            .collect();
+        self.print(format!("{up}{}", lines.join("\n")));
+        self.show_said(rest);
+    }
+
+    /// `[node2] ` before the lines of a console other than the current
+    /// one, when there are several.
+    fn prefix(&self, id: NodeId) -> String {
+        match self.d.name(id) {
+            Some(name) if self.several && id != self.current => format!("[{name}] "),
+            _ => String::new(),
+        }
+    }
+
+    /// Starts the next typed-ahead line of each console that is free.
+    fn feed_type_ahead(&mut self) {
+        let free: Vec<NodeId> = self
+            .queued
+            .iter()
+            .filter(|(id, q)| !q.is_empty() && !self.d.busy(**id))
+            .map(|(id, _)| *id)
+            .collect();
+        for id in free {
+            if let Some(text) = self.queued.get_mut(&id).and_then(VecDeque::pop_front) {
+                // typed at that console: its own prompt, no prefix needed
+                let _ = self.d.submit(id, &text);
+            }
+        }
+    }
+
+    /// Ctrl+C: interrupts the line the prompt waits for, else the current
+    /// console's, else the one whose blocked line the prompt left.
+    fn interrupt(&mut self) {
+        let busy = [self.awaiting.map(|(id, _)| id), Some(self.current), self.blocked]
+            .into_iter()
+            .flatten()
+            .find(|id| self.d.busy(*id));
+        if let Some(id) = busy {
+            self.d.interrupt(id);
+        }
+    }
+
+    /// Whether the next prompt can be shown: the line it waits for is
+    /// done, or has run so long that another console may be wanted. A
+    /// prompt never shows for a console that is busy (its number would
+    /// be stale): when the current console's line blocks, another one
+    /// that is free takes the prompt, as another terminal would.
+    fn ready(&mut self) -> bool {
+        let Some((id, since)) = self.awaiting else {
+            return true;
+        };
+        let waiting = self.queued.get(&id).is_some_and(|q| !q.is_empty());
+        if !self.d.busy(id) && !waiting {
+            return true;
+        }
+        if since.elapsed() < BLOCKED {
+            return false;
+        }
+        if id != self.current {
+            return true;
+        }
+        let world = self.d.world();
+        let Some(other) = world
+            .node_ids()
+            .into_iter()
+            .find(|o| *o != id && world.is_alive(*o) && !self.d.busy(*o))
+        else {
+            return false;
+        };
+        let name = self.d.name(id).unwrap_or_default();
+        let to = self.d.name(other).unwrap_or_default();
+        self.print(format!(
+            "({name} is still running: now typing at {to}; Ctrl+C interrupts {name}'s line)"
+        ));
+        self.blocked = Some(id);
+        self.current = other;
+        true
+    }
+
+    fn prompt(&mut self) -> Result<(), String> {
+        if !self.d.world().is_alive(self.current) {
+            let Some(id) = self.d.world().node_ids().first().copied() else {
+                return Err("every node is down".into());
             };
-            let text = &line.text;
+            self.print(format!(
+                "(that node is down: now typing at {}; `@restart` brings a node back)",
+                self.d.name(id).unwrap_or_default()
+            ));
+            self.current = id;
+        }
+        let prompt = self
+            .d
+            .prompt(self.current, false)
+            .ok_or("the node is gone")?;
+        self.reader_waits = false;
+        self.prompts
+            .send(prompt)
+            .map_err(|_| "the terminal reader stopped".to_string())
+    }
+
+    /// Prints what the consoles said since the last look.
+    fn show(&mut self) {
+        let said = self.d.take_said();
+        self.show_said(said);
+    }
+
+    /// Prints what the consoles said; the input is on the terminal
+    /// already.
+    fn show_said(&mut self, said: Vec<Said>) {
+        for said in said {
+            let Said::Line(id, line) = said else { continue };
+            let prefix = self.prefix(id);
+            let text = line.text;
             match line.kind {
                 LineKind::Input => {}
-                LineKind::Output => print!("{prefix}{text}"),
-                LineKind::Log => eprintln!("\n{prefix}{text}"),
-                LineKind::Value | LineKind::Exit | LineKind::Note => println!("{prefix}{text}"),
+                LineKind::Log => self.print(format!("{prefix}{text}")),
+                LineKind::Output => {
+                    let (mut all, since) = self
+                        .partial
+                        .remove(&id)
+                        .unwrap_or_else(|| (String::new(), Instant::now()));
+                    all.push_str(&text);
+                    match all.rsplit_once('\n') {
+                        Some((lines, rest)) => {
+                            for l in lines.split('\n') {
+                                self.print(format!("{prefix}{l}"));
+                            }
+                            if !rest.is_empty() {
+                                self.partial.insert(id, (rest.to_string(), Instant::now()));
+                            }
+                        }
+                        None => {
+                            self.partial.insert(id, (all, since));
+                        }
+                    }
+                }
+                // a helper's value iex does not print (`h/1`, `i/1`)
+                LineKind::Value if text.is_empty() => {}
+                LineKind::Value | LineKind::Exit | LineKind::Note => {
+                    // iex prints a value right after what was written
+                    // without a newline (`IO.write("x")` gives `x:ok`)
+                    let before = self.partial.remove(&id).map(|(t, _)| t).unwrap_or_default();
+                    let shell_died = line.kind == LineKind::Exit && text.starts_with("** (EXIT from");
+                    self.print(format!("{prefix}{before}{text}"));
+                    if shell_died {
+                        self.print(BANNER.to_string());
+                    }
+                }
             }
         }
     }
+
+    /// Output that has not ended its line for `older_than` shows as a
+    /// line of its own.
+    fn flush_partial(&mut self, older_than: Duration) {
+        let old: Vec<NodeId> = self
+            .partial
+            .iter()
+            .filter(|(_, (_, since))| since.elapsed() >= older_than)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in old {
+            if let Some((text, _)) = self.partial.remove(&id) {
+                let prefix = self.prefix(id);
+                self.print(format!("{prefix}{text}"));
+            }
+        }
+    }
+
+    /// Prints `text` as a line, above the line being typed if any.
+    fn print(&mut self, mut text: String) {
+        text.push('\n');
+        if let Some(p) = &mut self.printer {
+            match p.print(text) {
+                Ok(()) => return,
+                Err(_) => {
+                    self.printer = None;
+                    return;
+                }
+            }
+        }
+        print!("{text}");
+    }
 }
 
-/// How long the prompt waits for output of what a line started.
-const AFTER_VALUE_MS: u64 = 30;
+/// The terminal, while the REPL runs, neither echoes what is typed
+/// between two prompts (the next prompt shows it) nor flushes it on
+/// Ctrl+C; the settings come back when it is dropped.
+struct QuietTerminal {
+    saved: nix::sys::termios::Termios,
+}
+
+impl QuietTerminal {
+    fn new() -> Option<QuietTerminal> {
+        use nix::sys::termios::{tcgetattr, tcsetattr, LocalFlags, SetArg};
+        let stdin = std::io::stdin();
+        let saved = tcgetattr(&stdin).ok()?;
+        let mut quiet = saved.clone();
+        quiet.local_flags.remove(LocalFlags::ECHO);
+        quiet.local_flags.insert(LocalFlags::NOFLSH);
+        tcsetattr(&stdin, SetArg::TCSANOW, &quiet).ok()?;
+        Some(QuietTerminal { saved })
+    }
+}
+
+impl Drop for QuietTerminal {
+    fn drop(&mut self) {
+        use nix::sys::termios::{tcsetattr, SetArg};
+        let _ = tcsetattr(std::io::stdin(), SetArg::TCSANOW, &self.saved);
+    }
+}
+
+/// What iex prints as a shell starts.
+const BANNER: &str =
+    "Interactive Elixir (1.14.0) - press Ctrl+D to exit, Ctrl+C to interrupt a line (type h() ENTER for help)";

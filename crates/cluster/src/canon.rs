@@ -1,8 +1,12 @@
 //! Canonical form of a console transcript, for comparing the playground
 //! with real OTP: a port of shared/oracle/canon.
 //!
-//! - pids become `#PID<0.L.L>` (the viewing node's own) or `#PID<R.L.L>`,
-//!   references `#Reference<R>`, the numbers of `#Function<N.M/...` `F`;
+//! - pids become `#PID<0.L.L>` (the printing node's own) or `#PID<Rk.L.L>`,
+//!   k numbering the remote nodes of one line in the order they first
+//!   appear in it (each node prints a remote node under a number of its
+//!   own, so pids of two nodes never print alike, but the numbers differ
+//!   from run to run); references become `#Reference<R>`, the numbers of
+//!   `#Function<N.M/...` `F`;
 //! - a term or banner wrapped over several lines is joined into one;
 //! - within the block of one input line, output and late values
 //!   (`nodeN| ...`, `nodeN ~> ...`) come after the line's own value, in order.
@@ -10,6 +14,8 @@
 /// Replaces every `#PID<a.b.c>`, `#Reference<...>` and `#Function<N.M/`.
 fn normalize(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
+    // the remote nodes' numbers, in the order the line shows them
+    let mut remote: Vec<&str> = Vec::new();
     let mut rest = line;
     while !rest.is_empty() {
         if let Some(r) = rest.strip_prefix("#PID<") {
@@ -20,8 +26,18 @@ fn normalize(line: &str) -> String {
                         .iter()
                         .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
                 {
-                    let local = parts[0] == "0";
-                    out.push_str(if local { "#PID<0.L.L>" } else { "#PID<R.L.L>" });
+                    if parts[0] == "0" {
+                        out.push_str("#PID<0.L.L>");
+                    } else {
+                        let k = match remote.iter().position(|n| *n == parts[0]) {
+                            Some(k) => k,
+                            None => {
+                                remote.push(parts[0]);
+                                remote.len() - 1
+                            }
+                        };
+                        out.push_str(&format!("#PID<R{}.L.L>", k + 1));
+                    }
                     rest = after;
                     continue;
                 }
@@ -137,10 +153,10 @@ mod tests {
 
     #[test]
     fn ids_and_wrapping_are_normalized() {
-        let t = "node1> self()\n#PID<0.110.0>\nnode1> x\n#PID<12.95.0>\nnode1> f\n#Function<42.3316493/1 in :erl_eval.expr/6>\nnode1> r\n#Reference<0.1.2.3>\n";
+        let t = "node1> self()\n#PID<0.110.0>\nnode1> x\n{#PID<12.95.0>, #PID<9.1.0>, #PID<12.3.0>}\nnode1> f\n#Function<42.3316493/1 in :erl_eval.expr/6>\nnode1> r\n#Reference<0.1.2.3>\n";
         assert_eq!(
             canonical(t),
-            "node1> self()\n#PID<0.L.L>\nnode1> x\n#PID<R.L.L>\nnode1> f\n#Function<F/1 in :erl_eval.expr/6>\nnode1> r\n#Reference<R>\n"
+            "node1> self()\n#PID<0.L.L>\nnode1> x\n{#PID<R1.L.L>, #PID<R2.L.L>, #PID<R1.L.L>}\nnode1> f\n#Function<F/1 in :erl_eval.expr/6>\nnode1> r\n#Reference<R>\n"
         );
     }
 

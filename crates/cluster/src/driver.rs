@@ -143,9 +143,13 @@ impl Clock for Virtual {
     }
 }
 
-/// Whether `input` needs more lines before it can run (iex's `...>`).
+/// What ends a multi-line input without running it (iex's `#iex:break`).
+pub const BREAK: &str = "#iex:break";
+
+/// Whether `input` needs more lines before it can run (iex's `...>`);
+/// a last line `#iex:break` ends it.
 pub fn incomplete(input: &str) -> bool {
-    beamplay_syntax::is_incomplete(input)
+    input.lines().last().map(str::trim) != Some(BREAK) && beamplay_syntax::is_incomplete(input)
 }
 
 /// A World and what its consoles said that no host took yet.
@@ -215,14 +219,37 @@ impl Driver {
         self.world.node(id).is_some_and(|n| n.console().busy())
     }
 
+    /// The console that `text` typed at node `at`'s would run at: `at`,
+    /// or the one a `node2> ` prefix names; `None` for a fault command.
+    pub fn console_for(&self, at: NodeId, text: &str) -> Option<NodeId> {
+        match self.read(text) {
+            Read::Fault(_) => None,
+            Read::Routed(id, _) => Some(id),
+            Read::Plain { .. } => Some(at),
+        }
+    }
+
     /// Types `text` at node `at`'s console: a fault command, a line for
     /// another console (`node2> expr`, shown there as if typed there), or
     /// a line of Elixir. The input shows in the transcript, and a note
-    /// says what was refused or applied.
+    /// says what was refused or applied. Input whose last line is
+    /// `#iex:break` is dropped, as iex drops it, with iex's words.
     pub fn submit(&mut self, at: NodeId, text: &str) -> Result<Submitted, SubmitError> {
         self.pull();
         // echoed before it acts: a restart renumbers the prompt
         let typed = self.echo(at, text);
+        if text.lines().count() > 1 && text.lines().last().map(str::trim) == Some(BREAK) {
+            let counter = self.world.node(at).map_or(1, |n| n.console().counter());
+            self.said.extend(typed);
+            self.said.push(Said::Line(
+                at,
+                Line {
+                    kind: LineKind::Value,
+                    text: format!("** (TokenMissingError) iex:{counter}: incomplete expression"),
+                },
+            ));
+            return Ok(Submitted::Line(at));
+        }
         let (result, echo) = match self.read(text) {
             Read::Fault(fault) => (self.fault(fault), typed),
             Read::Routed(id, expr) => {
@@ -432,6 +459,28 @@ mod tests {
     }
 
     #[test]
+    fn iex_break_drops_an_incomplete_input() {
+        let mut d = driver(&["node1"]);
+        assert!(incomplete("[1,") && !incomplete("[1,\n#iex:break"));
+        assert_eq!(d.submit(0, "[1,\n#iex:break"), Ok(Submitted::Line(0)));
+        wait(&mut d, 50);
+        assert_eq!(
+            said(&mut d),
+            [
+                line(0, LineKind::Input, "iex(node1@localhost)1> [1,"),
+                line(0, LineKind::Input, "...(node1@localhost)1> #iex:break"),
+                line(
+                    0,
+                    LineKind::Value,
+                    "** (TokenMissingError) iex:1: incomplete expression"
+                ),
+            ]
+        );
+        assert_eq!(d.console_for(0, "node1> 1"), Some(0));
+        assert_eq!(d.console_for(0, "@kill node1"), None);
+    }
+
+    #[test]
     fn a_prefix_routes_a_line_to_another_console() {
         let mut d = driver(&["node1", "node2"]);
         assert_eq!(d.submit(0, "node2> node()"), Ok(Submitted::Line(1)));
@@ -600,21 +649,33 @@ mod tests {
     #[test]
     fn an_interrupted_line_is_abandoned_and_the_new_shell_says_why() {
         let mut d = driver(&["node1"]);
+        d.submit(0, "x = 1").ok();
+        wait(&mut d, 50);
         d.submit(0, "receive do :never -> :ok end").ok();
         wait(&mut d, 100);
         d.take_said();
         d.interrupt(0);
-        assert!(d.run(&mut Virtual, 1_000, &mut |d| !d.busy(0)));
-        let said = d.take_said();
-        assert_eq!(said.first(), Some(&Said::Abandoned(0)));
+        wait(&mut d, 100);
+        assert!(!d.busy(0));
+        let first = d.take_said();
+        assert_eq!(first.first(), Some(&Said::Abandoned(0)));
         assert!(
-            matches!(said.get(1), Some(Said::Line(0, l)) if l.kind == LineKind::Exit
-                && l.text.ends_with("shell process exited with reason: killed")),
-            "{said:?}"
+            matches!(first.get(1), Some(Said::Line(0, l)) if l.kind == LineKind::Exit
+                && l.text == "** (EXIT) interrupted"),
+            "{first:?}"
         );
+        // as in iex, the number stays and the bindings are gone
         assert_eq!(
             d.prompt(0, false).as_deref(),
-            Some("iex(node1@localhost)1>")
+            Some("iex(node1@localhost)2>")
+        );
+        d.submit(0, "x").ok();
+        wait(&mut d, 50);
+        let after = said(&mut d);
+        assert!(
+            after[1].2.contains("undefined variable \"x\"")
+                || after[1].2.contains("undefined function x/0"),
+            "{after:?}"
         );
     }
 }

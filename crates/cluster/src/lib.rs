@@ -62,6 +62,40 @@ struct Slot {
     removed: bool,
 }
 
+/// Why a node cannot be added under a name a user gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AddNodeError {
+    /// Not a name `--sname` takes.
+    Invalid(String),
+    /// A host other than the World's `localhost`.
+    OtherHost(String),
+    /// A node (alive or dead, not removed) has it: its full name.
+    Taken(String),
+}
+
+impl std::fmt::Display for AddNodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AddNodeError::Invalid(name) => write!(
+                f,
+                "Invalid node name! {}: a node's name is letters, digits, _ and -",
+                beamplay_term::string_to_inspect(name.as_bytes())
+            ),
+            AddNodeError::OtherHost(name) => write!(
+                f,
+                "{name}: every node here runs on localhost (name it {})",
+                name.split('@').next().unwrap_or(name)
+            ),
+            // OTP's words when epmd has the name already
+            AddNodeError::Taken(name) => {
+                write!(f, "the name {name} seems to be in use by another Erlang node")
+            }
+        }
+    }
+}
+
+impl std::error::Error for AddNodeError {}
+
 impl World {
     /// A World with no nodes. Fails only if the prelude does not compile
     /// (a bug in the playground, reported with its file).
@@ -80,6 +114,33 @@ impl World {
             trace: None,
             console: Vec::new(),
         })
+    }
+
+    /// Checks a name a user gave a new node (`--nodes`, the page's "add
+    /// node"), as `iex --sname` does: a short name of letters, digits, `_`
+    /// and `-` (a host, if given, is this World's `localhost`) that no
+    /// node of the World has.
+    pub fn check_name(&self, name: &str) -> Result<(), AddNodeError> {
+        let (short, host) = match name.split_once('@') {
+            Some((short, host)) => (short, Some(host)),
+            None => (name, None),
+        };
+        let valid = |s: &str| {
+            !s.is_empty()
+                && s.len() <= 200
+                && s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        };
+        if !valid(short) || host.is_some_and(|h| !valid(h)) {
+            return Err(AddNodeError::Invalid(name.to_string()));
+        }
+        if host.is_some_and(|h| h != "localhost") {
+            return Err(AddNodeError::OtherHost(name.to_string()));
+        }
+        if self.find(short).is_some() {
+            return Err(AddNodeError::Taken(format!("{short}@localhost")));
+        }
+        Ok(())
     }
 
     /// Adds a node named `name@localhost` (or `name` if it has a host).

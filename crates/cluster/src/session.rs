@@ -13,7 +13,7 @@ use beamplay_vm::{FrameSummary, PreludeError, Trace};
 use crate::driver::{Driver, Line, Said};
 use crate::fault::Fault;
 use crate::observe::{EventKind, Snapshot};
-use crate::{NodeId, World};
+use crate::{AddNodeError, NodeId, World};
 
 /// Lines a transcript keeps; older ones scroll away.
 pub const MAX_LINES: usize = 2_000;
@@ -83,30 +83,6 @@ pub struct Mailbox {
     /// Its messages, oldest first, printed.
     pub messages: Vec<String>,
 }
-
-/// Why a node cannot be added.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AddNodeError {
-    /// Not a short name as `--sname` wants it.
-    Invalid(String),
-    /// A node (alive or dead, not removed) has it.
-    Taken(String),
-}
-
-impl std::fmt::Display for AddNodeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            AddNodeError::Invalid(name) => write!(
-                f,
-                "{} is not a node name: use a lower-case letter, then letters, digits or _",
-                beamplay_term::string_to_inspect(name.as_bytes())
-            ),
-            AddNodeError::Taken(name) => write!(f, "there is already a node named {name}"),
-        }
-    }
-}
-
-impl std::error::Error for AddNodeError {}
 
 /// Why a session cannot start.
 #[derive(Debug)]
@@ -245,18 +221,10 @@ impl Session {
         self.driver.world_mut()
     }
 
-    /// Adds a node with a short name (`node4`): letters, digits and `_`,
-    /// starting with a lower-case letter, as `--sname` wants.
+    /// Adds a node with a name a user typed (`node4`), as `--sname`
+    /// takes one (`World::check_name`).
     pub fn add_node(&mut self, name: &str) -> Result<NodeId, AddNodeError> {
-        let valid = name.len() <= 64
-            && name.starts_with(|c: char| c.is_ascii_lowercase())
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        if !valid {
-            return Err(AddNodeError::Invalid(name.to_string()));
-        }
-        if self.world().find(name).is_some() {
-            return Err(AddNodeError::Taken(name.to_string()));
-        }
+        self.world().check_name(name)?;
         let id = self.world_mut().add_node(name);
         self.transcripts.resize(id + 1, Transcript::default());
         self.note(Entry::Add(name.to_string()));
@@ -819,10 +787,8 @@ mod tests {
             Err(ReplayError::Unreadable(3))
         ));
         assert_eq!(
-            err("beamplay-session 1\n0 add Node1").as_deref(),
-            Some(
-                "\"Node1\" is not a node name: use a lower-case letter, then letters, digits or _"
-            )
+            err("beamplay-session 1\n0 add no.de1").as_deref(),
+            Some("Invalid node name! \"no.de1\": a node's name is letters, digits, _ and -")
         );
     }
 
@@ -882,12 +848,12 @@ mod tests {
         s.submit(0, "@kill nobody");
         assert_eq!(last(&s, 0).as_deref(), Some("no node named nobody"));
         assert_eq!(
-            s.add_node("Bad-Name"),
-            Err(AddNodeError::Invalid("Bad-Name".into()))
+            s.add_node("Bad Name"),
+            Err(AddNodeError::Invalid("Bad Name".into()))
         );
         assert_eq!(
             s.add_node("node1").map_err(|e| e.to_string()),
-            Err("there is already a node named node1".into())
+            Err("the name node1@localhost seems to be in use by another Erlang node".into())
         );
         assert_eq!(s.add_node("node3"), Ok(2));
         // a removed node is gone for good, and its name can be used again

@@ -230,13 +230,21 @@ impl Parser {
     fn expr_inner(&mut self, min: u8) -> PResult<Ast> {
         let mut lhs = self.unary()?;
         loop {
-            // a pipe at the start of the next line continues the expression
+            // a binary operator at the start of the next line continues
+            // the expression, as Elixir's tokenizer drops the newline
+            // before one (`+` and `-` there are unary)
             if matches!(self.peek().tok, Tok::Newline) {
                 let mut k = 0;
                 while matches!(self.peek_n(k).tok, Tok::Newline) {
                     k += 1;
                 }
-                if matches!(self.peek_n(k).tok, Tok::Op("|>")) {
+                let continues = match self.peek_n(k).tok {
+                    Tok::Op("+" | "-") => false,
+                    Tok::Op("not") => matches!(self.peek_n(k + 1).tok, Tok::Op("in")),
+                    Tok::Op(o) => binary(o).is_some(),
+                    _ => false,
+                };
+                if continues {
                     self.skip_nl();
                 } else {
                     break;

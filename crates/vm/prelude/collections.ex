@@ -1,6 +1,16 @@
 # List, Map, Keyword, Tuple and MapSet.
 
 defmodule List do
+  def ascii_printable?(list, limit \\ :infinity)
+  def ascii_printable?(_list, 0), do: true
+  def ascii_printable?([], _limit), do: true
+
+  def ascii_printable?([c | rest], limit) when is_integer(c) and c >= 32 and c <= 126 or c in [?\n, ?\r, ?\t, ?\v, ?\b, ?\f, ?\e, ?\d, ?\a] do
+    ascii_printable?(rest, if(limit == :infinity, do: limit, else: limit - 1))
+  end
+
+  def ascii_printable?(_list, _limit), do: false
+
   def first(list, default \\ nil)
   def first([], default), do: default
   def first([h | _], _default), do: h

@@ -20,6 +20,16 @@ defmodule Enum do
   defp range_list(first, last, step) when step < 0 and first < last, do: []
   defp range_list(first, last, step), do: :lists.seq(first, first + div(last - first, step) * step, step)
 
+  # ranges are never made into lists where the answer does not need one:
+  # their size, sum, bounds and members are arithmetic, and walks that may
+  # stop early go through reduce_while/3
+  defp range_size(first, last, step) when step > 0 and first > last, do: 0
+  defp range_size(first, last, step) when step < 0 and first < last, do: 0
+  defp range_size(first, last, step), do: div(last - first, step) + 1
+
+  # the last element a range reaches
+  defp range_end(first, last, step), do: first + div(last - first, step) * step
+
   def to_list(e), do: to_l(e)
 
   # a range is mapped without making its list
@@ -63,6 +73,13 @@ defmodule Enum do
 
   defp each_list([], _fun), do: :ok
 
+  def reduce(%{__struct__: Range, first: first, last: last, step: step} = range, fun) do
+    case range_size(first, last, step) do
+      0 -> :erlang.error(Enum.EmptyError.exception([]))
+      _ -> reduce(%{range | first: first + step}, first, fun)
+    end
+  end
+
   def reduce(e, fun) do
     case to_l(e) do
       [h | t] -> reduce_list(t, h, fun)
@@ -80,8 +97,18 @@ defmodule Enum do
   defp reduce_list([h | t], acc, fun), do: reduce_list(t, fun.(h, acc), fun)
   defp reduce_list([], acc, _fun), do: acc
 
+  def reduce_while(%{__struct__: Range, first: first, last: last, step: step}, acc, fun), do: reduce_while_range(first, range_size(first, last, step), step, acc, fun)
   def reduce_while(e, acc, fun), do: reduce_while_list(to_l(e), acc, fun)
   defp reduce_while_list([], acc, _fun), do: acc
+
+  defp reduce_while_range(_i, 0, _step, acc, _fun), do: acc
+
+  defp reduce_while_range(i, left, step, acc, fun) do
+    case fun.(i, acc) do
+      {:cont, acc} -> reduce_while_range(i + step, left - 1, step, acc, fun)
+      {:halt, acc} -> acc
+    end
+  end
 
   defp reduce_while_list([h | t], acc, fun) do
     case fun.(h, acc) do
@@ -95,44 +122,63 @@ defmodule Enum do
     {:lists.reverse(list), acc}
   end
 
-  def filter(e, fun), do: for(x <- to_f(e), fun.(x), do: x)
-  def reject(e, fun), do: for(x <- to_f(e), !fun.(x), do: x)
+  def filter(e, fun), do: for(x <- e, fun.(x), do: x)
+  def reject(e, fun), do: for(x <- e, !fun.(x), do: x)
+
+  def sum(%{__struct__: Range, first: first, last: last, step: step}) do
+    case range_size(first, last, step) do
+      0 -> 0
+      n -> div(n * (first + range_end(first, last, step)), 2)
+    end
+  end
 
   def sum(e), do: :lists.sum(to_l(e))
-  def product(e), do: reduce(to_l(e), 1, fn x, acc -> acc * x end)
+  def product(e), do: reduce(e, 1, fn x, acc -> acc * x end)
 
+  def count(%{__struct__: Range, first: first, last: last, step: step}), do: range_size(first, last, step)
   def count(e), do: length(to_l(e))
-  def count(e, fun), do: reduce(to_l(e), 0, fn x, acc -> if fun.(x), do: acc + 1, else: acc end)
+  def count(e, fun), do: reduce(e, 0, fn x, acc -> if fun.(x), do: acc + 1, else: acc end)
 
+  def member?(%{__struct__: Range, first: first, last: last, step: step}, x) when is_integer(x) do
+    n = range_size(first, last, step)
+    i = div(x - first, step)
+    n > 0 and rem(x - first, step) == 0 and i >= 0 and i < n
+  end
+
+  def member?(%{__struct__: Range}, _x), do: false
   def member?(e, x), do: :lists.member(x, to_l(e))
+  def empty?(%{__struct__: Range, first: first, last: last, step: step}), do: range_size(first, last, step) == 0
   def empty?(e), do: to_l(e) == []
 
   def all?(e), do: all?(e, fn x -> x end)
-  def all?(e, fun), do: all_list(to_l(e), fun)
-  defp all_list([h | t], fun), do: if(fun.(h), do: all_list(t, fun), else: false)
-  defp all_list([], _fun), do: true
+  def all?(e, fun), do: reduce_while(e, true, fn x, _ -> if fun.(x), do: {:cont, true}, else: {:halt, false} end)
 
   def any?(e), do: any?(e, fn x -> x end)
-  def any?(e, fun), do: any_list(to_l(e), fun)
-  defp any_list([h | t], fun), do: if(fun.(h), do: true, else: any_list(t, fun))
-  defp any_list([], _fun), do: false
+  def any?(e, fun), do: reduce_while(e, false, fn x, _ -> if fun.(x), do: {:halt, true}, else: {:cont, false} end)
 
-  def find(e, default \\ nil, fun), do: find_list(to_l(e), default, fun)
-  defp find_list([h | t], default, fun), do: if(fun.(h), do: h, else: find_list(t, default, fun))
-  defp find_list([], default, _fun), do: default
+  def find(e, default \\ nil, fun), do: reduce_while(e, default, fn x, acc -> if fun.(x), do: {:halt, x}, else: {:cont, acc} end)
 
-  def find_index(e, fun), do: find_index_list(to_l(e), 0, fun)
-  defp find_index_list([h | t], i, fun), do: if(fun.(h), do: i, else: find_index_list(t, i + 1, fun))
-  defp find_index_list([], _i, _fun), do: nil
+  def find_index(e, fun) do
+    found = reduce_while(e, 0, fn x, i -> if fun.(x), do: {:halt, {:found, i}}, else: {:cont, i + 1} end)
 
-  def find_value(e, default \\ nil, fun), do: find_value_list(to_l(e), default, fun)
-
-  defp find_value_list([h | t], default, fun) do
-    v = fun.(h)
-    if v, do: v, else: find_value_list(t, default, fun)
+    case found do
+      {:found, i} -> i
+      _ -> nil
+    end
   end
 
-  defp find_value_list([], default, _fun), do: default
+  def find_value(e, default \\ nil, fun) do
+    reduce_while(e, default, fn x, acc ->
+      v = fun.(x)
+      if v, do: {:halt, v}, else: {:cont, acc}
+    end)
+  end
+
+  def at(%{__struct__: Range, first: first, last: last, step: step}, index, default) do
+    n = range_size(first, last, step)
+    i = if index < 0, do: n + index, else: index
+    if i < 0 or i >= n, do: default, else: first + i * step
+  end
 
   def at(e, index, default \\ nil) do
     list = to_l(e)
@@ -143,6 +189,12 @@ defmodule Enum do
   defp at_list([h | _], 0, _default), do: h
   defp at_list([_ | t], i, default), do: at_list(t, i - 1, default)
   defp at_list([], _i, default), do: default
+
+  def fetch(%{__struct__: Range, first: first, last: last, step: step} = range, index) do
+    n = range_size(first, last, step)
+    i = if index < 0, do: n + index, else: index
+    if i < 0 or i >= n, do: :error, else: {:ok, at(range, i, nil)}
+  end
 
   def fetch(e, index) do
     list = to_l(e)
@@ -194,10 +246,26 @@ defmodule Enum do
     if fun.(x, y), do: merge(xs, b, fun, [x | acc]), else: merge(a, ys, fun, [y | acc])
   end
 
+  def max(%{__struct__: Range, first: first, last: last, step: step}) do
+    cond do
+      range_size(first, last, step) == 0 -> :erlang.error(Enum.EmptyError.exception([]))
+      step > 0 -> range_end(first, last, step)
+      true -> first
+    end
+  end
+
   def max(e) do
     case to_l(e) do
       [] -> :erlang.error(Enum.EmptyError.exception([]))
       list -> :lists.max(list)
+    end
+  end
+
+  def min(%{__struct__: Range, first: first, last: last, step: step}) do
+    cond do
+      range_size(first, last, step) == 0 -> :erlang.error(Enum.EmptyError.exception([]))
+      step > 0 -> first
+      true -> range_end(first, last, step)
     end
   end
 
@@ -208,8 +276,8 @@ defmodule Enum do
     end
   end
 
-  def max_by(e, fun), do: reduce(to_l(e), fn x, acc -> if fun.(x) > fun.(acc), do: x, else: acc end)
-  def min_by(e, fun), do: reduce(to_l(e), fn x, acc -> if fun.(x) < fun.(acc), do: x, else: acc end)
+  def max_by(e, fun), do: reduce(e, fn x, acc -> if fun.(x) > fun.(acc), do: x, else: acc end)
+  def min_by(e, fun), do: reduce(e, fn x, acc -> if fun.(x) < fun.(acc), do: x, else: acc end)
   def min_max(e), do: {min(e), max(e)}
 
   def join(e, joiner \\ "") do
@@ -238,6 +306,7 @@ defmodule Enum do
   def into(e, collectable, fun), do: into(map(e, fun), collectable)
 
   def take(_e, 0), do: []
+  def take(%{__struct__: Range, first: first, last: last, step: step}, n) when n > 0, do: range_list(first, first + (min(n, range_size(first, last, step)) - 1) * step, step)
   def take(e, n) when n > 0, do: :lists.sublist(to_l(e), n)
 
   def take(e, n) when n < 0 do
@@ -245,6 +314,7 @@ defmodule Enum do
     drop(list, max(length(list) + n, 0))
   end
 
+  def drop(%{__struct__: Range, first: first, last: last, step: step}, n) when n >= 0, do: range_list(first + min(n, range_size(first, last, step)) * step, last, step)
   def drop(e, n) when n >= 0, do: drop_list(to_l(e), n)
 
   def drop(e, n) when n < 0 do
@@ -256,9 +326,7 @@ defmodule Enum do
   defp drop_list([_ | t], n), do: drop_list(t, n - 1)
   defp drop_list([], _n), do: []
 
-  def take_while(e, fun), do: take_while_list(to_l(e), fun, [])
-  defp take_while_list([h | t], fun, acc), do: if(fun.(h), do: take_while_list(t, fun, [h | acc]), else: :lists.reverse(acc))
-  defp take_while_list([], _fun, acc), do: :lists.reverse(acc)
+  def take_while(e, fun), do: :lists.reverse(reduce_while(e, [], fn x, acc -> if fun.(x), do: {:cont, [x | acc]}, else: {:halt, acc} end))
 
   def drop_while(e, fun), do: drop_while_list(to_l(e), fun)
   defp drop_while_list([h | t] = l, fun), do: if(fun.(h), do: drop_while_list(t, fun), else: l)
@@ -408,6 +476,13 @@ defmodule Enum do
     list = to_l(e)
     s = if start < 0, do: max(length(list) + start, 0), else: start
     take(drop(list, s), count)
+  end
+
+  def random(%{__struct__: Range, first: first, last: last, step: step}) do
+    case range_size(first, last, step) do
+      0 -> :erlang.error(Enum.EmptyError.exception([]))
+      n -> first + (:rand.uniform(n) - 1) * step
+    end
   end
 
   def random(e) do

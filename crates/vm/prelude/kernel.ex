@@ -102,3 +102,8 @@ defmodule Function do
   def info(fun, item), do: :erlang.fun_info(fun, item)
   def identity(value), do: value
 end
+
+defmodule Code do
+  def ensure_loaded?(module), do: :code.is_loaded(module) != false
+  def ensure_loaded(module), do: if(ensure_loaded?(module), do: {:module, module}, else: {:error, :nofile})
+end

@@ -144,6 +144,10 @@ defmodule IO do
 end
 
 defmodule System do
+  def version, do: "1.14.0"
+  def otp_release, do: :erlang.list_to_binary(:erlang.system_info(:otp_release))
+  def schedulers, do: :erlang.system_info(:schedulers)
+  def schedulers_online, do: :erlang.system_info(:schedulers_online)
   def monotonic_time, do: :erlang.monotonic_time()
   def monotonic_time(unit), do: :erlang.monotonic_time(unit)
   def system_time, do: :erlang.system_time()

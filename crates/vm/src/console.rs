@@ -12,7 +12,8 @@ pub enum ConsoleEvent {
     Value(String),
     /// Logger reports and warnings: shown, never part of a transcript.
     Log(String),
-    /// `** (EXIT from ...) shell process exited with reason: ...`
+    /// `** (EXIT from ...) shell process exited with reason: ...`, or
+    /// `** (EXIT) interrupted` after an interrupt.
     ShellExit(String),
     /// The line that was running will never give a value: its shell died.
     Abandoned,
@@ -34,7 +35,13 @@ pub struct Console {
     /// iex's prompt counter: moves on only after a line that succeeded.
     pub(crate) counter: u32,
     pub(crate) bindings: Vec<(String, Term)>,
+    /// The values of the last lines that succeeded, with their numbers,
+    /// oldest first (iex's history for `v/1`, 20 long).
+    pub(crate) history: std::collections::VecDeque<(u32, Term)>,
     pub(crate) job: Option<Job>,
+    /// The shell is being killed by an interrupt (iex's Ctrl+G `i`): the
+    /// new one keeps the counter and says `** (EXIT) interrupted`.
+    pub(crate) interrupting: bool,
     events: Vec<ConsoleEvent>,
 }
 
@@ -50,6 +57,20 @@ impl Console {
     /// A line (or the shell's restart) is still running.
     pub fn busy(&self) -> bool {
         self.job.is_some()
+    }
+
+    /// The value of line `n` (`v(n)`: from 1, or back from the last when
+    /// negative), if the history still has it.
+    pub(crate) fn value_of(&self, n: i64) -> Option<&Term> {
+        if n < 0 {
+            let back = usize::try_from(n.unsigned_abs()).ok()?;
+            let at = self.history.len().checked_sub(back)?;
+            return self.history.get(at).map(|(_, v)| v);
+        }
+        self.history
+            .iter()
+            .find(|(k, _)| i64::from(*k) == n)
+            .map(|(_, v)| v)
     }
 
     /// The number in the prompt: `iex(node1@localhost)3>`.

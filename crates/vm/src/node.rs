@@ -44,13 +44,9 @@ const MAX_HEAP_WORDS: usize = if cfg!(target_arch = "wasm32") {
     64 * 1024 * 1024
 };
 
-/// Processes a node may hold: OTP's default natively; in a browser tab a
-/// quarter of it (about 220 MB of idle processes).
-const MAX_PROCESSES: usize = if cfg!(target_arch = "wasm32") {
-    262_144
-} else {
-    1_048_576
-};
+/// Processes a node may hold: OTP's default (`+P`), about 130 MB of idle
+/// processes.
+const MAX_PROCESSES: usize = 262_144;
 
 impl Default for Limits {
     fn default() -> Self {
@@ -174,7 +170,17 @@ pub struct Node {
     pub(crate) trace: Option<Vec<(u64, Trace)>>,
     /// The state of this node's services, as they report it.
     pub(crate) view: ServiceView,
+    /// The other nodes this one has printed a pid or reference of, by
+    /// name and creation, in the order it met them: the first number of
+    /// `#PID<N.x.y>` is `REMOTE_NUMBERS + position`, as BEAM prints each
+    /// node under its own entry of the printing node's node table (a
+    /// restarted node, with a new creation, gets a new one).
+    remote_nodes: RefCell<Vec<(Atom, u32)>>,
 }
+
+/// The number of the first remote node a node prints (BEAM's node
+/// table entries print as numbers of this size, e.g. `#PID<10881.102.0>`).
+const REMOTE_NUMBERS: u32 = 10_881;
 
 impl Node {
     pub(crate) fn new(
@@ -217,6 +223,7 @@ impl Node {
             dist: Dist::default(),
             trace: None,
             view: ServiceView::default(),
+            remote_nodes: RefCell::new(Vec::new()),
         };
         node.start_console();
         // a node is born without a name and takes one as it starts
@@ -271,6 +278,34 @@ impl Node {
         }))
     }
 
+    /// The first number of `#PID<N.x.y>` for a pid or reference of `node`
+    /// at `creation`, as this node prints it: 0 for its own, else the
+    /// number it gave that node when it first printed one of its pids.
+    pub(crate) fn node_number_of(&self, node: &Atom, creation: u32) -> u32 {
+        if *node == self.name && creation == self.creation {
+            return 0;
+        }
+        let mut known = self.remote_nodes.borrow_mut();
+        let at = match known.iter().position(|(n, c)| n == node && *c == creation) {
+            Some(at) => at,
+            None => {
+                known.push((node.clone(), creation));
+                known.len() - 1
+            }
+        };
+        REMOTE_NUMBERS.saturating_add(u32::try_from(at).unwrap_or(u32::MAX))
+    }
+
+    /// The node and creation this node prints as `number` (`pid/3`,
+    /// `:erlang.list_to_pid/1`).
+    pub(crate) fn node_of_number(&self, number: u32) -> Option<(Atom, u32)> {
+        if number == 0 {
+            return Some((self.name.clone(), self.creation));
+        }
+        let at = usize::try_from(number.checked_sub(REMOTE_NUMBERS)?).ok()?;
+        self.remote_nodes.borrow().get(at).cloned()
+    }
+
     /// The local process id of a pid term, if it names this node.
     pub(crate) fn local_id(&self, pid: &Term) -> Option<u32> {
         match pid {
@@ -306,6 +341,9 @@ impl Node {
         initial_call: Term,
     ) -> Result<u32, Raise> {
         if self.process_count() >= self.limits.max_processes {
+            // BEAM's emulator says so in the log as well
+            self.console
+                .output(ConsoleEvent::Log("[error] Too many processes".into()));
             return Err(Raise::error(self.atom_term("system_limit")));
         }
         let id = self.next_id;

@@ -230,6 +230,86 @@ fn messages(t: &mut Natives) {
         v(n.bool(had))
     });
     t.add_process("Elixir.IEx.Helpers", "flush", 0, flush);
+    // `v/1`: {:ok, value} of a line of this console's shell, or :error
+    t.add_process("Elixir.Beamplay.Runtime", "history", 1, |n, _, a| {
+        let found = match a[0] {
+            Term::Int(k) if k != 0 => n.console.value_of(k).cloned(),
+            _ => None,
+        };
+        v(match found {
+            Some(value) => Term::tuple(vec![n.atom_term("ok"), value]),
+            None => n.atom_term("error"),
+        })
+    });
+    t.add_process("erlang", "system_info", 1, |n, _, a| {
+        let item = match &a[0] {
+            Term::Atom(item) => item.as_str().to_string(),
+            _ => String::new(),
+        };
+        let count = |k: usize| Term::Int(i64::try_from(k).unwrap_or(i64::MAX));
+        let value = match item.as_str() {
+            "otp_release" => crate::text::charlist("25"),
+            "version" => crate::text::charlist("13.1.5"),
+            "system_version" => crate::text::charlist(SYSTEM_VERSION),
+            "machine" => crate::text::charlist("BEAM"),
+            "wordsize" => Term::Int(8),
+            // a World runs its nodes on one thread
+            "schedulers" | "schedulers_online" | "logical_processors" => Term::Int(1),
+            "process_limit" => count(n.limits.max_processes),
+            "process_count" => count(n.process_count()),
+            "atom_limit" => count(n.atoms.borrow().limit()),
+            "atom_count" => count(n.atoms.borrow().len()),
+            "creation" => Term::Int(i64::from(n.creation)),
+            _ => return badarg(n, &[(1, "invalid system info item")]),
+        };
+        v(value)
+    });
+    t.add_process("erlang", "pid_to_list", 1, |n, _, a| match &a[0] {
+        Term::Pid(p) => {
+            let number = n.node_number_of(&p.node, p.creation);
+            v(crate::text::charlist(&format!(
+                "<{number}.{}.{}>",
+                p.id, p.serial
+            )))
+        }
+        _ => badarg(n, &[(1, "not a pid")]),
+    });
+    t.add_process("erlang", "list_to_pid", 1, |n, _, a| {
+        if !a[0].is_list() {
+            return badarg(n, &[(1, "not a list")]);
+        }
+        match crate::text::chardata(&a[0]).and_then(|s| parse_pid(n, &s)) {
+            Some(pid) => v(pid),
+            None => badarg(n, &[(1, "not a textual representation of a pid")]),
+        }
+    });
+}
+
+/// `:erlang.system_info(:system_version)`: the release the playground
+/// follows, and what it is.
+const SYSTEM_VERSION: &str = "Erlang/OTP 25 [erts-13.1.5] [beamplay] [64-bit] [smp:1:1]\n";
+
+/// `<N.id.serial>` as this node prints pids: N 0 for its own, else a
+/// node it has printed (BEAM knows no pid of a node it has not met).
+fn parse_pid(n: &Node, s: &str) -> Option<Term> {
+    let inner = s.strip_prefix('<')?.strip_suffix('>')?;
+    let mut parts = inner.split('.').map(|p| {
+        (!p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse::<u32>().ok())
+            .flatten()
+    });
+    let (Some(Some(number)), Some(Some(id)), Some(Some(serial)), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return None;
+    };
+    let (node, creation) = n.node_of_number(number)?;
+    Some(Term::Pid(std::rc::Rc::new(beamplay_term::PidData {
+        node,
+        creation,
+        id,
+        serial,
+    })))
 }
 
 /// Links and monitors, local and remote.
@@ -909,7 +989,7 @@ fn flush(n: &mut Node, p: &mut Process, _a: Argv<'_>) -> R {
     p.save = 0;
     p.mark = None;
     for m in msgs {
-        let text = n.inspect_iex(&m);
+        let text = n.inspect_iex(&m) + "\n";
         n.console.output(ConsoleEvent::Output(text));
     }
     v(n.atom_term("ok"))

@@ -12,6 +12,12 @@ use crate::native::Raise;
 use crate::node::Node;
 use crate::process::{Args, Kind, Status};
 
+/// Values `v/1` can reach (iex's `history_size`).
+const HISTORY: usize = 20;
+
+/// The value of a line iex does not print (`IEx.dont_display_result/0`).
+const DONT_DISPLAY: &str = "do not show this result in output";
+
 impl Node {
     /// Starts (or restarts) the console's group leader and shell.
     pub(crate) fn start_console(&mut self) {
@@ -48,6 +54,7 @@ impl Node {
         self.console.shell = Some(id);
         self.console.counter = 1;
         self.console.bindings.clear();
+        self.console.history.clear();
     }
 
     /// Types `text` at the console. Syntax and compile errors are printed
@@ -142,8 +149,19 @@ impl Node {
                 Some([tag, value, bound]) if tag.is_atom("ok") => {
                     let values = bound.as_tuple().map(|t| t.to_vec()).unwrap_or_default();
                     self.console.bindings = names.into_iter().zip(values).collect();
+                    if self.console.history.len() == HISTORY {
+                        self.console.history.pop_front();
+                    }
+                    self.console
+                        .history
+                        .push_back((self.console.counter, value.clone()));
                     self.console.counter += 1;
-                    let text = self.inspect_iex(value);
+                    // what iex's helpers return to print nothing
+                    let text = if value.is_atom(DONT_DISPLAY) {
+                        String::new()
+                    } else {
+                        self.inspect_iex(value)
+                    };
                     self.console.output(ConsoleEvent::Value(text));
                 }
                 Some([tag, banner]) if tag.is_atom("error") => {
@@ -172,12 +190,21 @@ impl Node {
         }
     }
 
-    /// The shell process died: iex starts a new one and says why.
+    /// The shell process died: iex starts a new one and says why. After
+    /// an interrupt the new one keeps the prompt's counter (its bindings
+    /// die with the old one) and says only `** (EXIT) interrupted`.
     pub(crate) fn shell_died(&mut self, pid: &Term, reason: &Term) {
         if matches!(self.console.job.take(), Some(Job::Line(_))) {
             self.console.output(ConsoleEvent::Abandoned);
         }
+        let counter = self.console.counter;
         self.start_console();
+        if std::mem::take(&mut self.console.interrupting) {
+            self.console.counter = counter;
+            self.console
+                .output(ConsoleEvent::ShellExit("** (EXIT) interrupted".into()));
+            return;
+        }
         if reason.is_atom("normal") {
             return;
         }
@@ -196,10 +223,12 @@ impl Node {
         }
     }
 
-    /// Ctrl+C on a running line: the shell is killed and a new one starts.
+    /// Interrupts a running line, as iex's Ctrl+G `i` does: the shell is
+    /// killed and a new one starts with the same prompt number.
     pub fn interrupt_shell(&mut self) {
         if let Some(id) = self.console.shell {
-            if self.console.busy() {
+            if matches!(self.console.job, Some(Job::Line(_))) {
+                self.console.interrupting = true;
                 let from = self.make_pid(id);
                 let kill = self.atom_term("kill");
                 self.exit_signal(id, from, kill, false);
@@ -224,7 +253,7 @@ impl InspectCtx for Node {
             .map(|f| f.iter().map(|(k, _)| k.clone()).collect())
     }
 
-    fn node_number(&self, node: &beamplay_term::Atom, _creation: u32) -> u32 {
-        u32::from(*node != self.name)
+    fn node_number(&self, node: &beamplay_term::Atom, creation: u32) -> u32 {
+        self.node_number_of(node, creation)
     }
 }

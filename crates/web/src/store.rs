@@ -188,7 +188,10 @@ impl Store {
     }
 
     fn apply(&mut self, action: Action) {
-        self.notice = None;
+        // a notice stays until the user does something else
+        if !matches!(action, Action::Tick { .. }) {
+            self.notice = None;
+        }
         let mut s = self.session.borrow_mut();
         match action {
             Action::Tick { now_ms } => {
@@ -400,7 +403,7 @@ mod tests {
         assert!(store
             .notice
             .as_deref()
-            .is_some_and(|n| n.contains("not a node name")));
+            .is_some_and(|n| n.contains("Invalid node name")));
         let store = after(store, vec![Action::Fault(Fault::Kill(3))]);
         assert!(!store.consoles[3].alive);
         // a removed node leaves the consoles, and its name is free again

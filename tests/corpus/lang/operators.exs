@@ -66,3 +66,29 @@ a = b = 3
 # known-failing: there is no Bitwise module (UndefinedFunctionError)
 {Bitwise.band(12, 10), Bitwise.bor(12, 10), Bitwise.bsl(1, 70)}
 #=> {8, 14, 1180591620717411303424}
+
+# a binary operator at the start of a line continues the expression
+x = [1]
+++ [2]
+|> length()
+when_ok = true
+and x == 2
+#=> true
+
+{1
+== 1, "a"
+<> "b", 1
+in [1], 2
+not in [1]}
+#=> {true, "ab", true, true}
+
+defmodule Cont do
+  def f(x, y)
+      when is_integer(x) and
+             is_integer(y) do
+    x
+    - y
+  end
+end
+Cont.f(3, 1)
+#=> -1

@@ -6,9 +6,38 @@ use beamplay_syntax::Ast;
 use beamplay_term::{Atom, Term};
 
 use super::env::{CResult, CompileError};
-use super::expr::{case_of, err, is_local, stab, subterms, var, FnCompiler, Vars};
+use super::expr::{case_of, err, is_local, line_of, remote, stab, subterms, var, FnCompiler, Vars};
 use super::kernel::{guard_bif, iex_helper, kernel_import};
 use crate::code::{ArithOp, CmpOp, Op, Reg};
+
+/// What `h(...)` documents, as the arguments of `IEx.Helpers.help/3`:
+/// the module, the function (or nil) and the arity (or nil) of `Mod`,
+/// `Mod.fun`, `Mod.fun/2` or `:mod.fun`.
+fn help_subject(e: &Ast) -> Option<[Ast; 3]> {
+    let nil = || Ast::Atom("nil".into());
+    match e {
+        Ast::Alias { .. } | Ast::Atom(_) => Some([e.clone(), nil(), nil()]),
+        Ast::Call {
+            head: Head::Remote(module, fun),
+            args,
+            ..
+        } if args.is_empty() && matches!(**module, Ast::Alias { .. } | Ast::Atom(_)) => {
+            Some([(**module).clone(), Ast::Atom(fun.clone()), nil()])
+        }
+        Ast::Call {
+            head: Head::Local(op),
+            args,
+            ..
+        } if op == "/" => match args.as_slice() {
+            [f, Ast::Int(arity)] => {
+                let [module, fun, _] = help_subject(f)?;
+                matches!(fun, Ast::Atom(ref a) if a != "nil").then_some([module, fun, Ast::Int(*arity)])
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
 
 /// Constructs the playground refuses, with the reason the user sees.
 fn unsupported(name: &str) -> Option<&'static str> {
@@ -473,6 +502,15 @@ impl FnCompiler<'_, '_> {
             return self.call_remote(m, f, a, tail);
         }
         if self.module.console {
+            if name == "h" && n == 1 {
+                // iex's h/1 takes what it documents unevaluated
+                let line = line_of(e);
+                let Some([module, fun, arity]) = help_subject(&args[0]) else {
+                    return err(e, "invalid arguments for h helper");
+                };
+                let call = remote("Elixir.IEx.Helpers", "help", vec![module, fun, arity], line);
+                return self.gen(&call, vars, tail);
+            }
             if let Some((m, f)) = iex_helper(name, n) {
                 let a = self.args_(args, vars)?;
                 return self.call_remote(m, f, a, tail);

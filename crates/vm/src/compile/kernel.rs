@@ -121,6 +121,9 @@ pub fn iex_helper(name: &str, arity: usize) -> Option<(&'static str, &'static st
     match (name, arity) {
         ("flush", 0) => Some(("Elixir.IEx.Helpers", "flush")),
         ("pid", 1 | 3) => Some(("Elixir.IEx.Helpers", "pid")),
+        ("v", 0 | 1) => Some(("Elixir.IEx.Helpers", "v")),
+        ("i", 1) => Some(("Elixir.IEx.Helpers", "i")),
+        ("h", 0) => Some(("Elixir.IEx.Helpers", "h")),
         _ => None,
     }
 }

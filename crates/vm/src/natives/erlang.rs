@@ -764,6 +764,13 @@ pub fn register<P: Copy>(t: &mut NativeTable<P>) {
             };
             Ok(Term::tuple(vec![a[1].clone(), Term::Int(i64::from(n))]))
         }
+        (Term::Fun(f), Term::Atom(k)) if k.as_str() == "type" => {
+            let kind = match &**f {
+                beamplay_term::Fun::Export { .. } => "external",
+                beamplay_term::Fun::Closure(_) => "local",
+            };
+            Ok(Term::tuple(vec![a[1].clone(), c.atom_term(kind)?]))
+        }
         _ => Err(c.badarg(&[(1, "not a fun")])),
     });
     t.add("Elixir.Beamplay.Runtime", "type_name", 1, |_, a| {
