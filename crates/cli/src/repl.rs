@@ -282,7 +282,10 @@ impl Repl {
             if self.d.busy(id) || waiting {
                 // it runs when that console is free; the prompt is back
                 // at once, as the console is known to be busy
-                self.queued.entry(id).or_default().push_back(text.to_string());
+                self.queued
+                    .entry(id)
+                    .or_default()
+                    .push_back(text.to_string());
                 return;
             }
         }
@@ -298,9 +301,9 @@ impl Repl {
     /// typed there, in place of what the terminal shows.
     fn echo_routed(&mut self, id: NodeId) {
         let said = self.d.take_said();
-        let (echo, rest): (Vec<Said>, Vec<Said>) = said
-            .into_iter()
-            .partition(|s| matches!(s, Said::Line(at, l) if *at == id && l.kind == LineKind::Input));
+        let (echo, rest): (Vec<Said>, Vec<Said>) = said.into_iter().partition(
+            |s| matches!(s, Said::Line(at, l) if *at == id && l.kind == LineKind::Input),
+        );
         let prefix = self.prefix(id);
         // one terminal line up per line typed
         let up = "\x1b[1A\x1b[2K".repeat(echo.len());
@@ -343,10 +346,14 @@ impl Repl {
     /// Ctrl+C: interrupts the line the prompt waits for, else the current
     /// console's, else the one whose blocked line the prompt left.
     fn interrupt(&mut self) {
-        let busy = [self.awaiting.map(|(id, _)| id), Some(self.current), self.blocked]
-            .into_iter()
-            .flatten()
-            .find(|id| self.d.busy(*id));
+        let busy = [
+            self.awaiting.map(|(id, _)| id),
+            Some(self.current),
+            self.blocked,
+        ]
+        .into_iter()
+        .flatten()
+        .find(|id| self.d.busy(*id));
         if let Some(id) = busy {
             self.d.interrupt(id);
         }
@@ -452,7 +459,8 @@ impl Repl {
                     // iex prints a value right after what was written
                     // without a newline (`IO.write("x")` gives `x:ok`)
                     let before = self.partial.remove(&id).map(|(t, _)| t).unwrap_or_default();
-                    let shell_died = line.kind == LineKind::Exit && text.starts_with("** (EXIT from");
+                    let shell_died =
+                        line.kind == LineKind::Exit && text.starts_with("** (EXIT from");
                     self.print(format!("{prefix}{before}{text}"));
                     if shell_died {
                         self.print(BANNER.to_string());

@@ -48,7 +48,9 @@ fn a_blocked_console_leaves_the_others_free() {
     // the last line blocked node1 past the wait, and the end of input
     // waited for its value
     assert!(
-        lines.contains(&"(node1 is still running: now typing at node2; Ctrl+C interrupts node1's line)"),
+        lines.contains(
+            &"(node1 is still running: now typing at node2; Ctrl+C interrupts node1's line)"
+        ),
         "{out}"
     );
     assert_eq!(lines.last(), Some(&"[node1] :ok"), "{out}");
@@ -62,7 +64,10 @@ fn output_of_processes_and_values_print_as_iex_prints_them() {
     );
     assert!(ok, "{err}");
     assert!(out.contains("\nx:ok\n"), "{out}");
-    assert!(out.contains("\n{:response, 10}\n{:response, 20}\n:ok\n"), "{out}");
+    assert!(
+        out.contains("\n{:response, 10}\n{:response, 20}\n:ok\n"),
+        "{out}"
+    );
     assert!(out.contains(":spawned\nlate\n"), "{out}");
     assert!(out.starts_with("Erlang/OTP 25"), "{out}");
 }
@@ -74,7 +79,10 @@ fn the_end_of_input_ends_the_repl_while_a_line_blocks() {
         "node2> receive do :never -> :ok end\n@kill node2\nnode2> 1\n1 + 1\nreceive do :never -> :ok end\n",
     );
     assert!(ok, "{err}");
-    assert!(out.contains("node2@localhost is not running (restart it first)"), "{out}");
+    assert!(
+        out.contains("node2@localhost is not running (restart it first)"),
+        "{out}"
+    );
     assert!(out.contains("\n2\n"), "{out}");
     assert!(took < Duration::from_secs(10), "{took:?}");
 }
@@ -84,7 +92,10 @@ fn node_names_are_checked_as_sname_checks_them() {
     for (names, says) in [
         ("a b", "Invalid node name! \"a b\""),
         ("node1,x@y", "x@y: every node here runs on localhost"),
-        ("node1,node1", "the name node1@localhost seems to be in use by another Erlang node"),
+        (
+            "node1,node1",
+            "the name node1@localhost seems to be in use by another Erlang node",
+        ),
     ] {
         let (_, err, ok, _) = repl(&["--nodes", names], "");
         assert!(!ok && err.contains(says), "{names}: {err}");

@@ -88,7 +88,10 @@ impl std::fmt::Display for AddNodeError {
             ),
             // OTP's words when epmd has the name already
             AddNodeError::Taken(name) => {
-                write!(f, "the name {name} seems to be in use by another Erlang node")
+                write!(
+                    f,
+                    "the name {name} seems to be in use by another Erlang node"
+                )
             }
         }
     }

@@ -150,10 +150,7 @@ fn the_process_limit_is_reached_before_the_heap_limit_and_logged() {
         texts(&said, LineKind::Value),
         ["** (SystemLimitError) a system limit has been reached"]
     );
-    assert_eq!(
-        texts(&said, LineKind::Log),
-        ["[error] Too many processes"]
-    );
+    assert_eq!(texts(&said, LineKind::Log), ["[error] Too many processes"]);
 }
 
 #[test]

@@ -293,9 +293,10 @@ const SYSTEM_VERSION: &str = "Erlang/OTP 25 [erts-13.1.5] [beamplay] [64-bit] [s
 /// node it has printed (BEAM knows no pid of a node it has not met).
 fn parse_pid(n: &Node, s: &str) -> Option<Term> {
     let inner = s.strip_prefix('<')?.strip_suffix('>')?;
+    // from_str_radix takes a sign, which a pid's text has not
     let mut parts = inner.split('.').map(|p| {
         (!p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| p.parse::<u32>().ok())
+            .then(|| u32::from_str_radix(p, 10).ok())
             .flatten()
     });
     let (Some(Some(number)), Some(Some(id)), Some(Some(serial)), None) =

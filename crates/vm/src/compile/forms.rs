@@ -31,7 +31,11 @@ fn help_subject(e: &Ast) -> Option<[Ast; 3]> {
         } if op == "/" => match args.as_slice() {
             [f, Ast::Int(arity)] => {
                 let [module, fun, _] = help_subject(f)?;
-                matches!(fun, Ast::Atom(ref a) if a != "nil").then_some([module, fun, Ast::Int(*arity)])
+                matches!(fun, Ast::Atom(ref a) if a != "nil").then_some([
+                    module,
+                    fun,
+                    Ast::Int(*arity),
+                ])
             }
             _ => None,
         },
