@@ -9,7 +9,7 @@ mod browser;
 
 use std::time::Duration;
 
-use browser::{panel_shows, shot, text, type_at, wait_until, Browser};
+use browser::{open_tab, panel_shows, shot, text, type_at, viewport, wait_until, Browser};
 use fantoccini::{Client, Locator};
 
 /// Waits until the page has an element `css` finds.
@@ -50,6 +50,7 @@ async fn the_walkthrough_runs_in_the_browser() {
     let b = Browser::start().await;
     b.open("").await;
     let c = &b.c;
+    viewport(c, 1280, 720).await;
     shot(c, "e2e/1-start").await;
 
     // a cluster
@@ -64,6 +65,14 @@ async fn the_walkthrough_runs_in_the_browser() {
         "[:node1@localhost, :node2@localhost]",
     )
     .await;
+    // the mesh in the topology, and its traffic in the diagram: a run of
+    // the system's frames, closed into a row until opened
+    open_tab(c, "messages between nodes").await;
+    let runs = text(c, "section[aria-label='messages between nodes'] .run")
+        .await
+        .unwrap_or_default();
+    assert!(runs.contains("system: connect"), "{runs}");
+    shot(c, "e2e/2-mesh-and-its-messages").await;
 
     // spawning remotely: the output comes back to node1
     let out = type_at(
@@ -101,6 +110,7 @@ async fn the_walkthrough_runs_in_the_browser() {
     )
     .await;
     panel_shows(c, "global names", "{:todo_list, \"bob\"}").await;
+    shot(c, "e2e/3-global-name").await;
 
     // process groups with :pg2
     type_at(c, 1, ":pg2.start() |> elem(0)", ":ok").await;
@@ -121,6 +131,7 @@ async fn the_walkthrough_runs_in_the_browser() {
         .await
         .expect("typed");
     shows(c, "node2 waiting", ".console.waiting").await;
+    open_tab(c, "global locks").await;
     let locks = wait_until("the holder and the waiter in the locks panel", || async {
         text(c, "section[aria-label='global locks']")
             .await
@@ -132,7 +143,14 @@ async fn the_walkthrough_runs_in_the_browser() {
     })
     .await;
     assert!(locks.contains("some_resource"));
-    shot(c, "e2e/2-lock-held-and-waited-for").await;
+    // the holder and the waiter are two pids, printed apart
+    let pids: Vec<&str> = locks
+        .split("#PID<")
+        .skip(1)
+        .filter_map(|p| p.split('>').next())
+        .collect();
+    assert!(pids.len() >= 2 && pids[0] != pids[1], "{locks}");
+    shot(c, "e2e/4-lock-held-and-waited-for").await;
     type_at(c, 0, ":global.del_lock({:some_resource, self()})", "true").await;
     wait_until("node2 getting the lock", || async {
         text(c, ".console:nth-child(2) .lines")
@@ -180,6 +198,7 @@ async fn the_walkthrough_runs_in_the_browser() {
     assert!(node1.contains(":process, #PID<"), "{node1}");
     assert!(node1.contains(":noconnection}"), "{node1}");
     // node2 has left every panel: no view of its own, no process tab
+    open_tab(c, "global names").await;
     let mut views = Vec::new();
     for th in c
         .find_all(Locator::Css("section[aria-label='global names'] th"))
@@ -189,11 +208,17 @@ async fn the_walkthrough_runs_in_the_browser() {
         views.push(th.text().await.expect("a node's row"));
     }
     assert_eq!(views, ["node1@localhost", "node3@localhost"]);
+    open_tab(c, "processes").await;
     let procs = text(c, "section[aria-label='processes']")
         .await
         .unwrap_or_default();
     assert!(!procs.contains("node2 ("), "{procs}");
-    shot(c, "e2e/3-node2-killed").await;
+    shot(c, "e2e/5-node2-killed").await;
+    open_tab(c, "messages between nodes").await;
+    shot(c, "e2e/6-node2-killed-messages").await;
+    viewport(c, 1920, 1080).await;
+    shot(c, "e2e/7-1920x1080").await;
+    viewport(c, 1280, 720).await;
 
     // node2 restarts, empty; a removed node leaves the page
     click(c, "restart node2@localhost").await;
@@ -210,7 +235,7 @@ async fn the_walkthrough_runs_in_the_browser() {
 
     // the dark theme, at 1280x720, from the keyboard: Tab reaches the
     // first link of the topology and Enter cuts it
-    c.set_window_size(1280, 720).await.expect("resized");
+    viewport(c, 1280, 720).await;
     let background = || async {
         c.execute(
             "return getComputedStyle(document.querySelector('.app')).backgroundColor",
@@ -246,6 +271,6 @@ async fn the_walkthrough_runs_in_the_browser() {
     }
     press(c, ENTER).await;
     shows(c, "a link cut from the keyboard", ".topology .link.cut").await;
-    shot(c, "e2e/4-dark-1280x720").await;
+    shot(c, "e2e/8-dark-1280x720").await;
     c.clone().close().await.expect("closed");
 }

@@ -9,7 +9,7 @@ mod browser;
 
 use std::time::{Duration, Instant};
 
-use browser::{panel_shows, shot, text, type_at, wait_until, Browser};
+use browser::{panel_shows, shot, text, type_at, viewport, wait_until, Browser};
 use fantoccini::Client;
 use serde_json::Value;
 
@@ -76,6 +76,8 @@ fn median(mut v: Vec<f64>) -> f64 {
 async fn browser_app_figures() {
     let b = Browser::start().await;
     let c = &b.c;
+    b.open("").await;
+    viewport(c, 1280, 720).await;
     let mut rows: Vec<(String, String, &str)> = Vec::new();
 
     // navigation to the first prompts, five loads

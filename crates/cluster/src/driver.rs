@@ -143,6 +143,11 @@ impl Clock for Virtual {
     }
 }
 
+/// Input lines longer than this echo cut to their first [`ECHO_CUT`]
+/// characters: a pasted megabyte would fill the console.
+pub const ECHO_BYTES: usize = 4_096;
+const ECHO_CUT: usize = 200;
+
 /// What ends a multi-line input without running it (iex's `#iex:break`).
 pub const BREAK: &str = "#iex:break";
 
@@ -227,6 +232,12 @@ impl Driver {
             Read::Routed(id, _) => Some(id),
             Read::Plain { .. } => Some(at),
         }
+    }
+
+    /// Whether node `id`'s console runs a line that waits in a `receive`
+    /// (a busy line that is not waiting is computing).
+    pub fn waiting(&self, id: NodeId) -> bool {
+        self.world.node(id).is_some_and(|n| n.console_waits())
     }
 
     /// Types `text` at node `at`'s console: a fault command, a line for
@@ -365,11 +376,20 @@ impl Driver {
     }
 
     /// `text` as node `id`'s transcript shows it typed: each line after
-    /// its prompt, `...` from the second on.
+    /// its prompt, `...` from the second on; a line past
+    /// [`ECHO_BYTES`] is cut, with its size.
     fn echo(&self, id: NodeId, text: &str) -> Vec<Said> {
         text.lines()
             .enumerate()
             .map(|(i, l)| {
+                let cut;
+                let l = match l.char_indices().nth(ECHO_CUT) {
+                    Some((at, _)) if l.len() > ECHO_BYTES => {
+                        cut = format!("{}… ({} bytes)", &l[..at], l.len());
+                        cut.as_str()
+                    }
+                    _ => l,
+                };
                 let text = match self.prompt(id, i > 0) {
                     Some(prompt) => format!("{prompt} {l}"),
                     None => l.to_string(),
@@ -456,6 +476,25 @@ mod tests {
         );
         assert_eq!(d.prompt(0, true).as_deref(), Some("...(node1@localhost)2>"));
         assert_eq!(d.prompt(7, false), None);
+    }
+
+    #[test]
+    fn a_huge_line_echoes_cut_and_is_refused_by_the_limit() {
+        let mut d = driver(&["node1"]);
+        let line = format!("\"{}\"", "a".repeat(1_000_000));
+        assert_eq!(d.submit(0, &line), Ok(Submitted::Line(0)));
+        let said = said(&mut d);
+        assert!(said[0].2.len() < 300, "{}", said[0].2.len());
+        assert!(
+            said[0].2.ends_with("… (1000002 bytes)"),
+            "{}",
+            &said[0].2[200..]
+        );
+        assert!(
+            said[1].2.starts_with("** (SystemLimitError)"),
+            "{:?}",
+            said[1]
+        );
     }
 
     #[test]

@@ -172,24 +172,12 @@ impl World {
     /// `rows(node)` in its pid-ordered list; `process_count` still counts
     /// all.
     pub fn snapshot_rows(&self, rows: impl Fn(NodeId) -> Range<usize>) -> Snapshot {
-        let waiters: Vec<(String, WaiterSnapshot)> = self
+        // every node's waiters, printed by the node whose view shows them
+        let waiters: Vec<_> = self
             .nodes
             .iter()
             .flatten()
-            .flat_map(|n| {
-                n.services()
-                    .lock_waiters
-                    .iter()
-                    .map(|w| {
-                        let waiter = WaiterSnapshot {
-                            pid: n.inspect_plain(&w.pid),
-                            attempts: w.attempts,
-                            retry_at_us: w.retry_at_us,
-                        };
-                        (n.inspect_plain(&w.resource), waiter)
-                    })
-                    .collect::<Vec<_>>()
-            })
+            .flat_map(|n| n.services().lock_waiters.iter())
             .collect();
         let nodes = self
             .slots
@@ -242,18 +230,19 @@ impl World {
                             .services()
                             .locks
                             .iter()
-                            .map(|l| {
-                                let resource = show(&l.resource);
-                                LockSnapshot {
-                                    waiters: waiters
-                                        .iter()
-                                        .filter(|(r, _)| *r == resource)
-                                        .map(|(_, w)| w.clone())
-                                        .collect(),
-                                    resource,
-                                    requester: show(&l.requester),
-                                    holders: l.holders.iter().map(show).collect(),
-                                }
+                            .map(|l| LockSnapshot {
+                                waiters: waiters
+                                    .iter()
+                                    .filter(|w| w.resource == l.resource)
+                                    .map(|w| WaiterSnapshot {
+                                        pid: show(&w.pid),
+                                        attempts: w.attempts,
+                                        retry_at_us: w.retry_at_us,
+                                    })
+                                    .collect(),
+                                resource: show(&l.resource),
+                                requester: show(&l.requester),
+                                holders: l.holders.iter().map(show).collect(),
                             })
                             .collect(),
                         groups: n

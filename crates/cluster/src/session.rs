@@ -10,7 +10,7 @@ use std::ops::Range;
 use beamplay_term::Term;
 use beamplay_vm::{FrameSummary, PreludeError, Trace};
 
-use crate::driver::{Driver, Line, Said};
+use crate::driver::{Driver, Line, LineKind, Said};
 use crate::fault::Fault;
 use crate::observe::{EventKind, Snapshot};
 use crate::{AddNodeError, NodeId, World};
@@ -24,14 +24,31 @@ pub struct Transcript {
     pub lines: Vec<Line>,
     /// Moves on with every line, so a view can tell it changed.
     pub version: u64,
+    /// The last line is output that did not end with a newline: what
+    /// comes next continues it (`IO.write("x")` then `:ok` is `x:ok`).
+    open: bool,
 }
 
 impl Transcript {
-    /// Adds a line, one shown per row: an output's newline is dropped.
+    /// Adds a line, one shown per row: an output's newline is dropped,
+    /// and output without one is continued by what follows, as a terminal
+    /// shows it. A value iex does not print (`i/1`, `h/1`) adds nothing.
     fn push(&mut self, mut line: Line) {
+        if line.kind == LineKind::Value && line.text.is_empty() {
+            return;
+        }
         self.version += 1;
-        if line.text.ends_with('\n') {
+        let ends = line.text.ends_with('\n');
+        if ends {
             line.text.pop();
+        }
+        let continues = self.open && line.kind != LineKind::Input;
+        self.open = line.kind == LineKind::Output && !ends;
+        if continues {
+            if let Some(last) = self.lines.last_mut() {
+                last.text.push_str(&line.text);
+                return;
+            }
         }
         self.lines.push(line);
         if self.lines.len() > MAX_LINES {
@@ -344,6 +361,11 @@ impl Session {
         self.driver.busy(id)
     }
 
+    /// Whether node `id`'s console line waits in a `receive`.
+    pub fn waiting(&self, id: NodeId) -> bool {
+        self.driver.waiting(id)
+    }
+
     /// Types `input` at node `id`'s console: a line of Elixir, a line for
     /// another node's console (`node2> expr`), or a fault command
     /// (`@kill node2`, `@disconnect node1 node2`...). The transcripts say
@@ -641,6 +663,35 @@ mod tests {
         run_ms(&mut s, 100.0);
         assert!(texts(&s, 0).contains(&"hi from node2@localhost".to_string()));
         assert!(texts(&s, 1).is_empty());
+    }
+
+    #[test]
+    fn output_without_a_newline_is_continued_by_the_value() {
+        let mut s = Session::new(1, &["node1"]).expect("session");
+        s.submit(0, "IO.write(\"x\")");
+        run_ms(&mut s, 50.0);
+        s.submit(0, "IO.puts(\"a\"); IO.write(\"b\"); IO.write(\"c\"); :d");
+        run_ms(&mut s, 50.0);
+        s.submit(0, "i 1");
+        run_ms(&mut s, 50.0);
+        let lines = texts(&s, 0);
+        assert_eq!(lines[1], "x:ok");
+        assert_eq!(lines[3..5], ["a", "bc:d"]);
+        // i/1 prints its lines, and no value
+        assert!(
+            lines.last().is_some_and(|l| l.ends_with("String.Chars")),
+            "{lines:?}"
+        );
+    }
+
+    #[test]
+    fn a_computing_line_is_told_from_a_waiting_one() {
+        let mut s = Session::new(1, &["node1", "node2"]).expect("session");
+        s.submit(0, "Enum.reduce(1..100_000_000, 0, &+/2)");
+        s.submit(1, "receive do :never -> :ok end");
+        run_ms(&mut s, 20.0);
+        assert!(s.busy(0) && !s.waiting(0), "node1 computes");
+        assert!(s.busy(1) && s.waiting(1), "node2 waits");
     }
 
     #[test]

@@ -50,6 +50,15 @@ fn a_snapshot_shows_names_groups_locks_and_links() {
     assert!(waiter.attempts >= 2, "{waiter:?}");
     assert!(waiter.retry_at_us <= s.now_us + 8_000_000, "{waiter:?}");
     assert!(waiter.pid.starts_with("#PID<"), "{waiter:?}");
+    // node3's view: the holder (node1's shell) and the waiter (node2's)
+    // print as two remote pids apart, neither as node3's own
+    assert!(!waiter.pid.starts_with("#PID<0."), "{waiter:?}");
+    assert!(!lock.holders[0].starts_with("#PID<0."), "{lock:?}");
+    assert_ne!(
+        waiter.pid.split('.').next(),
+        lock.holders[0].split('.').next(),
+        "{lock:?}"
+    );
     let pg = s.nodes[ids[2]]
         .groups
         .iter()

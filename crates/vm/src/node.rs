@@ -946,6 +946,16 @@ impl Node {
         &self.console
     }
 
+    /// The console's line waits in a `receive` (rather than computing).
+    pub fn console_waits(&self) -> bool {
+        self.console.busy()
+            && self
+                .console
+                .shell
+                .and_then(|id| self.procs.get(&id))
+                .is_some_and(|p| p.status == crate::process::Status::Waiting)
+    }
+
     /// What the console printed since the last call.
     pub fn take_console_events(&mut self) -> Vec<ConsoleEvent> {
         self.console.take_events()

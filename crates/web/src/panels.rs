@@ -11,8 +11,32 @@ use yew::prelude::*;
 use crate::numbers::coord;
 use crate::store::{Action, MailboxView};
 
+/// The live panels, one shown at a time (the page's tabs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PanelKind {
+    Global,
+    Locks,
+    Groups,
+    Names,
+    Processes,
+}
+
+impl PanelKind {
+    /// The panel's label (its section's `aria-label`).
+    pub fn label(self) -> &'static str {
+        match self {
+            PanelKind::Global => "global names",
+            PanelKind::Locks => "global locks",
+            PanelKind::Groups => "process groups",
+            PanelKind::Names => "registered names",
+            PanelKind::Processes => "processes",
+        }
+    }
+}
+
 #[derive(Properties)]
 pub struct PanelsProps {
+    pub kind: PanelKind,
     pub snapshot: Rc<Snapshot>,
     pub mailbox: Option<MailboxView>,
     /// The node whose processes are listed.
@@ -23,7 +47,8 @@ pub struct PanelsProps {
 /// A new snapshot is a new frame: compared by identity, not contents.
 impl PartialEq for PanelsProps {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.snapshot, &other.snapshot)
+        self.kind == other.kind
+            && Rc::ptr_eq(&self.snapshot, &other.snapshot)
             && self.mailbox == other.mailbox
             && self.rows_node == other.rows_node
             && self.send == other.send
@@ -33,57 +58,75 @@ impl PartialEq for PanelsProps {
 #[function_component(Panels)]
 pub fn panels(p: &PanelsProps) -> Html {
     let live = || p.snapshot.nodes.iter().filter(|n| n.alive);
-    let global = live().map(|n| {
-        let names = n
-            .global_names
-            .iter()
-            .map(|(name, pid, node)| format!("{name} → {pid} on {node}"));
-        vec![n.name.clone(), names.collect::<Vec<_>>().join("\n")]
-    });
     let now = p.snapshot.now_us;
-    let locks = live().flat_map(|n| {
-        n.locks.iter().map(|l| {
-            let waiters = l.waiters.iter().map(|w| waiter(w, now));
-            vec![
-                n.name.clone(),
-                l.resource.clone(),
-                l.holders.join(", "),
-                waiters.collect::<Vec<_>>().join("\n"),
-            ]
-        })
-    });
-    let groups = live().flat_map(|n| {
-        n.groups.iter().map(|g| {
-            vec![
-                n.name.clone(),
-                format!("{} {}", g.scope, g.name),
-                g.members.join(", "),
-            ]
-        })
-    });
-    let registered = live().map(|n| {
-        let names: Vec<&str> = n.registered.iter().map(|(name, _)| name.as_str()).collect();
-        vec![n.name.clone(), names.join(", ")]
-    });
-    html! {
-        <>
-            { table("global names", ":global names, as each node sees them", &[], global) }
-            { table("global locks", "global locks (a waiter retries after a random sleep)",
-                &["node", "resource", "holders", "waiting"], locks) }
-            { table("process groups", ":pg and :pg2 groups", &[], groups) }
-            { table("registered names", "registered names", &[], registered) }
-            <Processes snapshot={p.snapshot.clone()} node={p.rows_node} send={p.send.clone()} />
-            if let Some(m) = &p.mailbox {
-                <section class="panel mailbox" aria-label="mailbox">
-                    <h3>{ mailbox_title(&p.snapshot, m) }</h3>
-                    <button onclick={p.send.reform(|_| Action::Mailbox(None))}>{ "close" }</button>
-                    <ol>{ for m.messages.iter().map(|msg| html! { <li><code>{ msg }</code></li> }) }</ol>
-                    if m.messages.is_empty() {
-                        <p>{ "empty" }</p>
-                    }
-                </section>
-            }
-        </>
+    let label = p.kind.label();
+    match p.kind {
+        PanelKind::Global => table(
+            label,
+            ":global names, as each node sees them",
+            &[],
+            live().map(|n| {
+                let names = n
+                    .global_names
+                    .iter()
+                    .map(|(name, pid, node)| format!("{name} → {pid} on {node}"));
+                vec![n.name.clone(), names.collect::<Vec<_>>().join("\n")]
+            }),
+        ),
+        PanelKind::Locks => table(
+            label,
+            "global locks, as each node sees them (a waiter retries after a random sleep)",
+            &["node", "resource", "holders", "waiting"],
+            live().flat_map(|n| {
+                n.locks.iter().map(|l| {
+                    let waiters = l.waiters.iter().map(|w| waiter(w, now));
+                    vec![
+                        n.name.clone(),
+                        l.resource.clone(),
+                        l.holders.join(", "),
+                        waiters.collect::<Vec<_>>().join("\n"),
+                    ]
+                })
+            }),
+        ),
+        PanelKind::Groups => table(
+            label,
+            ":pg and :pg2 groups, as each node sees them",
+            &[],
+            live().flat_map(|n| {
+                n.groups.iter().map(|g| {
+                    vec![
+                        n.name.clone(),
+                        format!("{} {}", g.scope, g.name),
+                        g.members.join(", "),
+                    ]
+                })
+            }),
+        ),
+        PanelKind::Names => table(
+            label,
+            "registered names",
+            &[],
+            live().map(|n| {
+                let names: Vec<&str> = n.registered.iter().map(|(name, _)| name.as_str()).collect();
+                vec![n.name.clone(), names.join(", ")]
+            }),
+        ),
+        PanelKind::Processes => html! {
+            <>
+                <Processes snapshot={p.snapshot.clone()} node={p.rows_node} send={p.send.clone()} />
+                if let Some(m) = &p.mailbox {
+                    <section class="panel mailbox" aria-label="mailbox">
+                        <h3>{ mailbox_title(&p.snapshot, m) }</h3>
+                        <button onclick={p.send.reform(|_| Action::Mailbox(None))}>{ "close" }</button>
+                        <ol>{ for m.messages.iter().map(|msg| html! { <li><code>{ msg }</code></li> }) }</ol>
+                        if m.messages.is_empty() {
+                            <p>{ "empty" }</p>
+                        }
+                    </section>
+                }
+            </>
+        },
     }
 }
 

@@ -71,6 +71,8 @@ pub struct ConsoleView {
     pub name: String,
     pub alive: bool,
     pub busy: bool,
+    /// The busy line waits in a `receive` (else it computes).
+    pub waiting: bool,
     pub prompt: String,
     /// The prompt while the input typed so far is incomplete.
     pub continuation: String,
@@ -158,6 +160,7 @@ impl Store {
                     name: n.name.clone(),
                     alive: n.alive,
                     busy: s.busy(n.id),
+                    waiting: s.waiting(n.id),
                     prompt: s.prompt(n.id, false),
                     continuation: s.prompt(n.id, true),
                     lines,

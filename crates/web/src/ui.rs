@@ -4,9 +4,9 @@ use beamplay_cluster::fault::Fault;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::diagram::Diagram;
+use crate::diagram::{Diagram, EventLog};
 use crate::lesson::Lesson;
-use crate::panels::Panels;
+use crate::panels::{PanelKind, Panels};
 use crate::store::{Action, ConsoleView, Store};
 use crate::topology::Topology;
 
@@ -29,6 +29,57 @@ const SPEEDS: [(f64, &str); 7] = [
     (5.0, "5x"),
     (10.0, "10x"),
 ];
+
+/// What the tabs beside the consoles show, one at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Lesson,
+    Messages,
+    Log,
+    Panel(PanelKind),
+}
+
+/// The tabs, in their order.
+const TABS: [Tab; 8] = [
+    Tab::Lesson,
+    Tab::Messages,
+    Tab::Panel(PanelKind::Global),
+    Tab::Panel(PanelKind::Locks),
+    Tab::Panel(PanelKind::Groups),
+    Tab::Panel(PanelKind::Names),
+    Tab::Panel(PanelKind::Processes),
+    Tab::Log,
+];
+
+impl Tab {
+    /// The label of the section the tab shows.
+    fn label(self) -> &'static str {
+        match self {
+            Tab::Lesson => "guided lesson",
+            Tab::Messages => "messages between nodes",
+            Tab::Log => "event log",
+            Tab::Panel(kind) => kind.label(),
+        }
+    }
+
+    /// The tab's own text.
+    fn title(self) -> &'static str {
+        match self {
+            Tab::Lesson => "lesson",
+            Tab::Messages => "messages",
+            Tab::Log => "event log",
+            Tab::Panel(PanelKind::Global) => "global",
+            Tab::Panel(PanelKind::Locks) => "locks",
+            Tab::Panel(PanelKind::Groups) => "groups",
+            Tab::Panel(PanelKind::Names) => "names",
+            Tab::Panel(PanelKind::Processes) => "processes",
+        }
+    }
+
+    fn id(self) -> &'static str {
+        self.title().split(' ').next().unwrap_or("tab")
+    }
+}
 
 /// The themes offered: the system's choice, or one of the two.
 const THEMES: [&str; 3] = ["auto", "light", "dark"];
@@ -117,6 +168,7 @@ pub fn app() -> Html {
         })
     };
     let data_theme = (*theme != THEMES[0]).then(|| (*theme).clone());
+    let tab = use_state(|| Tab::Lesson);
     // node names by id, removed nodes included (ids are never reused)
     let names = use_memo(
         store
@@ -156,13 +208,37 @@ pub fn app() -> Html {
                     }) }
                 </section>
                 <aside class="side">
-                    <Lesson names={names.clone()} lanes={lanes.clone()} send={send.clone()} />
                     <Topology snapshot={store.snapshot.clone()} frames={store.frames.clone()} {now_us} send={send.clone()} />
-                    <Diagram frames={store.frames.clone()} log={store.log.clone()} names={names.clone()}
-                        lanes={lanes.clone()} {now_us}
-                        show_user={store.show_user} show_system={store.show_system} send={send.clone()} />
-                    <Panels snapshot={store.snapshot.clone()} mailbox={store.mailbox.clone()}
-                        rows_node={store.rows.0} send={send.clone()} />
+                    <div class="tabs" role="tablist" aria-label="panels">
+                        { for TABS.iter().map(|t| {
+                            let pick = tab.clone();
+                            let t = *t;
+                            html! {
+                                <button role="tab" id={format!("tab-{}", t.id())} data-panel={t.label()}
+                                    aria-selected={(*tab == t).to_string()} aria-controls="tabpanel"
+                                    onclick={Callback::from(move |_| pick.set(t))}>{ t.title() }</button>
+                            }
+                        }) }
+                    </div>
+                    <div class="tabpanel" id="tabpanel" role="tabpanel" aria-labelledby={format!("tab-{}", tab.id())}>
+                        { match *tab {
+                            Tab::Lesson => html! {
+                                <Lesson names={names.clone()} lanes={lanes.clone()} send={send.clone()} />
+                            },
+                            Tab::Messages => html! {
+                                <Diagram frames={store.frames.clone()} names={names.clone()} lanes={lanes.clone()} {now_us}
+                                    show_user={store.show_user} show_system={store.show_system} send={send.clone()} />
+                            },
+                            Tab::Log => html! {
+                                <EventLog log={store.log.clone()} names={names.clone()}
+                                    show_user={store.show_user} show_system={store.show_system} />
+                            },
+                            Tab::Panel(kind) => html! {
+                                <Panels {kind} snapshot={store.snapshot.clone()} mailbox={store.mailbox.clone()}
+                                    rows_node={store.rows.0} send={send.clone()} />
+                            },
+                        } }
+                    </div>
                 </aside>
             </div>
         </main>
@@ -392,12 +468,11 @@ fn console_box(p: &ConsoleProps) -> Html {
             <button {onclick} aria-label={format!("{what} {}", v.name)}>{ what.split(' ').next() }</button>
         }
     });
-    let state = if !v.alive {
-        "down"
-    } else if v.busy {
-        "waiting"
-    } else {
-        "ready"
+    let state = match (v.alive, v.busy, v.waiting) {
+        (false, _, _) => "down",
+        (true, true, true) => "waiting",
+        (true, true, false) => "running",
+        (true, false, _) => "ready",
     };
     html! {
         <article class={classes!("console", state)} aria-label={format!("console of {}", v.name)}>

@@ -80,13 +80,48 @@ pub async fn type_at(c: &Client, n: usize, line: &str, expect: &str) -> String {
     .await
 }
 
-/// Waits until the panel labelled `label` shows `needle`.
+/// Opens the tab of the panel labelled `label`.
+pub async fn open_tab(c: &Client, label: &str) {
+    c.find(Locator::Css(&format!("[role=tab][data-panel='{label}']")))
+        .await
+        .unwrap_or_else(|_| panic!("a tab for {label}"))
+        .click()
+        .await
+        .expect("clicked");
+}
+
+/// Opens the panel labelled `label` and waits until it shows `needle`.
 pub async fn panel_shows(c: &Client, label: &str, needle: &str) {
+    open_tab(c, label).await;
     let css = format!("section[aria-label='{label}']");
     wait_until(&format!("{needle} in the {label} panel"), || async {
         text(c, &css).await.filter(|t| t.contains(needle))
     })
     .await;
+}
+
+/// Sizes the window so that the page itself (the viewport) is `width` by
+/// `height` CSS pixels, as on a screen of that size.
+pub async fn viewport(c: &Client, width: u32, height: u32) {
+    let extra = c
+        .execute(
+            "return [window.outerWidth - window.innerWidth, window.outerHeight - window.innerHeight]",
+            vec![],
+        )
+        .await
+        .ok()
+        .and_then(|v| {
+            let v = v.as_array()?.clone();
+            Some((v.first()?.as_u64()?, v.get(1)?.as_u64()?))
+        })
+        .unwrap_or((0, 0));
+    let (dw, dh) = (
+        u32::try_from(extra.0).unwrap_or(0),
+        u32::try_from(extra.1).unwrap_or(0),
+    );
+    c.set_window_size(width + dw, height + dh)
+        .await
+        .expect("resized");
 }
 
 /// Saves a screenshot as `test-output/{name}.png` (`name` may hold a
@@ -130,7 +165,7 @@ impl Browser {
         caps.insert(
             "goog:chromeOptions".into(),
             serde_json::json!({"args": ["--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-dev-shm-usage", "--disable-background-networking", "--window-size=1280,900"]}),
+                "--disable-dev-shm-usage", "--disable-background-networking", "--window-size=1280,720"]}),
         );
         let start = Instant::now();
         let c = loop {
