@@ -66,6 +66,79 @@ async fn watch(c: &Client, secs: u64) -> Value {
     js(c, TAKE).await
 }
 
+const FIB: &str =
+    "defmodule F do def fib(0), do: 0; def fib(1), do: 1; def fib(n), do: fib(n - 1) + fib(n - 2) end";
+
+/// Types `F.fib(27)` at node1's console five times, from the page's own
+/// script (an Enter as the keyboard gives it), and times each from the
+/// key to the value on the page: the median, and the longest frame.
+async fn fib_in_the_page(c: &Client) -> (f64, f64) {
+    type_at(c, 0, FIB, "{:fib, 1}}").await;
+    js(c, PROBE).await;
+    js(c, TAKE).await;
+    let mut times = Vec::new();
+    for _ in 0..5 {
+        js(
+            c,
+            r#"
+const input = document.querySelector('#in-0');
+const lines = document.querySelector('.console:nth-child(1) .lines');
+const before = lines.textContent.split('196418').length;
+window.__fib = null;
+const t0 = performance.now();
+const seen = new MutationObserver(() => {
+  if (lines.textContent.split('196418').length > before) {
+    window.__fib = performance.now() - t0;
+    seen.disconnect();
+  }
+});
+seen.observe(lines, { childList: true, subtree: true, characterData: true });
+input.value = 'F.fib(27)';
+input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+"#,
+        )
+        .await;
+        wait_until("F.fib(27)'s value", || async {
+            js(c, "return window.__fib")
+                .await
+                .as_f64()
+                .map(|_| String::new())
+        })
+        .await;
+        times.push(
+            js(c, "return window.__fib")
+                .await
+                .as_f64()
+                .unwrap_or(f64::NAN),
+        );
+    }
+    let seen = js(c, TAKE).await;
+    (median(times), num(&seen, "frame_max"))
+}
+
+/// `F.fib(27)` timed by `:timer.tc` in `beamplay run` (real time), in ms.
+fn fib_native() -> f64 {
+    let dir = std::env::temp_dir().join(format!("beamplay-fib-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let file = dir.join("fib.exs");
+    let script = format!(
+        "{FIB}\nfor _ <- 1..5 do\n  {{t, _}} = :timer.tc(fn -> F.fib(27) end)\n  IO.puts(t)\nend\n"
+    );
+    std::fs::write(&file, script).expect("written");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_beamplay"))
+        .args(["run", "--realtime"])
+        .arg(&file)
+        .output()
+        .expect("beamplay runs");
+    let _ = std::fs::remove_dir_all(&dir);
+    let times: Vec<f64> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| u64::from_str_radix(l.trim(), 10).ok())
+        .map(|us| us as f64 / 1000.0)
+        .collect();
+    median(times)
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
@@ -96,6 +169,26 @@ async fn browser_app_figures() {
         format!("{:.0} ms", median(ready)),
         "<= 500 ms",
     ));
+
+    // a long computation at a console: F.fib(27) from Enter to its value
+    // in the page, beside `beamplay run` on this machine
+    let (page, frame_max) = fib_in_the_page(c).await;
+    rows.push((
+        "F.fib(27) at a console, Enter to value (median of 5)".into(),
+        format!("{page:.0} ms"),
+        "<= 1.5x native",
+    ));
+    rows.push((
+        "F.fib(27) natively, beamplay run (median of 5)".into(),
+        format!("{:.0} ms", fib_native()),
+        "",
+    ));
+    rows.push((
+        "longest frame while F.fib(27) runs".into(),
+        format!("{frame_max:.1} ms"),
+        "<= 16 ms",
+    ));
+    b.open("").await;
 
     // a frame's cost as node1's (sleeping) processes grow
     js(c, PROBE).await;

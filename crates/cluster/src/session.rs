@@ -361,6 +361,17 @@ impl Session {
         self.driver.busy(id)
     }
 
+    /// Whether some console's line computes (busy, not waiting in a
+    /// `receive`): the host may give the World more time.
+    pub fn computing(&self) -> bool {
+        !self.paused
+            && self
+                .world()
+                .node_ids()
+                .into_iter()
+                .any(|id| self.busy(id) && !self.waiting(id))
+    }
+
     /// Whether node `id`'s console line waits in a `receive`.
     pub fn waiting(&self, id: NodeId) -> bool {
         self.driver.waiting(id)

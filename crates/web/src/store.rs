@@ -105,6 +105,12 @@ pub struct Store {
 }
 
 impl Store {
+    /// The session, for running the World between frames while a console
+    /// computes (ui.rs); views change only through actions.
+    pub fn session(&self) -> Rc<RefCell<Session>> {
+        self.session.clone()
+    }
+
     /// A store with the starting nodes, or the session a share link
     /// holds (`shared`); a link that cannot be read is said so, and the
     /// page starts fresh.

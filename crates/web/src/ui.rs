@@ -124,18 +124,22 @@ pub fn app() -> Html {
     });
     {
         let dispatch = store.dispatcher();
+        let session = store.session();
         use_effect_with((), move |_| {
             // the consoles are on the page, prompts and all
             if let Some(p) = performance() {
                 let _ = p.mark(READY);
             }
+            let more = MoreTime::new(session);
             let timer = gloo_timers::callback::Interval::new(16, move || {
                 if let Some(p) = performance() {
                     TICKED.set(p.mark(TICK).is_ok());
                 }
-                dispatch.dispatch(Action::Tick {
-                    now_ms: page_clock(),
-                })
+                let now_ms = page_clock();
+                dispatch.dispatch(Action::Tick { now_ms });
+                if let Some(more) = &more {
+                    more.start(now_ms);
+                }
             });
             move || drop(timer)
         });
@@ -242,6 +246,70 @@ pub fn app() -> Html {
                 </aside>
             </div>
         </main>
+    }
+}
+
+/// While a console computes, the time a frame leaves after its tick and
+/// render goes to the World too: chunks of [`CHUNK_MS`], each a task of
+/// its own that a MessageChannel message starts (no timer clamp), until
+/// [`BUSY_UNTIL_MS`] after the frame's tick, so that input and rendering
+/// still come between them and every frame ends within 16 ms. The next
+/// tick shows what they did.
+struct MoreTime {
+    channel: web_sys::MessageChannel,
+    /// When the last tick began, on the page's clock.
+    tick_at: std::rc::Rc<std::cell::Cell<f64>>,
+    /// Held for as long as the port calls it.
+    _handler: wasm_bindgen::closure::Closure<dyn FnMut()>,
+}
+
+/// How long one chunk runs the World.
+const CHUNK_MS: f64 = 4.0;
+/// How long after a tick began the chunks stop (the next comes at 16).
+const BUSY_UNTIL_MS: f64 = 14.0;
+
+impl MoreTime {
+    fn new(
+        session: std::rc::Rc<std::cell::RefCell<beamplay_cluster::session::Session>>,
+    ) -> Option<MoreTime> {
+        use wasm_bindgen::JsCast;
+        let channel = web_sys::MessageChannel::new().ok()?;
+        let tick_at = std::rc::Rc::new(std::cell::Cell::new(0.0));
+        let again = channel.port2();
+        let since = tick_at.clone();
+        let handler = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+            let start = page_clock();
+            let until = (since.get() + BUSY_UNTIL_MS).min(start + CHUNK_MS);
+            if start >= until {
+                return;
+            }
+            let Ok(mut s) = session.try_borrow_mut() else {
+                return;
+            };
+            if !s.computing() {
+                return;
+            }
+            s.run(0.0, &mut || page_clock() < until);
+            drop(s);
+            let _ = again.post_message(&wasm_bindgen::JsValue::NULL);
+        });
+        channel
+            .port1()
+            .set_onmessage(Some(handler.as_ref().unchecked_ref()));
+        Some(MoreTime {
+            channel,
+            tick_at,
+            _handler: handler,
+        })
+    }
+
+    /// A tick began at `now_ms`: chunks follow it while a console computes.
+    fn start(&self, now_ms: f64) {
+        self.tick_at.set(now_ms);
+        let _ = self
+            .channel
+            .port2()
+            .post_message(&wasm_bindgen::JsValue::NULL);
     }
 }
 
