@@ -25,7 +25,8 @@ impl RealClock {
         Ok(driver)
     }
 
-    fn now_us(&self) -> u64 {
+    /// Microseconds since the clock started.
+    pub fn now_us(&self) -> u64 {
         self.start.elapsed().as_micros() as u64
     }
 }

@@ -18,7 +18,6 @@ use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use beamplay_cluster::driver::{self, Driver, LineKind, Said, Submitted};
 use beamplay_cluster::fault::USAGE;
@@ -152,13 +151,13 @@ struct Repl {
     /// Lines typed at a busy console, waiting their turn (type-ahead).
     queued: BTreeMap<NodeId, VecDeque<String>>,
     /// The console whose line the next prompt waits for, and since when.
-    awaiting: Option<(NodeId, Instant)>,
+    awaiting: Option<(NodeId, u64)>,
     /// The console the prompt left because its line blocked.
     blocked: Option<NodeId>,
     /// The reader wants a prompt.
     reader_waits: bool,
     /// Output of each console since its last newline, and when it came.
-    partial: BTreeMap<NodeId, (String, Instant)>,
+    partial: BTreeMap<NodeId, (String, u64)>,
     /// Prints above the line being typed (a terminal); else stdout.
     printer: Option<Box<dyn ExternalPrinter + Send>>,
     tty: bool,
@@ -169,11 +168,10 @@ struct Repl {
 
 /// How long a line runs before the prompt comes back for other consoles
 /// (the oracle's wait before it calls a line blocked).
-const BLOCKED: Duration = Duration::from_millis(BLOCKED_MS);
 const BLOCKED_MS: u64 = 1_500;
 
 /// How long output without a newline waits for the rest of its line.
-const PARTIAL_WAIT: Duration = Duration::from_millis(500);
+const PARTIAL_WAIT_MS: u64 = 500;
 
 /// How long the World runs for output of what a line started before the
 /// REPL quits at the end of its input.
@@ -200,7 +198,7 @@ impl Repl {
             while let Some(next) = inbox.front() {
                 let blocked = self
                     .awaiting
-                    .is_some_and(|(_, since)| since.elapsed() >= BLOCKED);
+                    .is_some_and(|(_, since)| self.since_ms(since) >= BLOCKED_MS);
                 let waits = match next {
                     Typed::Eof => !self.ready() && !blocked,
                     _ => !self.tty && !self.ready(),
@@ -228,7 +226,7 @@ impl Repl {
             // a few slices, or a short sleep while nothing runs
             self.d.run(&mut self.clock, 50, &mut |_| true);
             self.show();
-            self.flush_partial(PARTIAL_WAIT);
+            self.flush_partial(PARTIAL_WAIT_MS);
             if self.tty && self.reader_waits && self.ready() {
                 self.prompt()?;
             }
@@ -244,7 +242,7 @@ impl Repl {
         });
         self.d.run(&mut self.clock, AFTER_LAST_MS, &mut |_| false);
         self.show();
-        self.flush_partial(Duration::ZERO);
+        self.flush_partial(0);
     }
 
     fn banner(&mut self) {
@@ -290,7 +288,7 @@ impl Repl {
             }
         }
         if let Ok(Submitted::Line(id)) = self.d.submit(self.current, text) {
-            self.awaiting = Some((id, Instant::now()));
+            self.awaiting = Some((id, self.clock.now_us()));
             if id != self.current && self.tty {
                 self.echo_routed(id);
             }
@@ -372,7 +370,7 @@ impl Repl {
         if !self.d.busy(id) && !waiting {
             return true;
         }
-        if since.elapsed() < BLOCKED {
+        if self.since_ms(since) < BLOCKED_MS {
             return false;
         }
         if id != self.current {
@@ -434,10 +432,11 @@ impl Repl {
                 LineKind::Input => {}
                 LineKind::Log => self.print(format!("{prefix}{text}")),
                 LineKind::Output => {
+                    let now = self.clock.now_us();
                     let (mut all, since) = self
                         .partial
                         .remove(&id)
-                        .unwrap_or_else(|| (String::new(), Instant::now()));
+                        .unwrap_or_else(|| (String::new(), now));
                     all.push_str(&text);
                     match all.rsplit_once('\n') {
                         Some((lines, rest)) => {
@@ -445,7 +444,7 @@ impl Repl {
                                 self.print(format!("{prefix}{l}"));
                             }
                             if !rest.is_empty() {
-                                self.partial.insert(id, (rest.to_string(), Instant::now()));
+                                self.partial.insert(id, (rest.to_string(), now));
                             }
                         }
                         None => {
@@ -472,11 +471,11 @@ impl Repl {
 
     /// Output that has not ended its line for `older_than` shows as a
     /// line of its own.
-    fn flush_partial(&mut self, older_than: Duration) {
+    fn flush_partial(&mut self, older_than_ms: u64) {
         let old: Vec<NodeId> = self
             .partial
             .iter()
-            .filter(|(_, (_, since))| since.elapsed() >= older_than)
+            .filter(|(_, (_, since))| self.since_ms(*since) >= older_than_ms)
             .map(|(id, _)| *id)
             .collect();
         for id in old {
@@ -485,6 +484,11 @@ impl Repl {
                 self.print(format!("{prefix}{text}"));
             }
         }
+    }
+
+    /// Milliseconds since `us` on the REPL's clock.
+    fn since_ms(&self, us: u64) -> u64 {
+        self.clock.now_us().saturating_sub(us) / 1000
     }
 
     /// Prints `text` as a line, above the line being typed if any.

@@ -19,3 +19,13 @@ fn processes_and_timers_run_in_virtual_time() {
     let typed = "node1> Process.send_after(self(), :tick, 50); Process.sleep(100); flush()\n";
     assert_eq!(t, format!("{typed}node1| :tick\n:ok\n"));
 }
+
+#[wasm_bindgen_test]
+fn a_limit_is_reached_alike_however_the_expression_is_written() {
+    // a tab's heap limit is 16 Mi words: a 100 MB binary fits, whether
+    // the console prints it or a call takes it
+    let src = "# nodes: node1\nnode1> byte_size(:binary.copy(\"a\", 100_000_000))\nnode1> :binary.copy(\"a\", 100_000_000) |> byte_size()\nnode1> Enum.sum(1..2_000_000)\n";
+    let t = beamplay_cluster::scenario::run_scenario(src);
+    let values: Vec<&str> = t.lines().filter(|l| !l.starts_with("node1>")).collect();
+    assert_eq!(values, ["100000000", "100000000", "2000001000000"], "{t}");
+}

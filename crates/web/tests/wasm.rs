@@ -83,16 +83,38 @@ async fn a_line_typed_at_a_console_prints_its_value() {
             .expect("query")
             .length()
     };
-    assert_eq!(arrows(&root), 0, "only user traffic is shown at first");
-    let system: HtmlElement = root
-        .query_selector(".trace .filters label:nth-child(2) input")
-        .expect("query")
-        .expect("the system filter")
-        .dyn_into()
-        .expect("a checkbox");
-    system.click();
+    // a click that bubbles, as a pointer's does (an SVG group has no
+    // click method)
+    let click = |css: &str| {
+        let el = root
+            .query_selector(css)
+            .expect("query")
+            .unwrap_or_else(|| panic!("{css}"));
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        let event = web_sys::Event::new_with_event_init_dict("click", &init).expect("an event");
+        el.dispatch_event(&event).expect("dispatched");
+    };
+    // the messages tab: the connection is a run of the system's frames,
+    // closed into one row until it is opened
+    click("[role=tab][data-panel='messages between nodes']");
     TimeoutFuture::new(100).await;
-    assert!(arrows(&root) > 0);
+    assert_eq!(arrows(&root), 0, "the run is closed");
+    let run = root
+        .query_selector(".trace .run")
+        .expect("query")
+        .and_then(|r| r.text_content())
+        .unwrap_or_default();
+    assert!(run.contains("system: connect"), "{run}");
+    click(".trace .run");
+    TimeoutFuture::new(100).await;
+    assert!(arrows(&root) > 0, "the run opened into its frames");
+    let label = root
+        .query_selector(".trace .arrow text")
+        .expect("query")
+        .and_then(|t| t.text_content())
+        .unwrap_or_default();
+    assert!(!label.is_empty(), "arrows are labelled");
 
     // a link is cut from the keyboard: it takes the focus, Enter cuts it
     let link = root
