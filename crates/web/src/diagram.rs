@@ -296,8 +296,7 @@ pub fn diagram(p: &DiagramProps) -> Html {
                 <label><input type="checkbox" checked={p.show_system} onclick={system} />{ " open every system run (net_kernel, global, rex, pg)" }</label>
             </div>
             <div class="diagram" ref={scroller}>
-                <svg viewBox={format!("0 0 {} {}", coord(WIDTH), coord(height))}
-                    style={format!("height:{}px", coord(height))} role="img"
+                <svg viewBox={format!("0 0 {} {}", coord(WIDTH), coord(height))} role="img"
                     aria-label="sequence diagram: a row per frame, in the order they were sent, from the sender's lane to the receiver's">
                     { for lifelines }
                     { for row_html }
