@@ -207,7 +207,10 @@ impl Repl {
                     break;
                 }
                 match inbox.pop_front() {
-                    Some(Typed::Line(text)) => self.line(&text),
+                    Some(Typed::Line(text)) => {
+                        self.current_alive()?;
+                        self.line(&text);
+                    }
                     Some(Typed::Interrupt) => {
                         self.interrupt();
                         self.reader_waits = true;
@@ -394,17 +397,27 @@ impl Repl {
         true
     }
 
-    fn prompt(&mut self) -> Result<(), String> {
-        if !self.d.world().is_alive(self.current) {
-            let Some(id) = self.d.world().node_ids().first().copied() else {
-                return Err("every node is down".into());
-            };
-            self.print(format!(
-                "(that node is down: now typing at {}; `@restart` brings a node back)",
-                self.d.name(id).unwrap_or_default()
-            ));
-            self.current = id;
+    /// The current console's node went down: another one takes the
+    /// lines typed from now on.
+    fn current_alive(&mut self) -> Result<(), String> {
+        if self.d.world().is_alive(self.current) {
+            return Ok(());
         }
+        // what it said before it went down comes first
+        self.show();
+        let Some(id) = self.d.world().node_ids().first().copied() else {
+            return Err("every node is down".into());
+        };
+        self.print(format!(
+            "(that node is down: now typing at {}; `@restart` brings a node back)",
+            self.d.name(id).unwrap_or_default()
+        ));
+        self.current = id;
+        Ok(())
+    }
+
+    fn prompt(&mut self) -> Result<(), String> {
+        self.current_alive()?;
         let prompt = self
             .d
             .prompt(self.current, false)

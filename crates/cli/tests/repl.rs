@@ -103,3 +103,26 @@ fn node_names_are_checked_as_sname_checks_them() {
     let (out, err, ok, _) = repl(&["--nodes", "Node-6"], "node()\n");
     assert!(ok && out.contains(":\"Node-6@localhost\""), "{out}{err}");
 }
+
+#[test]
+fn typing_on_after_the_current_node_is_killed_or_removed() {
+    for fault in ["@kill node2", "@remove node2"] {
+        let (out, err, ok, took) = repl(
+            &["--nodes", "node1,node2"],
+            &format!(":node node2\n{fault}\n1 + 1\nnode2> 3\n"),
+        );
+        assert!(ok, "{err}");
+        assert!(
+            out.contains(
+                "(that node is down: now typing at node1; `@restart` brings a node back)\n2\n"
+            ),
+            "{fault}: {out}"
+        );
+        assert!(
+            out.contains("node2@localhost is not running")
+                || out.contains("node2@localhost was removed"),
+            "{fault}: {out}"
+        );
+        assert!(took < Duration::from_secs(10), "{took:?}");
+    }
+}

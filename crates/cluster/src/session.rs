@@ -696,6 +696,34 @@ mod tests {
     }
 
     #[test]
+    fn the_logger_speaks_in_the_console_as_a_log_line() {
+        let mut s = Session::new(1, &["node1", "node2", "node3"]).expect("session");
+        s.submit(
+            0,
+            "Node.connect(:node2@localhost); Node.connect(:node3@localhost)",
+        );
+        run_ms(&mut s, 500.0);
+        s.submit(2, "Node.disconnect(:node2@localhost)");
+        run_ms(&mut s, 1_000.0);
+        let logs: Vec<String> = s
+            .transcript(0)
+            .map(|t| {
+                t.lines
+                    .iter()
+                    .filter(|l| l.kind == LineKind::Log)
+                    .map(|l| l.text.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert!(
+            logs.iter().any(|l| l.starts_with(
+                "[warning] 'global' at node :node1@localhost requested disconnect from node"
+            ) && l.ends_with("in order to prevent overlapping partitions")),
+            "{logs:?}"
+        );
+    }
+
+    #[test]
     fn a_computing_line_is_told_from_a_waiting_one() {
         let mut s = Session::new(1, &["node1", "node2"]).expect("session");
         s.submit(0, "Enum.reduce(1..100_000_000, 0, &+/2)");

@@ -413,6 +413,9 @@ mod tests {
             .notice
             .as_deref()
             .is_some_and(|n| n.contains("Invalid node name")));
+        // the page's frames do not wipe it before it can be read
+        let store = after(store, vec![Action::Tick { now_ms: 16.0 }]);
+        assert!(store.notice.is_some());
         let store = after(store, vec![Action::Fault(Fault::Kill(3))]);
         assert!(!store.consoles[3].alive);
         // a removed node leaves the consoles, and its name is free again
