@@ -35,13 +35,8 @@ async fn press(c: &Client, key: &str) {
 }
 
 /// Clicks the button labelled `label`.
-async fn click(c: &Client, label: &str) {
-    c.find(Locator::Css(&format!("button[aria-label='{label}']")))
-        .await
-        .unwrap_or_else(|_| panic!("a button {label}"))
-        .click()
-        .await
-        .expect("clicked");
+async fn press_button(c: &Client, label: &str) {
+    browser::click(c, &format!("button[aria-label='{label}']")).await;
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -182,7 +177,7 @@ async fn the_walkthrough_runs_in_the_browser() {
     type_at(c, 0, "ref = Process.monitor(pid); :ok", ":ok").await;
     type_at(c, 0, "Node.monitor(:node2@localhost, true)", "true").await;
     panel_shows(c, "processes", "node2 (").await;
-    click(c, "kill node2@localhost").await;
+    press_button(c, "kill node2@localhost").await;
     shows(c, "node2 dead in the topology", ".topology .node.dead").await;
     type_at(c, 0, "flush()", ":ok").await;
     let node1 = text(c, ".console:nth-child(1) .lines")
@@ -221,15 +216,15 @@ async fn the_walkthrough_runs_in_the_browser() {
     viewport(c, 1280, 720).await;
 
     // node2 restarts, empty; a removed node leaves the page
-    click(c, "restart node2@localhost").await;
+    press_button(c, "restart node2@localhost").await;
     type_at(c, 1, "Node.list()", "[]").await;
-    click(c, "remove node3@localhost").await;
+    press_button(c, "remove node3@localhost").await;
     wait_until("node3 gone", || async {
         let consoles = c.find_all(Locator::Css(".console")).await.ok()?;
         (consoles.len() == 2).then(String::new)
     })
     .await;
-    click(c, "clear the transcript of node1@localhost").await;
+    press_button(c, "clear the transcript of node1@localhost").await;
     let node1 = text(c, ".console:nth-child(1) .lines").await;
     assert_eq!(node1.as_deref().map(str::trim), Some(""));
 

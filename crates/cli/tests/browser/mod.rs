@@ -80,14 +80,19 @@ pub async fn type_at(c: &Client, n: usize, line: &str, expect: &str) -> String {
     .await
 }
 
-/// Opens the tab of the panel labelled `label`.
-pub async fn open_tab(c: &Client, label: &str) {
-    c.find(Locator::Css(&format!("[role=tab][data-panel='{label}']")))
+/// Clicks the first element `css` finds.
+pub async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
         .await
-        .unwrap_or_else(|_| panic!("a tab for {label}"))
+        .unwrap_or_else(|_| panic!("nothing found by {css}"))
         .click()
         .await
         .expect("clicked");
+}
+
+/// Opens the tab of the panel labelled `label`.
+pub async fn open_tab(c: &Client, label: &str) {
+    click(c, &format!("[role=tab][data-panel='{label}']")).await;
 }
 
 /// Opens the panel labelled `label` and waits until it shows `needle`.
