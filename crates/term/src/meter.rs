@@ -37,7 +37,7 @@ thread_local! {
 pub struct HeapLimit;
 
 /// Records an allocation of `words` (8-byte words).
-#[inline]
+#[inline(always)]
 pub fn charge(words: usize) {
     METER.with(|m| m.used.set(m.used.get().saturating_add(words)));
 }
@@ -76,7 +76,7 @@ pub fn used() -> usize {
 }
 
 /// The soft room (or the hard one) is used up: time to measure.
-#[inline]
+#[inline(always)]
 pub fn over() -> bool {
     METER.with(|m| m.used.get() > m.soft.get())
 }

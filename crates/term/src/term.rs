@@ -360,7 +360,7 @@ impl Term {
 
     /// Whether dropping this term frees nothing (no reference count to
     /// decrement): integers, floats and `[]`.
-    #[inline]
+    #[inline(always)]
     pub fn is_immediate(&self) -> bool {
         matches!(self, Term::Int(_) | Term::Float(_) | Term::Nil)
     }
@@ -368,7 +368,7 @@ impl Term {
     /// Stores `v` in `slot`. The out-of-line drop of the old value is
     /// skipped when it is immediate: register writes are the interpreter's
     /// most frequent operation.
-    #[inline]
+    #[inline(always)]
     pub fn set(slot: &mut Term, v: Term) {
         if slot.is_immediate() {
             std::mem::forget(std::mem::replace(slot, v));

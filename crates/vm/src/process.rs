@@ -253,7 +253,7 @@ impl Regs {
 impl std::ops::Index<usize> for Regs {
     type Output = Term;
 
-    #[inline]
+    #[inline(always)]
     fn index(&self, i: usize) -> &Term {
         match self.slots.get(i) {
             Some(t) => t,
@@ -263,7 +263,7 @@ impl std::ops::Index<usize> for Regs {
 }
 
 impl std::ops::IndexMut<usize> for Regs {
-    #[inline]
+    #[inline(always)]
     fn index_mut(&mut self, i: usize) -> &mut Term {
         match self.slots.get_mut(i) {
             Some(t) => t,

@@ -555,7 +555,7 @@ fn select_int(v: &Term, lo: i64, to: &[Label], fail: Label) -> usize {
 }
 
 /// A comparison operator's result.
-#[inline]
+#[inline(always)]
 fn compare(o: CmpOp, x: &Term, y: &Term) -> bool {
     if let (Term::Int(a), Term::Int(b)) = (x, y) {
         return match o {
