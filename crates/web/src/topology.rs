@@ -153,8 +153,8 @@ pub fn topology(p: &TopologyProps) -> Html {
         html! {
             <g class={classes!("node", state)}>
                 <title>{ format!("{} ({state}, creation {})", node.name, node.creation) }</title>
-                <circle cx={coord(x)} cy={coord(y)} r="22" />
-                <text x={coord(x)} y={coord(y + 4.0)} text-anchor="middle">{ short }</text>
+                <circle cx={coord(x)} cy={coord(y)} r="26" />
+                <text x={coord(x)} y={coord(y + 5.0)} text-anchor="middle">{ short }</text>
             </g>
         }
     });
