@@ -173,6 +173,9 @@ pub struct Session {
     pub trace_version: u64,
     /// What the user did, at which virtual time: what a share link holds.
     journal: Vec<(u64, Entry)>,
+    /// Lines typed at a console that was still running one, each waiting
+    /// its turn there (iex's type-ahead), by the console they run at.
+    queued: std::collections::BTreeMap<NodeId, VecDeque<String>>,
 }
 
 /// A command of the journal.
@@ -222,6 +225,7 @@ impl Session {
             frames: VecDeque::new(),
             trace_version: 0,
             journal: Vec::new(),
+            queued: std::collections::BTreeMap::new(),
         };
         s.world_mut().set_tracing(true);
         for n in names {
@@ -385,9 +389,45 @@ impl Session {
         if let Some(name) = self.driver.name(id) {
             self.note(Entry::Line(name, input.to_string()));
         }
+        // a line for a console that still runs one waits its turn there,
+        // as iex's type-ahead does
+        if let Some(at) = self.driver.console_for(id, input) {
+            let waiting = self.queued.get(&at).is_some_and(|q| !q.is_empty());
+            if self.driver.busy(at) || waiting {
+                self.queued
+                    .entry(at)
+                    .or_default()
+                    .push_back(input.to_string());
+                if let Some(t) = self.transcripts.get_mut(id) {
+                    t.push(Line {
+                        kind: LineKind::Note,
+                        text: format!(
+                            "typed ahead: {} runs when the running line ends",
+                            input.trim()
+                        ),
+                    });
+                }
+                return;
+            }
+        }
         // refusals are notes in the transcript
         let _ = self.driver.submit(id, input);
         self.collect_lines();
+    }
+
+    /// Starts the next typed-ahead line of each console that is free.
+    fn feed_type_ahead(&mut self) {
+        let free: Vec<NodeId> = self
+            .queued
+            .iter()
+            .filter(|(at, q)| !q.is_empty() && !self.driver.busy(**at))
+            .map(|(at, _)| *at)
+            .collect();
+        for at in free {
+            if let Some(text) = self.queued.get_mut(&at).and_then(VecDeque::pop_front) {
+                let _ = self.driver.submit(at, &text);
+            }
+        }
     }
 
     /// Empties node `id`'s transcript (the console's "clear"); what runs
@@ -506,6 +546,8 @@ impl Session {
         }
         keep_newest(&mut self.log, log, MAX_LOG);
         keep_newest(&mut self.frames, frames, MAX_FRAMES);
+        self.collect_lines();
+        self.feed_type_ahead();
         self.collect_lines();
     }
 }
@@ -720,6 +762,32 @@ mod tests {
                 "[warning] 'global' at node :node1@localhost requested disconnect from node"
             ) && l.ends_with("in order to prevent overlapping partitions")),
             "{logs:?}"
+        );
+    }
+
+    #[test]
+    fn a_line_typed_at_a_busy_console_waits_its_turn() {
+        let mut s = Session::new(1, &["node1"]).expect("session");
+        s.submit(0, "Process.sleep(100); :first");
+        s.submit(0, ":second");
+        run_ms(&mut s, 50.0);
+        let lines = texts(&s, 0);
+        assert_eq!(
+            lines.last().map(String::as_str),
+            Some("typed ahead: :second runs when the running line ends")
+        );
+        // an interrupt keeps it, as iex keeps what was typed ahead
+        s.interrupt(0);
+        run_ms(&mut s, 50.0);
+        run_ms(&mut s, 50.0);
+        let lines = texts(&s, 0);
+        assert_eq!(
+            lines[lines.len() - 3..],
+            [
+                "** (EXIT) interrupted",
+                "iex(node1@localhost)1> :second",
+                ":second"
+            ]
         );
     }
 
