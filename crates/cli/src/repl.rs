@@ -84,7 +84,6 @@ pub fn main(args: &[String]) -> Result<(), String> {
         clock,
         current,
         several: false,
-        queued: BTreeMap::new(),
         awaiting: None,
         blocked: None,
         reader_waits: true,
@@ -135,7 +134,9 @@ fn read_lines(
                 let _ = editor.add_history_entry(text.as_str());
             }
         }
-        if typed.send(got).is_err() {
+        let end = matches!(got, Typed::Eof);
+        // after the end of input there is nothing more to read
+        if typed.send(got).is_err() || end {
             return;
         }
     }
@@ -148,8 +149,6 @@ struct Repl {
     current: NodeId,
     /// More than one node: lines of other consoles are marked.
     several: bool,
-    /// Lines typed at a busy console, waiting their turn (type-ahead).
-    queued: BTreeMap<NodeId, VecDeque<String>>,
     /// The console whose line the next prompt waits for, and since when.
     awaiting: Option<(NodeId, u64)>,
     /// The console the prompt left because its line blocked.
@@ -225,7 +224,7 @@ impl Repl {
             if self.interrupted.swap(false, Ordering::SeqCst) {
                 self.interrupt();
             }
-            self.feed_type_ahead();
+            self.d.feed_type_ahead();
             // a few slices, or a short sleep while nothing runs
             self.d.run(&mut self.clock, 50, &mut |_| true);
             self.show();
@@ -278,19 +277,9 @@ impl Repl {
             }
             return;
         }
-        if let Some(id) = self.d.console_for(self.current, text) {
-            let waiting = self.queued.get(&id).is_some_and(|q| !q.is_empty());
-            if self.d.busy(id) || waiting {
-                // it runs when that console is free; the prompt is back
-                // at once, as the console is known to be busy
-                self.queued
-                    .entry(id)
-                    .or_default()
-                    .push_back(text.to_string());
-                return;
-            }
-        }
-        if let Ok(Submitted::Line(id)) = self.d.submit(self.current, text) {
+        // a line for a busy console waits its turn there, and the prompt is
+        // back at once, as that console is known to be busy
+        if let Ok(Submitted::Line(id)) = self.d.type_ahead(self.current, text) {
             self.awaiting = Some((id, self.clock.now_us()));
             if id != self.current && self.tty {
                 self.echo_routed(id);
@@ -328,22 +317,6 @@ impl Repl {
         }
     }
 
-    /// Starts the next typed-ahead line of each console that is free.
-    fn feed_type_ahead(&mut self) {
-        let free: Vec<NodeId> = self
-            .queued
-            .iter()
-            .filter(|(id, q)| !q.is_empty() && !self.d.busy(**id))
-            .map(|(id, _)| *id)
-            .collect();
-        for id in free {
-            if let Some(text) = self.queued.get_mut(&id).and_then(VecDeque::pop_front) {
-                // typed at that console: its own prompt, no prefix needed
-                let _ = self.d.submit(id, &text);
-            }
-        }
-    }
-
     /// Ctrl+C: interrupts the line the prompt waits for, else the current
     /// console's, else the one whose blocked line the prompt left.
     fn interrupt(&mut self) {
@@ -369,8 +342,7 @@ impl Repl {
         let Some((id, since)) = self.awaiting else {
             return true;
         };
-        let waiting = self.queued.get(&id).is_some_and(|q| !q.is_empty());
-        if !self.d.busy(id) && !waiting {
+        if !self.d.busy(id) && !self.d.typed_ahead(id) {
             return true;
         }
         if self.since_ms(since) < BLOCKED_MS {

@@ -62,6 +62,9 @@ pub enum Submitted {
     Line(NodeId),
     /// A fault command was applied.
     Fault(Fault),
+    /// The line waits for this node's console to end the line it runs
+    /// ([`Driver::type_ahead`]).
+    Queued(NodeId),
 }
 
 /// Why a submitted text did nothing. Each says so in the words a console
@@ -148,6 +151,17 @@ impl Clock for Virtual {
 pub const ECHO_BYTES: usize = 4_096;
 const ECHO_CUT: usize = 200;
 
+/// `line` as a console shows what was typed: cut to its first
+/// [`ECHO_CUT`] characters and its size when longer than [`ECHO_BYTES`].
+pub fn cut(line: &str) -> std::borrow::Cow<'_, str> {
+    match line.char_indices().nth(ECHO_CUT) {
+        Some((at, _)) if line.len() > ECHO_BYTES => {
+            format!("{}… ({} bytes)", &line[..at], line.len()).into()
+        }
+        _ => line.into(),
+    }
+}
+
 /// What ends a multi-line input without running it (iex's `#iex:break`).
 pub const BREAK: &str = "#iex:break";
 
@@ -162,6 +176,9 @@ pub struct Driver {
     world: World,
     /// Oldest first; hosts take it with [`Driver::take_said`].
     said: Vec<Said>,
+    /// Lines typed at a console that was still running one, each waiting
+    /// its turn there (iex's type-ahead), by the console they run at.
+    queued: std::collections::BTreeMap<NodeId, std::collections::VecDeque<String>>,
 }
 
 /// What a typed text asks for.
@@ -182,6 +199,7 @@ impl Driver {
         Ok(Driver {
             world: World::new(seed)?,
             said: Vec::new(),
+            queued: std::collections::BTreeMap::new(),
         })
     }
 
@@ -222,6 +240,44 @@ impl Driver {
     /// shell after one died.
     pub fn busy(&self, id: NodeId) -> bool {
         self.world.node(id).is_some_and(|n| n.console().busy())
+    }
+
+    /// Types `text` at node `at`'s console as a terminal takes it: when
+    /// the console it is for still runs a line (or has lines waiting), it
+    /// waits its turn there, as iex's type-ahead does
+    /// ([`Submitted::Queued`]); otherwise it is [`Driver::submit`]ted at
+    /// once.
+    pub fn type_ahead(&mut self, at: NodeId, text: &str) -> Result<Submitted, SubmitError> {
+        if let Some(to) = self.console_for(at, text) {
+            if self.busy(to) || self.typed_ahead(to) {
+                self.queued
+                    .entry(to)
+                    .or_default()
+                    .push_back(text.to_string());
+                return Ok(Submitted::Queued(to));
+            }
+        }
+        self.submit(at, text)
+    }
+
+    /// Whether lines typed ahead wait at node `id`'s console.
+    pub fn typed_ahead(&self, id: NodeId) -> bool {
+        self.queued.get(&id).is_some_and(|q| !q.is_empty())
+    }
+
+    /// Starts the next typed-ahead line of each console that is free.
+    pub fn feed_type_ahead(&mut self) {
+        let free: Vec<NodeId> = self
+            .queued
+            .iter()
+            .filter(|(at, q)| !q.is_empty() && !self.busy(**at))
+            .map(|(at, _)| *at)
+            .collect();
+        for at in free {
+            if let Some(text) = self.queued.get_mut(&at).and_then(|q| q.pop_front()) {
+                let _ = self.submit(at, &text);
+            }
+        }
     }
 
     /// The console that `text` typed at node `at`'s would run at: `at`,
@@ -273,7 +329,7 @@ impl Driver {
         };
         self.said.extend(echo);
         let note = match &result {
-            Ok(Submitted::Line(_)) => None,
+            Ok(Submitted::Line(_) | Submitted::Queued(_)) => None,
             Ok(Submitted::Fault(_)) => Some(format!("applied {}", text.trim())),
             Err(e) => Some(e.to_string()),
         };
@@ -382,17 +438,10 @@ impl Driver {
         text.lines()
             .enumerate()
             .map(|(i, l)| {
-                let cut;
-                let l = match l.char_indices().nth(ECHO_CUT) {
-                    Some((at, _)) if l.len() > ECHO_BYTES => {
-                        cut = format!("{}… ({} bytes)", &l[..at], l.len());
-                        cut.as_str()
-                    }
-                    _ => l,
-                };
+                let l = cut(l);
                 let text = match self.prompt(id, i > 0) {
                     Some(prompt) => format!("{prompt} {l}"),
-                    None => l.to_string(),
+                    None => l.into_owned(),
                 };
                 Said::Line(
                     id,

@@ -193,7 +193,7 @@ impl World {
                     ..NodeSnapshot::default()
                 },
                 Some(n) => {
-                    let show = |t: &beamplay_term::Term| n.inspect_plain(t);
+                    let show = |t: &beamplay_term::Term| n.view_plain(t);
                     let rows = rows(id);
                     let rows_from = rows.start.min(n.process_count());
                     let processes = n.process_views_rows(rows);

@@ -10,10 +10,13 @@ use std::ops::Range;
 use beamplay_term::Term;
 use beamplay_vm::{FrameSummary, PreludeError, Trace};
 
-use crate::driver::{Driver, Line, LineKind, Said};
+use crate::driver::{Driver, Line, LineKind, Said, Submitted};
 use crate::fault::Fault;
 use crate::observe::{EventKind, Snapshot};
 use crate::{AddNodeError, NodeId, World};
+
+/// Bytes a line of output grows to before what follows starts a new one.
+pub const LONGEST_LINE: usize = 4_096;
 
 /// Lines a transcript keeps; older ones scroll away.
 pub const MAX_LINES: usize = 2_000;
@@ -42,7 +45,17 @@ impl Transcript {
         if ends {
             line.text.pop();
         }
-        let continues = self.open && line.kind != LineKind::Input;
+        // the playground's own notes and the logger's lines start their
+        // own; a line of output grows to at most LONGEST_LINE bytes
+        let continues = self.open
+            && matches!(
+                line.kind,
+                LineKind::Output | LineKind::Value | LineKind::Exit
+            )
+            && self
+                .lines
+                .last()
+                .is_some_and(|l| l.text.len() + line.text.len() <= LONGEST_LINE);
         self.open = line.kind == LineKind::Output && !ends;
         if continues {
             if let Some(last) = self.lines.last_mut() {
@@ -173,9 +186,6 @@ pub struct Session {
     pub trace_version: u64,
     /// What the user did, at which virtual time: what a share link holds.
     journal: Vec<(u64, Entry)>,
-    /// Lines typed at a console that was still running one, each waiting
-    /// its turn there (iex's type-ahead), by the console they run at.
-    queued: std::collections::BTreeMap<NodeId, VecDeque<String>>,
 }
 
 /// A command of the journal.
@@ -225,7 +235,6 @@ impl Session {
             frames: VecDeque::new(),
             trace_version: 0,
             journal: Vec::new(),
-            queued: std::collections::BTreeMap::new(),
         };
         s.world_mut().set_tracing(true);
         for n in names {
@@ -365,6 +374,12 @@ impl Session {
         self.driver.busy(id)
     }
 
+    /// Whether the World has virtual time owed to it that a run with no
+    /// new real time ([`Session::run`] of 0 ms) would use.
+    pub fn owes(&self) -> bool {
+        self.owed_us >= 1000.0
+    }
+
     /// Whether some console's line computes (busy, not waiting in a
     /// `receive`): the host may give the World more time.
     pub fn computing(&self) -> bool {
@@ -391,43 +406,19 @@ impl Session {
         }
         // a line for a console that still runs one waits its turn there,
         // as iex's type-ahead does
-        if let Some(at) = self.driver.console_for(id, input) {
-            let waiting = self.queued.get(&at).is_some_and(|q| !q.is_empty());
-            if self.driver.busy(at) || waiting {
-                self.queued
-                    .entry(at)
-                    .or_default()
-                    .push_back(input.to_string());
-                if let Some(t) = self.transcripts.get_mut(id) {
-                    t.push(Line {
-                        kind: LineKind::Note,
-                        text: format!(
-                            "typed ahead: {} runs when the running line ends",
-                            input.trim()
-                        ),
-                    });
-                }
-                return;
+        if let Ok(Submitted::Queued(_)) = self.driver.type_ahead(id, input) {
+            if let Some(t) = self.transcripts.get_mut(id) {
+                t.push(Line {
+                    kind: LineKind::Note,
+                    text: format!(
+                        "typed ahead: {} runs when the running line ends",
+                        crate::driver::cut(input.trim())
+                    ),
+                });
             }
+            return;
         }
-        // refusals are notes in the transcript
-        let _ = self.driver.submit(id, input);
         self.collect_lines();
-    }
-
-    /// Starts the next typed-ahead line of each console that is free.
-    fn feed_type_ahead(&mut self) {
-        let free: Vec<NodeId> = self
-            .queued
-            .iter()
-            .filter(|(at, q)| !q.is_empty() && !self.driver.busy(**at))
-            .map(|(at, _)| *at)
-            .collect();
-        for at in free {
-            if let Some(text) = self.queued.get_mut(&at).and_then(VecDeque::pop_front) {
-                let _ = self.driver.submit(at, &text);
-            }
-        }
     }
 
     /// Empties node `id`'s transcript (the console's "clear"); what runs
@@ -547,7 +538,7 @@ impl Session {
         keep_newest(&mut self.log, log, MAX_LOG);
         keep_newest(&mut self.frames, frames, MAX_FRAMES);
         self.collect_lines();
-        self.feed_type_ahead();
+        self.driver.feed_type_ahead();
         self.collect_lines();
     }
 }
@@ -561,7 +552,7 @@ impl Session {
         let (node, text, system) = match what {
             EventKind::Node(id, t) => {
                 let n = self.world().node(id)?;
-                let show = |t: &Term| n.inspect_plain(t);
+                let show = |t: &Term| n.view_plain(t);
                 match t {
                     Trace::Send { from, to, msg } => {
                         let system = n.is_service(&from) || n.is_service(&to);
@@ -762,6 +753,29 @@ mod tests {
                 "[warning] 'global' at node :node1@localhost requested disconnect from node"
             ) && l.ends_with("in order to prevent overlapping partitions")),
             "{logs:?}"
+        );
+    }
+
+    #[test]
+    fn output_without_newlines_stays_in_lines_of_bounded_length() {
+        let mut s = Session::new(1, &["node1"]).expect("session");
+        s.submit(0, "Enum.each(1..10_000, fn _ -> IO.write(\"x\") end)");
+        run_ms(&mut s, 500.0);
+        s.submit(0, "IO.write(\"q\"); receive do _ -> :ok end");
+        run_ms(&mut s, 50.0);
+        s.submit(0, ":typed");
+        let lines = texts(&s, 0);
+        assert!(
+            lines.iter().all(|l| l.len() <= LONGEST_LINE),
+            "{:?}",
+            lines.iter().map(String::len).collect::<Vec<_>>()
+        );
+        assert!(lines.iter().map(String::len).sum::<usize>() >= 10_000);
+        // the playground's note starts a line of its own
+        assert_eq!(lines[lines.len() - 2], "q");
+        assert!(
+            lines[lines.len() - 1].starts_with("typed ahead"),
+            "{lines:?}"
         );
     }
 

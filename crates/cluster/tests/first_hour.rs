@@ -171,3 +171,36 @@ fn an_interrupt_keeps_the_prompt_number() {
         Some("iex(node1@localhost)2>")
     );
 }
+
+#[test]
+fn looking_at_a_node_never_changes_how_it_numbers_other_nodes() {
+    // the panels and the event log print pids too: they must not give
+    // numbers the node's own programs would then see
+    let lines = [
+        "p3 = Node.spawn(:node3@localhost, fn -> Process.sleep(:infinity) end); :ok",
+        "p2 = Node.spawn(:node2@localhost, fn -> Process.sleep(:infinity) end); :global.register_name(:p2, p2)",
+        "{p3, p2}",
+    ];
+    let mut printed = Vec::new();
+    for look in [false, true] {
+        let (mut w, ids) = world(&["node1", "node2", "node3"]);
+        w.world_mut().set_tracing(look);
+        connected(&mut w, &ids);
+        value(&mut w, ids[0], "Node.connect(:node3@localhost)");
+        let mut last = String::new();
+        for line in lines {
+            if look {
+                w.world_mut().advance(1);
+                let _ = w.world().snapshot();
+            }
+            last = value(&mut w, ids[0], line);
+            if look {
+                let _ = w.world().snapshot();
+            }
+        }
+        printed.push(last);
+    }
+    assert_eq!(printed[0], printed[1]);
+    // node1 met node2 first: its entry comes first in node1's table
+    assert_eq!(printed[0], "{#PID<10882.102.0>, #PID<10881.102.0>}");
+}

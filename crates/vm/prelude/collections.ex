@@ -2,14 +2,18 @@
 
 defmodule List do
   def ascii_printable?(list, limit \\ :infinity)
-  def ascii_printable?(_list, 0), do: true
-  def ascii_printable?([], _limit), do: true
-
-  def ascii_printable?([c | rest], limit) when is_integer(c) and c >= 32 and c <= 126 or c in [?\n, ?\r, ?\t, ?\v, ?\b, ?\f, ?\e, ?\d, ?\a] do
-    ascii_printable?(rest, if(limit == :infinity, do: limit, else: limit - 1))
+      when is_list(list) and (limit == :infinity or (is_integer(limit) and limit >= 0)) do
+    ascii_printable_list(list, limit)
   end
 
-  def ascii_printable?(_list, _limit), do: false
+  defp ascii_printable_list(_list, 0), do: true
+  defp ascii_printable_list([], _limit), do: true
+
+  defp ascii_printable_list([c | rest], limit) when is_integer(c) and c >= 32 and c <= 126 or c in [?\n, ?\r, ?\t, ?\v, ?\b, ?\f, ?\e, ?\a] do
+    ascii_printable_list(rest, if(limit == :infinity, do: limit, else: limit - 1))
+  end
+
+  defp ascii_printable_list(_list, _limit), do: false
 
   def first(list, default \\ nil)
   def first([], default), do: default

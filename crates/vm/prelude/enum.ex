@@ -174,13 +174,15 @@ defmodule Enum do
     end)
   end
 
-  def at(%{__struct__: Range, first: first, last: last, step: step}, index, default) do
+  def at(e, index, default \\ nil)
+
+  def at(%{__struct__: Range, first: first, last: last, step: step}, index, default) when is_integer(index) do
     n = range_size(first, last, step)
     i = if index < 0, do: n + index, else: index
     if i < 0 or i >= n, do: default, else: first + i * step
   end
 
-  def at(e, index, default \\ nil) do
+  def at(e, index, default) when is_integer(index) do
     list = to_l(e)
     i = if index < 0, do: length(list) + index, else: index
     if i < 0, do: default, else: at_list(list, i, default)
@@ -190,13 +192,13 @@ defmodule Enum do
   defp at_list([_ | t], i, default), do: at_list(t, i - 1, default)
   defp at_list([], _i, default), do: default
 
-  def fetch(%{__struct__: Range, first: first, last: last, step: step} = range, index) do
+  def fetch(%{__struct__: Range, first: first, last: last, step: step} = range, index) when is_integer(index) do
     n = range_size(first, last, step)
     i = if index < 0, do: n + index, else: index
     if i < 0 or i >= n, do: :error, else: {:ok, at(range, i, nil)}
   end
 
-  def fetch(e, index) do
+  def fetch(e, index) when is_integer(index) do
     list = to_l(e)
     i = if index < 0, do: length(list) + index, else: index
     if i < 0 or i >= length(list), do: :error, else: {:ok, at_list(list, i, nil)}
@@ -306,18 +308,18 @@ defmodule Enum do
   def into(e, collectable, fun), do: into(map(e, fun), collectable)
 
   def take(_e, 0), do: []
-  def take(%{__struct__: Range, first: first, last: last, step: step}, n) when n > 0, do: range_list(first, first + (min(n, range_size(first, last, step)) - 1) * step, step)
-  def take(e, n) when n > 0, do: :lists.sublist(to_l(e), n)
+  def take(%{__struct__: Range, first: first, last: last, step: step}, n) when is_integer(n) and n > 0, do: range_list(first, first + (min(n, range_size(first, last, step)) - 1) * step, step)
+  def take(e, n) when is_integer(n) and n > 0, do: :lists.sublist(to_l(e), n)
 
-  def take(e, n) when n < 0 do
+  def take(e, n) when is_integer(n) and n < 0 do
     list = to_l(e)
     drop(list, max(length(list) + n, 0))
   end
 
-  def drop(%{__struct__: Range, first: first, last: last, step: step}, n) when n >= 0, do: range_list(first + min(n, range_size(first, last, step)) * step, last, step)
-  def drop(e, n) when n >= 0, do: drop_list(to_l(e), n)
+  def drop(%{__struct__: Range, first: first, last: last, step: step}, n) when is_integer(n) and n >= 0, do: range_list(first + min(n, range_size(first, last, step)) * step, last, step)
+  def drop(e, n) when is_integer(n) and n >= 0, do: drop_list(to_l(e), n)
 
-  def drop(e, n) when n < 0 do
+  def drop(e, n) when is_integer(n) and n < 0 do
     list = to_l(e)
     :lists.sublist(list, max(length(list) + n, 0))
   end

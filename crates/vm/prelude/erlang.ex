@@ -95,7 +95,7 @@ defmodule IEx.Helpers do
   end
 
   def i(term) do
-    info = [{"Term", inspect(term, pretty: true, width: 80)} | info(term)]
+    info = [{"Term", inspect(term)} | info(term)]
     protocols = protocols(term)
     rows = if protocols == [], do: info, else: info ++ [{"Implemented protocols", Enum.join(protocols, ", ")}]
     Enum.each(rows, fn {label, text} -> IO.puts(label <> "\n  " <> String.replace(text, "\n", "\n  ")) end)
@@ -172,8 +172,8 @@ defmodule IEx.Helpers do
   defp info(term) when is_function(term) do
     {:type, type} = Function.info(term, :type)
     {:arity, arity} = Function.info(term, :arity)
-    desc = if type == :external, do: "This is an external function.", else: "This is an anonymous function."
-    [{"Data type", "Function"}, {"Type", Atom.to_string(type)}, {"Arity", Integer.to_string(arity)}, {"Description", desc}]
+    rows = [{"Data type", "Function"}, {"Type", Atom.to_string(type)}, {"Arity", Integer.to_string(arity)}]
+    if type == :external, do: rows, else: rows ++ [{"Description", "This is an anonymous function."}]
   end
 
   defp info(term) when is_reference(term), do: [{"Data type", "Reference"}]

@@ -175,12 +175,26 @@ pub struct Node {
     /// `#PID<N.x.y>` is `REMOTE_NUMBERS + position`, as BEAM prints each
     /// node under its own entry of the printing node's node table (a
     /// restarted node, with a new creation, gets a new one).
-    remote_nodes: RefCell<Vec<(Atom, u32)>>,
+    remote_nodes: RefCell<Vec<(Atom, Option<u32>)>>,
 }
 
 /// The number of the first remote node a node prints (BEAM's node
 /// table entries print as numbers of this size, e.g. `#PID<10881.102.0>`).
 const REMOTE_NUMBERS: u32 = 10_881;
+
+/// The number entry `at` of a node table prints as.
+fn remote_number(at: usize) -> u32 {
+    REMOTE_NUMBERS.saturating_add(u32::try_from(at).unwrap_or(u32::MAX))
+}
+
+/// The entry of `node` at `creation` in a node table: the one with that
+/// creation, else the node's entry that has none yet.
+fn entry(table: &[(Atom, Option<u32>)], node: &Atom, creation: u32) -> Option<usize> {
+    table
+        .iter()
+        .position(|(n, c)| n == node && *c == Some(creation))
+        .or_else(|| table.iter().position(|(n, c)| n == node && c.is_none()))
+}
 
 impl Node {
     pub(crate) fn new(
@@ -280,20 +294,50 @@ impl Node {
 
     /// The first number of `#PID<N.x.y>` for a pid or reference of `node`
     /// at `creation`, as this node prints it: 0 for its own, else the
-    /// number it gave that node when it first printed one of its pids.
+    /// number of that node's entry in its node table. Entries are made in
+    /// the order the node learned of its peers (`Node.list(:known)`), and
+    /// take a creation when a pid of theirs is first printed; a peer that
+    /// restarted (a new creation) gets an entry of its own then.
     pub(crate) fn node_number_of(&self, node: &Atom, creation: u32) -> u32 {
         if *node == self.name && creation == self.creation {
             return 0;
         }
-        let mut known = self.remote_nodes.borrow_mut();
-        let at = match known.iter().position(|(n, c)| n == node && *c == creation) {
+        let mut table = self.remote_nodes.borrow_mut();
+        self.add_known(&mut table);
+        let at = match entry(&table, node, creation) {
             Some(at) => at,
             None => {
-                known.push((node.clone(), creation));
-                known.len() - 1
+                table.push((node.clone(), None));
+                table.len() - 1
             }
         };
-        REMOTE_NUMBERS.saturating_add(u32::try_from(at).unwrap_or(u32::MAX))
+        if let Some(slot) = table.get_mut(at) {
+            slot.1 = Some(creation);
+        }
+        remote_number(at)
+    }
+
+    /// [`Node::node_number_of`] for a view, which must not change what
+    /// the node's programs will see: the same number, found without
+    /// making entries.
+    pub(crate) fn node_number_peek(&self, node: &Atom, creation: u32) -> u32 {
+        if *node == self.name && creation == self.creation {
+            return 0;
+        }
+        let mut table = self.remote_nodes.borrow().clone();
+        self.add_known(&mut table);
+        remote_number(entry(&table, node, creation).unwrap_or(table.len()))
+    }
+
+    /// Entries, in a node table, for the peers this node has learned of
+    /// since it last looked.
+    fn add_known(&self, table: &mut Vec<(Atom, Option<u32>)>) {
+        for peer in self.dist.known() {
+            let other = *peer != self.name && peer.as_str() != "nonode@nohost";
+            if other && !table.iter().any(|(n, _)| n == peer) {
+                table.push((peer.clone(), None));
+            }
+        }
     }
 
     /// The node and creation this node prints as `number` (`pid/3`,
@@ -303,7 +347,10 @@ impl Node {
             return Some((self.name.clone(), self.creation));
         }
         let at = usize::try_from(number.checked_sub(REMOTE_NUMBERS)?).ok()?;
-        self.remote_nodes.borrow().get(at).cloned()
+        match self.remote_nodes.borrow().get(at) {
+            Some((node, Some(creation))) => Some((node.clone(), *creation)),
+            _ => None,
+        }
     }
 
     /// The local process id of a pid term, if it names this node.
@@ -1019,6 +1066,6 @@ impl Node {
 
     /// Its process number `id`'s pid as its console prints it.
     pub fn pid_text(&self, id: u32) -> String {
-        self.inspect_plain(&self.make_pid(id))
+        self.view_plain(&self.make_pid(id))
     }
 }

@@ -243,6 +243,31 @@ impl Node {
     pub fn inspect_plain(&self, t: &Term) -> String {
         inspect(t, &InspectOpts::plain(), self)
     }
+
+    /// `t` printed for a view (panels, the event log): as the node prints
+    /// it, but a pid of a node it has not numbered yet does not number it,
+    /// so that looking never changes what the node's programs see.
+    pub fn view_plain(&self, t: &Term) -> String {
+        inspect(t, &InspectOpts::plain(), &ViewCtx(self))
+    }
+
+    /// [`Node::view_plain`] as iex prints (pretty, 80 columns).
+    pub fn view_iex(&self, t: &Term) -> String {
+        inspect(t, &InspectOpts::iex(), &ViewCtx(self))
+    }
+}
+
+/// A node as a view prints its terms ([`Node::view_plain`]).
+struct ViewCtx<'a>(&'a Node);
+
+impl InspectCtx for ViewCtx<'_> {
+    fn struct_fields(&self, module: &beamplay_term::Atom) -> Option<Vec<beamplay_term::Atom>> {
+        self.0.struct_fields(module)
+    }
+
+    fn node_number(&self, node: &beamplay_term::Atom, creation: u32) -> u32 {
+        self.0.node_number_peek(node, creation)
+    }
 }
 
 impl InspectCtx for Node {

@@ -94,18 +94,18 @@ impl Node {
                         .and_then(|t| t.to_vec())
                         .unwrap_or_default()
                         .iter()
-                        .map(|t| self.inspect_plain(t))
+                        .map(|t| self.view_plain(t))
                         .collect()
                 };
                 let current = match item("current_function").as_ref().and_then(Term::as_tuple) {
                     Some([m, Term::Atom(f), Term::Int(a)]) => {
-                        format!("{}.{}/{a}", self.inspect_plain(m), f.as_str())
+                        format!("{}.{}/{a}", self.view_plain(m), f.as_str())
                     }
                     _ => String::new(),
                 };
                 ProcessView {
                     id: p.id,
-                    pid: self.inspect_plain(&p.pid),
+                    pid: self.view_plain(&p.pid),
                     name: p.name.as_ref().map(|a| a.as_str().to_string()),
                     status: match item("status") {
                         Some(Term::Atom(a)) => a.as_str().to_string(),
@@ -124,7 +124,7 @@ impl Node {
     pub fn mailbox_view(&self, id: u32) -> Vec<String> {
         self.procs
             .get(&id)
-            .map(|p| p.mailbox.iter().map(|m| self.inspect_iex(m)).collect())
+            .map(|p| p.mailbox.iter().map(|m| self.view_iex(m)).collect())
             .unwrap_or_default()
     }
 }

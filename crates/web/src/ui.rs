@@ -286,7 +286,9 @@ impl MoreTime {
             let Ok(mut s) = session.try_borrow_mut() else {
                 return;
             };
-            if !s.computing() {
+            // nothing to do, or no time owed to do it in: no more chunks
+            // until the next tick
+            if !s.computing() || !s.owes() {
                 return;
             }
             s.run(0.0, &mut || page_clock() < until);

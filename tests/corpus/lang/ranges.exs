@@ -46,3 +46,12 @@ end
 
 {Enum.product(1..10), Enum.count(1..100, &(rem(&1, 7) == 0)), Enum.max_by(1..5, &rem(&1, 3))}
 #=> {3628800, 14, 2}
+
+Enum.at(1..10, 2.0)
+#=> ** (FunctionClauseError) no function clause matching in Enum.at/3
+
+Enum.take(1..3, :a)
+#=> ** (FunctionClauseError) no function clause matching in Enum.take/2
+
+{List.ascii_printable?(~c"abc\d"), List.ascii_printable?(~c"abc", 2)}
+#=> {false, true}

@@ -206,9 +206,9 @@ impl Node {
         FrameSummary {
             op,
             system,
-            control: self.inspect_plain(&control),
+            control: self.view_plain(&control),
             payload: payload.map(|p| match p {
-                Ok(t) => self.inspect_plain(&t),
+                Ok(t) => self.view_plain(&t),
                 Err(len) => format!("a term of {len} bytes"),
             }),
         }
