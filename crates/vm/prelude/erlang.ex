@@ -86,7 +86,8 @@ defmodule IEx.Helpers do
     "Documentation for #{what} is not available in the playground; see " <>
       case Atom.to_string(module) do
         "Elixir." <> _ ->
-          anchor = if fun, do: "#" <> Atom.to_string(fun) <> "/" <> if(arity, do: Integer.to_string(arity), else: ""), else: ""
+          # hexdocs anchors a function by name and arity
+          anchor = if fun && arity, do: "#" <> Atom.to_string(fun) <> "/" <> Integer.to_string(arity), else: ""
           "https://hexdocs.pm/elixir/#{name}.html#{anchor}"
 
         erl ->

@@ -53,5 +53,5 @@ Enum.at(1..10, 2.0)
 Enum.take(1..3, :a)
 #=> ** (FunctionClauseError) no function clause matching in Enum.take/2
 
-{List.ascii_printable?(~c"abc\d"), List.ascii_printable?(~c"abc", 2)}
+{List.ascii_printable?([?a, ?b, 127]), List.ascii_printable?(~c"abc", 2)}
 #=> {false, true}
