@@ -177,8 +177,9 @@ pub struct Driver {
     /// Oldest first; hosts take it with [`Driver::take_said`].
     said: Vec<Said>,
     /// Lines typed at a console that was still running one, each waiting
-    /// its turn there (iex's type-ahead), by the console they run at.
-    queued: std::collections::BTreeMap<NodeId, std::collections::VecDeque<String>>,
+    /// its turn there (iex's type-ahead), by the console they run at (a
+    /// node's id is its index).
+    queued: Vec<std::collections::VecDeque<String>>,
 }
 
 /// What a typed text asks for.
@@ -199,7 +200,7 @@ impl Driver {
         Ok(Driver {
             world: World::new(seed)?,
             said: Vec::new(),
-            queued: std::collections::BTreeMap::new(),
+            queued: Vec::new(),
         })
     }
 
@@ -250,10 +251,12 @@ impl Driver {
     pub fn type_ahead(&mut self, at: NodeId, text: &str) -> Result<Submitted, SubmitError> {
         if let Some(to) = self.console_for(at, text) {
             if self.busy(to) || self.typed_ahead(to) {
-                self.queued
-                    .entry(to)
-                    .or_default()
-                    .push_back(text.to_string());
+                if self.queued.len() <= to {
+                    self.queued.resize_with(to + 1, Default::default);
+                }
+                if let Some(q) = self.queued.get_mut(to) {
+                    q.push_back(text.to_string());
+                }
                 return Ok(Submitted::Queued(to));
             }
         }
@@ -262,19 +265,16 @@ impl Driver {
 
     /// Whether lines typed ahead wait at node `id`'s console.
     pub fn typed_ahead(&self, id: NodeId) -> bool {
-        self.queued.get(&id).is_some_and(|q| !q.is_empty())
+        self.queued.get(id).is_some_and(|q| !q.is_empty())
     }
 
     /// Starts the next typed-ahead line of each console that is free.
     pub fn feed_type_ahead(&mut self) {
-        let free: Vec<NodeId> = self
-            .queued
-            .iter()
-            .filter(|(at, q)| !q.is_empty() && !self.busy(**at))
-            .map(|(at, _)| *at)
-            .collect();
-        for at in free {
-            if let Some(text) = self.queued.get_mut(&at).and_then(|q| q.pop_front()) {
+        for at in 0..self.queued.len() {
+            if self.busy(at) {
+                continue;
+            }
+            if let Some(text) = self.queued.get_mut(at).and_then(|q| q.pop_front()) {
                 let _ = self.submit(at, &text);
             }
         }
