@@ -168,7 +168,12 @@ pub const BREAK: &str = "#iex:break";
 /// Whether `input` needs more lines before it can run (iex's `...>`);
 /// a last line `#iex:break` ends it.
 pub fn incomplete(input: &str) -> bool {
-    input.lines().last().map(str::trim) != Some(BREAK) && beamplay_syntax::is_incomplete(input)
+    !ends_in_break(input) && beamplay_syntax::is_incomplete(input)
+}
+
+/// Whether the last line of `input` is `#iex:break`.
+fn ends_in_break(input: &str) -> bool {
+    input.lines().last().map(str::trim) == Some(BREAK)
 }
 
 /// A World and what its consoles said that no host took yet.
@@ -305,7 +310,7 @@ impl Driver {
         self.pull();
         // echoed before it acts: a restart renumbers the prompt
         let typed = self.echo(at, text);
-        if text.lines().count() > 1 && text.lines().last().map(str::trim) == Some(BREAK) {
+        if text.lines().count() > 1 && ends_in_break(text) {
             let counter = self.world.node(at).map_or(1, |n| n.console().counter());
             self.said.extend(typed);
             self.said.push(Said::Line(

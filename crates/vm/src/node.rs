@@ -303,7 +303,8 @@ impl Node {
             return 0;
         }
         let mut table = self.remote_nodes.borrow_mut();
-        self.add_known(&mut table);
+        let unlisted: Vec<Atom> = self.unlisted(&table).cloned().collect();
+        table.extend(unlisted.into_iter().map(|peer| (peer, None)));
         let at = match entry(&table, node, creation) {
             Some(at) => at,
             None => {
@@ -324,20 +325,31 @@ impl Node {
         if *node == self.name && creation == self.creation {
             return 0;
         }
-        let mut table = self.remote_nodes.borrow().clone();
-        self.add_known(&mut table);
-        remote_number(entry(&table, node, creation).unwrap_or(table.len()))
+        let table = self.remote_nodes.borrow();
+        let at = entry(&table, node, creation).unwrap_or_else(|| {
+            // where node_number_of would put it: among the peers learned
+            // of since, or after them
+            let unlisted: Vec<&Atom> = self.unlisted(&table).collect();
+            table.len()
+                + unlisted
+                    .iter()
+                    .position(|peer| *peer == node)
+                    .unwrap_or(unlisted.len())
+        });
+        remote_number(at)
     }
 
-    /// Entries, in a node table, for the peers this node has learned of
-    /// since it last looked.
-    fn add_known(&self, table: &mut Vec<(Atom, Option<u32>)>) {
-        for peer in self.dist.known() {
-            let other = *peer != self.name && peer.as_str() != "nonode@nohost";
-            if other && !table.iter().any(|(n, _)| n == peer) {
-                table.push((peer.clone(), None));
-            }
-        }
+    /// The peers this node has learned of that its node table has no
+    /// entry for yet, in the order it learned of them.
+    fn unlisted<'a>(
+        &'a self,
+        table: &'a [(Atom, Option<u32>)],
+    ) -> impl Iterator<Item = &'a Atom> + 'a {
+        self.dist.known().iter().filter(move |peer| {
+            **peer != self.name
+                && peer.as_str() != "nonode@nohost"
+                && !table.iter().any(|(n, _)| n == *peer)
+        })
     }
 
     /// The node and creation this node prints as `number` (`pid/3`,

@@ -243,11 +243,11 @@ fn messages(t: &mut Natives) {
     });
     t.add_process("erlang", "system_info", 1, |n, _, a| {
         let item = match &a[0] {
-            Term::Atom(item) => item.as_str().to_string(),
-            _ => String::new(),
+            Term::Atom(item) => item.as_str(),
+            _ => "",
         };
         let count = |k: usize| Term::Int(i64::try_from(k).unwrap_or(i64::MAX));
-        let value = match item.as_str() {
+        let value = match item {
             "otp_release" => crate::text::charlist("25"),
             "version" => crate::text::charlist("13.1.5"),
             "system_version" => crate::text::charlist(SYSTEM_VERSION),
