@@ -203,14 +203,12 @@ impl Store {
         }
         let mut s = self.session.borrow_mut();
         match action {
-            Action::Tick { now_ms } => {
-                let real = self.last_tick.map_or(0.0, |t| now_ms - t);
-                self.last_tick = Some(now_ms);
-                let clock = self.clock;
-                let start = clock();
-                s.run(real, &mut || clock() - start < FRAME_BUDGET_MS);
+            Action::Tick { now_ms } => catch_up(&mut s, &mut self.last_tick, self.clock, now_ms),
+            Action::Submit(id, line) => {
+                s.submit(id, &line);
+                // the line starts now, not at the next tick
+                catch_up(&mut s, &mut self.last_tick, self.clock, (self.clock)());
             }
-            Action::Submit(id, line) => s.submit(id, &line),
             Action::Interrupt(id) => s.interrupt(id),
             Action::Clear(id) => s.clear(id),
             Action::Fault(f) => s.apply(f),
@@ -250,6 +248,15 @@ impl Store {
             Action::ProcessRows(node, first) => self.rows = (node, first),
         }
     }
+}
+
+/// Lets the World run the real time since the last run (`now_ms` on the
+/// page's clock), for at most a frame's budget.
+fn catch_up(s: &mut Session, last: &mut Option<f64>, clock: fn() -> f64, now_ms: f64) {
+    let real = last.map_or(0.0, |t| now_ms - t);
+    *last = Some(now_ms);
+    let start = clock();
+    s.run(real, &mut || clock() - start < FRAME_BUDGET_MS);
 }
 
 impl Reducible for Store {
@@ -306,6 +313,28 @@ mod tests {
             ]
         );
         assert!(store.snapshot.links.iter().any(|l| l.connected));
+    }
+
+    thread_local! {
+        static NOW: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+    }
+
+    fn set_clock() -> f64 {
+        NOW.get()
+    }
+
+    #[test]
+    fn a_line_runs_when_it_is_typed_not_at_the_next_tick() {
+        let store = Rc::new(Store::new(set_clock, None).expect("store"));
+        let store = after(store, ticks(0.0, 1));
+        NOW.set(10.0);
+        let store = after(store, vec![Action::Submit(0, "6 * 7".into())]);
+        let lines: Vec<&str> = store.consoles[0]
+            .lines
+            .iter()
+            .map(|l| l.text.as_str())
+            .collect();
+        assert_eq!(lines, ["iex(node1@localhost)1> 6 * 7", "42"]);
     }
 
     #[test]

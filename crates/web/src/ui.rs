@@ -122,22 +122,37 @@ pub fn app() -> Html {
         // of the playground, shown as such
         Err(e) => panic!("the playground's prelude does not compile: {e}"),
     });
-    {
+    // chunks of the World between frames while a line computes; the
+    // moment one ends the computation, a tick shows its value
+    let more = {
         let dispatch = store.dispatcher();
         let session = store.session();
+        use_memo((), move |_| {
+            MoreTime::new(
+                session,
+                Box::new(move || {
+                    dispatch.dispatch(Action::Tick {
+                        now_ms: page_clock(),
+                    })
+                }),
+            )
+        })
+    };
+    {
+        let dispatch = store.dispatcher();
+        let more = more.clone();
         use_effect_with((), move |_| {
             // the consoles are on the page, prompts and all
             if let Some(p) = performance() {
                 let _ = p.mark(READY);
             }
-            let more = MoreTime::new(session);
             let timer = gloo_timers::callback::Interval::new(16, move || {
                 if let Some(p) = performance() {
                     TICKED.set(p.mark(TICK).is_ok());
                 }
                 let now_ms = page_clock();
                 dispatch.dispatch(Action::Tick { now_ms });
-                if let Some(more) = &more {
+                if let Some(more) = more.as_ref() {
                     more.start(now_ms);
                 }
             });
@@ -154,7 +169,14 @@ pub fn app() -> Html {
     });
     let send = {
         let dispatch = store.dispatcher();
-        Callback::from(move |a: Action| dispatch.dispatch(a))
+        Callback::from(move |a: Action| {
+            let submitted = matches!(a, Action::Submit(..));
+            dispatch.dispatch(a);
+            // a line typed computes from now on, not from the next tick
+            if let Some(more) = more.as_ref().as_ref().filter(|_| submitted) {
+                more.start(page_clock());
+            }
+        })
     };
     // the page's theme: style.css reads `data-theme` on the app (not on
     // the document, so an embedded playground leaves its host alone)
@@ -254,7 +276,8 @@ pub fn app() -> Html {
 /// its own that a MessageChannel message starts (no timer clamp), until
 /// [`BUSY_UNTIL_MS`] after the frame's tick, so that input and rendering
 /// still come between them and every frame ends within 16 ms. The next
-/// tick shows what they did.
+/// tick shows what they did, or at once the chunk that ends the
+/// computation asks for one.
 struct MoreTime {
     channel: web_sys::MessageChannel,
     /// When the last tick began, on the page's clock.
@@ -271,6 +294,7 @@ const BUSY_UNTIL_MS: f64 = 14.0;
 impl MoreTime {
     fn new(
         session: std::rc::Rc<std::cell::RefCell<beamplay_cluster::session::Session>>,
+        done: Box<dyn Fn()>,
     ) -> Option<MoreTime> {
         use wasm_bindgen::JsCast;
         let channel = web_sys::MessageChannel::new().ok()?;
@@ -292,8 +316,13 @@ impl MoreTime {
                 return;
             }
             s.run(0.0, &mut || page_clock() < until);
+            let computing = s.computing();
             drop(s);
-            let _ = again.post_message(&wasm_bindgen::JsValue::NULL);
+            if computing {
+                let _ = again.post_message(&wasm_bindgen::JsValue::NULL);
+            } else {
+                done();
+            }
         });
         channel
             .port1()
