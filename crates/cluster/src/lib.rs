@@ -8,6 +8,7 @@ mod net;
 pub mod observe;
 pub mod scenario;
 pub mod session;
+pub mod transport;
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -54,6 +55,20 @@ pub struct World {
     /// printed it (`take_events`), so lines of several nodes reach a host
     /// in the order they happened however seldom it looks.
     console: Vec<(NodeId, ConsoleEvent)>,
+    /// Nodes of other Worlds this one reaches through its host (tabs of a
+    /// room, a relay's machines): their full names.
+    peers: Vec<Atom>,
+    /// Frames for them, oldest first, until the host takes them.
+    outgoing: Vec<Outgoing>,
+}
+
+/// A frame between a node of this World and a node of another: what a
+/// host carries between Worlds (transport.rs wraps it in an envelope).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outgoing {
+    pub from: Atom,
+    pub to: Atom,
+    pub bytes: Vec<u8>,
 }
 
 /// A node of the World, alive or dead.
@@ -121,6 +136,8 @@ impl World {
             net: net::Network::default(),
             trace: None,
             console: Vec::new(),
+            peers: Vec::new(),
+            outgoing: Vec::new(),
         })
     }
 
@@ -145,10 +162,78 @@ impl World {
         if host.is_some_and(|h| h != "localhost") {
             return Err(AddNodeError::OtherHost(name.to_string()));
         }
-        if self.find(short).is_some() {
-            return Err(AddNodeError::Taken(format!("{short}@localhost")));
+        let full = format!("{short}@localhost");
+        if self.find(short).is_some() || self.peers.iter().any(|p| p.as_str() == full) {
+            return Err(AddNodeError::Taken(full));
         }
         Ok(())
+    }
+
+    /// A node of another World joined (a tab of the room, a machine of
+    /// the relay): epmd lists it, and frames for it leave through
+    /// [`World::take_outgoing`]. Its name is checked as a new node's is
+    /// (a name this World has already is taken); returns its full name.
+    pub fn peer_up(&mut self, name: &str) -> Result<Atom, AddNodeError> {
+        self.check_name(name)?;
+        let short = name.split('@').next().unwrap_or(name);
+        let atom = self.runtime.atom(&format!("{short}@localhost"));
+        let port = 32768 + (self.peers.len() as u16 % 28000);
+        self.epmd.borrow_mut().insert(0, (atom.clone(), port));
+        self.peers.push(atom.clone());
+        Ok(atom)
+    }
+
+    /// A node of another World is gone (its tab closed or crashed, its
+    /// machine left): as when a node's OS process dies, every node here
+    /// that was connected to it sees the connection close.
+    pub fn peer_down(&mut self, name: &Atom) {
+        let before = self.peers.len();
+        self.peers.retain(|p| p != name);
+        if self.peers.len() == before {
+            return;
+        }
+        self.epmd.borrow_mut().retain(|(n, _)| n != name);
+        self.outgoing.retain(|o| &o.to != name);
+        for n in self.nodes.iter_mut().flatten() {
+            n.connection_lost(name);
+        }
+        self.carry();
+    }
+
+    /// The host broke the connection between node `local` here and node
+    /// `peer` of another World (a gap in its frames, a frame too large to
+    /// carry): both ends see it close, as with a reset TCP connection.
+    pub fn peer_link_lost(&mut self, local: &Atom, peer: &Atom) {
+        if let Some(n) = self.by_name(local).and_then(|id| self.node_mut(id)) {
+            n.connection_broken(peer);
+        }
+        self.carry();
+    }
+
+    /// The nodes of other Worlds this one reaches, as they joined.
+    pub fn peers(&self) -> &[Atom] {
+        &self.peers
+    }
+
+    /// A frame from `from`, a node of another World, to `to`, a node of
+    /// this one: handed over at once. False (and nothing done) if either
+    /// is unknown here: the host counts it as refused.
+    pub fn frame_from_peer(&mut self, from: &Atom, to: &Atom, bytes: &[u8]) -> bool {
+        if !self.peers.contains(from) {
+            return false;
+        }
+        let Some(node) = self.by_name(to).and_then(|id| self.nodes[id].as_mut()) else {
+            return false;
+        };
+        node.frame_in(from, bytes);
+        self.carry();
+        true
+    }
+
+    /// The frames for nodes of other Worlds since the last call, oldest
+    /// first.
+    pub fn take_outgoing(&mut self) -> Vec<Outgoing> {
+        std::mem::take(&mut self.outgoing)
     }
 
     /// Adds a node named `name@localhost` (or `name` if it has a host).
@@ -363,6 +448,14 @@ impl World {
             let frames = node.take_outbox();
             let from_name = node.name().clone();
             for (peer, bytes) in frames {
+                if self.peers.contains(&peer) {
+                    self.outgoing.push(Outgoing {
+                        from: from_name.clone(),
+                        to: peer,
+                        bytes,
+                    });
+                    continue;
+                }
                 let to = self.by_name(&peer).filter(|to| *to != from);
                 let len = bytes.len();
                 let summary = match (to, &self.trace, &self.nodes[from]) {

@@ -4,7 +4,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use beamplay_term::{atom_to_inspect, AtomTable};
+use beamplay_term::{atom_to_inspect, Atom, AtomTable};
 
 use crate::code::{Module, ModuleTable, Op};
 use crate::compile::{compile_line, CompileEnv};
@@ -67,6 +67,15 @@ impl Runtime {
             natives: Rc::new(natives),
             prelude,
         })
+    }
+
+    /// The atom `name`, from the table its nodes share (an uninterned one
+    /// past the table's limit, as a node's own name is).
+    pub fn atom(&self, name: &str) -> Atom {
+        self.atoms
+            .borrow_mut()
+            .intern(name)
+            .unwrap_or_else(|_| Atom::new_uninterned(name))
     }
 
     /// A fresh node: the prelude loaded, its console's shell waiting for a

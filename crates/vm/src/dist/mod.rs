@@ -94,6 +94,16 @@ impl Node {
         Connect::Wait
     }
 
+    /// The host broke the connection with `peer` (frames lost on the way,
+    /// as a TCP connection that cannot stay whole is reset): it ends here,
+    /// and the peer is told, as a reset reaches both ends.
+    pub fn connection_broken(&mut self, peer: &Atom) {
+        if self.dist.conn(peer).is_some() {
+            self.dist.outbox.push((peer.clone(), vec![CLOSE]));
+        }
+        self.connection_lost(peer);
+    }
+
     /// `:erlang.disconnect_node(peer)`: whether a connection was taken down.
     pub(crate) fn disconnect(&mut self, peer: &Atom) -> bool {
         match self.dist.forget(peer) {

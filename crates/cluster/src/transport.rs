@@ -1,0 +1,461 @@
+//! The wire between Worlds (issue 18): nodes of one room live in several
+//! Worlds (tabs of a browser, later machines behind a relay) and reach
+//! each other through their hosts. A World hands its host the frames for
+//! nodes of other Worlds ([`World::take_outgoing`]); a [`Port`] wraps
+//! each in an [`Envelope`] (room, from, to, sequence number), and unwraps
+//! what arrives from the room's channel into the World. The frames inside
+//! are the frames a World's own network carries (DESIGN.md invariant 3).
+//!
+//! Per ordered pair of nodes, envelopes carry consecutive sequence
+//! numbers: one that does not follow the last (lost, repeated, reordered)
+//! closes the connection between the two, as TCP closes a connection it
+//! cannot keep whole. Everything a peer sends is untrusted: an envelope
+//! is size-limited and decoded defensively, and what is refused is
+//! counted, never a panic.
+//!
+//! Besides frames, a room's channel carries who is in it: `Hello` (a node
+//! is here; a Port answers a Hello it did not know with its own, so a
+//! newcomer learns the room) and `Bye` (a node is gone: its peers see it
+//! die, as when a BEAM node's OS process dies). The host notices a tab
+//! that closes without a word by other means (Web Locks in the page).
+use std::collections::HashMap;
+
+use beamplay_term::Atom;
+
+use crate::World;
+
+/// The first bytes of every envelope, and its version.
+pub const MAGIC: &[u8; 4] = b"BPW1";
+/// The largest frame an envelope carries: 64 MiB. A bigger one is not
+/// sent (its connection closes, counted as `too_large`).
+pub const MAX_PAYLOAD: usize = 64 << 20;
+/// The longest room id and node name.
+pub const MAX_NAME: usize = 255;
+
+/// What an envelope carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A frame from node `from` to node `to`.
+    Frame,
+    /// Node `from` is in the room (`to` is empty).
+    Hello,
+    /// Node `from` left the room (`to` is empty).
+    Bye,
+}
+
+impl Kind {
+    fn byte(self) -> u8 {
+        match self {
+            Kind::Frame => b'f',
+            Kind::Hello => b'h',
+            Kind::Bye => b'b',
+        }
+    }
+
+    fn from_byte(b: u8) -> Option<Kind> {
+        match b {
+            b'f' => Some(Kind::Frame),
+            b'h' => Some(Kind::Hello),
+            b'b' => Some(Kind::Bye),
+            _ => None,
+        }
+    }
+}
+
+/// One message on a room's channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Envelope {
+    pub room: String,
+    pub kind: Kind,
+    /// Full node names (`node1@localhost`).
+    pub from: String,
+    pub to: String,
+    /// The frame's number on its ordered pair of nodes, from 0.
+    pub seq: u64,
+    pub payload: Vec<u8>,
+}
+
+/// Why bytes from a channel are not an envelope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WireError {
+    /// Not this wire's magic and version.
+    NotAnEnvelope,
+    /// It ends before its fields do.
+    Truncated,
+    /// Bytes after its payload.
+    Trailing,
+    UnknownKind(u8),
+    /// A room or node name that is not one (its bytes, at most 32).
+    BadName(Vec<u8>),
+    /// A payload over [`MAX_PAYLOAD`].
+    TooLarge(usize),
+}
+
+impl std::fmt::Display for WireError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WireError::NotAnEnvelope => write!(f, "not a beamplay envelope"),
+            WireError::Truncated => write!(f, "envelope cut short"),
+            WireError::Trailing => write!(f, "bytes after the envelope's payload"),
+            WireError::UnknownKind(k) => write!(f, "unknown envelope kind {k}"),
+            WireError::BadName(n) => write!(f, "bad name {}", String::from_utf8_lossy(n)),
+            WireError::TooLarge(n) => {
+                write!(f, "a {n}-byte frame (at most {MAX_PAYLOAD} bytes cross)")
+            }
+        }
+    }
+}
+
+impl std::error::Error for WireError {}
+
+/// A room id, or a node name's parts: 1 to [`MAX_NAME`] bytes of
+/// letters, digits, `_`, `-` and `.`.
+fn valid_part(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= MAX_NAME
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+}
+
+/// A room id, or (`node`) a full node name: two parts around one `@`.
+fn valid_name(s: &str, node: bool) -> bool {
+    if !node {
+        return valid_part(s);
+    }
+    s.len() <= MAX_NAME
+        && s.split_once('@')
+            .is_some_and(|(a, h)| valid_part(a) && valid_part(h))
+}
+
+impl Envelope {
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(
+            4 + 1 + 3 + self.room.len() + self.from.len() + self.to.len() + 12 + self.payload.len(),
+        );
+        out.extend_from_slice(MAGIC);
+        out.push(self.kind.byte());
+        for s in [&self.room, &self.from, &self.to] {
+            // names are checked on the way in; a longer one is cut
+            let bytes = &s.as_bytes()[..s.len().min(MAX_NAME)];
+            out.push(bytes.len() as u8);
+            out.extend_from_slice(bytes);
+        }
+        out.extend_from_slice(&self.seq.to_be_bytes());
+        out.extend_from_slice(&(self.payload.len() as u32).to_be_bytes());
+        out.extend_from_slice(&self.payload);
+        out
+    }
+
+    pub fn decode(bytes: &[u8]) -> Result<Envelope, WireError> {
+        let mut r = Reader { bytes, at: 0 };
+        if r.take(4)? != MAGIC {
+            return Err(WireError::NotAnEnvelope);
+        }
+        let k = r.take(1)?[0];
+        let kind = Kind::from_byte(k).ok_or(WireError::UnknownKind(k))?;
+        let room = r.name(false)?;
+        let from = r.name(true)?;
+        let to = if kind == Kind::Frame {
+            r.name(true)?
+        } else {
+            match r.take(1)?[0] {
+                0 => String::new(),
+                _ => return Err(WireError::BadName(Vec::new())),
+            }
+        };
+        let seq = u64::from_be_bytes(r.array()?);
+        let len = u32::from_be_bytes(r.array()?) as usize;
+        if len > MAX_PAYLOAD {
+            return Err(WireError::TooLarge(len));
+        }
+        let payload = r.take(len)?.to_vec();
+        if r.at != bytes.len() {
+            return Err(WireError::Trailing);
+        }
+        Ok(Envelope {
+            room,
+            kind,
+            from,
+            to,
+            seq,
+            payload,
+        })
+    }
+}
+
+struct Reader<'b> {
+    bytes: &'b [u8],
+    at: usize,
+}
+
+impl<'b> Reader<'b> {
+    fn take(&mut self, n: usize) -> Result<&'b [u8], WireError> {
+        let end = self.at.checked_add(n).ok_or(WireError::Truncated)?;
+        let got = self.bytes.get(self.at..end).ok_or(WireError::Truncated)?;
+        self.at = end;
+        Ok(got)
+    }
+
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], WireError> {
+        let mut a = [0; N];
+        a.copy_from_slice(self.take(N)?);
+        Ok(a)
+    }
+
+    fn name(&mut self, node: bool) -> Result<String, WireError> {
+        let len = usize::from(self.take(1)?[0]);
+        let raw = self.take(len)?;
+        match std::str::from_utf8(raw) {
+            Ok(s) if valid_name(s, node) => Ok(s.to_string()),
+            _ => Err(WireError::BadName(raw[..raw.len().min(32)].to_vec())),
+        }
+    }
+}
+
+/// What a port refused or lost, by cause.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Counters {
+    pub frames_out: u64,
+    pub frames_in: u64,
+    /// Bytes that are not an envelope, or one of another room.
+    pub malformed: u64,
+    pub other_room: u64,
+    /// Frames for a node this World does not have, or from a node it
+    /// does not know.
+    pub unknown_node: u64,
+    /// Sequence gaps: each closed a connection.
+    pub gaps: u64,
+    /// Frames over [`MAX_PAYLOAD`] not sent: each closed a connection.
+    pub too_large: u64,
+}
+
+/// A World's end of a room's channel.
+pub struct Port {
+    room: String,
+    /// The next sequence number per ordered pair, going out and expected
+    /// coming in.
+    sent: HashMap<(Atom, Atom), u64>,
+    expected: HashMap<(Atom, Atom), u64>,
+    counters: Counters,
+    /// Why the last refused envelope was refused, for a host's log.
+    last_refusal: Option<String>,
+}
+
+impl Port {
+    /// A port of room `room` (the caller checks the id: letters, digits,
+    /// `_`, `-` and `.`).
+    pub fn new(room: &str) -> Port {
+        Port {
+            room: room.to_string(),
+            sent: HashMap::new(),
+            expected: HashMap::new(),
+            counters: Counters::default(),
+            last_refusal: None,
+        }
+    }
+
+    pub fn room(&self) -> &str {
+        &self.room
+    }
+
+    pub fn counters(&self) -> &Counters {
+        &self.counters
+    }
+
+    pub fn last_refusal(&self) -> Option<&str> {
+        self.last_refusal.as_deref()
+    }
+
+    fn envelope(&self, kind: Kind, from: &str, to: &str, seq: u64, payload: Vec<u8>) -> Vec<u8> {
+        Envelope {
+            room: self.room.clone(),
+            kind,
+            from: from.to_string(),
+            to: to.to_string(),
+            seq,
+            payload,
+        }
+        .encode()
+    }
+
+    /// A `Hello` for each of the World's live nodes: sent when the port
+    /// opens and when a node starts.
+    pub fn hello(&self, world: &World) -> Vec<Vec<u8>> {
+        world
+            .node_ids()
+            .into_iter()
+            .filter_map(|id| world.node(id))
+            .map(|n| self.envelope(Kind::Hello, n.name().as_str(), "", 0, Vec::new()))
+            .collect()
+    }
+
+    /// A `Bye` for node `name` of this World (killed, removed, the tab
+    /// closing).
+    pub fn bye(&mut self, name: &Atom) -> Vec<u8> {
+        self.sent.retain(|(from, _), _| from != name);
+        self.expected.retain(|(_, to), _| to != name);
+        self.envelope(Kind::Bye, name.as_str(), "", 0, Vec::new())
+    }
+
+    /// The envelopes for what the World sent to nodes of other Worlds.
+    pub fn outgoing(&mut self, world: &mut World) -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        for o in world.take_outgoing() {
+            if o.bytes.len() > MAX_PAYLOAD {
+                self.counters.too_large += 1;
+                world.peer_link_lost(&o.from, &o.to);
+                continue;
+            }
+            let seq = self.sent.entry((o.from.clone(), o.to.clone())).or_insert(0);
+            let n = *seq;
+            *seq += 1;
+            self.counters.frames_out += 1;
+            out.push(self.envelope(Kind::Frame, o.from.as_str(), o.to.as_str(), n, o.bytes));
+        }
+        out
+    }
+
+    /// Bytes from the room's channel, into the World. Returns what to
+    /// send back (a `Hello` answer), or why the bytes were refused
+    /// (counted; the World saw nothing).
+    pub fn incoming(&mut self, world: &mut World, bytes: &[u8]) -> Result<Vec<Vec<u8>>, WireError> {
+        let env = match Envelope::decode(bytes) {
+            Ok(env) => env,
+            Err(e) => {
+                self.counters.malformed += 1;
+                self.last_refusal = Some(e.to_string());
+                return Err(e);
+            }
+        };
+        if env.room != self.room {
+            self.counters.other_room += 1;
+            return Ok(Vec::new());
+        }
+        match env.kind {
+            Kind::Hello => {
+                let known = world.peers().iter().any(|p| p.as_str() == env.from);
+                if known || world.peer_up(&env.from).is_err() {
+                    return Ok(Vec::new());
+                }
+                // a newcomer learns who is here
+                Ok(self.hello(world))
+            }
+            Kind::Bye => {
+                if let Some(peer) = world
+                    .peers()
+                    .iter()
+                    .find(|p| p.as_str() == env.from)
+                    .cloned()
+                {
+                    self.sent.retain(|(_, to), _| to != &peer);
+                    self.expected.retain(|(from, _), _| from != &peer);
+                    world.peer_down(&peer);
+                }
+                Ok(Vec::new())
+            }
+            Kind::Frame => {
+                let from = world
+                    .peers()
+                    .iter()
+                    .find(|p| p.as_str() == env.from)
+                    .cloned();
+                let to = world
+                    .node_ids()
+                    .into_iter()
+                    .filter_map(|id| world.node(id))
+                    .map(|n| n.name().clone())
+                    .find(|n| n.as_str() == env.to);
+                let (Some(from), Some(to)) = (from, to) else {
+                    self.counters.unknown_node += 1;
+                    return Ok(Vec::new());
+                };
+                let expected = self.expected.entry((from.clone(), to.clone())).or_insert(0);
+                if env.seq != *expected {
+                    // lost, repeated or out of order: the connection
+                    // cannot be kept whole; later frames start a new one
+                    self.counters.gaps += 1;
+                    *expected = env.seq.saturating_add(1);
+                    world.peer_link_lost(&to, &from);
+                    return Ok(Vec::new());
+                }
+                *expected += 1;
+                self.counters.frames_in += 1;
+                world.frame_from_peer(&from, &to, &env.payload);
+                Ok(Vec::new())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(seq: u64, payload: &[u8]) -> Envelope {
+        Envelope {
+            room: "r1".into(),
+            kind: Kind::Frame,
+            from: "node1@localhost".into(),
+            to: "node4@localhost".into(),
+            seq,
+            payload: payload.to_vec(),
+        }
+    }
+
+    #[test]
+    fn an_envelope_reads_back_as_written() {
+        let e = frame(7, b"hello");
+        assert_eq!(Envelope::decode(&e.encode()), Ok(e));
+        let hello = Envelope {
+            kind: Kind::Hello,
+            to: String::new(),
+            ..frame(0, b"")
+        };
+        assert_eq!(Envelope::decode(&hello.encode()), Ok(hello));
+    }
+
+    #[test]
+    fn bad_envelopes_are_refused() {
+        let good = frame(1, b"x").encode();
+        assert_eq!(Envelope::decode(b"BPW"), Err(WireError::Truncated));
+        assert_eq!(Envelope::decode(b"XXXXf"), Err(WireError::NotAnEnvelope));
+        for cut in 4..good.len() {
+            assert_eq!(
+                Envelope::decode(&good[..cut]),
+                Err(WireError::Truncated),
+                "{cut}"
+            );
+        }
+        let mut longer = good.clone();
+        longer.push(0);
+        assert_eq!(Envelope::decode(&longer), Err(WireError::Trailing));
+        let mut kind = good.clone();
+        kind[4] = b'z';
+        assert_eq!(Envelope::decode(&kind), Err(WireError::UnknownKind(b'z')));
+        let bad_name = Envelope {
+            from: "no de".into(),
+            ..frame(0, b"")
+        };
+        assert!(matches!(
+            Envelope::decode(&bad_name.encode()),
+            Err(WireError::BadName(_))
+        ));
+        let mut huge = frame(0, b"").encode();
+        let at = huge.len() - 4;
+        huge[at..].copy_from_slice(&u32::MAX.to_be_bytes());
+        assert_eq!(
+            Envelope::decode(&huge),
+            Err(WireError::TooLarge(u32::MAX as usize))
+        );
+    }
+
+    #[test]
+    fn names_are_checked() {
+        assert!(valid_name("node1@localhost", true));
+        assert!(!valid_name("node1", true));
+        assert!(!valid_name("a@b@c", true));
+        assert!(valid_name("room-1.x", false));
+        assert!(!valid_name("a@b", false));
+        assert!(!valid_name("", false));
+    }
+}
