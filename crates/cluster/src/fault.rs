@@ -54,14 +54,19 @@ impl Fault {
     /// Reads a fault command such as `@disconnect node1 node2`: `None`
     /// if `line` is not one, an error if it is one that cannot apply.
     pub fn parse(world: &World, line: &str) -> Option<Result<Fault, FaultError>> {
+        Fault::parse_with(&|name| world.find(name), line)
+    }
+
+    /// [`Fault::parse`] with the nodes found by `find` (a room of Worlds
+    /// numbers its nodes its own way).
+    pub fn parse_with(
+        find: &dyn Fn(&str) -> Option<NodeId>,
+        line: &str,
+    ) -> Option<Result<Fault, FaultError>> {
         let mut words = line.split_whitespace();
         let cmd = words.next()?.strip_prefix('@')?;
         let args: Vec<&str> = words.collect();
-        let node = |name: &str| {
-            world
-                .find(name)
-                .ok_or_else(|| FaultError::NoSuchNode(name.to_string()))
-        };
+        let node = |name: &str| find(name).ok_or_else(|| FaultError::NoSuchNode(name.to_string()));
         let two = |a: &str, b: &str| -> Result<(NodeId, NodeId), FaultError> {
             let (a, b) = (node(a)?, node(b)?);
             if a == b {

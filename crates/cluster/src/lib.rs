@@ -6,6 +6,7 @@ pub mod driver;
 pub mod fault;
 mod net;
 pub mod observe;
+pub mod room;
 pub mod scenario;
 pub mod session;
 pub mod transport;
@@ -203,9 +204,15 @@ impl World {
     /// The host broke the connection between node `local` here and node
     /// `peer` of another World (a gap in its frames, a frame too large to
     /// carry): both ends see it close, as with a reset TCP connection.
-    pub fn peer_link_lost(&mut self, local: &Atom, peer: &Atom) {
-        if let Some(n) = self.by_name(local).and_then(|id| self.node_mut(id)) {
-            n.connection_broken(peer);
+    pub fn peer_link_lost(&mut self, local: &str, peer: &str) {
+        let peer = self.runtime.atom(peer);
+        let local = self
+            .nodes
+            .iter_mut()
+            .flatten()
+            .find(|n| n.name().as_str() == local);
+        if let Some(n) = local {
+            n.connection_broken(&peer);
         }
         self.carry();
     }

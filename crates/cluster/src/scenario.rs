@@ -11,6 +11,7 @@ use std::collections::HashSet;
 
 use crate::driver::{Clock, Driver, LineKind, Said, SubmitError, Submitted, Virtual};
 use crate::fault::Fault;
+use crate::room::Room;
 use crate::NodeId;
 
 const REPLY_WAIT_MS: u64 = 1_500;
@@ -30,6 +31,74 @@ pub struct Run {
 /// The transcript of `text` run on a fresh World (seed 1) in virtual time.
 pub fn run_scenario(text: &str) -> String {
     run(text, 1, &mut Virtual).transcript
+}
+
+/// The transcript of `text` run with each node in a World of its own,
+/// the Worlds a [`Room`] in virtual time (seed 1): the same transcript
+/// as [`run_scenario`]'s if the seam between Worlds is faithful.
+pub fn run_scenario_in_room(text: &str) -> String {
+    match Room::new(1, &scenario_nodes(text), &scenario_hidden(text)) {
+        Ok(room) => run_on(room, text).transcript,
+        Err(e) => format!("** (beamplay) {e}\n"),
+    }
+}
+
+/// What a scenario drives: one World's console driver and its clock, or
+/// a room of Worlds.
+trait Consoles {
+    fn command(&mut self, text: &str) -> Result<Submitted, SubmitError>;
+    fn take_said(&mut self) -> Vec<Said>;
+    fn name(&self, id: NodeId) -> Option<String>;
+    /// Lets up to `ms` pass until `until` says stop; true if it did.
+    fn wait(&mut self, ms: u64, until: &mut dyn FnMut(&mut Self) -> bool) -> bool;
+}
+
+/// A World's console driver, time passing as its clock makes it.
+struct Clocked<'c> {
+    driver: Driver,
+    clock: &'c mut dyn Clock,
+}
+
+impl Consoles for Clocked<'_> {
+    fn command(&mut self, text: &str) -> Result<Submitted, SubmitError> {
+        self.driver.command(text)
+    }
+
+    fn take_said(&mut self) -> Vec<Said> {
+        self.driver.take_said()
+    }
+
+    fn name(&self, id: NodeId) -> Option<String> {
+        self.driver.name(id)
+    }
+
+    fn wait(&mut self, ms: u64, until: &mut dyn FnMut(&mut Self) -> bool) -> bool {
+        let deadline = self.clock.deadline(self.driver.world(), ms);
+        while self.clock.advance(self.driver.world_mut(), deadline) {
+            if until(self) {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+impl Consoles for Room {
+    fn command(&mut self, text: &str) -> Result<Submitted, SubmitError> {
+        Room::command(self, text)
+    }
+
+    fn take_said(&mut self) -> Vec<Said> {
+        Room::take_said(self)
+    }
+
+    fn name(&self, id: NodeId) -> Option<String> {
+        Room::name(self, id)
+    }
+
+    fn wait(&mut self, ms: u64, until: &mut dyn FnMut(&mut Self) -> bool) -> bool {
+        self.run_for(ms, until)
+    }
 }
 
 /// The node names a scenario asks for (`# nodes: a,b` on its first line).
@@ -105,7 +174,11 @@ impl State {
 
     /// Words what the consoles said; returns how `waiting_for`'s line
     /// ended, if it did.
-    fn collect(&mut self, driver: &mut Driver, waiting_for: Option<NodeId>) -> Option<Reply> {
+    fn collect(
+        &mut self,
+        driver: &mut impl Consoles,
+        waiting_for: Option<NodeId>,
+    ) -> Option<Reply> {
         let mut got = None;
         for said in driver.take_said() {
             let (id, line) = match said {
@@ -140,16 +213,15 @@ impl State {
     }
 }
 
-struct Runner<'c> {
-    driver: Driver,
-    clock: &'c mut dyn Clock,
+struct Runner<C> {
+    driver: C,
     st: State,
 }
 
-impl Runner<'_> {
+impl<C: Consoles> Runner<C> {
     fn drain(&mut self, ms: u64) {
         let st = &mut self.st;
-        self.driver.run(&mut *self.clock, ms, &mut |d| {
+        self.driver.wait(ms, &mut |d| {
             st.collect(d, None);
             false
         });
@@ -195,7 +267,7 @@ impl Runner<'_> {
         let mut reply = self.st.collect(&mut self.driver, Some(id));
         if reply.is_none() {
             let st = &mut self.st;
-            self.driver.run(&mut *self.clock, REPLY_WAIT_MS, &mut |d| {
+            self.driver.wait(REPLY_WAIT_MS, &mut |d| {
                 reply = st.collect(d, Some(id));
                 reply.is_some()
             });
@@ -237,9 +309,13 @@ pub fn run(text: &str, seed: u64, clock: &mut dyn Clock) -> Run {
     for n in scenario_hidden(text) {
         driver.world_mut().add_hidden_node(&n);
     }
+    run_on(Clocked { driver, clock }, text)
+}
+
+/// Runs a scenario on consoles whose nodes are started.
+fn run_on(consoles: impl Consoles, text: &str) -> Run {
     let mut r = Runner {
-        driver,
-        clock,
+        driver: consoles,
         st: State {
             out: Vec::new(),
             log: Vec::new(),

@@ -220,8 +220,7 @@ pub struct Counters {
     /// Bytes that are not an envelope, or one of another room.
     pub malformed: u64,
     pub other_room: u64,
-    /// Frames for a node this World does not have, or from a node it
-    /// does not know.
+    /// Frames for a node of this World from a node it does not know.
     pub unknown_node: u64,
     /// Sequence gaps: each closed a connection.
     pub gaps: u64,
@@ -303,7 +302,7 @@ impl Port {
         for o in world.take_outgoing() {
             if o.bytes.len() > MAX_PAYLOAD {
                 self.counters.too_large += 1;
-                world.peer_link_lost(&o.from, &o.to);
+                world.peer_link_lost(o.from.as_str(), o.to.as_str());
                 continue;
             }
             let seq = self.sent.entry((o.from.clone(), o.to.clone())).or_insert(0);
@@ -354,18 +353,22 @@ impl Port {
                 Ok(Vec::new())
             }
             Kind::Frame => {
-                let from = world
-                    .peers()
-                    .iter()
-                    .find(|p| p.as_str() == env.from)
-                    .cloned();
-                let to = world
+                // on a shared channel, most frames are for other Worlds
+                let Some(to) = world
                     .node_ids()
                     .into_iter()
                     .filter_map(|id| world.node(id))
                     .map(|n| n.name().clone())
-                    .find(|n| n.as_str() == env.to);
-                let (Some(from), Some(to)) = (from, to) else {
+                    .find(|n| n.as_str() == env.to)
+                else {
+                    return Ok(Vec::new());
+                };
+                let Some(from) = world
+                    .peers()
+                    .iter()
+                    .find(|p| p.as_str() == env.from)
+                    .cloned()
+                else {
                     self.counters.unknown_node += 1;
                     return Ok(Vec::new());
                 };
@@ -375,7 +378,7 @@ impl Port {
                     // cannot be kept whole; later frames start a new one
                     self.counters.gaps += 1;
                     *expected = env.seq.saturating_add(1);
-                    world.peer_link_lost(&to, &from);
+                    world.peer_link_lost(to.as_str(), from.as_str());
                     return Ok(Vec::new());
                 }
                 *expected += 1;

@@ -1,194 +1,90 @@
 //! Nodes in separate Worlds (issue 18's seam): each node of a room lives
 //! in a World of its own, as in a tab of its own, and the Worlds reach
-//! each other only through their ports and an in-process channel that
-//! carries encoded envelopes to every other World, as a BroadcastChannel
-//! does. The Worlds keep one virtual time, moved in small steps together.
-use std::collections::VecDeque;
+//! each other only through their ports and the room's channel of encoded
+//! envelopes (room.rs), in one virtual time.
+use beamplay_cluster::driver::{LineKind, Said};
+use beamplay_cluster::fault::Fault;
+use beamplay_cluster::room;
+use beamplay_cluster::transport::{Envelope, Kind};
 
-use beamplay_cluster::driver::{Driver, LineKind, Said};
-use beamplay_cluster::transport::{Envelope, Kind, Port, WireError};
-
-/// A World with one node, and its port.
-struct Tab {
-    driver: Driver,
-    port: Port,
-    /// Its node's values, oldest first.
-    values: VecDeque<String>,
-    output: String,
+/// A room and what its consoles printed, by node.
+struct Tabs {
+    room: room::Room,
+    output: Vec<String>,
 }
 
-/// Tabs of one room and the channel between them: what each tab posted,
-/// delivered to every other tab.
-struct Room {
-    tabs: Vec<Tab>,
-    channel: VecDeque<(usize, Vec<u8>)>,
-    /// Envelopes a tab refused.
-    refused: Vec<WireError>,
-    /// The next frame this tab posts is lost on the way.
-    lose_from: Option<usize>,
-}
-
-/// How far the Worlds move apart before the channel is emptied.
-const STEP_US: u64 = 50;
-
-impl Room {
-    fn new(names: &[&str]) -> Room {
-        let mut room = Room {
-            tabs: Vec::new(),
-            channel: VecDeque::new(),
-            refused: Vec::new(),
-            lose_from: None,
+impl Tabs {
+    fn new(names: &[&str]) -> Tabs {
+        let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+        let room = room::Room::new(1, &names, &[]).expect("the prelude compiles");
+        let mut tabs = Tabs {
+            output: vec![String::new(); names.len()],
+            room,
         };
-        for (i, name) in names.iter().enumerate() {
-            room.open(name, i as u64 + 1);
-        }
-        room.settle();
-        room
+        tabs.settle();
+        tabs
     }
 
-    /// A new tab with node `name`: it says hello to the room.
-    fn open(&mut self, name: &str, seed: u64) -> usize {
-        let mut driver = Driver::new(seed).expect("the prelude compiles");
-        driver.world_mut().add_node(name);
-        let port = Port::new("room1");
-        let at = self.tabs.len();
-        for hello in port.hello(driver.world()) {
-            self.channel.push_back((at, hello));
-        }
-        self.tabs.push(Tab {
-            driver,
-            port,
-            values: VecDeque::new(),
-            output: String::new(),
-        });
-        at
-    }
-
-    /// The tab holding node `name`.
     fn tab(&self, name: &str) -> usize {
-        self.tabs
-            .iter()
-            .position(|t| {
-                t.driver
-                    .world()
-                    .node(0)
-                    .is_some_and(|n| n.name().as_str() == format!("{name}@localhost"))
-            })
+        self.room
+            .find(name)
             .unwrap_or_else(|| panic!("no tab runs {name}"))
     }
 
-    /// Posts `bytes` from tab `from` to the others.
-    fn post(&mut self, from: usize, bytes: Vec<u8>) {
-        self.channel.push_back((from, bytes));
-    }
-
-    /// Empties the channel: each envelope reaches every tab but its
-    /// sender, and what the tabs send back goes on the channel too.
-    fn pump(&mut self) {
-        for at in 0..self.tabs.len() {
-            let tab = &mut self.tabs[at];
-            let out = tab.port.outgoing(tab.driver.world_mut());
-            self.channel.extend(out.into_iter().map(|b| (at, b)));
-        }
-        while let Some((from, bytes)) = self.channel.pop_front() {
-            if self.lose_from == Some(from)
-                && Envelope::decode(&bytes).is_ok_and(|e| e.kind == Kind::Frame)
-            {
-                self.lose_from = None;
-                continue;
-            }
-            for at in (0..self.tabs.len()).filter(|at| *at != from) {
-                let tab = &mut self.tabs[at];
-                match tab.port.incoming(tab.driver.world_mut(), &bytes) {
-                    Ok(answers) => self.channel.extend(answers.into_iter().map(|b| (at, b))),
-                    Err(e) => self.refused.push(e),
-                }
-                let out = tab.port.outgoing(tab.driver.world_mut());
-                self.channel.extend(out.into_iter().map(|b| (at, b)));
-            }
-        }
-    }
-
-    fn now_us(&self) -> u64 {
-        self.tabs
-            .iter()
-            .map(|t| t.driver.world().now_us())
-            .min()
-            .unwrap_or(0)
-    }
-
-    /// Lets `ms` of virtual time pass in every World, together.
-    fn advance(&mut self, ms: u64) {
-        let end = self.now_us() + ms * 1000;
-        while self.now_us() < end {
-            let target = (self.now_us() + STEP_US).min(end);
-            for at in 0..self.tabs.len() {
-                while self.tabs[at].driver.world_mut().advance_toward(target) {
-                    self.pump();
-                }
-                self.pump();
-            }
-            self.collect();
-        }
-    }
-
     fn settle(&mut self) {
-        self.pump();
-        self.advance(200);
+        self.wait(200, None);
     }
 
-    fn collect(&mut self) {
-        for tab in &mut self.tabs {
-            for said in tab.driver.take_said() {
-                if let Said::Line(_, line) = said {
+    /// Lets up to `ms` pass, until node `id` gives a value if it is
+    /// given: that value.
+    fn wait(&mut self, ms: u64, id: Option<usize>) -> Option<String> {
+        let mut value = None;
+        let output = &mut self.output;
+        self.room.run_for(ms, &mut |r| {
+            for said in r.take_said() {
+                if let Said::Line(at, line) = said {
                     match line.kind {
-                        LineKind::Value => tab.values.push_back(line.text),
+                        LineKind::Value if Some(at) == id && value.is_none() => {
+                            value = Some(line.text)
+                        }
                         LineKind::Output | LineKind::Exit => {
-                            tab.output.push_str(&line.text);
-                            tab.output.push('\n');
+                            output[at].push_str(&line.text);
+                            output[at].push('\n');
                         }
                         _ => {}
                     }
                 }
             }
-        }
+            value.is_some()
+        });
+        value
     }
 
-    /// Types `line` at node `name`'s console and returns its value (time
-    /// passes until it comes, 5 s at most).
+    /// Types `line` at node `name`'s console and returns its value.
     fn eval(&mut self, name: &str, line: &str) -> String {
         let at = self.tab(name);
-        self.tabs[at]
-            .driver
-            .submit(0, line)
+        self.room
+            .command(&format!("{name}> {line}"))
             .unwrap_or_else(|e| panic!("{line}: {e}"));
-        for _ in 0..500 {
-            self.advance(10);
-            if let Some(v) = self.tabs[at].values.pop_front() {
-                self.advance(100);
-                return v;
-            }
-        }
-        panic!("{name}> {line} gave no value in 5 s");
+        let v = self
+            .wait(5_000, Some(at))
+            .unwrap_or_else(|| panic!("{name}> {line} gave no value in 5 s"));
+        self.wait(100, None);
+        v
     }
 
-    /// Tab `at` closes: its node says goodbye, its World is gone.
-    fn close(&mut self, at: usize) {
-        let tab = self.tabs.remove(at);
-        let name = tab.driver.world().node(0).map(|n| n.name().clone());
-        let mut port = tab.port;
-        if let Some(name) = name {
-            let bye = port.bye(&name);
-            // from no tab that is left
-            self.channel.push_back((usize::MAX, bye));
-        }
-        self.settle();
+    fn counters(&self, name: &str) -> beamplay_cluster::transport::Counters {
+        let at = self.tab(name);
+        self.room
+            .port(at)
+            .map(|p| p.counters().clone())
+            .unwrap_or_default()
     }
 }
 
 #[test]
 fn nodes_in_separate_worlds_connect_and_see_each_other() {
-    let mut room = Room::new(&["node1", "node2"]);
+    let mut room = Tabs::new(&["node1", "node2"]);
     assert_eq!(room.eval("node1", "Node.list()"), "[]");
     // epmd of the room knows both, as one host's epmd does
     assert_eq!(
@@ -208,16 +104,16 @@ fn nodes_in_separate_worlds_connect_and_see_each_other() {
         room.eval("node1", "Node.connect(:nobody@localhost)"),
         "false"
     );
-    assert!(room.refused.is_empty(), "{:?}", room.refused);
+    assert_eq!(room.counters("node1").malformed, 0);
 }
 
 #[test]
 fn global_names_locks_and_groups_agree_across_worlds() {
-    let mut room = Room::new(&["node1", "node2", "node3"]);
+    let mut room = Tabs::new(&["node1", "node2", "node3"]);
     assert_eq!(room.eval("node1", "Node.connect(:node2@localhost)"), "true");
     assert_eq!(room.eval("node2", "Node.connect(:node3@localhost)"), "true");
     // global makes the mesh, as between BEAM nodes
-    room.advance(500);
+    room.wait(500, None);
     assert_eq!(
         room.eval("node1", "Node.list() |> Enum.sort()"),
         "[:node2@localhost, :node3@localhost]"
@@ -239,7 +135,7 @@ fn global_names_locks_and_groups_agree_across_worlds() {
         ":ok"
     );
     room.eval("node2", ":pg.start_link()");
-    room.advance(200);
+    room.wait(200, None);
     assert_eq!(
         room.eval("node2", ":pg.get_members(:g) |> Enum.map(&node/1)"),
         "[:node1@localhost]"
@@ -256,7 +152,7 @@ fn global_names_locks_and_groups_agree_across_worlds() {
 
 #[test]
 fn a_closure_spawned_across_worlds_runs_there_and_answers() {
-    let mut room = Room::new(&["node1", "node2"]);
+    let mut room = Tabs::new(&["node1", "node2"]);
     room.eval("node1", "me = self()");
     room.eval(
         "node1",
@@ -270,17 +166,19 @@ fn a_closure_spawned_across_worlds_runs_there_and_answers() {
 
 #[test]
 fn a_closed_tab_is_a_dead_node_for_the_others() {
-    let mut room = Room::new(&["node1", "node2"]);
+    let mut room = Tabs::new(&["node1", "node2"]);
     room.eval("node1", ":net_kernel.monitor_nodes(true)");
     assert_eq!(room.eval("node1", "Node.connect(:node2@localhost)"), "true");
     room.eval("node2", ":global.register_name(:svc, self())");
     room.eval("node1", "ref = Process.monitor(:global.whereis_name(:svc))");
     room.eval("node1", "flush()");
+    // the tab closes: its node is gone at once
     let node2 = room.tab("node2");
-    room.close(node2);
+    room.room.apply(Fault::Kill(node2));
+    room.settle();
     let flushed = {
         room.eval("node1", "flush()");
-        std::mem::take(&mut room.tabs[0].output)
+        std::mem::take(&mut room.output[0])
     };
     assert!(
         flushed.contains("{:nodedown, :node2@localhost}"),
@@ -296,19 +194,20 @@ fn a_closed_tab_is_a_dead_node_for_the_others() {
         "false"
     );
     // its name is free again: a new tab takes it
-    room.open("node2", 9);
+    room.room.apply(Fault::Restart(node2));
     room.settle();
     assert_eq!(room.eval("node1", "Node.connect(:node2@localhost)"), "true");
 }
 
 #[test]
 fn a_gap_in_a_pairs_frames_closes_their_connection_at_both_ends() {
-    let mut room = Room::new(&["node1", "node2"]);
+    let mut room = Tabs::new(&["node1", "node2"]);
     room.eval("node1", ":net_kernel.monitor_nodes(true)");
     assert_eq!(room.eval("node1", "Node.connect(:node2@localhost)"), "true");
     // node2's first frame of two is lost on the way: the second shows
     // the gap
-    room.lose_from = Some(room.tab("node2"));
+    let node2 = room.tab("node2");
+    room.room.lose_next_frame(node2);
     room.eval(
         "node2",
         "for i <- 1..2, do: send({:nobody, :node1@localhost}, i)",
@@ -316,23 +215,21 @@ fn a_gap_in_a_pairs_frames_closes_their_connection_at_both_ends() {
     room.eval("node1", "flush()");
     let node1 = room.tab("node1");
     assert!(
-        room.tabs[node1]
-            .output
-            .contains("{:nodedown, :node2@localhost}"),
+        room.output[node1].contains("{:nodedown, :node2@localhost}"),
         "{}",
-        room.tabs[node1].output
+        room.output[node1]
     );
-    assert_eq!(room.tabs[node1].port.counters().gaps, 1);
+    assert_eq!(room.counters("node1").gaps, 1);
     assert_eq!(room.eval("node2", "Node.list()"), "[]");
     // the nodes connect again when asked
     assert_eq!(room.eval("node1", "Node.connect(:node2@localhost)"), "true");
     assert_eq!(room.eval("node2", "Node.list()"), "[:node1@localhost]");
-    assert_eq!(room.tabs[node1].port.counters().gaps, 1);
+    assert_eq!(room.counters("node1").gaps, 1);
 }
 
 #[test]
 fn what_a_peer_sends_is_untrusted_and_refused_without_harm() {
-    let mut room = Room::new(&["node1", "node2"]);
+    let mut room = Tabs::new(&["node1", "node2"]);
     assert_eq!(room.eval("node1", "Node.connect(:node2@localhost)"), "true");
     let node2 = room.tab("node2");
     let garbage: Vec<Vec<u8>> = vec![
@@ -342,37 +239,37 @@ fn what_a_peer_sends_is_untrusted_and_refused_without_harm() {
         vec![0xff; 300],
     ];
     for g in garbage {
-        room.post(node2, g);
+        room.room.inject(node2, g);
     }
     // a well-formed envelope whose frame is nonsense for the node
     let nonsense = Envelope {
-        room: "room1".into(),
+        room: room::ROOM.into(),
         kind: Kind::Frame,
         from: "node2@localhost".into(),
         to: "node1@localhost".into(),
         seq: 0,
         payload: vec![b'p', 131, 255, 0],
     };
-    room.post(node2, nonsense.encode());
+    room.room.inject(node2, nonsense.encode());
     // another room's envelope is not for us
     let elsewhere = Envelope {
         room: "room2".into(),
         ..nonsense.clone()
     };
-    room.post(node2, elsewhere.encode());
+    room.room.inject(node2, elsewhere.encode());
     room.settle();
-    assert_eq!(room.refused.len(), 4, "{:?}", room.refused);
-    let node1 = room.tab("node1");
-    assert_eq!(room.tabs[node1].port.counters().other_room, 1);
+    // each tab refused the four that are no envelope
+    assert_eq!(room.counters("node1").malformed, 4);
+    assert_eq!(room.counters("node1").other_room, 1);
     // the room still works
     assert_eq!(room.eval("node1", "1 + 1"), "2");
 }
 
 #[test]
 fn a_name_taken_in_the_room_cannot_be_a_peer_too() {
-    let mut room = Room::new(&["node1"]);
-    let at = room.tab("node1");
-    let w = room.tabs[at].driver.world_mut();
+    let mut driver = beamplay_cluster::driver::Driver::new(1).expect("the prelude compiles");
+    driver.world_mut().add_node("node1");
+    let w = driver.world_mut();
     assert_eq!(
         w.peer_up("node1")
             .map(|a| a.as_str().to_string())
@@ -381,4 +278,41 @@ fn a_name_taken_in_the_room_cannot_be_a_peer_too() {
     );
     assert!(w.peer_up("node5").is_ok());
     assert!(w.check_name("node5").is_err());
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Any bytes: an envelope or a reason, never a panic; an envelope
+    /// reads back from its own encoding.
+    #[test]
+    fn any_bytes_decode_without_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200)) {
+        if let Ok(e) = Envelope::decode(&bytes) {
+            proptest::prop_assert_eq!(Envelope::decode(&e.encode()), Ok(e));
+        }
+    }
+
+    /// A valid envelope with any byte changed or cut: still no panic, and
+    /// a port takes it or refuses it without harm to its World.
+    #[test]
+    fn a_damaged_envelope_is_refused_or_taken(at in 0usize..60, byte in proptest::prelude::any::<u8>(), cut in 0usize..60) {
+        let good = Envelope {
+            room: room::ROOM.into(),
+            kind: Kind::Frame,
+            from: "node2@localhost".into(),
+            to: "node1@localhost".into(),
+            seq: 0,
+            payload: vec![b'p', 131, 104, 1, 97, 1],
+        }
+        .encode();
+        let mut bad = good.clone();
+        let i = at % bad.len();
+        bad[i] = byte;
+        bad.truncate(bad.len() - cut.min(bad.len()));
+        let mut room = Tabs::new(&["node1", "node2"]);
+        let from = room.tab("node2");
+        room.room.inject(from, bad);
+        room.settle();
+        proptest::prop_assert_eq!(room.eval("node1", "1 + 1"), "2");
+    }
 }
