@@ -27,9 +27,73 @@ const USAGE: &str = "usage:
   beamplay bench [--workloads FILE.exs] [--no-elixir]
   beamplay serve [--port N] [--dir dist]";
 
+/// The options each command takes, and whether each wants a value.
+fn options(command: &str) -> &'static [(&'static str, bool)] {
+    match command {
+        "run" => &[("--realtime", false), ("--seed", true)],
+        "repl" => &[("--nodes", true), ("--hidden", true)],
+        "bench" => &[
+            ("--workloads", true),
+            ("--runs", true),
+            ("--no-elixir", false),
+            ("--idle-processes-only", false),
+        ],
+        "serve" => &[("--port", true), ("--dir", true)],
+        _ => &[],
+    }
+}
+
+/// Whether `args` (after the command) ask for help; an option the
+/// command does not take, or one without its value, is an error.
+fn check_options(command: &str, args: &[String]) -> Result<bool, String> {
+    let known = options(command);
+    let mut rest = args.iter();
+    while let Some(a) = rest.next() {
+        if a == "-h" || a == "--help" {
+            return Ok(true);
+        }
+        if !a.starts_with("--") {
+            continue;
+        }
+        match known.iter().find(|(name, _)| name == a) {
+            Some((_, true)) => {
+                if rest.next().is_none() {
+                    return Err(format!("{a} wants a value\n{USAGE}"));
+                }
+            }
+            Some((_, false)) => {}
+            None => return Err(format!("beamplay {command} has no option {a}\n{USAGE}")),
+        }
+    }
+    Ok(false)
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
+    let command = args.first().map(String::as_str).unwrap_or_default();
+    let checked = match command {
+        "run" | "repl" | "bench" | "serve" => check_options(command, &args[1..]),
+        _ => Ok(false),
+    };
+    let result = match (checked, args.first().map(String::as_str)) {
+        (Err(e), _) => Err(e),
+        (Ok(true), _) => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        (Ok(false), command) => dispatch(command, &args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn dispatch(command: Option<&str>, args: &[String]) -> Result<(), String> {
+    match command {
         Some("run") => run(&args[1..]),
         Some("repl") => repl::main(&args[1..]),
         Some("bench") => bench::main(&args[1..]),
@@ -39,13 +103,6 @@ fn main() -> ExitCode {
             Ok(())
         }
         _ => Err(USAGE.to_string()),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("{e}");
-            ExitCode::FAILURE
-        }
     }
 }
 

@@ -126,3 +126,31 @@ fn typing_on_after_the_current_node_is_killed_or_removed() {
         assert!(took < Duration::from_secs(10), "{took:?}");
     }
 }
+
+/// `beamplay ARGS` with no input: its stdout, stderr and success.
+fn beamplay(args: &[&str]) -> (String, String, bool) {
+    let out = Command::new(env!("CARGO_BIN_EXE_beamplay"))
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("beamplay runs");
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.success(),
+    )
+}
+
+#[test]
+fn a_commands_help_and_unknown_options_are_answered_not_run() {
+    // `serve --help` prints the usage; it does not start serving
+    let (out, _, ok) = beamplay(&["serve", "--help"]);
+    assert!(ok && out.contains("beamplay serve [--port N]"), "{out}");
+    let (_, err, ok) = beamplay(&["repl", "--node", "a"]);
+    assert!(
+        !ok && err.starts_with("beamplay repl has no option --node\n"),
+        "{err}"
+    );
+    let (_, err, ok) = beamplay(&["serve", "--port"]);
+    assert!(!ok && err.starts_with("--port wants a value\n"), "{err}");
+}
