@@ -81,36 +81,9 @@ impl Room {
                 driver,
                 port: Port::new(ROOM),
             });
-            room.hello(i);
         }
         room.pump(true);
         Ok(room)
-    }
-
-    /// Node `id`'s World says hello to the room.
-    fn hello(&mut self, id: NodeId) {
-        let now = self.now_us();
-        let hellos = self.tabs[id].port.hello(self.tabs[id].driver.world());
-        self.channel.extend(hellos.into_iter().map(|bytes| Posted {
-            due_us: now,
-            from: id,
-            bytes,
-        }));
-    }
-
-    /// Node `id` died: its World says goodbye for it, as a closed tab's
-    /// lock tells the others at once.
-    fn bye(&mut self, id: NodeId) {
-        let Some(name) = self.node_name(id) else {
-            return;
-        };
-        let bytes = self.tabs[id].port.bye(&name);
-        let due_us = self.now_us();
-        self.channel.push_back(Posted {
-            due_us,
-            from: id,
-            bytes,
-        });
     }
 
     /// Node `id`'s full name while it runs.
@@ -320,24 +293,18 @@ impl Room {
         }
     }
 
-    /// A fault, across Worlds: a node killed, restarted or removed says
-    /// goodbye (and hello again) to the room; a cut link carries nothing
-    /// and both its nodes see their connection close.
+    /// A fault, across Worlds: a node killed, restarted or removed is
+    /// said goodbye for (and hello again) by its World's port; a cut link
+    /// carries nothing and both its nodes see their connection close.
     pub fn apply(&mut self, fault: Fault) {
         match fault {
             Fault::Kill(id) | Fault::Remove(id) | Fault::Restart(id) => {
-                if self.tabs[id].driver.world().is_alive(0) {
-                    self.bye(id);
-                }
                 let local = match fault {
                     Fault::Kill(_) => Fault::Kill(0),
                     Fault::Remove(_) => Fault::Remove(0),
                     _ => Fault::Restart(0),
                 };
                 self.tabs[id].driver.world_mut().apply(local);
-                if matches!(fault, Fault::Restart(_)) {
-                    self.hello(id);
-                }
             }
             Fault::Disconnect(a, b) => {
                 self.cuts.insert(pair(a, b));

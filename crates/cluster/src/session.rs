@@ -13,6 +13,7 @@ use beamplay_vm::{FrameSummary, PreludeError, Trace};
 use crate::driver::{Driver, Line, LineKind, Said, Submitted};
 use crate::fault::Fault;
 use crate::observe::{EventKind, Snapshot};
+use crate::transport::Port;
 use crate::{AddNodeError, NodeId, World};
 
 /// Bytes a line of output grows to before what follows starts a new one.
@@ -186,7 +187,16 @@ pub struct Session {
     pub trace_version: u64,
     /// What the user did, at which virtual time: what a share link holds.
     journal: Vec<(u64, Entry)>,
+    /// The room of tabs the World is in, if it joined one.
+    room: Option<Port>,
+    /// Envelopes from the room not yet taken in: held while paused, as a
+    /// suspended node's socket holds what arrives.
+    inbox: VecDeque<Vec<u8>>,
 }
+
+/// Envelopes a session holds for its World at most; past that, what
+/// arrives is dropped (and the gap closes its connection).
+pub const MAX_INBOX: usize = 100_000;
 
 /// A command of the journal.
 #[derive(Debug, Clone, PartialEq)]
@@ -235,6 +245,8 @@ impl Session {
             frames: VecDeque::new(),
             trace_version: 0,
             journal: Vec::new(),
+            room: None,
+            inbox: VecDeque::new(),
         };
         s.world_mut().set_tracing(true);
         for n in names {
@@ -437,6 +449,74 @@ impl Session {
             self.note(Entry::Interrupt(name));
         }
         self.driver.interrupt(id);
+    }
+
+    /// Joins the room `room` of other tabs: the World's nodes are told
+    /// to the room and theirs to the World ([`Session::room_exchange`]).
+    pub fn join_room(&mut self, room: &str) {
+        if self.room.is_none() {
+            self.room = Some(Port::new(room));
+        }
+    }
+
+    pub fn room(&self) -> Option<&str> {
+        self.room.as_ref().map(Port::room)
+    }
+
+    /// Bytes from the room's channel, taken in at the next exchange.
+    pub fn room_incoming(&mut self, bytes: Vec<u8>) {
+        if self.room.is_some() && self.inbox.len() < MAX_INBOX {
+            self.inbox.push_back(bytes);
+        }
+    }
+
+    /// Takes in what arrived from the room (unless paused) and returns
+    /// what to post to it: the World's nodes coming and going, its frames
+    /// for nodes of other tabs, answers to newcomers.
+    pub fn room_exchange(&mut self) -> Vec<Vec<u8>> {
+        let Some(port) = self.room.as_mut() else {
+            return Vec::new();
+        };
+        let world = self.driver.world_mut();
+        let mut out = Vec::new();
+        while let Some(bytes) = (!self.paused).then(|| self.inbox.pop_front()).flatten() {
+            // what a port refuses it counts; the World sees nothing of it
+            if let Ok(answers) = port.incoming(world, &bytes) {
+                out.extend(answers);
+            }
+        }
+        out.extend(port.outgoing(world));
+        self.collect();
+        out
+    }
+
+    /// Node `name` of another tab is gone without a word (its tab closed
+    /// or crashed): the World's nodes see it die.
+    pub fn peer_gone(&mut self, name: &str) {
+        let peer = self
+            .world()
+            .peers()
+            .iter()
+            .find(|p| p.as_str() == name)
+            .cloned();
+        if let Some(peer) = peer {
+            self.world_mut().peer_down(&peer);
+            self.collect();
+        }
+    }
+
+    /// The nodes of other tabs the World knows, full names.
+    pub fn peers(&self) -> Vec<String> {
+        self.world()
+            .peers()
+            .iter()
+            .map(|p| p.as_str().to_string())
+            .collect()
+    }
+
+    /// The tab is closing: what to post so the room sees its nodes go.
+    pub fn leave_room(&mut self) -> Vec<Vec<u8>> {
+        self.room.as_mut().map(Port::close).unwrap_or_default()
     }
 
     /// Applies a fault from a button rather than a typed command.

@@ -16,10 +16,10 @@
 //! Besides frames, a room's channel carries who is in it: `Hello` (a node
 //! is here; a Port answers a Hello it did not know with its own, so a
 //! newcomer learns the room) and `Bye` (a node is gone: its peers see it
-//! die, as when a BEAM node's OS process dies). The host notices a tab
-//! that closes without a word by other means (Web Locks in the page).
-use std::collections::HashMap;
-
+//! die, as when a BEAM node's OS process dies). A Port says them as its
+//! World's nodes start, die and restart (a new creation is a new node).
+//! The host notices a tab that closes without a word by other means (Web
+//! Locks in the page) and says so with [`World::peer_down`].
 use beamplay_term::Atom;
 
 use crate::World;
@@ -231,13 +231,27 @@ pub struct Counters {
 /// A World's end of a room's channel.
 pub struct Port {
     room: String,
-    /// The next sequence number per ordered pair, going out and expected
-    /// coming in.
-    sent: HashMap<(Atom, Atom), u64>,
-    expected: HashMap<(Atom, Atom), u64>,
+    /// The next sequence number per ordered pair (from, to), going out
+    /// and expected coming in. Rooms are small: a list is enough.
+    sent: Vec<((Atom, Atom), u64)>,
+    expected: Vec<((Atom, Atom), u64)>,
+    /// The World's nodes the room was told of, with their creations.
+    announced: Vec<(Atom, u32)>,
     counters: Counters,
     /// Why the last refused envelope was refused, for a host's log.
     last_refusal: Option<String>,
+}
+
+/// The counter of `key` in `list`, made at 0 if it is not there.
+fn entry(list: &mut Vec<((Atom, Atom), u64)>, key: (Atom, Atom)) -> &mut u64 {
+    let at = match list.iter().position(|(k, _)| *k == key) {
+        Some(at) => at,
+        None => {
+            list.push((key, 0));
+            list.len() - 1
+        }
+    };
+    &mut list[at].1
 }
 
 impl Port {
@@ -246,8 +260,9 @@ impl Port {
     pub fn new(room: &str) -> Port {
         Port {
             room: room.to_string(),
-            sent: HashMap::new(),
-            expected: HashMap::new(),
+            sent: Vec::new(),
+            expected: Vec::new(),
+            announced: Vec::new(),
             counters: Counters::default(),
             last_refusal: None,
         }
@@ -277,41 +292,73 @@ impl Port {
         .encode()
     }
 
-    /// A `Hello` for each of the World's live nodes: sent when the port
-    /// opens and when a node starts.
-    pub fn hello(&self, world: &World) -> Vec<Vec<u8>> {
+    /// The World's live nodes and their creations.
+    fn live(world: &World) -> Vec<(Atom, u32)> {
         world
             .node_ids()
             .into_iter()
             .filter_map(|id| world.node(id))
-            .map(|n| self.envelope(Kind::Hello, n.name().as_str(), "", 0, Vec::new()))
+            .map(|n| (n.name().clone(), n.creation()))
             .collect()
     }
 
-    /// A `Bye` for node `name` of this World (killed, removed, the tab
-    /// closing).
-    pub fn bye(&mut self, name: &Atom) -> Vec<u8> {
-        self.sent.retain(|(from, _), _| from != name);
-        self.expected.retain(|(_, to), _| to != name);
-        self.envelope(Kind::Bye, name.as_str(), "", 0, Vec::new())
+    /// A `Hello` for each node the room was told of.
+    fn hellos(&self) -> Vec<Vec<u8>> {
+        self.announced
+            .iter()
+            .map(|(name, _)| self.envelope(Kind::Hello, name.as_str(), "", 0, Vec::new()))
+            .collect()
     }
 
-    /// The envelopes for what the World sent to nodes of other Worlds.
-    pub fn outgoing(&mut self, world: &mut World) -> Vec<Vec<u8>> {
+    /// What the room must hear of the World's nodes since it was last
+    /// told: a `Bye` for each node that died (or restarted), a `Hello`
+    /// for each that started.
+    fn membership(&mut self, world: &World) -> Vec<Vec<u8>> {
+        let live = Port::live(world);
         let mut out = Vec::new();
+        let (kept, gone): (Vec<_>, Vec<_>) = std::mem::take(&mut self.announced)
+            .into_iter()
+            .partition(|n| live.contains(n));
+        for (name, _) in gone {
+            self.sent.retain(|((from, _), _)| *from != name);
+            self.expected.retain(|((_, to), _)| *to != name);
+            out.push(self.envelope(Kind::Bye, name.as_str(), "", 0, Vec::new()));
+        }
+        self.announced = kept;
+        for n in live {
+            if !self.announced.contains(&n) {
+                out.push(self.envelope(Kind::Hello, n.0.as_str(), "", 0, Vec::new()));
+                self.announced.push(n);
+            }
+        }
+        out
+    }
+
+    /// The envelopes to post for the World: its nodes' comings and goings,
+    /// then what it sent to nodes of other Worlds.
+    pub fn outgoing(&mut self, world: &mut World) -> Vec<Vec<u8>> {
+        let mut out = self.membership(world);
         for o in world.take_outgoing() {
             if o.bytes.len() > MAX_PAYLOAD {
                 self.counters.too_large += 1;
                 world.peer_link_lost(o.from.as_str(), o.to.as_str());
                 continue;
             }
-            let seq = self.sent.entry((o.from.clone(), o.to.clone())).or_insert(0);
+            let seq = entry(&mut self.sent, (o.from.clone(), o.to.clone()));
             let n = *seq;
             *seq += 1;
             self.counters.frames_out += 1;
             out.push(self.envelope(Kind::Frame, o.from.as_str(), o.to.as_str(), n, o.bytes));
         }
         out
+    }
+
+    /// Every node of the World says goodbye (the tab is closing).
+    pub fn close(&mut self) -> Vec<Vec<u8>> {
+        std::mem::take(&mut self.announced)
+            .into_iter()
+            .map(|(name, _)| self.envelope(Kind::Bye, name.as_str(), "", 0, Vec::new()))
+            .collect()
     }
 
     /// Bytes from the room's channel, into the World. Returns what to
@@ -337,7 +384,9 @@ impl Port {
                     return Ok(Vec::new());
                 }
                 // a newcomer learns who is here
-                Ok(self.hello(world))
+                let mut out = self.membership(world);
+                out.extend(self.hellos());
+                Ok(out)
             }
             Kind::Bye => {
                 if let Some(peer) = world
@@ -346,8 +395,8 @@ impl Port {
                     .find(|p| p.as_str() == env.from)
                     .cloned()
                 {
-                    self.sent.retain(|(_, to), _| to != &peer);
-                    self.expected.retain(|(from, _), _| from != &peer);
+                    self.sent.retain(|((_, to), _)| *to != peer);
+                    self.expected.retain(|((from, _), _)| *from != peer);
                     world.peer_down(&peer);
                 }
                 Ok(Vec::new())
@@ -372,7 +421,7 @@ impl Port {
                     self.counters.unknown_node += 1;
                     return Ok(Vec::new());
                 };
-                let expected = self.expected.entry((from.clone(), to.clone())).or_insert(0);
+                let expected = entry(&mut self.expected, (from.clone(), to.clone()));
                 if env.seq != *expected {
                     // lost, repeated or out of order: the connection
                     // cannot be kept whole; later frames start a new one

@@ -316,3 +316,78 @@ proptest::proptest! {
         proptest::prop_assert_eq!(room.eval("node1", "1 + 1"), "2");
     }
 }
+
+/// Sessions (the page's) of two tabs in one room: whatever each posts
+/// reaches the other, as a BroadcastChannel carries it.
+fn exchange(tabs: &mut [beamplay_cluster::session::Session]) {
+    for _ in 0..4 {
+        for at in 0..tabs.len() {
+            for bytes in tabs[at].room_exchange() {
+                for (other, tab) in tabs.iter_mut().enumerate() {
+                    if other != at {
+                        tab.room_incoming(bytes.clone());
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Frames of 16 ms: each runs the tabs' Worlds and lets them exchange.
+fn frames(tabs: &mut [beamplay_cluster::session::Session], n: usize) {
+    for _ in 0..n {
+        for t in tabs.iter_mut() {
+            t.run(16.0, &mut || true);
+        }
+        exchange(tabs);
+    }
+}
+
+fn last_line(s: &beamplay_cluster::session::Session) -> String {
+    s.transcript(0)
+        .and_then(|t| t.lines.last())
+        .map(|l| l.text.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn two_tabs_sessions_form_a_cluster_and_a_paused_one_holds_what_arrives() {
+    use beamplay_cluster::session::Session;
+    let mut tabs = [
+        Session::new(1, &["node1"]).expect("session"),
+        Session::new(2, &["node4"]).expect("session"),
+    ];
+    for t in tabs.iter_mut() {
+        t.join_room("r1");
+    }
+    frames(&mut tabs, 2);
+    assert_eq!(tabs[0].peers(), ["node4@localhost"]);
+    assert_eq!(tabs[1].peers(), ["node1@localhost"]);
+    tabs[1].submit(0, "Node.connect(:node1@localhost)");
+    frames(&mut tabs, 5);
+    assert_eq!(last_line(&tabs[1]), "true");
+    tabs[0].submit(0, "Node.list()");
+    frames(&mut tabs, 3);
+    assert_eq!(last_line(&tabs[0]), "[:node4@localhost]");
+    // a paused tab takes nothing in: the ping waits until it goes on
+    tabs[0].set_paused(true);
+    tabs[1].submit(0, ":rpc.call(:node1@localhost, Kernel, :node, [])");
+    frames(&mut tabs, 10);
+    assert_eq!(
+        last_line(&tabs[1]),
+        "iex(node4@localhost)2> :rpc.call(:node1@localhost, Kernel, :node, [])"
+    );
+    tabs[0].set_paused(false);
+    frames(&mut tabs, 5);
+    assert_eq!(last_line(&tabs[1]), ":node1@localhost");
+    // a tab that closes says goodbye for its nodes
+    let bye = tabs[1].leave_room();
+    for b in bye {
+        tabs[0].room_incoming(b);
+    }
+    frames(&mut tabs[..1], 2);
+    assert!(tabs[0].peers().is_empty());
+    tabs[0].submit(0, "Node.list()");
+    frames(&mut tabs[..1], 3);
+    assert_eq!(last_line(&tabs[0]), "[]");
+}
