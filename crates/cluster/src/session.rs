@@ -516,7 +516,7 @@ impl Session {
 
     /// The tab is closing: what to post so the room sees its nodes go.
     pub fn leave_room(&mut self) -> Vec<Vec<u8>> {
-        self.room.as_mut().map(Port::close).unwrap_or_default()
+        self.room.take().map(|mut p| p.close()).unwrap_or_default()
     }
 
     /// Applies a fault from a button rather than a typed command.
