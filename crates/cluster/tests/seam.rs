@@ -11,14 +11,21 @@ use beamplay_cluster::transport::{Envelope, Kind};
 struct Tabs {
     room: room::Room,
     output: Vec<String>,
+    /// Every output line, in the order the consoles printed them.
+    log: Vec<String>,
 }
 
 impl Tabs {
     fn new(names: &[&str]) -> Tabs {
+        Tabs::seeded(1, names)
+    }
+
+    fn seeded(seed: u64, names: &[&str]) -> Tabs {
         let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
-        let room = room::Room::new(1, &names, &[]).expect("the prelude compiles");
+        let room = room::Room::new(seed, &names, &[]).expect("the prelude compiles");
         let mut tabs = Tabs {
             output: vec![String::new(); names.len()],
+            log: Vec::new(),
             room,
         };
         tabs.settle();
@@ -39,7 +46,7 @@ impl Tabs {
     /// given: that value.
     fn wait(&mut self, ms: u64, id: Option<usize>) -> Option<String> {
         let mut value = None;
-        let output = &mut self.output;
+        let (output, log) = (&mut self.output, &mut self.log);
         self.room.run_for(ms, &mut |r| {
             for said in r.take_said() {
                 if let Said::Line(at, line) = said {
@@ -50,6 +57,7 @@ impl Tabs {
                         LineKind::Output | LineKind::Exit => {
                             output[at].push_str(&line.text);
                             output[at].push('\n');
+                            log.push(line.text);
                         }
                         _ => {}
                     }
@@ -390,4 +398,140 @@ fn two_tabs_sessions_form_a_cluster_and_a_paused_one_holds_what_arrives() {
     tabs[0].submit(0, "Node.list()");
     frames(&mut tabs[..1], 3);
     assert_eq!(last_line(&tabs[0]), "[]");
+}
+
+/// A tiny seeded generator for the fault schedules.
+struct Dice(u64);
+
+impl Dice {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+/// One random run over four Worlds: cuts, heals, restarts, latencies and
+/// registrations, checking after each step that nodes connected to each
+/// other agree on the global names; then, all healed, that the views
+/// converge and that a global lock is held by one process at a time.
+fn simulate_room(seed: u64) {
+    const NAMES: [&str; 4] = ["n1", "n2", "n3", "n4"];
+    let mut t = Tabs::seeded(seed, &NAMES);
+    let mut dice = Dice(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    for n in NAMES {
+        t.eval(n, ":pg.start_link()");
+        t.eval(n, ":pg2.start()");
+    }
+    for n in &NAMES[1..] {
+        t.eval(n, "Node.connect(:n1@localhost)");
+    }
+    t.eval("n1", ":pg2.create(:g)");
+    t.wait(1_000, None);
+    let names_line = ":global.registered_names() |> Enum.sort() |> Enum.map(&{&1, node(:global.whereis_name(&1))})";
+    for _ in 0..10 {
+        let (a, b) = (dice.below(4), dice.below(4));
+        let (an, bn) = (NAMES[a], NAMES[b]);
+        let command = |t: &mut Tabs, line: String| {
+            t.room
+                .command(&line)
+                .unwrap_or_else(|e| panic!("{line}: {e}"));
+        };
+        match dice.below(8) {
+            0 if a != b => command(&mut t, format!("@disconnect {an} {bn}")),
+            1 if a != b => command(&mut t, format!("@heal {an} {bn}")),
+            2 if a != b => {
+                t.eval(an, &format!("Node.ping(:{bn}@localhost)"));
+            }
+            3 if a != 0 => {
+                command(&mut t, format!("@restart {an}"));
+                t.wait(100, None);
+                t.eval(an, ":pg.start_link()");
+                t.eval(an, ":pg2.start()");
+            }
+            4 if a != b => command(&mut t, format!("@latency {an} {bn} {}", dice.below(50))),
+            // every node registers one name at the same instant
+            5 => {
+                let line = format!(
+                    "p = spawn(fn -> Process.sleep(:infinity) end); :global.register_name(:burst{}, p)",
+                    dice.below(3)
+                );
+                for n in NAMES {
+                    command(&mut t, format!("{n}> {line}"));
+                }
+            }
+            _ => {
+                t.eval(
+                    an,
+                    &format!(
+                        "p = spawn(fn -> Process.sleep(:infinity) end); :global.register_name(:name{}, p); :pg.join(:g, p); :pg2.join(:g, p)",
+                        dice.below(3)
+                    ),
+                );
+            }
+        }
+        t.wait(1_000, None);
+        let views: Vec<(String, String)> = NAMES
+            .iter()
+            .map(|n| (t.eval(n, "Node.list()"), t.eval(n, names_line)))
+            .collect();
+        for (a, (list, names)) in views.iter().enumerate() {
+            for (b, (_, other)) in views.iter().enumerate() {
+                if list.contains(&format!(":{}@localhost", NAMES[b])) {
+                    assert_eq!(
+                        names, other,
+                        "seed {seed}: {} and {} disagree",
+                        NAMES[a], NAMES[b]
+                    );
+                }
+            }
+        }
+    }
+    for (a, an) in NAMES.iter().enumerate() {
+        for bn in &NAMES[a + 1..] {
+            t.room.command(&format!("@heal {an} {bn}")).expect("heal");
+        }
+    }
+    for n in &NAMES[1..] {
+        t.eval(n, "Node.ping(:n1@localhost)");
+    }
+    t.wait(3_000, None);
+    let count = "{:global.registered_names() |> Enum.sort(), length(:pg.get_members(:g)), length(:pg2.get_members(:g)), length(Node.list())}";
+    let first = t.eval("n1", count);
+    for n in &NAMES[1..] {
+        assert_eq!(t.eval(n, count), first, "seed {seed}: {n} differs");
+    }
+    // global locks exclude each other across Worlds
+    t.log.clear();
+    for n in NAMES {
+        t.eval(
+            n,
+            "for _ <- 1..3, do: spawn(fn -> :global.trans({:crit, self()}, fn -> IO.puts(\"in\"); Process.sleep(20); IO.puts(\"out\") end) end)",
+        );
+    }
+    t.wait(60_000, None);
+    let (mut inside, mut entered) = (0, 0);
+    for line in &t.log {
+        match line.trim_end() {
+            "in" => {
+                inside += 1;
+                entered += 1;
+                assert_eq!(inside, 1, "seed {seed}: two holders of one lock");
+            }
+            "out" => inside -= 1,
+            _ => {}
+        }
+    }
+    assert_eq!(
+        entered, 12,
+        "seed {seed}: every contender got the lock once"
+    );
+}
+
+#[test]
+fn random_faults_over_several_worlds_keep_every_invariant() {
+    for seed in 1..=8 {
+        simulate_room(seed);
+    }
 }
