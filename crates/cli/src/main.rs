@@ -3,6 +3,7 @@
 //!     beamplay run FILE.exs              run a script, like `elixir FILE.exs`
 //!     beamplay run SCENARIO.txt          run a console scenario, print its transcript
 //!     beamplay run --realtime FILE       ... against the real clock
+//!     beamplay run --worlds SCENARIO.txt ... each node in a World of its own
 //!     beamplay repl [--nodes a,b,c] [--hidden d]   iex-like consoles (default: node1)
 //!     beamplay bench [--workloads FILE]  side-by-side benchmarks with real Elixir
 //!     beamplay serve [--port N]          serve the browser app built into dist/
@@ -22,7 +23,7 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const USAGE: &str = "usage:
-  beamplay run [--realtime] [--seed N] FILE.exs|SCENARIO.txt
+  beamplay run [--realtime | --worlds] [--seed N] FILE.exs|SCENARIO.txt
   beamplay repl [--nodes node1,node2,...] [--hidden ctl,...]
   beamplay bench [--workloads FILE.exs] [--no-elixir]
   beamplay serve [--port N] [--dir dist]";
@@ -30,7 +31,7 @@ const USAGE: &str = "usage:
 /// The options each command takes, and whether each wants a value.
 fn options(command: &str) -> &'static [(&'static str, bool)] {
     match command {
-        "run" => &[("--realtime", false), ("--seed", true)],
+        "run" => &[("--realtime", false), ("--seed", true), ("--worlds", false)],
         "repl" => &[("--nodes", true), ("--hidden", true)],
         "bench" => &[
             ("--workloads", true),
@@ -133,7 +134,12 @@ fn run(args: &[String]) -> Result<(), String> {
     if file.ends_with(".exs") || file.ends_with(".ex") {
         return drive::run_script(&text, seed);
     }
-    let run = if realtime {
+    let run = if args.iter().any(|a| a == "--worlds") {
+        if realtime {
+            return Err("--worlds runs a scenario in virtual time; leave out --realtime".into());
+        }
+        beamplay_cluster::scenario::run_in_room(&text, seed)
+    } else if realtime {
         beamplay_cluster::scenario::run(&text, seed, &mut drive::RealClock::new())
     } else {
         beamplay_cluster::scenario::run(&text, seed, &mut beamplay_cluster::driver::Virtual)

@@ -154,3 +154,25 @@ fn a_commands_help_and_unknown_options_are_answered_not_run() {
     let (_, err, ok) = beamplay(&["serve", "--port"]);
     assert!(!ok && err.starts_with("--port wants a value\n"), "{err}");
 }
+
+#[test]
+fn a_scenario_runs_alike_with_each_node_in_a_world_of_its_own() {
+    let dir = std::env::temp_dir().join(format!("beamplay-worlds-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let file = dir.join("s.txt");
+    std::fs::write(
+        &file,
+        "# nodes: node1,node2\nnode1> Node.connect(:node2@localhost)\nnode2> :global.register_name(:g, self())\nnode1> :global.whereis_name(:g) |> node()\n@kill node2\nnode1> Node.list()\n",
+    )
+    .expect("written");
+    let path = file.to_string_lossy().into_owned();
+    let (one, _, ok) = beamplay(&["run", &path]);
+    assert!(ok, "{one}");
+    let (worlds, _, ok) = beamplay(&["run", "--worlds", &path]);
+    assert!(ok, "{worlds}");
+    let (_, err, ran) = beamplay(&["run", "--worlds", "--realtime", &path]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(worlds, one);
+    assert!(one.contains(":node2@localhost\n"), "{one}");
+    assert!(!ran && err.contains("virtual time"), "{err}");
+}

@@ -37,9 +37,18 @@ pub fn run_scenario(text: &str) -> String {
 /// the Worlds a [`Room`] in virtual time (seed 1): the same transcript
 /// as [`run_scenario`]'s if the seam between Worlds is faithful.
 pub fn run_scenario_in_room(text: &str) -> String {
-    match Room::new(1, &scenario_nodes(text), &scenario_hidden(text)) {
-        Ok(room) => run_on(room, text).transcript,
-        Err(e) => format!("** (beamplay) {e}\n"),
+    run_in_room(text, 1).transcript
+}
+
+/// Runs a scenario with each node in a World of its own (the first
+/// seeded by `seed`), the Worlds a [`Room`] in virtual time.
+pub fn run_in_room(text: &str, seed: u64) -> Run {
+    match Room::new(seed, &scenario_nodes(text), &scenario_hidden(text)) {
+        Ok(room) => run_on(room, text),
+        Err(e) => Run {
+            transcript: format!("** (beamplay) {e}\n"),
+            log: String::new(),
+        },
     }
 }
 
