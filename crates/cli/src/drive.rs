@@ -3,7 +3,7 @@
 use std::time::{Duration, Instant};
 
 use beamplay_cluster::driver::{Clock, Driver, LineKind, Said};
-use beamplay_cluster::World;
+use beamplay_cluster::Nodes;
 
 /// Real time for the console driver: the World's clock follows the wall
 /// clock from `prepare` on (`beamplay run --realtime`, the REPL, scripts).
@@ -32,18 +32,18 @@ impl RealClock {
 }
 
 impl Clock for RealClock {
-    fn prepare(&mut self, world: &mut World) {
+    fn prepare(&mut self, world: &mut dyn Nodes) {
         world.set_realtime(true);
         self.start = Instant::now();
     }
 
-    fn deadline(&mut self, _world: &World, ms: u64) -> u64 {
+    fn deadline(&mut self, _world: &dyn Nodes, ms: u64) -> u64 {
         self.now_us().saturating_add(ms.saturating_mul(1000))
     }
 
     /// Runs a few slices (looking for lines costs more than a short
     /// slice), or sleeps until the next timer while nothing is runnable.
-    fn advance(&mut self, world: &mut World, deadline: u64) -> bool {
+    fn advance(&mut self, world: &mut dyn Nodes, deadline: u64) -> bool {
         for slice in 0..CHECK_EVERY {
             let now = self.now_us();
             world.sync_clock(now);
@@ -89,7 +89,7 @@ const CHECK_EVERY: u32 = 16;
 /// Runs a script like `elixir FILE.exs`: output to stdout, an uncaught
 /// error's banner to stderr and a failing exit.
 pub fn run_script(text: &str, seed: u64) -> Result<(), String> {
-    script(text, seed, 24 * 3600 * 1000, &mut |t| print!("{t}"))
+    script(text, seed, 24 * 3600 * 1000, &mut |t| crate::out(t))
 }
 
 /// Runs `text` as a script on a node `nonode@nohost` for at most `ms` of

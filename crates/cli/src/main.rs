@@ -5,6 +5,7 @@
 //!     beamplay run --realtime FILE       ... against the real clock
 //!     beamplay run --worlds SCENARIO.txt ... each node in a World of its own
 //!     beamplay repl [--nodes a,b,c] [--hidden d]   iex-like consoles (default: node1)
+//!     beamplay repl --worlds --nodes a,b ...       each node in a World of its own
 //!     beamplay bench [--workloads FILE]  side-by-side benchmarks with real Elixir
 //!     beamplay serve [--port N]          serve the browser app built into dist/
 mod bench;
@@ -24,7 +25,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const USAGE: &str = "usage:
   beamplay run [--realtime | --worlds] [--seed N] FILE.exs|SCENARIO.txt
-  beamplay repl [--nodes node1,node2,...] [--hidden ctl,...]
+  beamplay repl [--nodes node1,node2,...] [--hidden ctl,...] [--worlds]
   beamplay bench [--workloads FILE.exs] [--no-elixir]
   beamplay serve [--port N] [--dir dist]";
 
@@ -32,7 +33,7 @@ const USAGE: &str = "usage:
 fn options(command: &str) -> &'static [(&'static str, bool)] {
     match command {
         "run" => &[("--realtime", false), ("--seed", true), ("--worlds", false)],
-        "repl" => &[("--nodes", true), ("--hidden", true)],
+        "repl" => &[("--nodes", true), ("--hidden", true), ("--worlds", false)],
         "bench" => &[
             ("--workloads", true),
             ("--runs", true),
@@ -107,6 +108,21 @@ fn dispatch(command: Option<&str>, args: &[String]) -> Result<(), String> {
     }
 }
 
+/// Writes `text` to stdout. A reader that went away (`beamplay repl |
+/// head -1`) ends the program quietly, as it ends `cat`, rather than a
+/// print failing.
+pub fn out(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .is_err()
+    {
+        std::process::exit(0);
+    }
+}
+
 /// The value that follows `flag` in `args`, if any.
 pub fn flag_value<'a>(args: &'a [String], flag: &str) -> Option<&'a str> {
     args.iter()
@@ -144,7 +160,7 @@ fn run(args: &[String]) -> Result<(), String> {
     } else {
         beamplay_cluster::scenario::run(&text, seed, &mut beamplay_cluster::driver::Virtual)
     };
-    print!("{}", run.transcript);
+    out(&run.transcript);
     if !run.log.is_empty() {
         eprintln!("{}", run.log);
     }

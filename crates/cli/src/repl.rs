@@ -13,15 +13,19 @@
 //! prompt's number and the type-ahead stay); Ctrl+D quits. A reader
 //! thread owns the terminal; what the consoles say is printed above the
 //! line being typed. Everything typed goes through the console driver.
+//! With `--worlds`, each node runs in a World of its own and the Worlds
+//! reach each other only through envelopes (cluster/room.rs), as nodes in
+//! separate tabs do.
 use std::collections::{BTreeMap, VecDeque};
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::sync::Arc;
 
-use beamplay_cluster::driver::{self, Driver, LineKind, Said, Submitted};
+use beamplay_cluster::driver::{self, Clock, Driver, LineKind, Said, Submitted};
 use beamplay_cluster::fault::USAGE;
-use beamplay_cluster::NodeId;
+use beamplay_cluster::room::Room;
+use beamplay_cluster::{NodeId, Nodes};
 use rustyline::error::ReadlineError;
 use rustyline::{DefaultEditor, ExternalPrinter};
 
@@ -46,12 +50,21 @@ pub fn main(args: &[String]) -> Result<(), String> {
             .filter(|s| !s.is_empty())
             .collect()
     };
+    let nodes = list("--nodes", "node1");
+    let hidden = list("--hidden", "");
     let mut clock = RealClock::new();
+    if args.iter().any(|a| a == "--worlds") {
+        // each node in a World of its own, the Worlds a room
+        let room = Room::new(1, &nodes, &hidden).map_err(|e| e.to_string())?;
+        let mut d = Driver::of(room);
+        clock.prepare(d.world_mut());
+        return start(d, clock, "each in a World of its own");
+    }
     let mut d = clock.driver(1)?;
-    for (name, hidden) in list("--nodes", "node1")
+    for (name, hidden) in nodes
         .into_iter()
         .map(|n| (n, false))
-        .chain(list("--hidden", "").into_iter().map(|n| (n, true)))
+        .chain(hidden.into_iter().map(|n| (n, true)))
     {
         d.world().check_name(&name).map_err(|e| e.to_string())?;
         if hidden {
@@ -60,6 +73,12 @@ pub fn main(args: &[String]) -> Result<(), String> {
             d.world_mut().add_node(&name);
         }
     }
+    start(d, clock, "in one World")
+}
+
+/// Runs the REPL on the consoles of `d`'s nodes, `placed` as the banner
+/// says.
+fn start<W: Nodes>(d: Driver<W>, clock: RealClock, placed: &'static str) -> Result<(), String> {
     let current = d.world().node_ids().first().copied().ok_or("no nodes")?;
     let interrupted = Arc::new(AtomicBool::new(false));
     {
@@ -82,6 +101,7 @@ pub fn main(args: &[String]) -> Result<(), String> {
     let mut repl = Repl {
         d,
         clock,
+        placed,
         current,
         several: false,
         awaiting: None,
@@ -142,8 +162,10 @@ fn read_lines(
     }
 }
 
-struct Repl {
-    d: Driver,
+struct Repl<W: Nodes> {
+    d: Driver<W>,
+    /// Where the nodes run, for the banner.
+    placed: &'static str,
     clock: RealClock,
     /// The console plain lines are typed at.
     current: NodeId,
@@ -176,7 +198,7 @@ const PARTIAL_WAIT_MS: u64 = 500;
 /// REPL quits at the end of its input.
 const AFTER_LAST_MS: u64 = 500;
 
-impl Repl {
+impl<W: Nodes> Repl<W> {
     fn run(&mut self, typed: &Receiver<Typed>) -> Result<(), String> {
         let mut inbox: VecDeque<Typed> = VecDeque::new();
         loop {
@@ -250,7 +272,8 @@ impl Repl {
     fn banner(&mut self) {
         let count = self.d.world().node_ids().len();
         self.print(format!(
-            "Erlang/OTP 25 [erts-13.1.5] [beamplay: {count} node(s) in one World]\n"
+            "Erlang/OTP 25 [erts-13.1.5] [beamplay: {count} node(s) {}]\n",
+            self.placed
         ));
         self.print(BANNER.to_string());
         if self.several {
@@ -488,7 +511,7 @@ impl Repl {
                 }
             }
         }
-        print!("{text}");
+        crate::out(&text);
     }
 }
 

@@ -176,3 +176,58 @@ fn a_scenario_runs_alike_with_each_node_in_a_world_of_its_own() {
     assert!(one.contains(":node2@localhost\n"), "{one}");
     assert!(!ran && err.contains("virtual time"), "{err}");
 }
+
+#[test]
+fn nodes_each_in_a_world_of_their_own_form_a_cluster_at_the_repl() {
+    let (out, err, ok, _) = repl(
+        &["--worlds", "--nodes", "node1,node2"],
+        "Node.connect(:node2@localhost)\nnode2> Node.list()\nnode2> :global.register_name(:g, self())\n:global.whereis_name(:g) |> node()\n@kill node2\nNode.list()\n",
+    );
+    assert!(ok, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0].ends_with("[beamplay: 2 node(s) each in a World of its own]"),
+        "{out}"
+    );
+    let tail: Vec<&str> = lines.iter().rev().take(6).rev().copied().collect();
+    assert_eq!(
+        tail,
+        [
+            "true",
+            "[node2] [:node1@localhost]",
+            "[node2] :yes",
+            ":node2@localhost",
+            "applied @kill node2",
+            "[]"
+        ],
+        "{out}"
+    );
+    // one name in two Worlds is refused as --sname refuses it
+    let (_, err, ok, _) = repl(&["--worlds", "--nodes", "node1,node1"], "");
+    assert!(
+        !ok && err.contains("node1@localhost seems to be in use"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_reader_that_stops_reading_ends_the_output_quietly() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_beamplay"))
+        .args(["repl"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("beamplay runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    // the reader goes before the output comes
+    drop(child.stdout.take());
+    stdin
+        .write_all(b"for i <- 1..200, do: IO.puts(i)\n")
+        .expect("input written");
+    drop(stdin);
+    let out = child.wait_with_output().expect("beamplay ends");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(out.status.success(), "{err}");
+}

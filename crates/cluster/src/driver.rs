@@ -13,7 +13,7 @@
 use beamplay_vm::{ConsoleEvent, EvalError, PreludeError};
 
 use crate::fault::{Fault, FaultError, USAGE};
-use crate::{NodeId, World};
+use crate::{NodeId, Nodes, World};
 
 /// What a line of a console transcript is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,27 +121,27 @@ impl std::error::Error for SubmitError {
 /// owns the wall clock).
 pub trait Clock {
     /// Called once with the fresh World before anything runs.
-    fn prepare(&mut self, _world: &mut World) {}
+    fn prepare(&mut self, _world: &mut dyn Nodes) {}
 
     /// When a wait of `ms` starting now ends, in this clock's
     /// microseconds; `u64::MAX` ms is a wait without end.
-    fn deadline(&mut self, world: &World, ms: u64) -> u64;
+    fn deadline(&mut self, world: &dyn Nodes, ms: u64) -> u64;
 
     /// Runs `world` a little towards `deadline` (a slice, a timer that is
     /// due, a short sleep), so that the host can look between moves;
     /// false once the deadline has come.
-    fn advance(&mut self, world: &mut World, deadline: u64) -> bool;
+    fn advance(&mut self, world: &mut dyn Nodes, deadline: u64) -> bool;
 }
 
 /// Virtual time: as fast as the machine runs, the same on every run.
 pub struct Virtual;
 
 impl Clock for Virtual {
-    fn deadline(&mut self, world: &World, ms: u64) -> u64 {
+    fn deadline(&mut self, world: &dyn Nodes, ms: u64) -> u64 {
         world.now_us().saturating_add(ms.saturating_mul(1000))
     }
 
-    fn advance(&mut self, world: &mut World, deadline: u64) -> bool {
+    fn advance(&mut self, world: &mut dyn Nodes, deadline: u64) -> bool {
         world.advance_toward(deadline)
     }
 }
@@ -176,9 +176,10 @@ fn ends_in_break(input: &str) -> bool {
     input.lines().last().map(str::trim) == Some(BREAK)
 }
 
-/// A World and what its consoles said that no host took yet.
-pub struct Driver {
-    world: World,
+/// A World (or a room of Worlds) and what its consoles said that no host
+/// took yet.
+pub struct Driver<W: Nodes = World> {
+    world: W,
     /// Oldest first; hosts take it with [`Driver::take_said`].
     said: Vec<Said>,
     /// Lines typed at a console that was still running one, each waiting
@@ -202,20 +203,27 @@ enum Read<'t> {
 impl Driver {
     /// A driver of a fresh World seeded by `seed`, with no nodes.
     pub fn new(seed: u64) -> Result<Driver, PreludeError> {
-        Ok(Driver {
-            world: World::new(seed)?,
+        Ok(Driver::of(World::new(seed)?))
+    }
+}
+
+impl<W: Nodes> Driver<W> {
+    /// A driver of `world`'s consoles.
+    pub fn of(world: W) -> Driver<W> {
+        Driver {
+            world,
             said: Vec::new(),
             queued: Vec::new(),
-        })
+        }
     }
 
-    pub fn world(&self) -> &World {
+    pub fn world(&self) -> &W {
         &self.world
     }
 
     /// The World, for what is not typed at a console: adding nodes,
     /// faults from buttons, observing, moving time.
-    pub fn world_mut(&mut self) -> &mut World {
+    pub fn world_mut(&mut self) -> &mut W {
         &mut self.world
     }
 
@@ -384,7 +392,7 @@ impl Driver {
         &mut self,
         clock: &mut dyn Clock,
         ms: u64,
-        until: &mut dyn FnMut(&mut Driver) -> bool,
+        until: &mut dyn FnMut(&mut Driver<W>) -> bool,
     ) -> bool {
         let deadline = clock.deadline(&self.world, ms);
         while clock.advance(&mut self.world, deadline) {
@@ -396,7 +404,7 @@ impl Driver {
     }
 
     fn read<'t>(&self, text: &'t str) -> Read<'t> {
-        if let Some(fault) = Fault::parse(&self.world, text) {
+        if let Some(fault) = Fault::parse_with(&|name| self.world.find(name), text) {
             return Read::Fault(fault);
         }
         let Some((name, expr)) = text.split_once("> ") else {

@@ -15,6 +15,8 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use beamplay_term::Atom;
+
+use crate::fault::Fault;
 use beamplay_vm::{ConsoleEvent, Epmd, FrameSummary, Node, NodeSpec, PreludeError, Runtime};
 
 /// Atoms a World may hold (OTP's default is 1,048,576).
@@ -61,6 +63,89 @@ pub struct World {
     peers: Vec<Atom>,
     /// Frames for them, oldest first, until the host takes them.
     outgoing: Vec<Outgoing>,
+}
+
+/// What a console driver drives: one World, or a room of Worlds
+/// (room.rs) whose nodes it numbers as one set. Hosts move time through
+/// it ([`driver::Clock`]): in virtual time with `advance_toward`, in
+/// real time with `sync_clock`, `step` and `next_timer_due`.
+pub trait Nodes {
+    fn node(&self, id: NodeId) -> Option<&Node>;
+    fn node_mut(&mut self, id: NodeId) -> Option<&mut Node>;
+    /// Every node ever started, alive or not.
+    fn node_ids(&self) -> Vec<NodeId>;
+    /// Node `id`'s full name, alive or dead.
+    fn slot_name(&self, id: NodeId) -> Option<String>;
+    /// The node (not removed) named `name` or `name@localhost`.
+    fn find(&self, name: &str) -> Option<NodeId>;
+    /// A removed node that was called `name`.
+    fn find_removed(&self, name: &str) -> Option<NodeId>;
+    fn is_removed(&self, id: NodeId) -> bool;
+    fn is_alive(&self, id: NodeId) -> bool {
+        self.node(id).is_some()
+    }
+    fn apply(&mut self, fault: Fault);
+    /// What the consoles printed since the last call, in order.
+    fn take_events(&mut self) -> Vec<(NodeId, ConsoleEvent)>;
+    /// Virtual time in microseconds.
+    fn now_us(&self) -> u64;
+    /// One move of virtual time towards `target_us`; false once there.
+    fn advance_toward(&mut self, target_us: u64) -> bool;
+    /// Real-time mode: the host moves the clock with `sync_clock`.
+    fn set_realtime(&mut self, on: bool);
+    fn sync_clock(&mut self, now_us: u64);
+    /// Runs what is runnable a little; false when nothing was.
+    fn step(&mut self) -> bool;
+    /// When something is next due (a timer, a frame), if anything is.
+    fn next_timer_due(&self) -> Option<u64>;
+}
+
+impl Nodes for World {
+    fn node(&self, id: NodeId) -> Option<&Node> {
+        World::node(self, id)
+    }
+    fn node_mut(&mut self, id: NodeId) -> Option<&mut Node> {
+        World::node_mut(self, id)
+    }
+    fn node_ids(&self) -> Vec<NodeId> {
+        World::node_ids(self)
+    }
+    fn slot_name(&self, id: NodeId) -> Option<String> {
+        World::slot_name(self, id)
+    }
+    fn find(&self, name: &str) -> Option<NodeId> {
+        World::find(self, name)
+    }
+    fn find_removed(&self, name: &str) -> Option<NodeId> {
+        World::find_removed(self, name)
+    }
+    fn is_removed(&self, id: NodeId) -> bool {
+        World::is_removed(self, id)
+    }
+    fn apply(&mut self, fault: Fault) {
+        World::apply(self, fault)
+    }
+    fn take_events(&mut self) -> Vec<(NodeId, ConsoleEvent)> {
+        World::take_events(self)
+    }
+    fn now_us(&self) -> u64 {
+        World::now_us(self)
+    }
+    fn advance_toward(&mut self, target_us: u64) -> bool {
+        World::advance_toward(self, target_us)
+    }
+    fn set_realtime(&mut self, on: bool) {
+        World::set_realtime(self, on)
+    }
+    fn sync_clock(&mut self, now_us: u64) {
+        World::sync_clock(self, now_us)
+    }
+    fn step(&mut self) -> bool {
+        World::step(self)
+    }
+    fn next_timer_due(&self) -> Option<u64> {
+        World::next_timer_due(self)
+    }
 }
 
 /// A frame between a node of this World and a node of another: what a
@@ -119,6 +204,33 @@ impl std::fmt::Display for AddNodeError {
 }
 
 impl std::error::Error for AddNodeError {}
+
+/// Why nodes cannot start (a session's, a room's).
+#[derive(Debug)]
+pub enum StartError {
+    /// The prelude does not compile: a bug in the playground.
+    Prelude(PreludeError),
+    /// One of the nodes asked for.
+    AddNode(AddNodeError),
+}
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StartError::Prelude(e) => e.fmt(f),
+            StartError::AddNode(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for StartError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            StartError::Prelude(e) => Some(e),
+            StartError::AddNode(e) => Some(e),
+        }
+    }
+}
 
 impl World {
     /// A World with no nodes. Fails only if the prelude does not compile

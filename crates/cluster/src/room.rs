@@ -2,21 +2,19 @@
 //! in a tab of its own, the Worlds reaching each other only through their
 //! [`Port`]s and a channel of encoded envelopes (transport.rs). The
 //! channel delivers each frame after its link's latency, in order per
-//! pair of nodes; it carries nothing over a cut link. The Worlds share
-//! one virtual time, moved together in steps of at most [`STEP_US`]
-//! while anything is under way, so a room gives the same transcript on
-//! every run. It answers to the console driver's commands (lines for a
-//! node, faults) with its nodes numbered as they were started, so the
-//! scenario runner drives it as it drives one World.
+//! pair of nodes; it carries nothing over a cut link. A room is what a
+//! console driver drives ([`Nodes`]), its nodes numbered as they were
+//! started: in virtual time the Worlds move together, in steps of at most
+//! [`STEP_US`] while anything is under way, so a room gives the same
+//! transcript on every run; in real time each follows the wall clock.
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use beamplay_vm::PreludeError;
+use beamplay_vm::{ConsoleEvent, Node};
 
-use crate::driver::{Driver, Said, SubmitError, Submitted};
 use crate::fault::Fault;
 use crate::net::DEFAULT_LATENCY_US;
 use crate::transport::{Envelope, Kind, Port};
-use crate::NodeId;
+use crate::{NodeId, Nodes, StartError, World};
 
 /// How far the Worlds' clocks move at a time while frames are on their
 /// way or nodes compute.
@@ -27,7 +25,7 @@ pub const ROOM: &str = "local";
 
 /// A World of the room: its one node is the room's node of the same index.
 struct Tab {
-    driver: Driver,
+    world: World,
     port: Port,
 }
 
@@ -40,6 +38,7 @@ struct Posted {
 
 pub struct Room {
     tabs: Vec<Tab>,
+    /// By arrival time, then by posting order.
     channel: VecDeque<Posted>,
     /// Links cut, by the lower node first.
     cuts: HashSet<(NodeId, NodeId)>,
@@ -58,9 +57,10 @@ fn pair(a: NodeId, b: NodeId) -> (NodeId, NodeId) {
 impl Room {
     /// A room with a World for each of `nodes` and of the `hidden` nodes
     /// after them, the first seeded by `seed`, each next one by the next
-    /// number. Its nodes know each other from the start, as nodes that
-    /// said hello.
-    pub fn new(seed: u64, nodes: &[String], hidden: &[String]) -> Result<Room, PreludeError> {
+    /// number; names are checked as `--sname` checks them, and one name
+    /// in two Worlds is taken. Its nodes know each other from the start,
+    /// as nodes that said hello.
+    pub fn new(seed: u64, nodes: &[String], hidden: &[String]) -> Result<Room, StartError> {
         let mut room = Room {
             tabs: Vec::new(),
             channel: VecDeque::new(),
@@ -71,24 +71,23 @@ impl Room {
         };
         let all = nodes.iter().map(|n| (n, false));
         for (i, (name, is_hidden)) in all.chain(hidden.iter().map(|n| (n, true))).enumerate() {
-            let mut driver = Driver::new(seed.wrapping_add(i as u64))?;
+            let mut world = World::new(seed.wrapping_add(i as u64)).map_err(StartError::Prelude)?;
+            world.check_name(name).map_err(StartError::AddNode)?;
+            if let Some(other) = Nodes::find(&room, name).and_then(|id| room.slot_name(id)) {
+                return Err(StartError::AddNode(crate::AddNodeError::Taken(other)));
+            }
             if is_hidden {
-                driver.world_mut().add_hidden_node(name);
+                world.add_hidden_node(name);
             } else {
-                driver.world_mut().add_node(name);
+                world.add_node(name);
             }
             room.tabs.push(Tab {
-                driver,
+                world,
                 port: Port::new(ROOM),
             });
         }
         room.pump(true);
         Ok(room)
-    }
-
-    /// Node `id`'s full name while it runs.
-    fn node_name(&self, id: NodeId) -> Option<beamplay_term::Atom> {
-        Some(self.tabs.get(id)?.driver.world().node(0)?.name().clone())
     }
 
     /// Node `id`'s port: what it sent, took and refused.
@@ -99,7 +98,7 @@ impl Room {
     /// Puts `bytes` on the channel as if node `id`'s World sent them:
     /// what a misbehaving peer may send, for a host to try.
     pub fn inject(&mut self, id: NodeId, bytes: Vec<u8>) {
-        let now = self.now_us();
+        let now = Nodes::now_us(self);
         self.busy = true;
         self.post(now, id, bytes);
     }
@@ -110,25 +109,9 @@ impl Room {
         self.lose_from = Some(id);
     }
 
-    /// The room's earliest clock.
-    pub fn now_us(&self) -> u64 {
-        self.tabs
-            .iter()
-            .map(|t| t.driver.world().now_us())
-            .min()
-            .unwrap_or(0)
-    }
-
-    /// The room's node named `name` (`node1` or `node1@localhost`).
-    pub fn find(&self, name: &str) -> Option<NodeId> {
-        self.tabs
-            .iter()
-            .position(|t| t.driver.world().find(name) == Some(0))
-    }
-
-    /// Node `id`'s World.
-    pub fn world(&self, id: NodeId) -> Option<&crate::World> {
-        self.tabs.get(id).map(|t| t.driver.world())
+    /// Node `id`'s full name while it runs.
+    fn node_name(&self, id: NodeId) -> Option<beamplay_term::Atom> {
+        Some(self.tabs.get(id)?.world.node(0)?.name().clone())
     }
 
     fn latency_us(&self, a: NodeId, b: NodeId) -> u64 {
@@ -142,10 +125,10 @@ impl Room {
     /// (everything, if `all`) to its World, until nothing more moves.
     fn pump(&mut self, all: bool) {
         loop {
-            let now = self.now_us();
+            let now = Nodes::now_us(self);
             for from in 0..self.tabs.len() {
                 let tab = &mut self.tabs[from];
-                for bytes in tab.port.outgoing(tab.driver.world_mut()) {
+                for bytes in tab.port.outgoing(&mut tab.world) {
                     self.post(now, from, bytes);
                 }
             }
@@ -168,17 +151,14 @@ impl Room {
         let to = Envelope::decode(&bytes)
             .ok()
             .filter(|e| e.kind == Kind::Frame)
-            .and_then(|e| Some((self.find(&e.to)?, e)));
+            .and_then(|e| Some((Nodes::find(self, &e.to)?, e)));
         if to.is_some() && self.lose_from == Some(from) {
             self.lose_from = None;
             return;
         }
         let due_us = match &to {
             Some((to, env)) if self.cuts.contains(&pair(from, *to)) => {
-                self.tabs[from]
-                    .driver
-                    .world_mut()
-                    .peer_link_lost(&env.from, &env.to);
+                self.tabs[from].world.peer_link_lost(&env.from, &env.to);
                 return;
             }
             Some((to, _)) => {
@@ -210,8 +190,8 @@ impl Room {
         for at in (0..self.tabs.len()).filter(|at| *at != p.from) {
             let tab = &mut self.tabs[at];
             // refused bytes are counted by the port
-            if let Ok(answers) = tab.port.incoming(tab.driver.world_mut(), &p.bytes) {
-                let now = tab.driver.world().now_us();
+            if let Ok(answers) = tab.port.incoming(&mut tab.world, &p.bytes) {
+                let now = tab.world.now_us();
                 for bytes in answers {
                     self.post(now, at, bytes);
                 }
@@ -219,84 +199,48 @@ impl Room {
         }
     }
 
-    /// Lets up to `ms` of virtual time pass in every World together, until
-    /// `until`, which sees the room after each move, says stop; true if
-    /// it did.
-    pub fn run_for(&mut self, ms: u64, until: &mut dyn FnMut(&mut Room) -> bool) -> bool {
-        let end = self.now_us().saturating_add(ms.saturating_mul(1000));
-        loop {
-            let now = self.now_us();
-            if now >= end {
-                return false;
-            }
-            // nothing under way: straight to the next timer
-            let target = if self.busy || !self.channel.is_empty() {
-                now + STEP_US
-            } else {
-                self.tabs
-                    .iter()
-                    .filter_map(|t| t.driver.world().next_timer_due())
-                    .min()
-                    .unwrap_or(end)
-                    .max(now + 1)
-            }
-            .min(end);
-            self.busy = false;
-            for at in 0..self.tabs.len() {
-                let mut target = target;
-                while self.tabs[at].driver.world_mut().advance_toward(target) {
-                    self.busy = true;
-                    self.pump(false);
-                    if until(self) {
-                        return true;
-                    }
-                    // a World waiting for a frame on its way stops at its
-                    // arrival, not past it
-                    if let Some(due) = self.channel.front().map(|p| p.due_us) {
-                        target = target.min(due.max(self.tabs[at].driver.world().now_us()));
-                    }
-                }
-            }
-            self.pump(false);
-            if until(self) {
-                return true;
-            }
-        }
+    /// Node `id`'s World, for what is not typed at a console.
+    pub fn world(&self, id: NodeId) -> Option<&World> {
+        self.tabs.get(id).map(|t| &t.world)
+    }
+}
+
+impl Nodes for Room {
+    fn node(&self, id: NodeId) -> Option<&Node> {
+        self.tabs.get(id)?.world.node(0)
     }
 
-    /// A line typed for a node (`node2> expr`) or a fault command, as
-    /// [`Driver::command`] takes them.
-    pub fn command(&mut self, text: &str) -> Result<Submitted, SubmitError> {
-        // a line or a fault sets things going: time moves in steps again
-        self.busy = true;
-        if let Some(fault) = Fault::parse_with(&|name| self.find(name), text) {
-            let fault = fault.map_err(SubmitError::Fault)?;
-            self.apply(fault);
-            return Ok(Submitted::Fault(fault));
-        }
-        let Some((name, _)) = text.split_once("> ") else {
-            return Err(SubmitError::NotACommand);
-        };
-        let Some(id) = self.find(name).or_else(|| {
-            self.tabs
-                .iter()
-                .position(|t| t.driver.world().find_removed(name).is_some())
-        }) else {
-            return Err(SubmitError::NoSuchNode(name.to_string()));
-        };
-        let local = |r: NodeId| if r == 0 { id } else { r };
-        match self.tabs[id].driver.command(text) {
-            Ok(Submitted::Line(r)) => Ok(Submitted::Line(local(r))),
-            Ok(Submitted::Queued(r)) => Ok(Submitted::Queued(local(r))),
-            Err(SubmitError::Busy(r)) => Err(SubmitError::Busy(local(r))),
-            other => other,
-        }
+    fn node_mut(&mut self, id: NodeId) -> Option<&mut Node> {
+        self.tabs.get_mut(id)?.world.node_mut(0)
+    }
+
+    fn node_ids(&self) -> Vec<NodeId> {
+        (0..self.tabs.len()).collect()
+    }
+
+    fn slot_name(&self, id: NodeId) -> Option<String> {
+        self.tabs.get(id)?.world.slot_name(0)
+    }
+
+    fn find(&self, name: &str) -> Option<NodeId> {
+        self.tabs.iter().position(|t| t.world.find(name) == Some(0))
+    }
+
+    fn find_removed(&self, name: &str) -> Option<NodeId> {
+        self.tabs
+            .iter()
+            .position(|t| t.world.find_removed(name) == Some(0))
+    }
+
+    fn is_removed(&self, id: NodeId) -> bool {
+        self.tabs.get(id).is_some_and(|t| t.world.is_removed(0))
     }
 
     /// A fault, across Worlds: a node killed, restarted or removed is
     /// said goodbye for (and hello again) by its World's port; a cut link
     /// carries nothing and both its nodes see their connection close.
-    pub fn apply(&mut self, fault: Fault) {
+    fn apply(&mut self, fault: Fault) {
+        self.busy = true;
         match fault {
             Fault::Kill(id) | Fault::Remove(id) | Fault::Restart(id) => {
                 let local = match fault {
@@ -304,7 +248,9 @@ impl Room {
                     Fault::Remove(_) => Fault::Remove(0),
                     _ => Fault::Restart(0),
                 };
-                self.tabs[id].driver.world_mut().apply(local);
+                if let Some(t) = self.tabs.get_mut(id) {
+                    t.world.apply(local);
+                }
             }
             Fault::Disconnect(a, b) => {
                 self.cuts.insert(pair(a, b));
@@ -312,7 +258,7 @@ impl Room {
                 let between = |r: &Room, p: &Posted| {
                     Envelope::decode(&p.bytes).is_ok_and(|e| {
                         e.kind == Kind::Frame
-                            && r.find(&e.to)
+                            && Nodes::find(r, &e.to)
                                 .is_some_and(|to| pair(p.from, to) == pair(a, b))
                     })
                 };
@@ -321,8 +267,7 @@ impl Room {
                 for (x, y) in [(a, b), (b, a)] {
                     if let (Some(local), Some(peer)) = (self.node_name(x), self.node_name(y)) {
                         self.tabs[x]
-                            .driver
-                            .world_mut()
+                            .world
                             .peer_link_lost(local.as_str(), peer.as_str());
                     }
                 }
@@ -337,21 +282,95 @@ impl Room {
         self.pump(false);
     }
 
-    /// What the consoles said since the last call, by the room's node
-    /// numbers.
-    pub fn take_said(&mut self) -> Vec<Said> {
-        let mut said = Vec::new();
+    fn take_events(&mut self) -> Vec<(NodeId, ConsoleEvent)> {
+        let mut events = Vec::new();
         for (id, tab) in self.tabs.iter_mut().enumerate() {
-            said.extend(tab.driver.take_said().into_iter().map(|s| match s {
-                Said::Line(_, line) => Said::Line(id, line),
-                Said::Abandoned(_) => Said::Abandoned(id),
-            }));
+            events.extend(tab.world.take_events().into_iter().map(|(_, e)| (id, e)));
         }
-        said
+        events
     }
 
-    /// Node `id`'s short name.
-    pub fn name(&self, id: NodeId) -> Option<String> {
-        self.tabs.get(id)?.driver.name(0)
+    /// The room's earliest clock.
+    fn now_us(&self) -> u64 {
+        self.tabs
+            .iter()
+            .map(|t| t.world.now_us())
+            .min()
+            .unwrap_or(0)
+    }
+
+    /// One step of every World together: first what each can run now
+    /// (up to [`STEP_US`] of computing), then the clocks, by at most
+    /// [`STEP_US`] while frames are on their way or nodes compute, else
+    /// straight to what is next due; no World moves past the arrival of
+    /// a frame on its way to it by more than a step.
+    fn advance_toward(&mut self, target_us: u64) -> bool {
+        let now = Nodes::now_us(self);
+        if now >= target_us {
+            return false;
+        }
+        let limit = (now + STEP_US).min(target_us);
+        for at in 0..self.tabs.len() {
+            while self.tabs[at].world.now_us() < limit && self.tabs[at].world.step() {
+                self.busy = true;
+                self.pump(false);
+            }
+        }
+        let mut to = if self.busy || !self.channel.is_empty() {
+            now + STEP_US
+        } else {
+            self.tabs
+                .iter()
+                .filter_map(|t| t.world.next_timer_due())
+                .min()
+                .unwrap_or(target_us)
+                .max(now + 1)
+        }
+        .min(target_us);
+        self.busy = false;
+        for at in 0..self.tabs.len() {
+            while self.tabs[at].world.advance_toward(to) {
+                self.busy = true;
+                self.pump(false);
+                if let Some(due) = self.channel.front().map(|p| p.due_us) {
+                    to = to.min(due.max(self.tabs[at].world.now_us()));
+                }
+            }
+        }
+        self.pump(false);
+        true
+    }
+
+    fn set_realtime(&mut self, on: bool) {
+        for t in &mut self.tabs {
+            t.world.set_realtime(on);
+        }
+    }
+
+    fn sync_clock(&mut self, now_us: u64) {
+        for t in &mut self.tabs {
+            t.world.sync_clock(now_us);
+        }
+        self.pump(false);
+    }
+
+    /// A slice of each World that has work.
+    fn step(&mut self) -> bool {
+        let mut any = false;
+        for at in 0..self.tabs.len() {
+            if self.tabs[at].world.step() {
+                any = true;
+                self.pump(false);
+            }
+        }
+        any
+    }
+
+    fn next_timer_due(&self) -> Option<u64> {
+        self.tabs
+            .iter()
+            .filter_map(|t| t.world.next_timer_due())
+            .chain(self.channel.front().map(|p| p.due_us))
+            .min()
     }
 }

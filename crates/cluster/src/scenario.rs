@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use crate::driver::{Clock, Driver, LineKind, Said, SubmitError, Submitted, Virtual};
 use crate::fault::Fault;
 use crate::room::Room;
-use crate::NodeId;
+use crate::{NodeId, Nodes};
 
 const REPLY_WAIT_MS: u64 = 1_500;
 const AFTER_VALUE_MS: u64 = 150;
@@ -44,69 +44,11 @@ pub fn run_scenario_in_room(text: &str) -> String {
 /// seeded by `seed`), the Worlds a [`Room`] in virtual time.
 pub fn run_in_room(text: &str, seed: u64) -> Run {
     match Room::new(seed, &scenario_nodes(text), &scenario_hidden(text)) {
-        Ok(room) => run_on(room, text),
+        Ok(room) => run_on(Driver::of(room), &mut Virtual, text),
         Err(e) => Run {
             transcript: format!("** (beamplay) {e}\n"),
             log: String::new(),
         },
-    }
-}
-
-/// What a scenario drives: one World's console driver and its clock, or
-/// a room of Worlds.
-trait Consoles {
-    fn command(&mut self, text: &str) -> Result<Submitted, SubmitError>;
-    fn take_said(&mut self) -> Vec<Said>;
-    fn name(&self, id: NodeId) -> Option<String>;
-    /// Lets up to `ms` pass until `until` says stop; true if it did.
-    fn wait(&mut self, ms: u64, until: &mut dyn FnMut(&mut Self) -> bool) -> bool;
-}
-
-/// A World's console driver, time passing as its clock makes it.
-struct Clocked<'c> {
-    driver: Driver,
-    clock: &'c mut dyn Clock,
-}
-
-impl Consoles for Clocked<'_> {
-    fn command(&mut self, text: &str) -> Result<Submitted, SubmitError> {
-        self.driver.command(text)
-    }
-
-    fn take_said(&mut self) -> Vec<Said> {
-        self.driver.take_said()
-    }
-
-    fn name(&self, id: NodeId) -> Option<String> {
-        self.driver.name(id)
-    }
-
-    fn wait(&mut self, ms: u64, until: &mut dyn FnMut(&mut Self) -> bool) -> bool {
-        let deadline = self.clock.deadline(self.driver.world(), ms);
-        while self.clock.advance(self.driver.world_mut(), deadline) {
-            if until(self) {
-                return true;
-            }
-        }
-        false
-    }
-}
-
-impl Consoles for Room {
-    fn command(&mut self, text: &str) -> Result<Submitted, SubmitError> {
-        Room::command(self, text)
-    }
-
-    fn take_said(&mut self) -> Vec<Said> {
-        Room::take_said(self)
-    }
-
-    fn name(&self, id: NodeId) -> Option<String> {
-        Room::name(self, id)
-    }
-
-    fn wait(&mut self, ms: u64, until: &mut dyn FnMut(&mut Self) -> bool) -> bool {
-        self.run_for(ms, until)
     }
 }
 
@@ -185,7 +127,7 @@ impl State {
     /// ended, if it did.
     fn collect(
         &mut self,
-        driver: &mut impl Consoles,
+        driver: &mut Driver<impl Nodes>,
         waiting_for: Option<NodeId>,
     ) -> Option<Reply> {
         let mut got = None;
@@ -222,15 +164,16 @@ impl State {
     }
 }
 
-struct Runner<C> {
-    driver: C,
+struct Runner<'c, W: Nodes> {
+    driver: Driver<W>,
+    clock: &'c mut dyn Clock,
     st: State,
 }
 
-impl<C: Consoles> Runner<C> {
+impl<W: Nodes> Runner<'_, W> {
     fn drain(&mut self, ms: u64) {
         let st = &mut self.st;
-        self.driver.wait(ms, &mut |d| {
+        self.driver.run(&mut *self.clock, ms, &mut |d| {
             st.collect(d, None);
             false
         });
@@ -276,7 +219,7 @@ impl<C: Consoles> Runner<C> {
         let mut reply = self.st.collect(&mut self.driver, Some(id));
         if reply.is_none() {
             let st = &mut self.st;
-            self.driver.wait(REPLY_WAIT_MS, &mut |d| {
+            self.driver.run(&mut *self.clock, REPLY_WAIT_MS, &mut |d| {
                 reply = st.collect(d, Some(id));
                 reply.is_some()
             });
@@ -318,13 +261,14 @@ pub fn run(text: &str, seed: u64, clock: &mut dyn Clock) -> Run {
     for n in scenario_hidden(text) {
         driver.world_mut().add_hidden_node(&n);
     }
-    run_on(Clocked { driver, clock }, text)
+    run_on(driver, clock, text)
 }
 
-/// Runs a scenario on consoles whose nodes are started.
-fn run_on(consoles: impl Consoles, text: &str) -> Run {
+/// Runs a scenario on the consoles of nodes that are started.
+fn run_on<W: Nodes>(driver: Driver<W>, clock: &mut dyn Clock, text: &str) -> Run {
     let mut r = Runner {
-        driver: consoles,
+        driver,
+        clock,
         st: State {
             out: Vec::new(),
             log: Vec::new(),

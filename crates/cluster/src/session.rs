@@ -8,13 +8,13 @@ use std::collections::VecDeque;
 use std::ops::Range;
 
 use beamplay_term::Term;
-use beamplay_vm::{FrameSummary, PreludeError, Trace};
+use beamplay_vm::{FrameSummary, Trace};
 
 use crate::driver::{Driver, Line, LineKind, Said, Submitted};
 use crate::fault::Fault;
 use crate::observe::{EventKind, Snapshot};
 use crate::transport::Port;
-use crate::{AddNodeError, NodeId, World};
+use crate::{AddNodeError, NodeId, StartError, World};
 
 /// Bytes a line of output grows to before what follows starts a new one.
 pub const LONGEST_LINE: usize = 4_096;
@@ -115,33 +115,6 @@ pub struct Mailbox {
     pub messages: Vec<String>,
 }
 
-/// Why a session cannot start.
-#[derive(Debug)]
-pub enum SessionError {
-    /// The prelude does not compile: a bug in the playground.
-    Prelude(PreludeError),
-    /// One of the nodes asked for.
-    AddNode(AddNodeError),
-}
-
-impl std::fmt::Display for SessionError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            SessionError::Prelude(e) => e.fmt(f),
-            SessionError::AddNode(e) => e.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for SessionError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            SessionError::Prelude(e) => Some(e),
-            SessionError::AddNode(e) => Some(e),
-        }
-    }
-}
-
 /// Why a share text does not replay.
 #[derive(Debug)]
 pub enum ReplayError {
@@ -150,7 +123,7 @@ pub enum ReplayError {
     /// This line (counted from 1) is not a command of the journal, or
     /// one that cannot apply.
     Unreadable(usize),
-    Session(SessionError),
+    Session(StartError),
 }
 
 impl std::fmt::Display for ReplayError {
@@ -234,9 +207,9 @@ fn unescape(s: &str) -> String {
 
 impl Session {
     /// A session whose World (seed `seed`) runs the nodes `names`.
-    pub fn new(seed: u64, names: &[&str]) -> Result<Session, SessionError> {
+    pub fn new(seed: u64, names: &[&str]) -> Result<Session, StartError> {
         let mut s = Session {
-            driver: Driver::new(seed).map_err(SessionError::Prelude)?,
+            driver: Driver::new(seed).map_err(StartError::Prelude)?,
             transcripts: Vec::new(),
             paused: false,
             speed: 1.0,
@@ -250,7 +223,7 @@ impl Session {
         };
         s.world_mut().set_tracing(true);
         for n in names {
-            s.add_node(n).map_err(SessionError::AddNode)?;
+            s.add_node(n).map_err(StartError::AddNode)?;
         }
         Ok(s)
     }
@@ -319,7 +292,7 @@ impl Session {
             match kind {
                 "add" => {
                     s.add_node(rest)
-                        .map_err(|e| ReplayError::Session(SessionError::AddNode(e)))?;
+                        .map_err(|e| ReplayError::Session(StartError::AddNode(e)))?;
                 }
                 "line" => {
                     let (name, text) = rest.split_once(' ').ok_or_else(bad)?;

@@ -2,14 +2,15 @@
 //! in a World of its own, as in a tab of its own, and the Worlds reach
 //! each other only through their ports and the room's channel of encoded
 //! envelopes (room.rs), in one virtual time.
-use beamplay_cluster::driver::{LineKind, Said};
+use beamplay_cluster::driver::{Driver, LineKind, Said, Virtual};
 use beamplay_cluster::fault::Fault;
 use beamplay_cluster::room;
 use beamplay_cluster::transport::{Envelope, Kind};
+use beamplay_cluster::Nodes;
 
 /// A room and what its consoles printed, by node.
 struct Tabs {
-    room: room::Room,
+    room: Driver<room::Room>,
     output: Vec<String>,
     /// Every output line, in the order the consoles printed them.
     log: Vec<String>,
@@ -22,7 +23,7 @@ impl Tabs {
 
     fn seeded(seed: u64, names: &[&str]) -> Tabs {
         let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
-        let room = room::Room::new(seed, &names, &[]).expect("the prelude compiles");
+        let room = Driver::of(room::Room::new(seed, &names, &[]).expect("the prelude compiles"));
         let mut tabs = Tabs {
             output: vec![String::new(); names.len()],
             log: Vec::new(),
@@ -34,6 +35,7 @@ impl Tabs {
 
     fn tab(&self, name: &str) -> usize {
         self.room
+            .world()
             .find(name)
             .unwrap_or_else(|| panic!("no tab runs {name}"))
     }
@@ -47,7 +49,7 @@ impl Tabs {
     fn wait(&mut self, ms: u64, id: Option<usize>) -> Option<String> {
         let mut value = None;
         let (output, log) = (&mut self.output, &mut self.log);
-        self.room.run_for(ms, &mut |r| {
+        self.room.run(&mut Virtual, ms, &mut |r| {
             for said in r.take_said() {
                 if let Said::Line(at, line) = said {
                     match line.kind {
@@ -84,6 +86,7 @@ impl Tabs {
     fn counters(&self, name: &str) -> beamplay_cluster::transport::Counters {
         let at = self.tab(name);
         self.room
+            .world()
             .port(at)
             .map(|p| p.counters().clone())
             .unwrap_or_default()
@@ -182,7 +185,7 @@ fn a_closed_tab_is_a_dead_node_for_the_others() {
     room.eval("node1", "flush()");
     // the tab closes: its node is gone at once
     let node2 = room.tab("node2");
-    room.room.apply(Fault::Kill(node2));
+    room.room.world_mut().apply(Fault::Kill(node2));
     room.settle();
     let flushed = {
         room.eval("node1", "flush()");
@@ -202,7 +205,7 @@ fn a_closed_tab_is_a_dead_node_for_the_others() {
         "false"
     );
     // its name is free again: a new tab takes it
-    room.room.apply(Fault::Restart(node2));
+    room.room.world_mut().apply(Fault::Restart(node2));
     room.settle();
     assert_eq!(room.eval("node1", "Node.connect(:node2@localhost)"), "true");
 }
@@ -215,7 +218,7 @@ fn a_gap_in_a_pairs_frames_closes_their_connection_at_both_ends() {
     // node2's first frame of two is lost on the way: the second shows
     // the gap
     let node2 = room.tab("node2");
-    room.room.lose_next_frame(node2);
+    room.room.world_mut().lose_next_frame(node2);
     room.eval(
         "node2",
         "for i <- 1..2, do: send({:nobody, :node1@localhost}, i)",
@@ -247,7 +250,7 @@ fn what_a_peer_sends_is_untrusted_and_refused_without_harm() {
         vec![0xff; 300],
     ];
     for g in garbage {
-        room.room.inject(node2, g);
+        room.room.world_mut().inject(node2, g);
     }
     // a well-formed envelope whose frame is nonsense for the node
     let nonsense = Envelope {
@@ -258,13 +261,13 @@ fn what_a_peer_sends_is_untrusted_and_refused_without_harm() {
         seq: 0,
         payload: vec![b'p', 131, 255, 0],
     };
-    room.room.inject(node2, nonsense.encode());
+    room.room.world_mut().inject(node2, nonsense.encode());
     // another room's envelope is not for us
     let elsewhere = Envelope {
         room: "room2".into(),
         ..nonsense.clone()
     };
-    room.room.inject(node2, elsewhere.encode());
+    room.room.world_mut().inject(node2, elsewhere.encode());
     room.settle();
     // each tab refused the four that are no envelope
     assert_eq!(room.counters("node1").malformed, 4);
@@ -319,7 +322,7 @@ proptest::proptest! {
         bad.truncate(bad.len() - cut.min(bad.len()));
         let mut room = Tabs::new(&["node1", "node2"]);
         let from = room.tab("node2");
-        room.room.inject(from, bad);
+        room.room.world_mut().inject(from, bad);
         room.settle();
         proptest::prop_assert_eq!(room.eval("node1", "1 + 1"), "2");
     }
