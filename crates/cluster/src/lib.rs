@@ -63,7 +63,13 @@ pub struct World {
     peers: Vec<Atom>,
     /// Frames for them, oldest first, until the host takes them.
     outgoing: Vec<Outgoing>,
+    /// The epmd port the next peer is listed with.
+    next_peer_port: u16,
 }
+
+/// Nodes of other Worlds a World keeps at most: a room past it (or a
+/// peer that makes up names) is refused.
+pub const MAX_PEERS: usize = 1024;
 
 /// What a console driver drives: one World, or a room of Worlds
 /// (room.rs) whose nodes it numbers as one set. Hosts move time through
@@ -177,6 +183,8 @@ pub enum AddNodeError {
     OtherHost(String),
     /// A node (alive or dead, not removed) has it: its full name.
     Taken(String),
+    /// The World reaches [`MAX_PEERS`] nodes of other Worlds already.
+    TooManyPeers,
 }
 
 impl std::fmt::Display for AddNodeError {
@@ -193,6 +201,9 @@ impl std::fmt::Display for AddNodeError {
                 name.split('@').next().unwrap_or(name)
             ),
             // OTP's words when epmd has the name already
+            AddNodeError::TooManyPeers => {
+                write!(f, "this node's room has {MAX_PEERS} other nodes already")
+            }
             AddNodeError::Taken(name) => {
                 write!(
                     f,
@@ -251,6 +262,7 @@ impl World {
             console: Vec::new(),
             peers: Vec::new(),
             outgoing: Vec::new(),
+            next_peer_port: 0,
         })
     }
 
@@ -288,9 +300,14 @@ impl World {
     /// (a name this World has already is taken); returns its full name.
     pub fn peer_up(&mut self, name: &str) -> Result<Atom, AddNodeError> {
         self.check_name(name)?;
+        if self.peers.len() >= MAX_PEERS {
+            return Err(AddNodeError::TooManyPeers);
+        }
         let short = name.split('@').next().unwrap_or(name);
         let atom = self.runtime.atom(&format!("{short}@localhost"));
-        let port = 32768 + (self.peers.len() as u16 % 28000);
+        // a port from the range Linux hands out, a new one for each peer
+        let port = 32768 + self.next_peer_port % 28000;
+        self.next_peer_port = self.next_peer_port.wrapping_add(1);
         self.epmd.borrow_mut().insert(0, (atom.clone(), port));
         self.peers.push(atom.clone());
         Ok(atom)
@@ -317,6 +334,18 @@ impl World {
     /// `peer` of another World (a gap in its frames, a frame too large to
     /// carry): both ends see it close, as with a reset TCP connection.
     pub fn peer_link_lost(&mut self, local: &str, peer: &str) {
+        self.on_link(local, peer, Node::connection_broken);
+    }
+
+    /// A frame from node `local` here to node `peer` of another World
+    /// cannot get through (a cut link): `local`'s connection fails at
+    /// once, as a dial to an unreachable host does; nothing is sent.
+    pub fn peer_unreachable(&mut self, local: &str, peer: &str) {
+        self.on_link(local, peer, Node::connection_lost);
+    }
+
+    /// Tells node `local` (if it runs) what became of its link to `peer`.
+    fn on_link(&mut self, local: &str, peer: &str, what: fn(&mut Node, &Atom)) {
         let peer = self.runtime.atom(peer);
         let local = self
             .nodes
@@ -324,7 +353,7 @@ impl World {
             .flatten()
             .find(|n| n.name().as_str() == local);
         if let Some(n) = local {
-            n.connection_broken(&peer);
+            what(n, &peer);
         }
         self.carry();
     }
@@ -495,6 +524,8 @@ impl World {
         };
         let lost = self.net.forget_node(id);
         self.epmd.borrow_mut().retain(|(n, _)| n != dead.name());
+        // what it had for other Worlds is lost with it
+        self.outgoing.retain(|o| &o.from != dead.name());
         self.traced(|| observe::EventKind::Killed(id));
         for (from, to, count) in lost {
             self.traced(|| observe::EventKind::FramesDropped { from, to, count });

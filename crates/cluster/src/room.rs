@@ -33,6 +33,8 @@ struct Tab {
 struct Posted {
     due_us: u64,
     from: NodeId,
+    /// The node a frame is for; none for a Hello or a Bye.
+    to: Option<NodeId>,
     bytes: Vec<u8>,
 }
 
@@ -98,9 +100,8 @@ impl Room {
     /// Puts `bytes` on the channel as if node `id`'s World sent them:
     /// what a misbehaving peer may send, for a host to try.
     pub fn inject(&mut self, id: NodeId, bytes: Vec<u8>) {
-        let now = Nodes::now_us(self);
         self.busy = true;
-        self.post(now, id, bytes);
+        self.post(id, bytes);
     }
 
     /// The next frame node `id` sends is lost on the way, as frames are
@@ -125,13 +126,13 @@ impl Room {
     /// (everything, if `all`) to its World, until nothing more moves.
     fn pump(&mut self, all: bool) {
         loop {
-            let now = Nodes::now_us(self);
             for from in 0..self.tabs.len() {
                 let tab = &mut self.tabs[from];
                 for bytes in tab.port.outgoing(&mut tab.world) {
-                    self.post(now, from, bytes);
+                    self.post(from, bytes);
                 }
             }
+            let now = Nodes::now_us(self);
             let Some(at) = self.channel.iter().position(|p| all || p.due_us <= now) else {
                 return;
             };
@@ -143,42 +144,46 @@ impl Room {
         }
     }
 
-    /// Puts an envelope from node `from` on the channel: a frame after
-    /// its link's latency, and never before one sent earlier on the same
-    /// pair; a frame over a cut link fails its sender's connection at
-    /// once, as in one World.
-    fn post(&mut self, now: u64, from: NodeId, bytes: Vec<u8>) {
-        let to = Envelope::decode(&bytes)
-            .ok()
+    /// Puts an envelope from node `from` on the channel, at its World's
+    /// time: a frame after its link's latency and never before one sent
+    /// earlier on the same pair, a Hello or Bye after everything its
+    /// World sent before; a frame over a cut link fails its sender's
+    /// connection at once, as in one World.
+    fn post(&mut self, from: NodeId, bytes: Vec<u8>) {
+        let Some(now) = self.tabs.get(from).map(|t| t.world.now_us()) else {
+            return;
+        };
+        let env = Envelope::decode(&bytes).ok();
+        let to = env
+            .as_ref()
             .filter(|e| e.kind == Kind::Frame)
-            .and_then(|e| Some((Nodes::find(self, &e.to)?, e)));
+            .and_then(|e| Nodes::find(self, &e.to));
         if to.is_some() && self.lose_from == Some(from) {
             self.lose_from = None;
             return;
         }
-        let due_us = match &to {
-            Some((to, env)) if self.cuts.contains(&pair(from, *to)) => {
-                self.tabs[from].world.peer_link_lost(&env.from, &env.to);
+        if let (Some(to), Some(env)) = (to, &env) {
+            if self.cuts.contains(&pair(from, to)) {
+                self.tabs[from].world.peer_unreachable(&env.from, &env.to);
                 return;
             }
-            Some((to, _)) => {
-                let last = self
-                    .channel
-                    .iter()
-                    .filter(|p| p.from == from)
-                    .map(|p| p.due_us)
-                    .max()
-                    .unwrap_or(0);
-                (now + self.latency_us(from, *to)).max(last)
-            }
-            None => now,
-        };
+        }
+        let last = self
+            .channel
+            .iter()
+            .filter(|p| p.from == from && (to.is_none() || p.to == to))
+            .map(|p| p.due_us)
+            .max()
+            .unwrap_or(0);
+        let latency = to.map_or(0, |to| self.latency_us(from, to));
+        let due_us = now.saturating_add(latency).max(last);
         let at = self.channel.partition_point(|p| p.due_us <= due_us);
         self.channel.insert(
             at,
             Posted {
                 due_us,
                 from,
+                to,
                 bytes,
             },
         );
@@ -191,10 +196,21 @@ impl Room {
             let tab = &mut self.tabs[at];
             // refused bytes are counted by the port
             if let Ok(answers) = tab.port.incoming(&mut tab.world, &p.bytes) {
-                let now = tab.world.now_us();
                 for bytes in answers {
-                    self.post(now, at, bytes);
+                    self.post(at, bytes);
                 }
+            }
+        }
+    }
+
+    /// Both ends of the link `a`-`b` start numbering its frames afresh.
+    fn forget_pair(&mut self, a: NodeId, b: NodeId) {
+        let (Some(an), Some(bn)) = (self.slot_name(a), self.slot_name(b)) else {
+            return;
+        };
+        for id in [a, b] {
+            if let Some(t) = self.tabs.get_mut(id) {
+                t.port.forget_pair(&an, &bn);
             }
         }
     }
@@ -248,6 +264,9 @@ impl Nodes for Room {
                     Fault::Remove(_) => Fault::Remove(0),
                     _ => Fault::Restart(0),
                 };
+                // what it sent and what was coming to it is lost with it
+                self.channel
+                    .retain(|p| p.to.is_none() || (p.from != id && p.to != Some(id)));
                 if let Some(t) = self.tabs.get_mut(id) {
                     t.world.apply(local);
                 }
@@ -255,15 +274,9 @@ impl Nodes for Room {
             Fault::Disconnect(a, b) => {
                 self.cuts.insert(pair(a, b));
                 // what is on the link is lost
-                let between = |r: &Room, p: &Posted| {
-                    Envelope::decode(&p.bytes).is_ok_and(|e| {
-                        e.kind == Kind::Frame
-                            && Nodes::find(r, &e.to)
-                                .is_some_and(|to| pair(p.from, to) == pair(a, b))
-                    })
-                };
-                let channel = std::mem::take(&mut self.channel);
-                self.channel = channel.into_iter().filter(|p| !between(self, p)).collect();
+                self.channel
+                    .retain(|p| p.to.is_none_or(|to| pair(p.from, to) != pair(a, b)));
+                self.forget_pair(a, b);
                 for (x, y) in [(a, b), (b, a)] {
                     if let (Some(local), Some(peer)) = (self.node_name(x), self.node_name(y)) {
                         self.tabs[x]
@@ -273,7 +286,9 @@ impl Nodes for Room {
                 }
             }
             Fault::Heal(a, b) => {
+                // what was sent over the cut was lost: numbering starts again
                 self.cuts.remove(&pair(a, b));
+                self.forget_pair(a, b);
             }
             Fault::Latency(a, b, ms) => {
                 self.latency.insert(pair(a, b), ms.saturating_mul(1000));
@@ -329,6 +344,9 @@ impl Nodes for Room {
         .min(target_us);
         self.busy = false;
         for at in 0..self.tabs.len() {
+            if let Some(due) = self.channel.front().map(|p| p.due_us) {
+                to = to.min(due.max(self.tabs[at].world.now_us()));
+            }
             while self.tabs[at].world.advance_toward(to) {
                 self.busy = true;
                 self.pump(false);

@@ -165,11 +165,16 @@ pub struct Session {
     /// Envelopes from the room not yet taken in: held while paused, as a
     /// suspended node's socket holds what arrives.
     inbox: VecDeque<Vec<u8>>,
+    /// The bytes the inbox holds.
+    inbox_bytes: usize,
 }
 
-/// Envelopes a session holds for its World at most; past that, what
-/// arrives is dropped (and the gap closes its connection).
+/// Envelopes, and bytes of them, a session holds for its World at most;
+/// past either, what arrives is dropped, as a full socket buffer drops
+/// it: a lost frame's gap closes its connection, a lost Hello or Bye is
+/// not seen.
 pub const MAX_INBOX: usize = 100_000;
+pub const MAX_INBOX_BYTES: usize = 256 << 20;
 
 /// A command of the journal.
 #[derive(Debug, Clone, PartialEq)]
@@ -220,6 +225,7 @@ impl Session {
             journal: Vec::new(),
             room: None,
             inbox: VecDeque::new(),
+            inbox_bytes: 0,
         };
         s.world_mut().set_tracing(true);
         for n in names {
@@ -438,7 +444,11 @@ impl Session {
 
     /// Bytes from the room's channel, taken in at the next exchange.
     pub fn room_incoming(&mut self, bytes: Vec<u8>) {
-        if self.room.is_some() && self.inbox.len() < MAX_INBOX {
+        if self.room.is_some()
+            && self.inbox.len() < MAX_INBOX
+            && self.inbox_bytes.saturating_add(bytes.len()) <= MAX_INBOX_BYTES
+        {
+            self.inbox_bytes += bytes.len();
             self.inbox.push_back(bytes);
         }
     }
@@ -453,6 +463,7 @@ impl Session {
         let world = self.driver.world_mut();
         let mut out = Vec::new();
         while let Some(bytes) = (!self.paused).then(|| self.inbox.pop_front()).flatten() {
+            self.inbox_bytes = self.inbox_bytes.saturating_sub(bytes.len());
             // what a port refuses it counts; the World sees nothing of it
             if let Ok(answers) = port.incoming(world, &bytes) {
                 out.extend(answers);
@@ -473,6 +484,9 @@ impl Session {
             .find(|p| p.as_str() == name)
             .cloned();
         if let Some(peer) = peer {
+            if let Some(port) = self.room.as_mut() {
+                port.forget(name);
+            }
             self.world_mut().peer_down(&peer);
             self.collect();
         }
@@ -489,7 +503,17 @@ impl Session {
 
     /// The tab is closing: what to post so the room sees its nodes go.
     pub fn leave_room(&mut self) -> Vec<Vec<u8>> {
-        self.room.take().map(|mut p| p.close()).unwrap_or_default()
+        let Some(mut port) = self.room.take() else {
+            return Vec::new();
+        };
+        self.inbox.clear();
+        self.inbox_bytes = 0;
+        // the World's nodes lose the room's as the room loses them
+        for peer in self.world().peers().to_vec() {
+            self.world_mut().peer_down(&peer);
+        }
+        self.collect();
+        port.close()
     }
 
     /// Applies a fault from a button rather than a typed command.

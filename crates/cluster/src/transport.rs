@@ -128,6 +128,9 @@ fn valid_name(s: &str, node: bool) -> bool {
 }
 
 impl Envelope {
+    /// The envelope's bytes. Names are checked where they come in (a
+    /// longer one is cut to [`MAX_NAME`] bytes); a payload over
+    /// [`MAX_PAYLOAD`] is the sender's to refuse, as [`Port`] does.
     pub fn encode(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(
             4 + 1 + 3 + self.room.len() + self.from.len() + self.to.len() + 12 + self.payload.len(),
@@ -217,11 +220,16 @@ impl<'b> Reader<'b> {
 pub struct Counters {
     pub frames_out: u64,
     pub frames_in: u64,
-    /// Bytes that are not an envelope, or one of another room.
+    /// Bytes that are not an envelope.
     pub malformed: u64,
+    /// Envelopes of another room.
     pub other_room: u64,
-    /// Frames for a node of this World from a node it does not know.
+    /// Frames for a node of this World from a node it does not know, or
+    /// for one that is down.
     pub unknown_node: u64,
+    /// Hellos of a name this World cannot take as a peer (its own node's
+    /// name, or one past the peers it keeps).
+    pub refused_hellos: u64,
     /// Sequence gaps: each closed a connection.
     pub gaps: u64,
     /// Frames over [`MAX_PAYLOAD`] not sent: each closed a connection.
@@ -238,7 +246,7 @@ pub struct Port {
     /// The World's nodes the room was told of, with their creations.
     announced: Vec<(Atom, u32)>,
     counters: Counters,
-    /// Why the last refused envelope was refused, for a host's log.
+    /// Why the last malformed envelope was refused, for a host's log.
     last_refusal: Option<String>,
 }
 
@@ -292,6 +300,24 @@ impl Port {
         .encode()
     }
 
+    /// Forgets the sequence numbers of every pair `name` is in: a node
+    /// that starts, joins or goes begins its connections afresh.
+    pub fn forget(&mut self, name: &str) {
+        let in_pair = |((a, b), _): &((Atom, Atom), u64)| a.as_str() == name || b.as_str() == name;
+        self.sent.retain(|p| !in_pair(p));
+        self.expected.retain(|p| !in_pair(p));
+    }
+
+    /// Forgets the sequence numbers between `a` and `b`, both ways: a
+    /// link between them was cut or healed, what was on it is lost.
+    pub fn forget_pair(&mut self, a: &str, b: &str) {
+        let pair = |((x, y), _): &((Atom, Atom), u64)| {
+            (x.as_str() == a && y.as_str() == b) || (x.as_str() == b && y.as_str() == a)
+        };
+        self.sent.retain(|p| !pair(p));
+        self.expected.retain(|p| !pair(p));
+    }
+
     /// The World's live nodes and their creations.
     fn live(world: &World) -> Vec<(Atom, u32)> {
         world
@@ -299,14 +325,6 @@ impl Port {
             .into_iter()
             .filter_map(|id| world.node(id))
             .map(|n| (n.name().clone(), n.creation()))
-            .collect()
-    }
-
-    /// A `Hello` for each node the room was told of.
-    fn hellos(&self) -> Vec<Vec<u8>> {
-        self.announced
-            .iter()
-            .map(|(name, _)| self.envelope(Kind::Hello, name.as_str(), "", 0, Vec::new()))
             .collect()
     }
 
@@ -320,8 +338,7 @@ impl Port {
             .into_iter()
             .partition(|n| live.contains(n));
         for (name, _) in gone {
-            self.sent.retain(|((from, _), _)| *from != name);
-            self.expected.retain(|((_, to), _)| *to != name);
+            self.forget(name.as_str());
             out.push(self.envelope(Kind::Bye, name.as_str(), "", 0, Vec::new()));
         }
         self.announced = kept;
@@ -346,7 +363,7 @@ impl Port {
             }
             let seq = entry(&mut self.sent, (o.from.clone(), o.to.clone()));
             let n = *seq;
-            *seq += 1;
+            *seq = seq.wrapping_add(1);
             self.counters.frames_out += 1;
             out.push(self.envelope(Kind::Frame, o.from.as_str(), o.to.as_str(), n, o.bytes));
         }
@@ -379,24 +396,31 @@ impl Port {
         }
         match env.kind {
             Kind::Hello => {
-                let known = world.peers().iter().any(|p| p.as_str() == env.from);
-                if known || world.peer_up(&env.from).is_err() {
+                if world.peers().iter().any(|p| p.as_str() == env.from) {
                     return Ok(Vec::new());
                 }
-                // a newcomer learns who is here
+                if world.peer_up(&env.from).is_err() {
+                    self.counters.refused_hellos += 1;
+                    return Ok(Vec::new());
+                }
+                self.forget(&env.from);
+                // a newcomer learns who is here: this World's goings and
+                // comings since it last said, then everyone else
+                let before: Vec<Atom> = self.announced.iter().map(|(n, _)| n.clone()).collect();
                 let mut out = self.membership(world);
-                out.extend(self.hellos());
+                for (name, _) in self.announced.iter().filter(|(n, _)| before.contains(n)) {
+                    out.push(self.envelope(Kind::Hello, name.as_str(), "", 0, Vec::new()));
+                }
                 Ok(out)
             }
             Kind::Bye => {
-                if let Some(peer) = world
+                let peer = world
                     .peers()
                     .iter()
                     .find(|p| p.as_str() == env.from)
-                    .cloned()
-                {
-                    self.sent.retain(|((_, to), _)| *to != peer);
-                    self.expected.retain(|((from, _), _)| *from != peer);
+                    .cloned();
+                if let Some(peer) = peer {
+                    self.forget(peer.as_str());
                     world.peer_down(&peer);
                 }
                 Ok(Vec::new())
@@ -426,13 +450,15 @@ impl Port {
                     // lost, repeated or out of order: the connection
                     // cannot be kept whole; later frames start a new one
                     self.counters.gaps += 1;
-                    *expected = env.seq.saturating_add(1);
+                    *expected = env.seq.wrapping_add(1);
                     world.peer_link_lost(to.as_str(), from.as_str());
                     return Ok(Vec::new());
                 }
-                *expected += 1;
+                *expected = expected.wrapping_add(1);
                 self.counters.frames_in += 1;
-                world.frame_from_peer(&from, &to, &env.payload);
+                if !world.frame_from_peer(&from, &to, &env.payload) {
+                    self.counters.unknown_node += 1;
+                }
                 Ok(Vec::new())
             }
         }

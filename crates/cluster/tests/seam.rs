@@ -252,13 +252,15 @@ fn what_a_peer_sends_is_untrusted_and_refused_without_harm() {
     for g in garbage {
         room.room.world_mut().inject(node2, g);
     }
-    // a well-formed envelope whose frame is nonsense for the node
+    // a well-formed envelope, next in its pair's order, whose frame is
+    // nonsense for the node: the node refuses it and closes the
+    // connection, as a BEAM node does with a malformed frame
     let nonsense = Envelope {
         room: room::ROOM.into(),
         kind: Kind::Frame,
         from: "node2@localhost".into(),
         to: "node1@localhost".into(),
-        seq: 0,
+        seq: room.counters("node1").frames_in,
         payload: vec![b'p', 131, 255, 0],
     };
     room.room.world_mut().inject(node2, nonsense.encode());
@@ -272,8 +274,59 @@ fn what_a_peer_sends_is_untrusted_and_refused_without_harm() {
     // each tab refused the four that are no envelope
     assert_eq!(room.counters("node1").malformed, 4);
     assert_eq!(room.counters("node1").other_room, 1);
-    // the room still works
-    assert_eq!(room.eval("node1", "1 + 1"), "2");
+    assert_eq!(room.counters("node1").gaps, 0);
+    assert_eq!(room.eval("node1", "Node.list()"), "[]");
+    // sequence numbers at their end cannot overflow anything
+    for _ in 0..2 {
+        let last = Envelope {
+            seq: u64::MAX,
+            ..nonsense.clone()
+        };
+        room.room.world_mut().inject(node2, last.encode());
+    }
+    room.settle();
+    // the room still works: node2's first frame after the forged ones
+    // shows a gap and resyncs the pair, as a reset connection, so the
+    // connection after it goes through
+    room.eval("node1", "Node.connect(:node2@localhost)");
+    assert_eq!(room.eval("node1", "Node.connect(:node2@localhost)"), "true");
+}
+
+#[test]
+fn a_cut_and_healed_link_connects_again_from_either_side() {
+    let mut room = Tabs::new(&["node1", "node2"]);
+    assert_eq!(room.eval("node1", "Node.connect(:node2@localhost)"), "true");
+    let (a, b) = (room.tab("node1"), room.tab("node2"));
+    room.room.world_mut().apply(Fault::Disconnect(a, b));
+    room.settle();
+    assert_eq!(room.eval("node1", "Node.list()"), "[]");
+    assert_eq!(
+        room.eval("node2", "Node.connect(:node1@localhost)"),
+        "false"
+    );
+    room.room.world_mut().apply(Fault::Heal(a, b));
+    assert_eq!(room.eval("node2", "Node.connect(:node1@localhost)"), "true");
+    assert_eq!(room.eval("node1", "Node.list()"), "[:node2@localhost]");
+    assert_eq!(room.counters("node1").gaps, 0);
+    assert_eq!(room.counters("node2").gaps, 0);
+}
+
+#[test]
+fn a_node_restarted_with_frames_on_their_way_connects_again() {
+    let mut room = Tabs::new(&["node1", "node2"]);
+    assert_eq!(room.eval("node1", "Node.connect(:node2@localhost)"), "true");
+    let (a, b) = (room.tab("node1"), room.tab("node2"));
+    room.room.world_mut().apply(Fault::Latency(a, b, 50));
+    room.room
+        .command("node2> for i <- 1..5, do: send({:nobody, :node1@localhost}, i)")
+        .expect("typed");
+    // the sends are out, not yet in
+    room.wait(10, None);
+    room.room.world_mut().apply(Fault::Restart(b));
+    room.settle();
+    assert_eq!(room.eval("node1", "Node.ping(:node2@localhost)"), ":pong");
+    assert_eq!(room.eval("node2", "Node.list()"), "[:node1@localhost]");
+    assert_eq!(room.counters("node1").gaps, 0);
 }
 
 #[test]
@@ -391,8 +444,10 @@ fn two_tabs_sessions_form_a_cluster_and_a_paused_one_holds_what_arrives() {
     tabs[0].set_paused(false);
     frames(&mut tabs, 5);
     assert_eq!(last_line(&tabs[1]), ":node1@localhost");
-    // a tab that closes says goodbye for its nodes
+    // a tab that closes says goodbye for its nodes, and its own nodes
+    // lose the room's
     let bye = tabs[1].leave_room();
+    assert!(tabs[1].peers().is_empty());
     for b in bye {
         tabs[0].room_incoming(b);
     }
@@ -537,4 +592,36 @@ fn random_faults_over_several_worlds_keep_every_invariant() {
     for seed in 1..=8 {
         simulate_room(seed);
     }
+}
+
+#[test]
+fn a_tab_gone_without_a_word_frees_its_name_for_a_new_tab() {
+    use beamplay_cluster::session::Session;
+    let mut tabs = vec![
+        Session::new(1, &["node1"]).expect("session"),
+        Session::new(2, &["node4"]).expect("session"),
+    ];
+    for t in tabs.iter_mut() {
+        t.join_room("r1");
+    }
+    frames(&mut tabs, 2);
+    tabs[1].submit(0, "Node.connect(:node1@localhost)");
+    frames(&mut tabs, 5);
+    assert_eq!(last_line(&tabs[1]), "true");
+    // node4's tab crashes: no goodbye; node1's tab learns it from its lock
+    tabs.pop();
+    tabs[0].peer_gone("node4@localhost");
+    tabs[0].submit(0, "Node.list()");
+    frames(&mut tabs, 3);
+    assert_eq!(last_line(&tabs[0]), "[]");
+    // a new tab takes the name, and connects as a new node
+    tabs.push(Session::new(3, &["node4"]).expect("session"));
+    tabs[1].join_room("r1");
+    frames(&mut tabs, 2);
+    tabs[1].submit(0, "Node.connect(:node1@localhost)");
+    frames(&mut tabs, 5);
+    assert_eq!(last_line(&tabs[1]), "true");
+    tabs[0].submit(0, "Node.list()");
+    frames(&mut tabs, 3);
+    assert_eq!(last_line(&tabs[0]), "[:node4@localhost]");
 }

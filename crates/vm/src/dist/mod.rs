@@ -96,11 +96,10 @@ impl Node {
 
     /// The host broke the connection with `peer` (frames lost on the way,
     /// as a TCP connection that cannot stay whole is reset): it ends here,
-    /// and the peer is told, as a reset reaches both ends.
+    /// and the peer is told, as a reset reaches both ends, whether or not
+    /// this end had the connection yet (a dialer waits for no answer).
     pub fn connection_broken(&mut self, peer: &Atom) {
-        if self.dist.conn(peer).is_some() {
-            self.dist.outbox.push((peer.clone(), vec![CLOSE]));
-        }
+        self.dist.outbox.push((peer.clone(), vec![CLOSE]));
         self.connection_lost(peer);
     }
 
