@@ -55,6 +55,9 @@ fn label(line: &str) -> &'static str {
 pub fn dist(with_otp: bool) -> Result<(), String> {
     let text = std::fs::read_to_string(DIST).map_err(|e| format!("cannot read {DIST}: {e}"))?;
     let ours = timed(&scenario::run(&text, 1, &mut RealClock::new()).transcript);
+    // the same with each node in a World of its own: what the seam
+    // between Worlds (envelopes, sequence numbers) costs
+    let seam = timed(&scenario::run_in_room(&text, 1, &mut RealClock::new()).transcript);
     let theirs = if with_otp && std::path::Path::new(ORACLE).exists() {
         std::process::Command::new(ORACLE)
             .arg(DIST)
@@ -69,18 +72,24 @@ pub fn dist(with_otp: bool) -> Result<(), String> {
     println!();
     println!("{DIST} (real clock; real OTP over loopback TCP through {ORACLE})");
     println!(
-        "{:<22} {:>14} {:>14} {:>8}",
-        "workload", "OTP (us)", "beamplay (us)", "ratio"
+        "{:<22} {:>12} {:>14} {:>8} {:>14} {:>8}",
+        "workload", "OTP (us)", "beamplay (us)", "ratio", "2 Worlds (us)", "ratio"
     );
+    let ratio = |us: u64, real: Option<u64>| {
+        real.filter(|r| *r > 0)
+            .map_or("-".to_string(), |r| format!("{:.2}x", us as f64 / r as f64))
+    };
     for (line, us) in &ours {
-        match theirs.iter().find(|(l, _)| l == line) {
-            Some((_, real)) if *real > 0 => println!(
-                "{:<22} {real:>14} {us:>14} {:>7.2}x",
-                label(line),
-                *us as f64 / *real as f64
-            ),
-            _ => println!("{:<22} {:>14} {us:>14} {:>8}", label(line), "-", "-"),
-        }
+        let real = theirs.iter().find(|(l, _)| l == line).map(|(_, r)| *r);
+        let across = seam.iter().find(|(l, _)| l == line).map(|(_, s)| *s);
+        println!(
+            "{:<22} {:>12} {us:>14} {:>8} {:>14} {:>8}",
+            label(line),
+            real.map_or("-".to_string(), |r| r.to_string()),
+            ratio(*us, real),
+            across.map_or("-".to_string(), |s| s.to_string()),
+            across.map_or("-".to_string(), |s| ratio(s, real)),
+        );
     }
     Ok(())
 }

@@ -24,7 +24,7 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const USAGE: &str = "usage:
-  beamplay run [--realtime | --worlds] [--seed N] FILE.exs|SCENARIO.txt
+  beamplay run [--realtime] [--worlds] [--seed N] FILE.exs|SCENARIO.txt
   beamplay repl [--nodes node1,node2,...] [--hidden ctl,...] [--worlds]
   beamplay bench [--workloads FILE.exs] [--no-elixir]
   beamplay serve [--port N] [--dir dist]";
@@ -150,15 +150,17 @@ fn run(args: &[String]) -> Result<(), String> {
     if file.ends_with(".exs") || file.ends_with(".ex") {
         return drive::run_script(&text, seed);
     }
-    let run = if args.iter().any(|a| a == "--worlds") {
-        if realtime {
-            return Err("--worlds runs a scenario in virtual time; leave out --realtime".into());
-        }
-        beamplay_cluster::scenario::run_in_room(&text, seed)
-    } else if realtime {
-        beamplay_cluster::scenario::run(&text, seed, &mut drive::RealClock::new())
+    let mut real = drive::RealClock::new();
+    let mut virtual_time = beamplay_cluster::driver::Virtual;
+    let clock: &mut dyn beamplay_cluster::driver::Clock = if realtime {
+        &mut real
     } else {
-        beamplay_cluster::scenario::run(&text, seed, &mut beamplay_cluster::driver::Virtual)
+        &mut virtual_time
+    };
+    let run = if args.iter().any(|a| a == "--worlds") {
+        beamplay_cluster::scenario::run_in_room(&text, seed, clock)
+    } else {
+        beamplay_cluster::scenario::run(&text, seed, clock)
     };
     out(&run.transcript);
     if !run.log.is_empty() {

@@ -13,7 +13,7 @@ use beamplay_vm::{ConsoleEvent, Node};
 
 use crate::fault::Fault;
 use crate::net::DEFAULT_LATENCY_US;
-use crate::transport::{Envelope, Kind, Port};
+use crate::transport::{Kind, Port, View};
 use crate::{NodeId, Nodes, StartError, World};
 
 /// How far the Worlds' clocks move at a time while frames are on their
@@ -50,6 +50,9 @@ pub struct Room {
     busy: bool,
     /// The next frame from this node is lost.
     lose_from: Option<NodeId>,
+    /// When the last envelope posted by a node arrives, by the node it is
+    /// for (a frame) or none (a Hello or Bye).
+    last_due: HashMap<(NodeId, Option<NodeId>), u64>,
 }
 
 fn pair(a: NodeId, b: NodeId) -> (NodeId, NodeId) {
@@ -70,6 +73,7 @@ impl Room {
             latency: HashMap::new(),
             busy: false,
             lose_from: None,
+            last_due: HashMap::new(),
         };
         let all = nodes.iter().map(|n| (n, false));
         for (i, (name, is_hidden)) in all.chain(hidden.iter().map(|n| (n, true))).enumerate() {
@@ -133,10 +137,11 @@ impl Room {
                 }
             }
             let now = Nodes::now_us(self);
-            let Some(at) = self.channel.iter().position(|p| all || p.due_us <= now) else {
+            // the channel is in arrival order
+            if !self.channel.front().is_some_and(|p| all || p.due_us <= now) {
                 return;
-            };
-            let Some(p) = self.channel.remove(at) else {
+            }
+            let Some(p) = self.channel.pop_front() else {
                 return;
             };
             self.busy = true;
@@ -153,30 +158,35 @@ impl Room {
         let Some(now) = self.tabs.get(from).map(|t| t.world.now_us()) else {
             return;
         };
-        let env = Envelope::decode(&bytes).ok();
-        let to = env
-            .as_ref()
-            .filter(|e| e.kind == Kind::Frame)
-            .and_then(|e| Nodes::find(self, &e.to));
+        let view = View::of(&bytes).ok();
+        let to = view
+            .filter(|v| v.kind == Kind::Frame)
+            .and_then(|v| Nodes::find(self, v.to));
         if to.is_some() && self.lose_from == Some(from) {
             self.lose_from = None;
             return;
         }
-        if let (Some(to), Some(env)) = (to, &env) {
+        if let (Some(to), Some(v)) = (to, view) {
             if self.cuts.contains(&pair(from, to)) {
-                self.tabs[from].world.peer_unreachable(&env.from, &env.to);
+                let (local, peer) = (v.from.to_string(), v.to.to_string());
+                self.tabs[from].world.peer_unreachable(&local, &peer);
                 return;
             }
         }
-        let last = self
-            .channel
-            .iter()
-            .filter(|p| p.from == from && (to.is_none() || p.to == to))
-            .map(|p| p.due_us)
-            .max()
-            .unwrap_or(0);
+        // a frame after the last on its pair, a Hello or Bye after all
+        let last = match to {
+            Some(_) => self.last_due.get(&(from, to)).copied(),
+            None => self
+                .last_due
+                .iter()
+                .filter(|((f, _), _)| *f == from)
+                .map(|(_, due)| *due)
+                .max(),
+        }
+        .unwrap_or(0);
         let latency = to.map_or(0, |to| self.latency_us(from, to));
         let due_us = now.saturating_add(latency).max(last);
+        self.last_due.insert((from, to), due_us);
         let at = self.channel.partition_point(|p| p.due_us <= due_us);
         self.channel.insert(
             at,
@@ -189,10 +199,15 @@ impl Room {
         );
     }
 
-    /// Hands an envelope to every World but its sender's: each port keeps
-    /// what is for its node.
+    /// Hands a frame to its node's World, a Hello or Bye (or what is no
+    /// envelope) to every World but its sender's, as a broadcast channel
+    /// does (a port ignores frames for nodes it does not have).
     fn deliver(&mut self, p: Posted) {
-        for at in (0..self.tabs.len()).filter(|at| *at != p.from) {
+        let to: Vec<NodeId> = match p.to {
+            Some(to) => vec![to],
+            None => (0..self.tabs.len()).filter(|at| *at != p.from).collect(),
+        };
+        for at in to {
             let tab = &mut self.tabs[at];
             // refused bytes are counted by the port
             if let Ok(answers) = tab.port.incoming(&mut tab.world, &p.bytes) {

@@ -37,14 +37,19 @@ pub fn run_scenario(text: &str) -> String {
 /// the Worlds a [`Room`] in virtual time (seed 1): the same transcript
 /// as [`run_scenario`]'s if the seam between Worlds is faithful.
 pub fn run_scenario_in_room(text: &str) -> String {
-    run_in_room(text, 1).transcript
+    run_in_room(text, 1, &mut Virtual).transcript
 }
 
 /// Runs a scenario with each node in a World of its own (the first
-/// seeded by `seed`), the Worlds a [`Room`] in virtual time.
-pub fn run_in_room(text: &str, seed: u64) -> Run {
+/// seeded by `seed`), the Worlds a [`Room`], time passing as `clock`
+/// makes it.
+pub fn run_in_room(text: &str, seed: u64, clock: &mut dyn Clock) -> Run {
     match Room::new(seed, &scenario_nodes(text), &scenario_hidden(text)) {
-        Ok(room) => run_on(Driver::of(room), &mut Virtual, text),
+        Ok(room) => {
+            let mut driver = Driver::of(room);
+            clock.prepare(driver.world_mut());
+            run_on(driver, clock, text)
+        }
         Err(e) => Run {
             transcript: format!("** (beamplay) {e}\n"),
             log: String::new(),

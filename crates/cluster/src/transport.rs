@@ -150,6 +150,33 @@ impl Envelope {
     }
 
     pub fn decode(bytes: &[u8]) -> Result<Envelope, WireError> {
+        let v = View::of(bytes)?;
+        Ok(Envelope {
+            room: v.room.to_string(),
+            kind: v.kind,
+            from: v.from.to_string(),
+            to: v.to.to_string(),
+            seq: v.seq,
+            payload: v.payload.to_vec(),
+        })
+    }
+}
+
+/// An envelope read in place: what a port or a channel looks at without
+/// copying the frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct View<'b> {
+    pub room: &'b str,
+    pub kind: Kind,
+    pub from: &'b str,
+    pub to: &'b str,
+    pub seq: u64,
+    pub payload: &'b [u8],
+}
+
+impl<'b> View<'b> {
+    /// Reads an envelope's bytes, checking every field.
+    pub fn of(bytes: &'b [u8]) -> Result<View<'b>, WireError> {
         let mut r = Reader { bytes, at: 0 };
         if r.take(4)? != MAGIC {
             return Err(WireError::NotAnEnvelope);
@@ -162,7 +189,7 @@ impl Envelope {
             r.name(true)?
         } else {
             match r.take(1)?[0] {
-                0 => String::new(),
+                0 => "",
                 _ => return Err(WireError::BadName(Vec::new())),
             }
         };
@@ -171,11 +198,11 @@ impl Envelope {
         if len > MAX_PAYLOAD {
             return Err(WireError::TooLarge(len));
         }
-        let payload = r.take(len)?.to_vec();
+        let payload = r.take(len)?;
         if r.at != bytes.len() {
             return Err(WireError::Trailing);
         }
-        Ok(Envelope {
+        Ok(View {
             room,
             kind,
             from,
@@ -205,11 +232,11 @@ impl<'b> Reader<'b> {
         Ok(a)
     }
 
-    fn name(&mut self, node: bool) -> Result<String, WireError> {
+    fn name(&mut self, node: bool) -> Result<&'b str, WireError> {
         let len = usize::from(self.take(1)?[0]);
         let raw = self.take(len)?;
         match std::str::from_utf8(raw) {
-            Ok(s) if valid_name(s, node) => Ok(s.to_string()),
+            Ok(s) if valid_name(s, node) => Ok(s),
             _ => Err(WireError::BadName(raw[..raw.len().min(32)].to_vec())),
         }
     }
@@ -382,7 +409,7 @@ impl Port {
     /// send back (a `Hello` answer), or why the bytes were refused
     /// (counted; the World saw nothing).
     pub fn incoming(&mut self, world: &mut World, bytes: &[u8]) -> Result<Vec<Vec<u8>>, WireError> {
-        let env = match Envelope::decode(bytes) {
+        let env = match View::of(bytes) {
             Ok(env) => env,
             Err(e) => {
                 self.counters.malformed += 1;
@@ -399,11 +426,11 @@ impl Port {
                 if world.peers().iter().any(|p| p.as_str() == env.from) {
                     return Ok(Vec::new());
                 }
-                if world.peer_up(&env.from).is_err() {
+                if world.peer_up(env.from).is_err() {
                     self.counters.refused_hellos += 1;
                     return Ok(Vec::new());
                 }
-                self.forget(&env.from);
+                self.forget(env.from);
                 // a newcomer learns who is here: this World's goings and
                 // comings since it last said, then everyone else
                 let before: Vec<Atom> = self.announced.iter().map(|(n, _)| n.clone()).collect();
@@ -456,7 +483,7 @@ impl Port {
                 }
                 *expected = expected.wrapping_add(1);
                 self.counters.frames_in += 1;
-                if !world.frame_from_peer(&from, &to, &env.payload) {
+                if !world.frame_from_peer(&from, &to, env.payload) {
                     self.counters.unknown_node += 1;
                 }
                 Ok(Vec::new())
