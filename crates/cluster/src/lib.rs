@@ -608,12 +608,15 @@ impl World {
                 }
                 let to = self.by_name(&peer).filter(|to| *to != from);
                 let len = bytes.len();
+                // ticks are no messages: nothing shows them
+                let shown = !beamplay_vm::is_tick(&bytes);
                 let summary = match (to, &self.trace, &self.nodes[from]) {
                     (Some(_), Some(_), Some(n)) => n.frame_summary(&bytes),
                     _ => FrameSummary::default(),
                 };
                 let due = to.and_then(|to| self.net.send(now, from, to, from_name.clone(), bytes));
                 match (to, due) {
+                    (Some(_), Some(_)) if !shown => {}
                     (Some(to), Some(arrives_us)) => self.traced(|| observe::EventKind::FrameSent {
                         from,
                         to,
@@ -640,11 +643,13 @@ impl World {
         let mut any = false;
         while let Some(f) = self.net.next_due(self.now_us()) {
             any = true;
-            self.traced(|| observe::EventKind::FrameDelivered {
-                from: f.from,
-                to: f.to,
-                bytes: f.bytes.len(),
-            });
+            if !beamplay_vm::is_tick(&f.bytes) {
+                self.traced(|| observe::EventKind::FrameDelivered {
+                    from: f.from,
+                    to: f.to,
+                    bytes: f.bytes.len(),
+                });
+            }
             if let Some(n) = self.nodes.get_mut(f.to).and_then(Option::as_mut) {
                 n.frame_in(&f.from_name, &f.bytes);
             }
@@ -714,6 +719,8 @@ impl World {
         for n in self.nodes.iter_mut().flatten() {
             n.fire_timers();
         }
+        // what the timers sent (net_kernel's ticks) goes on the links
+        self.carry();
         self.deliver_frames();
     }
 

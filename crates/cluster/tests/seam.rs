@@ -625,3 +625,55 @@ fn a_tab_gone_without_a_word_frees_its_name_for_a_new_tab() {
     frames(&mut tabs, 3);
     assert_eq!(last_line(&tabs[0]), "[:node4@localhost]");
 }
+
+#[test]
+fn a_paused_tab_is_a_hung_node_that_its_peers_give_up_on_after_the_tick_time() {
+    use beamplay_cluster::session::Session;
+    let mut tabs = [
+        Session::new(1, &["node1"]).expect("session"),
+        Session::new(2, &["node4"]).expect("session"),
+    ];
+    for t in tabs.iter_mut() {
+        t.join_room("r1");
+    }
+    frames(&mut tabs, 2);
+    tabs[0].submit(0, ":net_kernel.monitor_nodes(true, [:nodedown_reason])");
+    tabs[0].submit(0, "Node.connect(:node4@localhost)");
+    frames(&mut tabs, 5);
+    assert_eq!(last_line(&tabs[0]), "true");
+    // idle but alive: ticks keep the connection up past the tick time
+    frames(&mut tabs, 1_000);
+    tabs[0].submit(0, "Node.list()");
+    frames(&mut tabs, 3);
+    assert_eq!(last_line(&tabs[0]), "[:node4@localhost]");
+    // node4's tab is suspended: its ticks stop, and after the tick time
+    // (8 s in the playground) node1 takes the connection down
+    tabs[1].set_paused(true);
+    frames(&mut tabs, 400);
+    tabs[0].submit(0, "Node.list()");
+    frames(&mut tabs, 3);
+    assert_eq!(
+        last_line(&tabs[0]),
+        "[:node4@localhost]",
+        "not yet at 6.4 s"
+    );
+    frames(&mut tabs, 300);
+    tabs[0].submit(0, "flush()");
+    frames(&mut tabs, 3);
+    let shown: Vec<String> = tabs[0]
+        .transcript(0)
+        .map(|t| t.lines.iter().map(|l| l.text.clone()).collect())
+        .unwrap_or_default();
+    assert!(
+        shown.contains(
+            &"{:nodedown, :node4@localhost, [nodedown_reason: :net_tick_timeout]}".to_string()
+        ),
+        "{shown:?}"
+    );
+    // when it goes on, node4 finds the connection closed
+    tabs[1].set_paused(false);
+    frames(&mut tabs, 3);
+    tabs[1].submit(0, "Node.list()");
+    frames(&mut tabs, 3);
+    assert_eq!(last_line(&tabs[1]), "[]");
+}

@@ -188,7 +188,16 @@ defmodule :net_kernel do
       else: :ignored
   end
 
-  def get_net_ticktime, do: 60
+  # a node that is not distributed has no net_kernel to ask
+  def get_net_ticktime do
+    if Process.whereis(:net_kernel), do: Beamplay.Runtime.net_ticktime(), else: :ignored
+  end
+
+  def set_net_ticktime(t) when is_integer(t), do: set_net_ticktime(t, 60)
+
+  def set_net_ticktime(t, period) when is_integer(t) and t > 0 and is_integer(period) and period >= 0 do
+    if Process.whereis(:net_kernel), do: Beamplay.Runtime.set_net_ticktime(t, period), else: :ignored
+  end
 end
 
 defmodule Beamplay.NetKernel do

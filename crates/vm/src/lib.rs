@@ -39,7 +39,7 @@ mod trace;
 mod views;
 
 pub use console::{Console, ConsoleEvent, EvalError};
-pub use dist::FrameSummary;
+pub use dist::{is_tick, FrameSummary};
 pub use node::{Limits, Node};
 pub use prelude::PreludeError;
 pub use runtime::{Epmd, NodeSpec, Runtime};

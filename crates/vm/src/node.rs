@@ -632,11 +632,16 @@ impl Node {
 
     /// When the next timer is due, if any.
     pub fn next_timer_due(&self) -> Option<u64> {
-        self.timers.keys().next().map(|k| k.0)
+        let timer = self.timers.keys().next().map(|k| k.0);
+        match (timer, self.next_tick_due()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
-    /// Fires every timer due by now.
+    /// Fires every timer due by now, and net_kernel's tick.
     pub fn fire_timers(&mut self) {
+        self.tick_if_due();
         let now = self.now_us();
         while let Some((&(due, token), _)) = self.timers.iter().next() {
             if due > now {
@@ -1052,7 +1057,7 @@ impl Node {
     /// The frames it sent since the last call, for the host to carry:
     /// `(peer, bytes)` in the order they were sent.
     pub fn take_outbox(&mut self) -> Vec<(Atom, Vec<u8>)> {
-        self.dist.take_outbox()
+        self.dist.take_outbox(self.clock.get())
     }
 
     /// Its registered names and their pids, by name.

@@ -482,6 +482,30 @@ fn distribution(t: &mut Natives) {
             _ => badarg(n, &[(1, "not an atom")]),
         },
     );
+    // `:net_kernel.get_net_ticktime/0` and `set_net_ticktime/2` (the
+    // prelude checks the arguments, as net_kernel.erl's guards do)
+    t.add_process("Elixir.Beamplay.Runtime", "net_ticktime", 0, |n, _, _| {
+        let t = n.net_ticktime();
+        v(t)
+    });
+    t.add_process(
+        "Elixir.Beamplay.Runtime",
+        "set_net_ticktime",
+        2,
+        |n, _, a| match (&a[0], &a[1]) {
+            (Term::Int(t), Term::Int(period)) if *t > 0 && *period >= 0 => {
+                let r = n.set_net_ticktime(*t as u64, *period as u64);
+                v(r)
+            }
+            _ => badarg(
+                n,
+                &[
+                    (1, "not a positive integer"),
+                    (2, "not a non-negative integer"),
+                ],
+            ),
+        },
+    );
     t.add_process("Elixir.Beamplay.Runtime", "spawn_request", 5, |n, p, a| {
         marked(n, p, a, spawn_request)
     });

@@ -24,9 +24,10 @@ use state::{Conn, State};
 pub use state::{
     Connect, Form as WatchForm, FrameSummary, Info as WatchInfo, NodeKind, NodeType, SpawnOpts,
 };
+pub use wire::is_tick;
 use wire::{
     control_name, encode_control, pass_frame, ACCEPT, ALIAS_SEND, CLOSE, HELLO, PASS, REG_SEND,
-    SEND_SENDER, SPAWN_REPLY, SPAWN_REQUEST,
+    SEND_SENDER, SPAWN_REPLY, SPAWN_REQUEST, TICK,
 };
 
 /// Payloads a frame summary prints: a larger one is told by its size, so
@@ -92,6 +93,102 @@ impl Node {
         self.dist.waiters.push((peer.clone(), waiter));
         self.dist.dial(peer);
         Connect::Wait
+    }
+
+    /// The tick time in force, in seconds, a change that is due made.
+    fn ticktime_s(&mut self) -> u64 {
+        let now = self.now_us();
+        if let Some((to, _)) = self.dist.ticktime_change.filter(|(_, at)| *at <= now) {
+            self.dist.ticktime_s = to;
+            self.dist.ticktime_change = None;
+        }
+        match self.dist.ticktime_s {
+            0 => state::NET_TICKTIME_S,
+            t => t,
+        }
+    }
+
+    /// `:net_kernel.get_net_ticktime/0`: the tick time, or
+    /// `{:ongoing_change_to, t}` while a change is under way.
+    pub(crate) fn net_ticktime(&mut self) -> Term {
+        let now = self.ticktime_s();
+        match self.dist.ticktime_change {
+            Some((to, _)) => Term::tuple(vec![
+                self.atom_term("ongoing_change_to"),
+                Term::Int(to as i64),
+            ]),
+            None => Term::Int(now as i64),
+        }
+    }
+
+    /// `:net_kernel.set_net_ticktime(t, period)`: `:unchanged`, or
+    /// `{:ongoing_change_to, t}` while another change is under way, else
+    /// the change is made over `period` seconds rounded up to whole tick
+    /// intervals of the shorter tick time, as net_kernel's aux ticker
+    /// makes it.
+    pub(crate) fn set_net_ticktime(&mut self, t: u64, period_s: u64) -> Term {
+        if matches!(self.net_ticktime(), Term::Tuple(_)) {
+            return self.net_ticktime();
+        }
+        let old = self.ticktime_s();
+        if t == old {
+            return self.atom_term("unchanged");
+        }
+        let (period_ms, interval_ms) = (
+            period_s.saturating_mul(1000),
+            old.min(t).saturating_mul(250),
+        );
+        let ms = match period_ms {
+            0 => 0,
+            p => ((p - 1) / interval_ms + 1).saturating_mul(interval_ms),
+        };
+        let at = self.now_us().saturating_add(ms.saturating_mul(1000));
+        self.dist.ticktime_change = Some((t, at));
+        self.ticktime_s();
+        self.atom_term("change_initiated")
+    }
+
+    /// When net_kernel ticks next: while a connection is up.
+    pub(crate) fn next_tick_due(&self) -> Option<u64> {
+        self.dist.next_tick_us
+    }
+
+    /// A connection came up: ticks start if none ran.
+    fn ticks_start(&mut self) {
+        if self.dist.next_tick_us.is_none() {
+            let every = self.ticktime_s().saturating_mul(1_000_000) / 4;
+            self.dist.next_tick_us = Some(self.now_us().saturating_add(every));
+        }
+    }
+
+    /// net_kernel's tick, when due (every quarter of the tick time): a
+    /// tick goes to each peer nothing went to since the last, and a
+    /// connection nothing came from for the tick time is down with
+    /// `net_tick_timeout`, as OTP takes down one whose peer hangs.
+    pub(crate) fn tick_if_due(&mut self) {
+        let now = self.now_us();
+        if self.dist.next_tick_us.is_none_or(|due| due > now) {
+            return;
+        }
+        let ticktime = self.ticktime_s().saturating_mul(1_000_000);
+        let (interval_us, timeout_us) = (ticktime / 4, ticktime);
+        let mut silent = Vec::new();
+        for c in self.dist.conns.iter_mut().filter(|c| c.state == State::Up) {
+            if now.saturating_sub(c.heard_us) > timeout_us {
+                silent.push(c.peer.clone());
+            } else if now.saturating_sub(c.sent_us) >= interval_us {
+                c.sent_us = now;
+                self.dist.outbox.push((c.peer.clone(), vec![TICK]));
+            }
+        }
+        for peer in &silent {
+            if let Some(c) = self.dist.forget(peer) {
+                self.dist.outbox.push((peer.clone(), vec![CLOSE]));
+                self.lost(peer, Some((c.kind(), "net_tick_timeout")));
+            }
+        }
+        let up = self.dist.conns.iter().any(|c| c.state == State::Up);
+        self.dist.next_tick_us = up.then(|| now.saturating_add(interval_us.max(1)));
     }
 
     /// The host broke the connection with `peer` (frames lost on the way,
@@ -225,7 +322,13 @@ impl Node {
 
     /// A frame from `peer`, carried by the World.
     pub fn frame_in(&mut self, peer: &Atom, bytes: &[u8]) {
+        let now = self.now_us();
+        if let Some(c) = self.dist.conn_mut(peer) {
+            c.heard_us = now;
+        }
         match bytes.first() {
+            // it is alive: nothing more to do
+            Some(&TICK) if bytes.len() == 1 => {}
             Some(&HELLO) if bytes.len() == 2 => {
                 self.dist.learn(peer);
                 if self.dist.conn(peer).is_none() {
@@ -252,6 +355,11 @@ impl Node {
     /// The handshake with `peer` is done: subscribers hear of it and the
     /// processes waiting for it wake.
     fn came_up(&mut self, peer: &Atom, published: u8) {
+        let now = self.now_us();
+        if let Some(c) = self.dist.conn_mut(peer) {
+            (c.heard_us, c.sent_us) = (now, now);
+        }
+        self.ticks_start();
         if self.dist.mark_up(peer, published) {
             let conn = self.dist.conn(peer).map_or((false, 0), Conn::kind);
             self.node_up(peer, conn);

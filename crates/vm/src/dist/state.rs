@@ -37,6 +37,9 @@ pub(super) struct Conn {
     /// This node's number for the connection (`connection_id`).
     pub(super) id: u64,
     pub(super) queued: Vec<Vec<u8>>,
+    /// When a frame last came from the peer, and last went to it.
+    pub(super) heard_us: u64,
+    pub(super) sent_us: u64,
 }
 
 impl Conn {
@@ -50,9 +53,20 @@ impl Conn {
 /// first (`:net_adm.names/0`). The host keeps it; nodes read it.
 pub type Epmd = std::rc::Rc<std::cell::RefCell<Vec<(Atom, u16)>>>;
 
+/// The tick time a node starts with, in seconds: OTP's is 60 (a hung
+/// peer is noticed after about a minute); the playground's shows one in
+/// seconds.
+pub const NET_TICKTIME_S: u64 = 8;
+
 /// This node's side of the network.
 #[derive(Default)]
 pub struct Dist {
+    /// `net_ticktime` in seconds (0 until set: [`NET_TICKTIME_S`]), and
+    /// the change under way to a new one, with when it is done (µs).
+    pub(super) ticktime_s: u64,
+    pub(super) ticktime_change: Option<(u64, u64)>,
+    /// When net_kernel ticks next, while a connection is up.
+    pub(super) next_tick_us: Option<u64>,
     /// A hidden node (`--hidden`): its connections are hidden ones, which
     /// `Node.list/0` and global leave out.
     pub hidden: bool,
@@ -142,6 +156,8 @@ impl Dist {
             hidden: self.hidden,
             id: self.conns_made,
             queued: Vec::new(),
+            heard_us: 0,
+            sent_us: 0,
         });
     }
 
@@ -159,8 +175,16 @@ impl Dist {
     }
 
     /// Frames the World has not carried yet.
-    pub fn take_outbox(&mut self) -> Vec<(Atom, Vec<u8>)> {
-        std::mem::take(&mut self.outbox)
+    /// The frames to send, taken out at `now_us`: what goes to a peer
+    /// counts as sent then (a tick is owed only to an idle connection).
+    pub fn take_outbox(&mut self, now_us: u64) -> Vec<(Atom, Vec<u8>)> {
+        let out = std::mem::take(&mut self.outbox);
+        for (peer, _) in &out {
+            if let Some(c) = self.conn_mut(peer) {
+                c.sent_us = now_us;
+            }
+        }
+        out
     }
 
     /// Starts a connection to `peer` unless there is one.

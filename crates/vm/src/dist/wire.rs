@@ -17,6 +17,15 @@ pub(super) const CLOSE: u8 = b'c';
 /// A distribution control message, as OTP 25 sends it after the handshake
 /// (`pass through`).
 pub(super) const PASS: u8 = b'p';
+/// A tick on an idle connection (OTP's empty packet): only says the
+/// sender is alive.
+pub(super) const TICK: u8 = b't';
+
+/// Whether `frame` is a tick: hosts leave ticks out of what they show,
+/// as they are no messages.
+pub fn is_tick(frame: &[u8]) -> bool {
+    frame == [TICK]
+}
 
 /// Control message codes (OTP_SEMANTICS.md, "Protocol notes").
 pub(super) const LINK: i64 = 1;
