@@ -800,4 +800,9 @@ impl World {
             .filter(|i| self.nodes[*i].is_some())
             .collect()
     }
+
+    /// The live nodes, in the order they were added.
+    pub fn live_nodes(&self) -> impl Iterator<Item = &Node> {
+        self.nodes.iter().flatten()
+    }
 }

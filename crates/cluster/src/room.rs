@@ -203,11 +203,11 @@ impl Room {
     /// envelope) to every World but its sender's, as a broadcast channel
     /// does (a port ignores frames for nodes it does not have).
     fn deliver(&mut self, p: Posted) {
-        let to: Vec<NodeId> = match p.to {
-            Some(to) => vec![to],
-            None => (0..self.tabs.len()).filter(|at| *at != p.from).collect(),
+        let (first, end) = match p.to {
+            Some(to) => (to, to + 1),
+            None => (0, self.tabs.len()),
         };
-        for at in to {
+        for at in (first..end).filter(|at| *at != p.from) {
             let tab = &mut self.tabs[at];
             // refused bytes are counted by the port
             if let Ok(answers) = tab.port.incoming(&mut tab.world, &p.bytes) {

@@ -345,21 +345,23 @@ impl Port {
         self.expected.retain(|p| !pair(p));
     }
 
-    /// The World's live nodes and their creations.
-    fn live(world: &World) -> Vec<(Atom, u32)> {
-        world
-            .node_ids()
-            .into_iter()
-            .filter_map(|id| world.node(id))
-            .map(|n| (n.name().clone(), n.creation()))
-            .collect()
-    }
-
     /// What the room must hear of the World's nodes since it was last
     /// told: a `Bye` for each node that died (or restarted), a `Hello`
     /// for each that started.
     fn membership(&mut self, world: &World) -> Vec<Vec<u8>> {
-        let live = Port::live(world);
+        // most often nothing changed: said without building anything
+        let told = |n: &beamplay_vm::Node| {
+            self.announced
+                .iter()
+                .any(|(a, c)| a == n.name() && *c == n.creation())
+        };
+        if world.live_nodes().count() == self.announced.len() && world.live_nodes().all(told) {
+            return Vec::new();
+        }
+        let live: Vec<(Atom, u32)> = world
+            .live_nodes()
+            .map(|n| (n.name().clone(), n.creation()))
+            .collect();
         let mut out = Vec::new();
         let (kept, gone): (Vec<_>, Vec<_>) = std::mem::take(&mut self.announced)
             .into_iter()
@@ -455,11 +457,10 @@ impl Port {
             Kind::Frame => {
                 // on a shared channel, most frames are for other Worlds
                 let Some(to) = world
-                    .node_ids()
-                    .into_iter()
-                    .filter_map(|id| world.node(id))
-                    .map(|n| n.name().clone())
+                    .live_nodes()
+                    .map(|n| n.name())
                     .find(|n| n.as_str() == env.to)
+                    .cloned()
                 else {
                     return Ok(Vec::new());
                 };
