@@ -34,6 +34,9 @@ pub use inspect::{
 pub use int::{int_from_bigint, Int};
 pub use list::{ListIter, ListView};
 pub use order::{compare, exact_eq, int_to_f64};
-pub use term::{Closure, Cons, Fun, MapEntries, MapTerm, PidData, RefData, Term};
+pub use term::{
+    Closure, Cons, Fun, MapEntries, MapTerm, PidData, RefData, Term, PID_NUMBER_BITS,
+    PID_SERIAL_MAX,
+};
 
 pub use num_bigint::BigInt;

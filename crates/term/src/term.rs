@@ -224,6 +224,8 @@ impl MapTerm {
 
 /// A process identifier: node, creation (incarnation of the node), and the
 /// two numbers iex shows (`#PID<N.id.serial>`, N depending on the viewer).
+/// A node numbers its processes as BEAM does: `id` takes the low
+/// [`PID_NUMBER_BITS`] bits of its count, `serial` the rest.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub struct PidData {
     pub node: Atom,
@@ -231,6 +233,12 @@ pub struct PidData {
     pub id: u32,
     pub serial: u32,
 }
+
+/// The bits of a pid's number on BEAM: past 32,767 processes, the count
+/// goes on in the serial.
+pub const PID_NUMBER_BITS: u32 = 15;
+/// The largest serial BEAM takes in a pid's text.
+pub const PID_SERIAL_MAX: u32 = (1 << 13) - 1;
 
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub struct RefData {

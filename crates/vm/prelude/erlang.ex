@@ -188,6 +188,13 @@ defmodule IEx.Helpers do
   defp protocols(term) when is_function(term), do: ["Enumerable", "IEx.Info", "Inspect"]
   defp protocols(_term), do: ["IEx.Info", "Inspect"]
 
+  def pid(name) when is_atom(name) do
+    case Process.whereis(name) do
+      nil -> raise ArgumentError, "could not find registered process with name: " <> inspect(name)
+      pid -> pid
+    end
+  end
+
   def pid(string) when is_binary(string) do
     :erlang.list_to_pid(~c"<" ++ String.to_charlist(string) ++ ~c">")
   end

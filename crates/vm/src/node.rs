@@ -283,12 +283,14 @@ impl Node {
         f(&mut ctx)
     }
 
+    /// The pid of process `id`: its number wraps at 32,768 and the
+    /// serial counts the wraps, as on BEAM.
     pub(crate) fn make_pid(&self, id: u32) -> Term {
         Term::Pid(Rc::new(PidData {
             node: self.name.clone(),
             creation: self.creation,
-            id,
-            serial: 0,
+            id: id & ((1 << beamplay_term::PID_NUMBER_BITS) - 1),
+            serial: id >> beamplay_term::PID_NUMBER_BITS,
         }))
     }
 
@@ -368,7 +370,16 @@ impl Node {
     /// The local process id of a pid term, if it names this node.
     pub(crate) fn local_id(&self, pid: &Term) -> Option<u32> {
         match pid {
-            Term::Pid(p) if p.node == self.name && p.creation == self.creation => Some(p.id),
+            Term::Pid(p)
+                if p.node == self.name
+                    && p.creation == self.creation
+                    && p.id >> beamplay_term::PID_NUMBER_BITS == 0 =>
+            {
+                p.serial
+                    .checked_shl(beamplay_term::PID_NUMBER_BITS)
+                    .filter(|high| high >> beamplay_term::PID_NUMBER_BITS == p.serial)
+                    .map(|high| high | p.id)
+            }
             _ => None,
         }
     }

@@ -278,7 +278,8 @@ fn messages(t: &mut Natives) {
         if !a[0].is_list() {
             return badarg(n, &[(1, "not a list")]);
         }
-        match crate::text::chardata(&a[0]).and_then(|s| parse_pid(n, &s)) {
+        // a flat list of characters, as BEAM takes it (no chardata)
+        match crate::text::chars(&a[0]).and_then(|s| parse_pid(n, &s)) {
             Some(pid) => v(pid),
             None => badarg(n, &[(1, "not a textual representation of a pid")]),
         }
@@ -304,6 +305,10 @@ fn parse_pid(n: &Node, s: &str) -> Option<Term> {
     else {
         return None;
     };
+    // BEAM's limits: a 15-bit number and a 13-bit serial
+    if id >> beamplay_term::PID_NUMBER_BITS != 0 || serial > beamplay_term::PID_SERIAL_MAX {
+        return None;
+    }
     let (node, creation) = n.node_of_number(number)?;
     Some(Term::Pid(std::rc::Rc::new(beamplay_term::PidData {
         node,

@@ -96,7 +96,7 @@ impl Node {
                                 == Some(id)
                         })
                 }
-                None => p.node != self.name && KERNEL_IDS.contains(&p.id),
+                None => p.node != self.name && p.serial == 0 && KERNEL_IDS.contains(&p.id),
             },
             _ => false,
         }

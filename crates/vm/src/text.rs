@@ -26,6 +26,26 @@ pub fn chardata(t: &Term) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// A flat list of code points (a charlist, no nesting, no binaries) as
+/// text: what `list_to_pid/1` and its kin take.
+pub fn chars(t: &Term) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = t;
+    loop {
+        match rest {
+            Term::Nil => return Some(out),
+            Term::Cons(c) => {
+                let Term::Int(code) = c.head else {
+                    return None;
+                };
+                out.push(char::from_u32(u32::try_from(code).ok()?)?);
+                rest = &c.tail;
+            }
+            _ => return None,
+        }
+    }
+}
+
 /// Text of a binary or a charlist (chardata) argument.
 pub fn text_of(t: &Term) -> Option<String> {
     match t {
