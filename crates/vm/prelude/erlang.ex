@@ -79,6 +79,13 @@ defmodule IEx.Helpers do
     @dont_display
   end
 
+  # h/1 of a literal, which is no module or function
+  def help_invalid(term) do
+    IO.puts(~s(The "h" helper expects a Module, Module.fun or Module.fun/arity, got: ) <> inspect(term))
+    IO.puts(~s(If instead of accessing documentation you would like more information about a value or about the result of an expression, use the "i" helper instead))
+    @dont_display
+  end
+
   defp help_text(module, fun, arity) do
     name = inspect(module)
     what = name <> if(fun, do: "." <> Atom.to_string(fun), else: "") <> if(arity, do: "/#{arity}", else: "")

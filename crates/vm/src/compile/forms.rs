@@ -510,6 +510,19 @@ impl FnCompiler<'_, '_> {
                 // iex's h/1 takes what it documents unevaluated
                 let line = line_of(e);
                 let Some([module, fun, arity]) = help_subject(&args[0]) else {
+                    // a literal, written as it prints: iex's words for it
+                    if matches!(
+                        args[0],
+                        Ast::Int(_) | Ast::BigInt(_) | Ast::Float(_) | Ast::String(_)
+                    ) {
+                        let call = remote(
+                            "Elixir.IEx.Helpers",
+                            "help_invalid",
+                            vec![args[0].clone()],
+                            line,
+                        );
+                        return self.gen(&call, vars, tail);
+                    }
                     return err(e, "invalid arguments for h helper");
                 };
                 let call = remote("Elixir.IEx.Helpers", "help", vec![module, fun, arity], line);
