@@ -201,7 +201,8 @@ fn binary_to_list(c: &mut Ctx<'_>, a: Argv<'_>) -> NResult {
 fn to_atom(c: &mut Ctx<'_>, t: &Term, existing: bool, what: &'static str) -> NResult {
     let s = match (what, t) {
         ("binary", Term::Binary(_)) => t.as_str().map(str::to_string),
-        ("list", _) if t.is_list() => crate::text::chardata(t),
+        // a flat charlist, as BEAM takes it: no nesting, no binaries
+        ("list", _) => crate::text::chars(t),
         _ => None,
     };
     let Some(s) = s else {
@@ -650,15 +651,15 @@ pub fn register<P: Copy>(t: &mut NativeTable<P>) {
         "erlang",
         "list_to_integer",
         1,
-        |c, a| match crate::text::chardata(&a[0]).and_then(|s| parse_int(&s, 10)) {
-            Some(v) if a[0].is_list() => Ok(v),
+        |c, a| match crate::text::chars(&a[0]).and_then(|s| parse_int(&s, 10)) {
+            Some(v) => Ok(v),
             _ => Err(c.badarg(&[(1, "not a textual representation of an integer")])),
         },
     );
     t.add("erlang", "list_to_integer", 2, |c, a| {
         let r = radix_arg(c, &a[1])?;
-        match crate::text::chardata(&a[0]).and_then(|s| parse_int(&s, r)) {
-            Some(v) if a[0].is_list() => Ok(v),
+        match crate::text::chars(&a[0]).and_then(|s| parse_int(&s, r)) {
+            Some(v) => Ok(v),
             _ => Err(c.badarg(&[(1, "not a textual representation of an integer")])),
         }
     });
@@ -676,10 +677,7 @@ pub fn register<P: Copy>(t: &mut NativeTable<P>) {
         "erlang",
         "list_to_float",
         1,
-        |c, a| match crate::text::chardata(&a[0])
-            .as_deref()
-            .and_then(parse_float)
-        {
+        |c, a| match crate::text::chars(&a[0]).as_deref().and_then(parse_float) {
             Some(f) => Ok(Term::Float(f)),
             None => Err(c.badarg(&[(1, "not a textual representation of a float")])),
         },
