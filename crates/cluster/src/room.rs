@@ -229,11 +229,6 @@ impl Room {
             }
         }
     }
-
-    /// Node `id`'s World, for what is not typed at a console.
-    pub fn world(&self, id: NodeId) -> Option<&World> {
-        self.tabs.get(id).map(|t| &t.world)
-    }
 }
 
 impl Nodes for Room {

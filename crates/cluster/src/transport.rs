@@ -273,8 +273,6 @@ pub struct Port {
     /// The World's nodes the room was told of, with their creations.
     announced: Vec<(Atom, u32)>,
     counters: Counters,
-    /// Why the last malformed envelope was refused, for a host's log.
-    last_refusal: Option<String>,
 }
 
 /// The counter of `key` in `list`, made at 0 if it is not there.
@@ -299,7 +297,6 @@ impl Port {
             expected: Vec::new(),
             announced: Vec::new(),
             counters: Counters::default(),
-            last_refusal: None,
         }
     }
 
@@ -309,10 +306,6 @@ impl Port {
 
     pub fn counters(&self) -> &Counters {
         &self.counters
-    }
-
-    pub fn last_refusal(&self) -> Option<&str> {
-        self.last_refusal.as_deref()
     }
 
     fn envelope(&self, kind: Kind, from: &str, to: &str, seq: u64, payload: Vec<u8>) -> Vec<u8> {
@@ -415,7 +408,6 @@ impl Port {
             Ok(env) => env,
             Err(e) => {
                 self.counters.malformed += 1;
-                self.last_refusal = Some(e.to_string());
                 return Err(e);
             }
         };

@@ -2,11 +2,14 @@
 //! in a World of its own, as in a tab of its own, and the Worlds reach
 //! each other only through their ports and the room's channel of encoded
 //! envelopes (room.rs), in one virtual time.
+mod common;
+
 use beamplay_cluster::driver::{Driver, LineKind, Said, Virtual};
 use beamplay_cluster::fault::Fault;
 use beamplay_cluster::room;
 use beamplay_cluster::transport::{Envelope, Kind};
 use beamplay_cluster::Nodes;
+use common::Dice;
 
 /// A room and what its consoles printed, by node.
 struct Tabs {
@@ -456,18 +459,6 @@ fn two_tabs_sessions_form_a_cluster_and_a_paused_one_holds_what_arrives() {
     tabs[0].submit(0, "Node.list()");
     frames(&mut tabs[..1], 3);
     assert_eq!(last_line(&tabs[0]), "[]");
-}
-
-/// A tiny seeded generator for the fault schedules.
-struct Dice(u64);
-
-impl Dice {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n as u64) as usize
-    }
 }
 
 /// One random run over four Worlds: cuts, heals, restarts, latencies and

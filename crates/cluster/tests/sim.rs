@@ -11,7 +11,7 @@ use beamplay_cluster::driver::{Driver, Submitted};
 use beamplay_cluster::observe::{EventKind, Snapshot};
 use beamplay_cluster::NodeId;
 use beamplay_vm::Trace;
-use common::{fault, mesh, seeded, value};
+use common::{fault, mesh, seeded, value, Dice};
 
 #[test]
 fn a_snapshot_shows_names_groups_locks_and_links() {
@@ -208,18 +208,6 @@ fn the_event_stream_tells_spawns_messages_frames_and_faults() {
     w.world_mut().set_tracing(false);
     value(&mut w, ids[0], "1 + 1");
     assert!(w.world_mut().take_trace().is_empty());
-}
-
-/// A tiny seeded generator for the fault schedules.
-struct Dice(u64);
-
-impl Dice {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n as u64) as usize
-    }
 }
 
 const NAMES: [&str; 4] = ["n1", "n2", "n3", "n4"];

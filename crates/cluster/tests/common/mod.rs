@@ -90,3 +90,15 @@ pub fn fault(d: &mut Driver, line: &str) {
     assert!(matches!(d.command(line), Ok(Submitted::Fault(_))), "{line}");
     d.world_mut().advance(1_000);
 }
+
+/// A tiny seeded generator for the fault schedules.
+pub struct Dice(pub u64);
+
+impl Dice {
+    pub fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
